@@ -1,0 +1,54 @@
+import { useEffect, type ReactNode } from 'react';
+import { Form, type FormProps } from 'antd';
+import { useActionData, useNavigation, useSubmit } from '@remix-run/react';
+import type { z } from 'zod';
+import { parseWith, type FieldErrors } from '../../shared/validation/parse';
+import { useT } from '../lib/i18n';
+
+interface AppFormProps<S extends z.ZodTypeAny> extends Omit<FormProps, 'onFinish' | 'children'> {
+  schema: S;
+  /** Sent with the values so one route can serve several forms. */
+  intent?: string;
+  action?: string;
+  children: ReactNode;
+  /** Clear the fields after a successful submission. */
+  resetOnSuccess?: boolean;
+}
+
+/**
+ * An antd form validated by the same zod schema as its action: errors appear beside the field,
+ * in the user's language, before sending and again if the server refuses (400).
+ */
+export function AppForm<S extends z.ZodTypeAny>({ schema, intent, action, children, resetOnSuccess, ...props }: AppFormProps<S>) {
+  const [form] = Form.useForm(props.form);
+  const submit = useSubmit();
+  const t = useT();
+  const navigation = useNavigation();
+  const result = useActionData<{ ok: boolean; errors?: FieldErrors; intent?: string }>();
+
+  const showErrors = (errors: FieldErrors) =>
+    form.setFields(Object.entries(errors).map(([name, key]) => ({ name, errors: [t(key)] })));
+
+  useEffect(() => {
+    if (!result || (result.intent && result.intent !== intent)) return;
+    if (result.errors) showErrors(result.errors);
+    else if (result.ok && resetOnSuccess && navigation.state === 'idle') form.resetFields();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [result]);
+
+  return (
+    <Form
+      layout="vertical"
+      requiredMark={false}
+      {...props}
+      form={form}
+      onFinish={(values) => {
+        const parsed = parseWith(schema, values);
+        if (!parsed.ok) return showErrors(parsed.errors);
+        submit({ ...values, ...(intent ? { intent } : {}) }, { method: 'post', encType: 'application/json', action });
+      }}
+    >
+      {children}
+    </Form>
+  );
+}

@@ -1,0 +1,53 @@
+import type { ReactNode } from 'react';
+import { Form as RemixForm, Link, useLocation } from '@remix-run/react';
+import { Button, Layout, Menu, Space, Typography } from 'antd';
+import type { Role } from '../../shared/domain/model';
+import { useLocale, useT } from '../lib/i18n';
+import { RegionTag } from './RegionTag';
+
+export interface ShellUser { id: string; displayName: string; orgName: string; region: string; roles: Role[] }
+
+/** The frame of every signed-in page: who you are, where you can go, language and logout. */
+export function AppShell({ user, children }: { user: ShellUser; children: ReactNode }) {
+  const t = useT();
+  const locale = useLocale();
+  const { pathname } = useLocation();
+  const items = [
+    { key: '/', label: <Link to="/">{t('nav.home')}</Link> },
+    { key: '/workspaces', label: <Link to="/workspaces">{t('nav.workspaces')}</Link> },
+    ...(user.roles.includes('admin') ? [{ key: '/admin', label: <Link to="/admin/users">{t('nav.admin')}</Link> }] : []),
+  ];
+  const selected = items.map((i) => i.key).filter((k) => (k === '/' ? pathname === '/' : pathname.startsWith(k)));
+
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 24, background: '#8e1515', paddingInline: 24 }}>
+        <Link to="/" style={{ color: '#fff', fontWeight: 600, fontSize: 16, whiteSpace: 'nowrap' }}>{t('app.title')}</Link>
+        <nav aria-label={t('nav.label')} style={{ flex: 1, minWidth: 0 }}>
+          <Menu theme="dark" mode="horizontal" selectedKeys={selected} items={items}
+            style={{ background: 'transparent', borderBottom: 'none' }} />
+        </nav>
+        <Space size="middle" style={{ color: '#fff' }}>
+          <span data-testid="current-user">
+            <Typography.Text strong style={{ color: '#fff' }}>{user.displayName}</Typography.Text>
+            <span style={{ marginInline: 8, opacity: 0.85 }}>{user.orgName}</span>
+            <RegionTag region={user.region} />
+          </span>
+          <RemixForm method="post" action="/lang" style={{ display: 'inline' }}>
+            <input type="hidden" name="locale" value={locale === 'en' ? 'zh-CN' : 'en'} />
+            <Button size="small" htmlType="submit" ghost aria-label={t('nav.switchLanguage')}>
+              {locale === 'en' ? '中文' : 'English'}
+            </Button>
+          </RemixForm>
+          <RemixForm method="post" action="/logout" style={{ display: 'inline' }}>
+            <Button size="small" htmlType="submit" ghost>{t('nav.logout')}</Button>
+          </RemixForm>
+        </Space>
+      </Layout.Header>
+      <Layout.Content style={{ padding: 24, maxWidth: 1200, width: '100%', margin: '0 auto' }}>
+        <main>{children}</main>
+      </Layout.Content>
+    </Layout>
+  );
+}
+

@@ -1,0 +1,50 @@
+import { Writable } from 'node:stream';
+import type { EntryContext } from '@remix-run/node';
+import { RemixServer } from '@remix-run/react';
+import { renderToPipeableStream } from 'react-dom/server';
+import { createCache, extractStyle, StyleProvider } from '@ant-design/cssinjs';
+
+export const streamTimeout = 5_000;
+
+/**
+ * Renders the whole page before sending it (onAllReady), so antd's CSS-in-JS styles can be
+ * extracted and inlined in <head>: no flash of unstyled content, and hydration still runs.
+ */
+export default function handleRequest(
+  request: Request,
+  status: number,
+  headers: Headers,
+  remixContext: EntryContext,
+) {
+  const cache = createCache();
+  return new Promise<Response>((resolve, reject) => {
+    let failed = false;
+    const { pipe, abort } = renderToPipeableStream(
+      <StyleProvider cache={cache} hashPriority="high">
+        <RemixServer context={remixContext} url={request.url} />
+      </StyleProvider>,
+      {
+        onAllReady() {
+          const chunks: Buffer[] = [];
+          const sink = new Writable({
+            write(chunk, _enc, done) { chunks.push(Buffer.from(chunk)); done(); },
+            final(done) {
+              const html = Buffer.concat(chunks).toString('utf8')
+                .replace('__ANTD_SSR_CSS__', extractStyle(cache, true));
+              headers.set('Content-Type', 'text/html; charset=utf-8');
+              resolve(new Response(html, { status: failed ? 500 : status, headers }));
+              done();
+            },
+          });
+          pipe(sink);
+        },
+        onShellError: reject,
+        onError(error) {
+          failed = true;
+          console.error(error);
+        },
+      },
+    );
+    setTimeout(abort, streamTimeout + 1000);
+  });
+}

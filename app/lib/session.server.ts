@@ -1,0 +1,68 @@
+import { createCookie, redirect, type AppLoadContext } from '@remix-run/node';
+import { ABSOLUTE_TIMEOUT_MS, getSessionUser, type SessionUser } from '../../server/auth/sessions';
+import { PolicyError } from '../../shared/policy';
+import { NotFoundError } from '../../server/services/errors';
+
+function sessionCookie(context: AppLoadContext) {
+  return createCookie('cy_session', {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: context.config.secureCookies,
+    path: '/',
+    secrets: [context.config.sessionSecret],
+    maxAge: ABSOLUTE_TIMEOUT_MS / 1000,
+  });
+}
+
+export async function getUser(request: Request, context: AppLoadContext): Promise<SessionUser | null> {
+  const token = await sessionCookie(context).parse(request.headers.get('Cookie'));
+  if (typeof token !== 'string' || !token) return null;
+  return getSessionUser(context.db, token);
+}
+
+/** The guard every protected loader and action starts with. */
+export async function requireUser(request: Request, context: AppLoadContext): Promise<SessionUser> {
+  const user = await getUser(request, context);
+  if (!user) {
+    const url = new URL(request.url);
+    const back = url.pathname + url.search;
+    throw redirect(back === '/' ? '/login' : `/login?redirectTo=${encodeURIComponent(back)}`);
+  }
+  return user;
+}
+
+export async function commitSession(context: AppLoadContext, token: string) {
+  return sessionCookie(context).serialize(token);
+}
+
+export async function destroySessionCookie(context: AppLoadContext) {
+  return sessionCookie(context).serialize('', { maxAge: 0 });
+}
+
+/** Turn refusals from the policy and services into HTTP answers (403/404), never a 500. */
+export async function guard<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof PolicyError) throw new Response(err.reason, { status: err.status });
+    if (err instanceof NotFoundError) throw new Response('not found', { status: 404 });
+    throw err;
+  }
+}
+
+export function clientIp(context: AppLoadContext) {
+  return context.ip || 'unknown';
+}
+
+/** Only same-site paths are followed after login. */
+export function safeRedirect(to: unknown, fallback = '/') {
+  return typeof to === 'string' && to.startsWith('/') && !to.startsWith('//') ? to : fallback;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A route id that is not even well-formed is simply not found. */
+export function requireId(value: string | undefined): string {
+  if (!value || !UUID.test(value)) throw new Response('not found', { status: 404 });
+  return value.toLowerCase();
+}

@@ -1,0 +1,75 @@
+import { data, type LinksFunction, type LoaderFunctionArgs } from '@remix-run/node';
+import {
+  isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError, useRouteLoaderData,
+} from '@remix-run/react';
+import { App as AntApp, ConfigProvider, Result, Button } from 'antd';
+import zhCN from 'antd/locale/zh_CN';
+import enUS from 'antd/locale/en_US';
+import type { ReactNode } from 'react';
+import { getUser } from './lib/session.server';
+import { localeFrom } from './lib/locale.server';
+import { AppShell, type ShellUser } from './components/AppShell';
+import { translate, type Locale } from '../shared/i18n';
+import { useT } from './lib/i18n';
+
+export const links: LinksFunction = () => [{ rel: 'icon', href: 'data:,' }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await getUser(request, context);
+  const locale = localeFrom(request);
+  const shellUser: ShellUser | null = user && {
+    id: user.id, displayName: user.displayName, orgName: user.orgName, region: user.region, roles: [...user.roles],
+  };
+  return data({ user: shellUser, locale });
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const root = useRouteLoaderData<typeof loader>('root');
+  const locale: Locale = root?.locale ?? 'zh-CN';
+  return (
+    <html lang={locale}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{translate(locale, 'app.title')}</title>
+        <Meta />
+        <Links />
+        <style
+          id="antd-ssr"
+          dangerouslySetInnerHTML={{
+            __html: typeof document === 'undefined' ? '__ANTD_SSR_CSS__' : document.getElementById('antd-ssr')?.innerHTML ?? '',
+          }}
+        />
+      </head>
+      <body style={{ margin: 0 }}>
+        <ConfigProvider locale={locale === 'en' ? enUS : zhCN} theme={{ token: { colorPrimary: '#b71c1c', borderRadius: 6 } }}>
+          <AntApp>{children}</AntApp>
+        </ConfigProvider>
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function Root() {
+  const { user } = useRouteLoaderData<typeof loader>('root')!;
+  return user ? <AppShell user={user}><Outlet /></AppShell> : <Outlet />;
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const t = useT();
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const key = status === 404 ? 'error.notFound' : status === 403 ? 'error.forbidden' : 'error.unexpected';
+  return (
+    <main style={{ padding: 48 }}>
+      <Result
+        status={status === 404 ? '404' : status === 403 ? '403' : '500'}
+        title={status}
+        subTitle={t(key)}
+        extra={<Button type="primary" href="/">{t('error.backHome')}</Button>}
+      />
+    </main>
+  );
+}

@@ -1,0 +1,67 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { Link, useLoaderData } from '@remix-run/react';
+import { Badge, Card, Col, Empty, List, Row, Space, Typography } from 'antd';
+import { getHome } from '../../server/services/workspaces';
+import { requireUser } from '../lib/session.server';
+import { useT } from '../lib/i18n';
+import { RegionTag } from '../components/RegionTag';
+import { VisibilityTag } from '../components/VisibilityTag';
+
+export const meta: MetaFunction = () => [{ title: '工作台 · 川渝政协协同履职平台' }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  return getHome(context.db, user);
+}
+
+/** 工作台: my workspaces and the latest notices that concern me. */
+export default function Home() {
+  const { workspaces, latestNotices } = useLoaderData<typeof loader>();
+  const t = useT();
+  return (
+    <Space direction="vertical" size="large" style={{ width: '100%' }}>
+      <Typography.Title level={1} style={{ fontSize: 24, margin: 0 }}>{t('home.title')}</Typography.Title>
+      <section aria-labelledby="my-workspaces">
+        <Typography.Title level={2} id="my-workspaces" style={{ fontSize: 18 }}>{t('home.myWorkspaces')}</Typography.Title>
+        {workspaces.length === 0 ? <Empty description={t('home.noWorkspaces')} /> : (
+          <Row gutter={[16, 16]}>
+            {workspaces.map((w) => (
+              <Col key={w.id} xs={24} md={12} lg={8}>
+                <Card title={<Link to={`/workspaces/${w.id}`}>{w.name}</Link>} size="small"
+                  extra={w.recentNotices > 0 ? <Badge count={w.recentNotices} title={t('home.newNotices', { n: w.recentNotices })} /> : null}>
+                  <Typography.Paragraph type="secondary" ellipsis={{ rows: 2 }}>{w.description}</Typography.Paragraph>
+                  <Space wrap size={4}>
+                    {[...new Set(w.orgs.map((o) => o.region))].map((r) => <RegionTag key={r} region={r} />)}
+                    <Typography.Text type="secondary">{t('home.members', { n: w.memberCount ?? 0 })}</Typography.Text>
+                    {w.role === 'coordinator' && <Typography.Text strong>{t('workspace.roleCoordinator')}</Typography.Text>}
+                  </Space>
+                </Card>
+              </Col>
+            ))}
+          </Row>
+        )}
+      </section>
+      <section aria-labelledby="latest-notices">
+        <Typography.Title level={2} id="latest-notices" style={{ fontSize: 18 }}>{t('home.latestNotices')}</Typography.Title>
+        <Card size="small">
+          <List
+            dataSource={latestNotices}
+            locale={{ emptyText: t('home.noNotices') }}
+            renderItem={(n) => (
+              <List.Item data-testid="notice-item">
+                <List.Item.Meta
+                  title={<Link to={`/notices/${n.id}`}>{n.title}</Link>}
+                  description={<Space wrap size={4}>
+                    <VisibilityTag visibility={n.visibility} />
+                    <span>{n.workspaceName}</span>·<span>{n.ownerOrgName}</span>·<span>{n.authorName}</span>·
+                    <time dateTime={new Date(n.createdAt).toISOString()}>{new Date(n.createdAt).toLocaleDateString('zh-CN')}</time>
+                  </Space>}
+                />
+              </List.Item>
+            )}
+          />
+        </Card>
+      </section>
+    </Space>
+  );
+}

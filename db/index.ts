@@ -1,0 +1,120 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Kysely, Migrator, PostgresDialect, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { DB } from './schema';
+import { migrations } from './migrations';
+import { PGliteDialect } from './pglite-dialect';
+import { acquireDirLock } from './dir-lock';
+
+export type { DB } from './schema';
+export type Executor = Kysely<DB> | Transaction<DB>;
+
+/** The role the app acts as: owns no table, has no BYPASSRLS (see the foundation migration). */
+export const APP_ROLE = 'cppcc_app';
+
+// int8 and numeric come back as strings from pg but numbers from PGlite: make both numbers.
+const pgTypes = {
+  getTypeParser(oid: number, format?: any) {
+    if (oid === 20 || oid === 1700) return (v: string) => Number(v);
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+export interface DatabaseOptions {
+  /** PostgreSQL server; unset means embedded PGlite under dataDir/pg. */
+  databaseUrl?: string;
+  dataDir: string;
+  /** Hook run as the owner after migrating and before the app role takes over (demo seeding). */
+  beforeAppRole?: (owner: Kysely<DB>) => Promise<void>;
+}
+
+export interface Database {
+  /** Every query through this runs as the app role, under row-level security. */
+  db: Kysely<DB>;
+  backend: 'postgres' | 'pglite';
+  close(): Promise<void>;
+}
+
+export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts) : openPGlite(opts);
+}
+
+async function openPostgres(url: string, opts: DatabaseOptions): Promise<Database> {
+  const owner = new Kysely<DB>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1, types: pgTypes }) }),
+  });
+  try {
+    await migrate(owner);
+    await opts.beforeAppRole?.(owner);
+  } finally {
+    await owner.destroy();
+  }
+  const pool = new pg.Pool({ connectionString: url, max: 10, types: pgTypes });
+  // The login role may be the owner; every pooled connection drops to the app role before use.
+  pool.on('connect', (client) => { client.query(`SET ROLE ${APP_ROLE}`).catch(() => undefined); });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: pool as any }) });
+  await assertAppRole(db).catch(async (err) => { await db.destroy(); throw err; });
+  return { db, backend: 'postgres', close: () => db.destroy() };
+}
+
+async function openPGlite(opts: DatabaseOptions): Promise<Database> {
+  const dir = path.resolve(opts.dataDir, 'pg');
+  fs.mkdirSync(opts.dataDir, { recursive: true });
+  // PGlite has no lock of its own and two processes on one folder lose writes silently.
+  const release = acquireDirLock(path.resolve(opts.dataDir, 'pg.lock'));
+  try {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const pglite = await PGlite.create(dir);
+    const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
+    await migrate(db);
+    await opts.beforeAppRole?.(db);
+    await sql.raw(`SET ROLE ${APP_ROLE}`).execute(db);
+    await assertAppRole(db);
+    return {
+      db,
+      backend: 'pglite',
+      async close() {
+        await db.destroy();
+        await pglite.close();
+        release();
+      },
+    };
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+
+/** Refuse to serve if queries would run as anyone but the app role (they would bypass RLS). */
+async function assertAppRole(db: Kysely<DB>) {
+  const { rows } = await sql<{ role: string }>`select current_user as role`.execute(db);
+  if (rows[0]?.role !== APP_ROLE) {
+    throw new Error(`The database connection runs as "${rows[0]?.role}", not "${APP_ROLE}": cannot enforce row-level security.`);
+  }
+}
+
+export async function migrate(owner: Kysely<any>): Promise<void> {
+  const migrator = new Migrator({ db: owner, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    throw new Error(`database migration ${failed ?? ''} failed: ${(error as Error).message ?? error}`);
+  }
+}
+
+/** The acting user of a transaction, as row-level security reads it. */
+export interface DbActor { id: string; region: string; orgId: string }
+
+/**
+ * Runs fn in one transaction whose row-level security context is the actor (or nobody).
+ * set_config(..., true) is transaction-local, so a pooled connection never carries it over.
+ */
+export function withActor<T>(db: Kysely<DB>, actor: DbActor | null, fn: (trx: Transaction<DB>) => Promise<T>) {
+  return db.transaction().execute(async (trx) => {
+    await sql`select set_config('app.user_id', ${actor?.id ?? ''}, true),
+                     set_config('app.region', ${actor?.region ?? ''}, true),
+                     set_config('app.org_id', ${actor?.orgId ?? ''}, true)`.execute(trx);
+    return fn(trx);
+  });
+}

@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as foundation from './2026-11-29-001-foundation';
+
+/** Every migration, in order. Files are frozen once landed; add new ones at the end. */
+export const migrations: Record<string, Migration> = {
+  '2026-11-29-001-foundation': foundation,
+};

@@ -1,0 +1,128 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Region, Role, Visibility, WorkspaceRole } from '../shared/domain/model';
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface RegionTable { code: Region; name_zh: string; name_en: string }
+
+export interface OrgTable {
+  id: Generated<string>;
+  name: string;
+  kind: 'committee' | 'unit';
+  level: 'province' | 'city' | 'district' | null;
+  parent_id: string | null;
+  region: Region;
+  created_at: CreatedAt;
+}
+
+export interface UserTable {
+  id: Generated<string>;
+  username: string;
+  display_name: string;
+  org_id: string;
+  region: Region;
+  roles: Role[];
+  status: ColumnType<'active' | 'disabled', 'active' | 'disabled' | undefined, 'active' | 'disabled'>;
+  password_hash: string;
+  password_changed_at: Timestamp;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface UserContactTable {
+  user_id: string;
+  region: Region;
+  phone: string | null;
+  email: string | null;
+  id_number: string | null;
+  address: string | null;
+}
+
+export interface SessionTable {
+  id: string;
+  user_id: string;
+  created_at: CreatedAt;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface LoginAttemptTable {
+  id: Generated<number>;
+  username: string;
+  ip: string;
+  succeeded: boolean;
+  at: CreatedAt;
+}
+
+export interface WorkspaceTable {
+  id: Generated<string>;
+  name: string;
+  description: string;
+  owner_region: Region;
+  created_at: CreatedAt;
+}
+
+export interface WorkspaceOrgTable { workspace_id: string; org_id: string; region: Region }
+
+export interface WorkspaceMemberTable {
+  workspace_id: string;
+  user_id: string;
+  region: Region;
+  role: WorkspaceRole;
+  added_at: CreatedAt;
+}
+
+export interface NoticeTable {
+  id: Generated<string>;
+  workspace_id: string;
+  owner_org_id: string;
+  owner_region: Region;
+  visibility: Visibility;
+  title: string;
+  body: string;
+  author_id: string;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: CreatedAt;
+  actor_id: string | null;
+  actor_name: string | null;
+  region: Region | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  detail: ColumnType<Record<string, unknown>, string | undefined, never>;
+  ip: string | null;
+}
+
+export interface DB {
+  regions: RegionTable;
+  orgs: OrgTable;
+  users: UserTable;
+  user_contacts: UserContactTable;
+  sessions: SessionTable;
+  login_attempts: LoginAttemptTable;
+  workspaces: WorkspaceTable;
+  workspace_orgs: WorkspaceOrgTable;
+  workspace_members: WorkspaceMemberTable;
+  notices: NoticeTable;
+  audit_log: AuditLogTable;
+}
+
+export type Org = Selectable<OrgTable>;
+export type User = Selectable<UserTable>;
+export type NewUser = Insertable<UserTable>;
+export type UserUpdate = Updateable<UserTable>;
+export type UserContact = Selectable<UserContactTable>;
+export type Session = Selectable<SessionTable>;
+export type Workspace = Selectable<WorkspaceTable>;
+export type WorkspaceMember = Selectable<WorkspaceMemberTable>;
+export type Notice = Selectable<NoticeTable>;
+export type AuditEntry = Selectable<AuditLogTable>;

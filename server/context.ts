@@ -1,0 +1,17 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema';
+import type { Config } from './config';
+import type { Logger } from './logger';
+
+/** What every Remix loader and action receives as `context`: the server's shared pieces. */
+export interface ServerContext {
+  db: Kysely<DB>;
+  config: Config;
+  log: Logger;
+  /** The client's address (from the load balancer when TRUST_PROXY is on). */
+  ip: string;
+}
+
+declare module '@remix-run/node' {
+  interface AppLoadContext extends ServerContext {}
+}

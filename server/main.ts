@@ -1,0 +1,155 @@
+import http from 'node:http';
+import path from 'node:path';
+import type { Duplex } from 'node:stream';
+import express from 'express';
+import { createRequestHandler } from '@remix-run/express';
+import type { ServerBuild } from '@remix-run/node';
+import { sql } from 'kysely';
+import { ConfigError, loadConfig, type Config } from './config';
+import { createLogger, type Logger } from './logger';
+import { createDatabase, type Database } from '../db';
+import { DataDirLockedError } from '../db/dir-lock';
+import { seedDemo } from '../db/seed';
+import { hashPassword } from './auth/passwords';
+import { isAllowedOrigin } from './auth/origin';
+import type { ServerContext } from './context';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  server: http.Server;
+  database: Database;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+/** An upgrade handler owns a path prefix (`/collab/`, `/socket.io/`); anything else is refused. */
+export type UpgradeHandler = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+export async function startServer(config: Config): Promise<RunningServer> {
+  const log = createLogger(config.logLevel);
+  const database = await createDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    beforeAppRole: config.demo
+      ? async (owner) => {
+          const created = await seedDemo(owner, await hashPassword(config.demoPassword));
+          if (created) log.info({ password: config.demoPassword }, 'demo data seeded; every demo user has this password');
+        }
+      : undefined,
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  if (config.trustProxy) app.set('trust proxy', true);
+  app.use((req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Referrer-Policy', 'same-origin');
+    // Cross-site form posts are refused: SameSite=Lax cookies plus an Origin check.
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method) && !isAllowedOrigin(req, config)) {
+      res.status(403).type('text/plain').send('Forbidden origin');
+      return;
+    }
+    next();
+  });
+
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await Promise.race([
+        sql`select 1`.execute(database.db),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000)),
+      ]);
+      res.json({ status: 'ok', db: 'ok' });
+    } catch (err) {
+      log.warn({ err }, 'health check: database does not answer');
+      res.status(503).json({ status: 'error', db: 'unavailable' });
+    }
+  });
+
+  const server = http.createServer(app);
+  let build: () => Promise<ServerBuild>;
+  let vite: import('vite').ViteDevServer | undefined;
+  if (config.env === 'development') {
+    const { createServer } = await import('vite');
+    vite = await createServer({ server: { middlewareMode: true, hmr: { server } } });
+    app.use(vite.middlewares);
+    build = () => vite!.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>;
+  } else {
+    const root = path.resolve(import.meta.dirname, '..', 'build');
+    app.use('/assets', express.static(path.join(root, 'client/assets'), { immutable: true, maxAge: '1y' }));
+    app.use(express.static(path.join(root, 'client'), { maxAge: '1h' }));
+    const serverBuild = (await import(path.join(root, 'server/index.js'))) as ServerBuild;
+    build = async () => serverBuild;
+  }
+
+  app.all('*', (req, res, next) => {
+    const context: ServerContext = { db: database.db, config, log, ip: req.ip ?? req.socket.remoteAddress ?? '' };
+    return createRequestHandler({ build: build as any, mode: config.env, getLoadContext: () => context as any })(req, res, next);
+  });
+  app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    log.error({ err }, 'request failed');
+    if (!res.headersSent) res.status(500).type('text/plain').send('Internal error');
+  });
+
+  // One upgrade router: later issues register /collab/ and /socket.io/ here.
+  const upgradeHandlers = new Map<string, UpgradeHandler>();
+  server.on('upgrade', (req, socket, head) => {
+    const url = req.url ?? '';
+    if (vite && url.startsWith('/?token=')) return; // Vite's own HMR socket
+    for (const [prefix, handle] of upgradeHandlers) {
+      if (url.startsWith(prefix)) return handle(req, socket, head);
+    }
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+  });
+
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  const port = (server.address() as import('node:net').AddressInfo).port;
+  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+  log.info({ url, database: database.backend }, 'listening');
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      // Stop accepting, let requests in flight finish, then close the database.
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      setTimeout(() => server.closeAllConnections(), 10_000).unref();
+      await stopped;
+      await vite?.close();
+      await database.close();
+      log.info('stopped');
+    })());
+
+  return { url, port, server, database, log, close };
+}
+
+async function main() {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) { console.error(err.message); process.exit(1); }
+    throw err;
+  }
+  let running: RunningServer;
+  try {
+    running = await startServer(config);
+  } catch (err) {
+    if (err instanceof DataDirLockedError) { console.error(err.message); process.exit(1); }
+    throw err;
+  }
+  if (config.demo) {
+    console.log(`\n  川渝政协协同履职平台 → ${running.url}\n  Demo logins: cq-member, sc-member, cq-admin, ... password: ${config.demoPassword}\n`);
+  }
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      running.log.info({ signal }, 'shutting down');
+      running.close().then(() => process.exit(0), (err) => { running.log.error({ err }); process.exit(1); });
+    });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((err) => { console.error(err); process.exit(1); });
+}

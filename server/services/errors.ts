@@ -1,0 +1,9 @@
+/** An id that does not exist (or that row-level security hides): always a 404. */
+export class NotFoundError extends Error {
+  constructor(what: string) { super(`${what} not found`); this.name = 'NotFoundError'; }
+}
+
+/** A business rule refused valid input; `field` says where to show the message (an i18n key). */
+export class InputError extends Error {
+  constructor(readonly field: string, readonly messageKey: string) { super(messageKey); this.name = 'InputError'; }
+}

@@ -1,0 +1,89 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema';
+import { withActor } from '../../db';
+import { findNotice } from '../../db/queries/notices';
+import { findWorkspaceRef } from '../../db/queries/workspaces';
+import { authorize, can, type Actor, type RecordRef } from '../../shared/policy';
+import type { Visibility } from '../../shared/domain/model';
+import { dbActor } from './actor';
+import { audit } from './audit';
+import { NotFoundError } from './errors';
+
+/** 通知公告: the first shared record. Later records (drafts, proposals, ...) follow the same shape. */
+
+export const toRecordRef = (n: { workspaceId: string; ownerOrgId: string; ownerRegion: string; visibility: Visibility; authorId: string }): RecordRef => ({
+  workspaceId: n.workspaceId, ownerOrgId: n.ownerOrgId, ownerRegion: n.ownerRegion, visibility: n.visibility, authorId: n.authorId,
+});
+
+export interface NoticeInput { title: string; body: string; visibility: Visibility }
+
+export async function getNotice(db: Kysely<DB>, actor: Actor, id: string) {
+  return withActor(db, dbActor(actor), async (trx) => {
+    const notice = await findNotice(trx, id);
+    if (!notice) throw new NotFoundError('notice');
+    authorize(actor, 'record.read', toRecordRef(notice));
+    const ref = toRecordRef(notice);
+    return {
+      notice,
+      abilities: {
+        update: can(actor, 'record.update', ref).allowed,
+        delete: can(actor, 'record.delete', ref).allowed,
+        setVisibility: can(actor, 'record.setVisibility', { ...ref, to: 'joint' }).allowed,
+      },
+    };
+  });
+}
+
+export async function createNotice(db: Kysely<DB>, actor: Actor, workspaceId: string, input: NoticeInput, ip?: string) {
+  return withActor(db, dbActor(actor), async (trx) => {
+    if (!(await findWorkspaceRef(trx, workspaceId))) throw new NotFoundError('workspace');
+    authorize(actor, 'record.create', { workspaceId, ownerOrgId: actor.orgId, ownerRegion: actor.region, visibility: input.visibility });
+    const { id } = await trx.insertInto('notices').values({
+      workspace_id: workspaceId, owner_org_id: actor.orgId, owner_region: actor.region,
+      visibility: input.visibility, title: input.title, body: input.body, author_id: actor.id,
+    }).returning('id').executeTakeFirstOrThrow();
+    if (input.visibility === 'joint') {
+      await audit(trx, { actor, region: actor.region, action: 'boundary.share', target: { type: 'notice', id }, detail: { from: null, to: 'joint', title: input.title }, ip });
+    }
+    return id;
+  });
+}
+
+export async function updateNotice(db: Kysely<DB>, actor: Actor, id: string, input: Omit<NoticeInput, 'visibility'>) {
+  return withActor(db, dbActor(actor), async (trx) => {
+    const notice = await findNotice(trx, id);
+    if (!notice) throw new NotFoundError('notice');
+    authorize(actor, 'record.update', toRecordRef(notice));
+    await trx.updateTable('notices').set({ title: input.title, body: input.body, updated_at: new Date() }).where('id', '=', id).execute();
+  });
+}
+
+/**
+ * Widening to `joint` crosses the provincial boundary; narrowing takes the other region's access
+ * away at once (every read checks visibility). Both are audited for the owning region.
+ */
+export async function setNoticeVisibility(db: Kysely<DB>, actor: Actor, id: string, to: Visibility, ip?: string) {
+  return withActor(db, dbActor(actor), async (trx) => {
+    const notice = await findNotice(trx, id);
+    if (!notice) throw new NotFoundError('notice');
+    authorize(actor, 'record.setVisibility', { ...toRecordRef(notice), to });
+    if (notice.visibility === to) return;
+    await trx.updateTable('notices').set({ visibility: to, updated_at: new Date() }).where('id', '=', id).execute();
+    const crossing = to === 'joint' || notice.visibility === 'joint';
+    await audit(trx, {
+      actor, region: notice.ownerRegion, ip,
+      action: crossing ? (to === 'joint' ? 'boundary.share' : 'boundary.unshare') : 'record.visibility',
+      target: { type: 'notice', id }, detail: { from: notice.visibility, to, title: notice.title },
+    });
+  });
+}
+
+export async function deleteNotice(db: Kysely<DB>, actor: Actor, id: string) {
+  return withActor(db, dbActor(actor), async (trx) => {
+    const notice = await findNotice(trx, id);
+    if (!notice) throw new NotFoundError('notice');
+    authorize(actor, 'record.delete', toRecordRef(notice));
+    await trx.deleteFrom('notices').where('id', '=', id).execute();
+    return notice.workspaceId;
+  });
+}

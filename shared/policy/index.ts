@@ -1,0 +1,168 @@
+/**
+ * The permission boundary (DOMAIN.md, "The permission boundary"), as short rules over loaded data.
+ * Every loader, action and service asks `can`/`authorize`; row-level security in PostgreSQL checks
+ * the read boundary again, so a forgotten call here cannot leak the other region's private rows.
+ */
+import type { Region, Role, Visibility, WorkspaceRole } from '../domain/model';
+import { isWidening } from '../domain/model';
+
+export interface Actor {
+  id: string;
+  region: Region;
+  orgId: string;
+  roles: readonly Role[];
+  /** The workspaces the actor belongs to, with their role in each. */
+  workspaces: Readonly<Record<string, WorkspaceRole>>;
+}
+
+/** Any shared record: an owner org (hence region), a workspace and a visibility. */
+export interface RecordRef {
+  workspaceId: string;
+  ownerOrgId: string;
+  ownerRegion: Region;
+  visibility: Visibility;
+  authorId: string;
+  /** Orgs (handling units) a record is assigned to; a handler reads only these. */
+  assignedOrgIds?: readonly string[];
+}
+export interface UserRef { id: string; region: Region; orgId: string }
+export interface WorkspaceRef { id: string; ownerRegion: Region; regions: readonly Region[] }
+export interface OrgRef { id: string; region: Region }
+
+interface Resources {
+  'record.read': RecordRef;
+  'record.create': Omit<RecordRef, 'authorId'>;
+  'record.update': RecordRef;
+  'record.delete': RecordRef;
+  /** Changing visibility; widening to `joint` crosses the boundary and is audited. */
+  'record.setVisibility': RecordRef & { to: Visibility };
+  'workspace.read': WorkspaceRef;
+  'workspace.create': { ownerRegion: Region };
+  'workspace.manage': WorkspaceRef;
+  'workspace.addMember': { workspace: WorkspaceRef; user: UserRef };
+  'workspace.removeMember': { workspace: WorkspaceRef; user: UserRef };
+  'workspace.setCoordinator': { workspace: WorkspaceRef; user: UserRef };
+  'user.list': { region: Region };
+  'user.read': UserRef;
+  'user.manage': UserRef;
+  'user.readPersonal': UserRef;
+  'org.manage': { region: Region };
+  'audit.read': { region: Region };
+}
+export type Action = keyof Resources;
+export type ResourceOf<A extends Action> = Resources[A];
+
+export type Decision =
+  | { allowed: true }
+  | { allowed: false; status: 403 | 404; reason: string };
+
+const allow: Decision = { allowed: true };
+const notFound = (reason: string): Decision => ({ allowed: false, status: 404, reason });
+const forbidden = (reason: string): Decision => ({ allowed: false, status: 403, reason });
+
+const has = (a: Actor, ...roles: Role[]) => roles.some((r) => a.roles.includes(r));
+const isHandler = (a: Actor) => a.roles.includes('handler');
+
+function readRecord(a: Actor, r: RecordRef): Decision {
+  if (isHandler(a)) {
+    return r.assignedOrgIds?.includes(a.orgId) ? allow : notFound('policy.notAssigned');
+  }
+  if (!(r.workspaceId in a.workspaces)) return notFound('policy.notInWorkspace');
+  if (r.visibility === 'joint') return allow;
+  if (r.visibility === 'region' && r.ownerRegion === a.region) return allow;
+  if (r.visibility === 'org' && r.ownerOrgId === a.orgId) return allow;
+  return notFound('policy.outsideVisibility');
+}
+
+/** Owner, or a leader/coordinator of the owning region who can read the record. */
+function stewardsRecord(a: Actor, r: RecordRef): boolean {
+  if (r.ownerRegion !== a.region) return false;
+  return r.authorId === a.id || has(a, 'leader', 'coordinator');
+}
+
+function inWorkspaceRegion(a: Actor, w: WorkspaceRef) {
+  return w.ownerRegion === a.region || w.regions.includes(a.region);
+}
+
+const rules: { [A in Action]: (a: Actor, r: Resources[A]) => Decision } = {
+  'record.read': readRecord,
+  'record.create': (a, r) => {
+    if (!(r.workspaceId in a.workspaces)) return notFound('policy.notInWorkspace');
+    if (isHandler(a)) return forbidden('policy.handlerReadOnly');
+    if (r.ownerRegion !== a.region || r.ownerOrgId !== a.orgId) return forbidden('policy.ownOrgOnly');
+    const canPost = has(a, 'staff', 'coordinator', 'leader') || a.workspaces[r.workspaceId] === 'coordinator';
+    return canPost ? allow : forbidden('policy.needsStaff');
+  },
+  'record.update': (a, r) => {
+    const read = readRecord(a, r);
+    if (!read.allowed) return read;
+    return stewardsRecord(a, r) ? allow : forbidden('policy.notOwner');
+  },
+  'record.delete': (a, r) => rules['record.update'](a, r),
+  'record.setVisibility': (a, r) => {
+    const read = readRecord(a, r);
+    if (!read.allowed) return read;
+    if (!stewardsRecord(a, r)) {
+      return forbidden(isWidening(r.visibility, r.to) ? 'policy.crossingNeedsOwner' : 'policy.notOwner');
+    }
+    return allow;
+  },
+  'workspace.read': (a, w) => {
+    if (w.id in a.workspaces) return allow;
+    if (has(a, 'admin') && inWorkspaceRegion(a, w)) return allow;
+    return notFound('policy.notInWorkspace');
+  },
+  'workspace.create': (a, r) =>
+    has(a, 'admin') && r.ownerRegion === a.region ? allow : forbidden('policy.adminOwnRegion'),
+  'workspace.manage': (a, w) => {
+    const read = rules['workspace.read'](a, w);
+    if (!read.allowed) return read;
+    return has(a, 'admin') && inWorkspaceRegion(a, w) ? allow : forbidden('policy.adminOwnRegion');
+  },
+  'workspace.addMember': (a, { workspace: w, user }) => {
+    const read = rules['workspace.read'](a, w);
+    if (!read.allowed) return read;
+    if (user.region !== a.region) return forbidden('policy.ownRegionPeopleOnly');
+    if (!w.regions.includes(a.region) && w.ownerRegion !== a.region) return forbidden('policy.regionNotParticipating');
+    const coordinates = a.workspaces[w.id] === 'coordinator' || has(a, 'admin');
+    return coordinates ? allow : forbidden('policy.needsCoordinator');
+  },
+  'workspace.removeMember': (a, r) => rules['workspace.addMember'](a, r),
+  'workspace.setCoordinator': (a, { workspace: w, user }) => {
+    const read = rules['workspace.read'](a, w);
+    if (!read.allowed) return read;
+    return has(a, 'admin') && user.region === a.region ? allow : forbidden('policy.adminOwnRegion');
+  },
+  'user.list': (a, r) => (has(a, 'admin') && r.region === a.region ? allow : forbidden('policy.adminOwnRegion')),
+  // Names and committees are visible across regions (co-drafters see each other); the rest is not.
+  'user.read': () => allow,
+  'user.manage': (a, u) => {
+    if (u.region !== a.region) return notFound('policy.otherRegion');
+    return has(a, 'admin') ? allow : forbidden('policy.adminOwnRegion');
+  },
+  'user.readPersonal': (a, u) => {
+    if (u.region !== a.region) return forbidden('policy.personalStaysInRegion');
+    if (u.id === a.id || has(a, 'admin', 'staff', 'coordinator', 'leader')) return allow;
+    return forbidden('policy.personalStaysInRegion');
+  },
+  'org.manage': (a, r) => (has(a, 'admin') && r.region === a.region ? allow : forbidden('policy.adminOwnRegion')),
+  'audit.read': (a, r) => (has(a, 'admin') && r.region === a.region ? allow : forbidden('policy.adminOwnRegion')),
+};
+
+export function can<A extends Action>(actor: Actor | null, action: A, resource: Resources[A]): Decision {
+  if (!actor) return { allowed: false, status: 404, reason: 'policy.signedOut' };
+  return rules[action](actor, resource);
+}
+
+/** A refused action: 404 when the actor may not know the target exists, 403 otherwise. */
+export class PolicyError extends Error {
+  constructor(readonly status: 403 | 404, readonly reason: string, readonly action: Action) {
+    super(`${action} refused: ${reason}`);
+    this.name = 'PolicyError';
+  }
+}
+
+export function authorize<A extends Action>(actor: Actor | null, action: A, resource: Resources[A]): void {
+  const d = can(actor, action, resource);
+  if (!d.allowed) throw new PolicyError(d.status, d.reason, action);
+}
