@@ -1,6 +1,10 @@
 import type { Messages } from './zh-CN';
+import { adminEn } from './admin';
+import { workspaceEn } from './workspace';
 
 export const en: Messages = {
+  ...adminEn,
+  ...workspaceEn,
   'app.title': 'Sichuan–Chongqing CPPCC Joint Workspace',
   'nav.label': 'Main navigation',
   'nav.home': 'Home',
