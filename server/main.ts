@@ -34,7 +34,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     beforeAppRole: config.demo
       ? async (owner) => {
           const created = await seedDemo(owner, await hashPassword(config.demoPassword));
-          if (created) log.info({ password: config.demoPassword }, 'demo data seeded; every demo user has this password');
+          if (created) log.info('demo data seeded');
         }
       : undefined,
   });
@@ -43,6 +43,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
   app.disable('x-powered-by');
   if (config.trustProxy) app.set('trust proxy', true);
   app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      if (req.path.startsWith('/assets/')) return;
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) }, 'request');
+    });
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('X-Frame-Options', 'DENY');
     res.setHeader('Referrer-Policy', 'same-origin');
