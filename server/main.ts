@@ -89,10 +89,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
     build = async () => serverBuild;
   }
 
-  app.all('*', (req, res, next) => {
-    const context: ServerContext = { db: database.db, config, log, ip: req.ip ?? req.socket.remoteAddress ?? '' };
-    return createRequestHandler({ build: build as any, mode: config.env, getLoadContext: () => context as any })(req, res, next);
-  });
+  app.all('*', createRequestHandler({
+    build: build as any,
+    mode: config.env,
+    getLoadContext: (req) => ({ db: database.db, config, log, ip: req.ip ?? req.socket.remoteAddress ?? '' }) satisfies ServerContext,
+  }));
   app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     log.error({ err }, 'request failed');
     if (!res.headersSent) res.status(500).type('text/plain').send('Internal error');
