@@ -17,7 +17,7 @@ export default defineConfig({
           v3_lazyRouteDiscovery: true,
         },
       })],
-  optimizeDeps: { include: ['antd', '@ant-design/icons', '@ant-design/cssinjs', 'dayjs'] },
+  optimizeDeps: { include: ['antd', '@ant-design/icons', '@ant-design/cssinjs', 'dayjs'], exclude: ['@node-rs/argon2'] },
   test: {
     // Integration and browser tests start servers and databases: keep them to the 2 cores.
     pool: 'forks',

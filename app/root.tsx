@@ -1,4 +1,4 @@
-import { data, type LinksFunction, type LoaderFunctionArgs } from '@remix-run/node';
+import { data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import {
   isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError, useRouteLoaderData,
 } from '@remix-run/react';
@@ -11,6 +11,21 @@ import { localeFrom } from './lib/locale.server';
 import { AppShell, type ShellUser } from './components/AppShell';
 import { translate, type Locale } from '../shared/i18n';
 import { useT } from './lib/i18n';
+
+// Contrast: antd's default secondary/placeholder greys fall under WCAG AA (axe 'serious'); darken them.
+const THEME = {
+  token: {
+    colorPrimary: '#b71c1c',
+    colorLink: '#b71c1c',
+    colorError: '#cf1322',
+    colorTextDescription: 'rgba(0,0,0,0.65)',
+    colorTextTertiary: 'rgba(0,0,0,0.65)',
+    colorTextPlaceholder: 'rgba(0,0,0,0.6)',
+    borderRadius: 6,
+  },
+};
+
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: translate(d?.locale ?? 'zh-CN', 'app.title') }];
 
 export const links: LinksFunction = () => [{ rel: 'icon', href: 'data:,' }];
 
@@ -31,7 +46,6 @@ export function Layout({ children }: { children: ReactNode }) {
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{translate(locale, 'app.title')}</title>
         <Meta />
         <Links />
         <style
@@ -42,7 +56,7 @@ export function Layout({ children }: { children: ReactNode }) {
         />
       </head>
       <body style={{ margin: 0 }}>
-        <ConfigProvider locale={locale === 'en' ? enUS : zhCN} theme={{ token: { colorPrimary: '#b71c1c', borderRadius: 6 } }}>
+        <ConfigProvider locale={locale === 'en' ? enUS : zhCN} theme={THEME}>
           <AntApp>{children}</AntApp>
         </ConfigProvider>
         <ScrollRestoration />

@@ -42,6 +42,11 @@ export function AppForm<S extends z.ZodTypeAny>({ schema, intent, action, childr
       requiredMark={false}
       {...props}
       form={form}
+      onValuesChange={(changed, all) => {
+        // A field's error goes away as soon as it is edited; the next submit validates again.
+        form.setFields(Object.keys(changed).map((name) => ({ name, errors: [] })));
+        props.onValuesChange?.(changed, all);
+      }}
       onFinish={(values) => {
         const parsed = parseWith(schema, values);
         if (!parsed.ok) return showErrors(parsed.errors);

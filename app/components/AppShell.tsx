@@ -45,7 +45,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
         </Space>
       </Layout.Header>
       <Layout.Content style={{ padding: 24, maxWidth: 1200, width: '100%', margin: '0 auto' }}>
-        <main>{children}</main>
+        {children}
       </Layout.Content>
     </Layout>
   );

@@ -2,7 +2,8 @@ import { Tag } from 'antd';
 import { useT } from '../lib/i18n';
 
 /** Each region has one colour everywhere (tags, carets, presence). */
-export const REGION_COLORS: Record<string, string> = { chongqing: 'volcano', sichuan: 'geekblue', guizhou: 'green' };
+// Solid tags with white text: every colour keeps a contrast ratio above 4.5:1.
+export const REGION_COLORS: Record<string, string> = { chongqing: '#b3300b', sichuan: '#1d39c4', guizhou: '#237804' };
 
 export function RegionTag({ region }: { region: string }) {
   const t = useT();

@@ -2,6 +2,7 @@ import { data } from '@remix-run/node';
 import type { z } from 'zod';
 import { parseWith, type FieldErrors } from '../../shared/validation/parse';
 import { InputError } from '../../server/services/errors';
+import { guard } from './session.server';
 
 /**
  * A submission as a plain object: JSON from AppForm, or url-encoded/multipart from plain forms
@@ -26,25 +27,33 @@ export async function readInput(request: Request): Promise<Record<string, unknow
   }
 }
 
-export type ActionResult = { ok: true; message?: string } | { ok: false; errors: FieldErrors };
+/** `intent` names the form that was sent, so a page with several forms shows errors on the right one. */
+export type ActionResult = { ok: true; intent?: string; message?: string } | { ok: false; intent?: string; errors: FieldErrors };
 
-export function badRequest(errors: FieldErrors) {
-  return data<ActionResult>({ ok: false, errors }, { status: 400 });
+export function badRequest(errors: FieldErrors, intent?: string) {
+  return data<ActionResult>({ ok: false, errors, ...(intent ? { intent } : {}) }, { status: 400 });
 }
 
-/** Parse a submission with its form schema, or stop the action with field errors and a 400. */
-export async function parseSubmission<S extends z.ZodTypeAny>(request: Request, schema: S, input?: Record<string, unknown>): Promise<z.output<S>> {
-  const parsed = parseWith(schema, input ?? (await readInput(request)));
-  if (!parsed.ok) throw badRequest(parsed.errors);
-  return parsed.data;
-}
-
-/** Business-rule refusals from services become a field error and a 400. */
-export async function withInputErrors<T>(work: () => Promise<T>): Promise<T> {
+/**
+ * Runs one form submission: validate with the form's schema, then do the work. Schema and
+ * business-rule errors come back as field errors with a 400 — returned, not thrown, because with
+ * single fetch a thrown 400 would replace the page with the error boundary. Policy refusals and
+ * unknown ids become 403/404 through `guard`.
+ */
+export async function submitForm<S extends z.ZodTypeAny>(
+  intent: string | undefined,
+  schema: S,
+  input: Record<string, unknown>,
+  work: (values: z.output<S>) => Promise<unknown>,
+  message?: string,
+) {
+  const parsed = parseWith(schema, input);
+  if (!parsed.ok) return badRequest(parsed.errors, intent);
   try {
-    return await work();
+    await guard(() => work(parsed.data));
   } catch (err) {
-    if (err instanceof InputError) throw badRequest({ [err.field]: err.messageKey });
+    if (err instanceof InputError) return badRequest({ [err.field]: err.messageKey }, intent);
     throw err;
   }
+  return data<ActionResult>({ ok: true, ...(intent ? { intent } : {}), ...(message ? { message } : {}) });
 }

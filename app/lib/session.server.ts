@@ -44,7 +44,8 @@ export async function guard<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
-    if (err instanceof PolicyError) throw new Response(err.reason, { status: err.status });
+    // A 404 says nothing more: not even why, which could confirm the record exists.
+    if (err instanceof PolicyError) throw new Response(err.status === 404 ? 'not found' : err.reason, { status: err.status });
     if (err instanceof NotFoundError) throw new Response('not found', { status: 404 });
     throw err;
   }

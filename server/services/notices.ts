@@ -67,7 +67,9 @@ export async function setNoticeVisibility(db: Kysely<DB>, actor: Actor, id: stri
     const notice = await findNotice(trx, id);
     if (!notice) throw new NotFoundError('notice');
     authorize(actor, 'record.setVisibility', { ...toRecordRef(notice), to });
-    if (notice.visibility === to) return;
+    // Narrowing can take the actor's own access away (e.g. a leader of another org setting `org`).
+    const result = { workspaceId: notice.workspaceId, readable: can(actor, 'record.read', { ...toRecordRef(notice), visibility: to }).allowed };
+    if (notice.visibility === to) return result;
     await trx.updateTable('notices').set({ visibility: to, updated_at: new Date() }).where('id', '=', id).execute();
     const crossing = to === 'joint' || notice.visibility === 'joint';
     await audit(trx, {
@@ -75,6 +77,7 @@ export async function setNoticeVisibility(db: Kysely<DB>, actor: Actor, id: stri
       action: crossing ? (to === 'joint' ? 'boundary.share' : 'boundary.unshare') : 'record.visibility',
       target: { type: 'notice', id }, detail: { from: notice.visibility, to, title: notice.title },
     });
+    return result;
   });
 }
 

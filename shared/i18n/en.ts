@@ -105,5 +105,10 @@ export const en: Messages = {
   'policy.regionNotParticipating': 'Your region does not take part in this workspace',
   'policy.needsCoordinator': 'Requires the coordinator role in this workspace',
   'policy.otherRegion': 'This person belongs to another region',
+  'policy.needsEditor': 'Requires edit access',
+  'policy.needsCommenter': 'Requires comment or edit access',
+  'policy.inviteeNotInWorkspace': 'This person is not a member of the workspace',
+  'policy.inviteNeedsJoint': 'Make the draft joint before inviting someone from the other region',
+  'policy.inviteNeedsWiderVisibility': 'The draft is visible to its committee only; widen it before inviting others',
   'policy.personalStaysInRegion': 'Personal details do not cross regions',
 };

@@ -105,6 +105,11 @@ export const zhCN = {
   'policy.regionNotParticipating': '本省市未参与该协作空间',
   'policy.needsCoordinator': '需要该空间的联络员身份',
   'policy.otherRegion': '该人员属于其他省市',
+  'policy.needsEditor': '需要编辑权限',
+  'policy.needsCommenter': '需要评论或编辑权限',
+  'policy.inviteeNotInWorkspace': '对方不是该协作空间的成员',
+  'policy.inviteNeedsJoint': '邀请另一省市的人员前，需先将草稿设为“川渝联合”',
+  'policy.inviteNeedsWiderVisibility': '草稿仅本单位可见，不能邀请其他单位的人员',
   'policy.personalStaysInRegion': '个人信息不跨省市共享',
 } as const;
 

@@ -26,6 +26,13 @@ export interface RecordRef {
   assignedOrgIds?: readonly string[];
 }
 export interface UserRef { id: string; region: Region; orgId: string }
+
+/** 协作者 roles on a draft: editors write, commenters comment, viewers read. */
+export type CollaboratorRole = 'editor' | 'commenter' | 'viewer';
+/** A draft is a record with named collaborators; its author is always an editor. */
+export interface DraftRef extends RecordRef { collaborators: Readonly<Record<string, CollaboratorRole>> }
+/** Someone invited to a draft: they must be able to read it (workspace member, visibility). */
+export interface InviteeRef extends UserRef { workspaceIds: readonly string[] }
 export interface WorkspaceRef { id: string; ownerRegion: Region; regions: readonly Region[] }
 export interface OrgRef { id: string; region: Region }
 
@@ -36,6 +43,13 @@ interface Resources {
   'record.delete': RecordRef;
   /** Changing visibility; widening to `joint` crosses the boundary and is audited. */
   'record.setVisibility': RecordRef & { to: Visibility };
+  'draft.read': DraftRef;
+  'draft.create': Omit<RecordRef, 'authorId'>;
+  'draft.edit': DraftRef;
+  'draft.comment': DraftRef;
+  /** Title, kind, visibility and collaborators. */
+  'draft.manage': DraftRef;
+  'draft.invite': { draft: DraftRef; user: InviteeRef };
   'workspace.read': WorkspaceRef;
   'workspace.create': { ownerRegion: Region };
   'workspace.manage': WorkspaceRef;
@@ -84,6 +98,10 @@ function inWorkspaceRegion(a: Actor, w: WorkspaceRef) {
   return w.ownerRegion === a.region || w.regions.includes(a.region);
 }
 
+function draftRole(a: Actor, d: DraftRef): CollaboratorRole | null {
+  return d.authorId === a.id ? 'editor' : d.collaborators[a.id] ?? null;
+}
+
 const rules: { [A in Action]: (a: Actor, r: Resources[A]) => Decision } = {
   'record.read': readRecord,
   'record.create': (a, r) => {
@@ -105,6 +123,38 @@ const rules: { [A in Action]: (a: Actor, r: Resources[A]) => Decision } = {
     if (!stewardsRecord(a, r)) {
       return forbidden(isWidening(r.visibility, r.to) ? 'policy.crossingNeedsOwner' : 'policy.notOwner');
     }
+    return allow;
+  },
+  'draft.read': readRecord,
+  // Any member of the workspace may start a draft (members draft proposals); handlers may not.
+  'draft.create': (a, r) => {
+    if (!(r.workspaceId in a.workspaces)) return notFound('policy.notInWorkspace');
+    if (isHandler(a)) return forbidden('policy.handlerReadOnly');
+    return r.ownerRegion === a.region && r.ownerOrgId === a.orgId ? allow : forbidden('policy.ownOrgOnly');
+  },
+  'draft.edit': (a, d) => {
+    const read = readRecord(a, d);
+    if (!read.allowed) return read;
+    return draftRole(a, d) === 'editor' ? allow : forbidden('policy.needsEditor');
+  },
+  'draft.comment': (a, d) => {
+    const read = readRecord(a, d);
+    if (!read.allowed) return read;
+    const role = draftRole(a, d);
+    return role === 'editor' || role === 'commenter' ? allow : forbidden('policy.needsCommenter');
+  },
+  'draft.manage': (a, d) => {
+    const read = readRecord(a, d);
+    if (!read.allowed) return read;
+    return stewardsRecord(a, d) ? allow : forbidden('policy.notOwner');
+  },
+  'draft.invite': (a, { draft: d, user }) => {
+    const manage = rules['draft.manage'](a, d);
+    if (!manage.allowed) return manage;
+    if (!user.workspaceIds.includes(d.workspaceId)) return forbidden('policy.inviteeNotInWorkspace');
+    if (d.visibility === 'joint') return allow;
+    if (user.region !== d.ownerRegion) return forbidden('policy.inviteNeedsJoint');
+    if (d.visibility === 'org' && user.orgId !== d.ownerOrgId) return forbidden('policy.inviteNeedsWiderVisibility');
     return allow;
   },
   'workspace.read': (a, w) => {

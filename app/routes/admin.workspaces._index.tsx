@@ -1,0 +1,77 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { Link, useLoaderData, useNavigation } from '@remix-run/react';
+import { Button, Card, Form, Input, Space, Table, Typography } from 'antd';
+import { createWorkspace, listAdminWorkspaces } from '../../server/services/workspaces';
+import { InputError } from '../../server/services/errors';
+import { workspaceSchema } from '../../shared/validation/schemas';
+import { parseWith, type FieldErrors } from '../../shared/validation/parse';
+import { clientIp, guard, requireUser } from '../lib/session.server';
+import { readInput } from '../lib/input.server';
+import { useT } from '../lib/i18n';
+import { AppForm } from '../components/AppForm';
+import { RegionTag } from '../components/RegionTag';
+
+export const meta: MetaFunction = () => [{ title: '协作空间管理 · 川渝政协协同履职平台' }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  const workspaces = await guard(() => listAdminWorkspaces(context.db, user));
+  return { workspaces, region: user.region };
+}
+
+type Result = { ok: boolean; intent: string; errors?: FieldErrors };
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireUser(request, context);
+  const parsed = parseWith(workspaceSchema, await readInput(request));
+  if (!parsed.ok) return data<Result>({ ok: false, intent: 'create', errors: parsed.errors }, { status: 400 });
+  try {
+    const id = await guard(() => createWorkspace(context.db, user, parsed.data, clientIp(context)));
+    throw redirect(`/admin/workspaces/${id}`);
+  } catch (err) {
+    if (err instanceof InputError) return data<Result>({ ok: false, intent: 'create', errors: { [err.field]: err.messageKey } }, { status: 400 });
+    throw err;
+  }
+}
+
+/** 协作空间管理: the workspaces my region owns or takes part in, and a new one owned by my region. */
+export default function AdminWorkspaces() {
+  const { workspaces, region } = useLoaderData<typeof loader>();
+  const busy = useNavigation().state !== 'idle';
+  const t = useT();
+  type Row = (typeof workspaces)[number];
+  return (
+    <Space orientation="vertical" size="large" style={{ width: '100%' }}>
+      <Typography.Title level={2} style={{ fontSize: 20, margin: 0 }}>{t('workspaceAdmin.title')}</Typography.Title>
+      <Table<Row>
+        rowKey="id"
+        size="small"
+        dataSource={workspaces}
+        pagination={false}
+        locale={{ emptyText: t('workspaceAdmin.empty') }}
+        columns={[
+          { title: t('workspace.name'), key: 'name', render: (_, w) => <Link to={`/admin/workspaces/${w.id}`} data-testid="admin-workspace-link">{w.name}</Link> },
+          { title: t('workspace.ownerRegion'), key: 'owner', render: (_, w) => <RegionTag region={w.ownerRegion} /> },
+          {
+            title: t('workspace.participants'), key: 'orgs',
+            render: (_, w) => <Space wrap size={4}>{w.orgs.map((o) => <span key={o.id}>{o.name}<RegionTag region={o.region} /></span>)}</Space>,
+          },
+          { title: t('workspace.memberCount'), key: 'members', align: 'right', render: (_, w) => w.memberCount ?? 0 },
+        ]}
+      />
+      <section aria-labelledby="create-workspace">
+        <Card size="small">
+          <Typography.Title level={3} id="create-workspace" style={{ fontSize: 16, marginTop: 0 }}>{t('workspaceAdmin.create')}</Typography.Title>
+          <Typography.Paragraph type="secondary">
+            {t('workspaceAdmin.createHelp')} <RegionTag region={region} />
+          </Typography.Paragraph>
+          <AppForm schema={workspaceSchema} intent="create" name="createWorkspace">
+            <Form.Item name="name" label={t('workspace.name')}><Input maxLength={80} /></Form.Item>
+            <Form.Item name="description" label={t('workspace.description')}><Input.TextArea rows={3} maxLength={500} /></Form.Item>
+            <Button type="primary" htmlType="submit" loading={busy}>{t('workspaceAdmin.createSubmit')}</Button>
+          </AppForm>
+        </Card>
+      </section>
+    </Space>
+  );
+}

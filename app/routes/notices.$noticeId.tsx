@@ -1,0 +1,157 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from '@remix-run/react';
+import { App, Button, Card, Descriptions, Form, Input, Popconfirm, Space, Typography } from 'antd';
+import { useEffect } from 'react';
+import { z } from 'zod';
+import { deleteNotice, getNotice, setNoticeVisibility, updateNotice } from '../../server/services/notices';
+import { InputError } from '../../server/services/errors';
+import type { Visibility } from '../../shared/domain/model';
+import { noticeSchema, visibilitySchema } from '../../shared/validation/schemas';
+import { parseWith, type FieldErrors } from '../../shared/validation/parse';
+import { clientIp, guard, requireId, requireUser } from '../lib/session.server';
+import { readInput } from '../lib/input.server';
+import { useT } from '../lib/i18n';
+import { AppForm } from '../components/AppForm';
+import { RegionTag } from '../components/RegionTag';
+import { VisibilityTag } from '../components/VisibilityTag';
+import { VisibilityField } from '../components/VisibilityField';
+
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
+  { title: `${d?.notice.title ?? '通知公告'} · 川渝政协协同履职平台` },
+];
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  const id = requireId(params.noticeId);
+  return guard(() => getNotice(context.db, user, id));
+}
+
+const intentSchema = z.object({ intent: z.enum(['update', 'visibility', 'delete']) });
+const editSchema = noticeSchema.pick({ title: true, body: true });
+
+type Result = { ok: boolean; intent: string; errors?: FieldErrors; message?: string };
+const fail = (intent: string, errors: FieldErrors) => data<Result>({ ok: false, intent, errors }, { status: 400 });
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const user = await requireUser(request, context);
+  const id = requireId(params.noticeId);
+  const input = await readInput(request);
+  const which = parseWith(intentSchema, input);
+  if (!which.ok) return fail('', { _form: 'validation.invalid' });
+  const { intent } = which.data;
+  try {
+    if (intent === 'update') {
+      const parsed = parseWith(editSchema, input);
+      if (!parsed.ok) return fail(intent, parsed.errors);
+      await guard(() => updateNotice(context.db, user, id, parsed.data));
+      return data<Result>({ ok: true, intent, message: 'notice.saved' });
+    }
+    if (intent === 'visibility') {
+      const parsed = parseWith(visibilitySchema, input);
+      if (!parsed.ok) return fail(intent, parsed.errors);
+      const r = await guard(() => setNoticeVisibility(context.db, user, id, parsed.data.visibility, clientIp(context)));
+      // Narrowed past the actor's own reach: the page would now be a 404, so go back to the workspace.
+      if (!r.readable) throw redirect(`/workspaces/${r.workspaceId}`);
+      return data<Result>({ ok: true, intent, message: 'notice.visibilityChanged' });
+    }
+    const workspaceId = await guard(() => deleteNotice(context.db, user, id));
+    throw redirect(`/workspaces/${workspaceId}`);
+  } catch (err) {
+    if (err instanceof InputError) return fail(intent, { [err.field]: err.messageKey });
+    throw err;
+  }
+}
+
+/** 通知公告: read; edit, change visibility or delete only where the policy allows. */
+export default function NoticePage() {
+  const { notice, abilities } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state !== 'idle';
+  const submit = useSubmit();
+  const { message, modal } = App.useApp();
+  const [visibilityForm] = Form.useForm<{ visibility: Visibility }>();
+  const t = useT();
+
+  useEffect(() => {
+    if (result?.ok && result.message) message.success(t(result.message));
+    if (result && !result.ok && result.intent === 'visibility' && result.errors) {
+      visibilityForm.setFields(Object.entries(result.errors).map(([name, key]) => ({ name: name as 'visibility', errors: [t(key)] })));
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [result]);
+  useEffect(() => { visibilityForm.setFieldsValue({ visibility: notice.visibility }); }, [notice.visibility, visibilityForm]);
+
+  const post = (values: Record<string, string>) => submit(values, { method: 'post', encType: 'application/json' });
+  const changeVisibility = (values: { visibility: Visibility }) => {
+    const parsed = parseWith(visibilitySchema, values);
+    if (!parsed.ok) {
+      visibilityForm.setFields([{ name: 'visibility', errors: [t(parsed.errors.visibility ?? 'validation.choose')] }]);
+      return;
+    }
+    const to = parsed.data.visibility;
+    if (to === notice.visibility) return;
+    const send = () => post({ intent: 'visibility', visibility: to });
+    // Widening to joint crosses the provincial boundary: say so and ask first.
+    if (to === 'joint') {
+      modal.confirm({
+        title: t('notice.crossingConfirmTitle'),
+        content: t('notice.crossingWarning'),
+        okText: t('notice.crossingConfirmOk'),
+        cancelText: t('workspace.cancel'),
+        onOk: send,
+      });
+    } else send();
+  };
+
+  return (
+    <Space orientation="vertical" size="large" style={{ width: '100%' }}>
+      <Link to={`/workspaces/${notice.workspaceId}`}>← {notice.workspaceName}</Link>
+      <article aria-labelledby="notice-title">
+        <Typography.Title level={1} id="notice-title" style={{ fontSize: 24 }}>{notice.title}</Typography.Title>
+        <Descriptions size="small" column={{ xs: 1, md: 2 }} items={[
+          { key: 'visibility', label: t('notice.visibility'), children: <VisibilityTag visibility={notice.visibility} /> },
+          { key: 'owner', label: t('notice.owner'), children: <>{notice.ownerOrgName} <RegionTag region={notice.ownerRegion} /></> },
+          { key: 'author', label: t('notice.author'), children: <Link to={`/users/${notice.authorId}`}>{notice.authorName}</Link> },
+          { key: 'created', label: t('notice.created'), children: <time dateTime={new Date(notice.createdAt).toISOString()}>{new Date(notice.createdAt).toLocaleString('zh-CN')}</time> },
+        ]} />
+        <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', marginTop: 16 }} data-testid="notice-body">{notice.body}</Typography.Paragraph>
+      </article>
+
+      {abilities.update && (
+        <section aria-labelledby="edit-notice">
+          <Card size="small">
+            <Typography.Title level={2} id="edit-notice" style={{ fontSize: 18, marginTop: 0 }}>{t('notice.edit')}</Typography.Title>
+            <AppForm schema={editSchema} intent="update" name="editNotice" key={notice.updatedAt.toString()}
+              initialValues={{ title: notice.title, body: notice.body }}>
+              <Form.Item name="title" label={t('notice.title')}><Input maxLength={120} /></Form.Item>
+              <Form.Item name="body" label={t('notice.body')}><Input.TextArea rows={6} maxLength={5000} /></Form.Item>
+              <Button type="primary" htmlType="submit" loading={busy}>{t('notice.save')}</Button>
+            </AppForm>
+          </Card>
+        </section>
+      )}
+
+      {abilities.setVisibility && (
+        <section aria-labelledby="notice-visibility">
+          <Card size="small">
+            <Typography.Title level={2} id="notice-visibility" style={{ fontSize: 18, marginTop: 0 }}>{t('notice.changeVisibility')}</Typography.Title>
+            <Form form={visibilityForm} name="noticeVisibility" layout="vertical" requiredMark={false}
+              initialValues={{ visibility: notice.visibility }} onFinish={changeVisibility}>
+              <Form.Item name="visibility" label={t('notice.visibility')}><VisibilityField /></Form.Item>
+              <Button htmlType="submit" loading={busy}>{t('notice.changeVisibility')}</Button>
+            </Form>
+          </Card>
+        </section>
+      )}
+
+      {abilities.delete && (
+        <div>
+          <Popconfirm title={t('notice.deleteConfirm')} okText={t('notice.delete')} cancelText={t('workspace.cancel')}
+            okButtonProps={{ danger: true }} onConfirm={() => post({ intent: 'delete' })}>
+            <Button danger disabled={busy}>{t('notice.delete')}</Button>
+          </Popconfirm>
+        </div>
+      )}
+    </Space>
+  );
+}

@@ -1,0 +1,158 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { App, Button, Card, Form, Input, Select, Space, Table, Typography } from 'antd';
+import { useEffect } from 'react';
+import { z } from 'zod';
+import { getWorkspace } from '../../server/services/workspaces';
+import { addMember, removeMember } from '../../server/services/membership';
+import { createNotice } from '../../server/services/notices';
+import { InputError } from '../../server/services/errors';
+import { memberAddSchema, noticeSchema } from '../../shared/validation/schemas';
+import { parseWith, type FieldErrors } from '../../shared/validation/parse';
+import { clientIp, guard, requireId, requireUser } from '../lib/session.server';
+import { readInput } from '../lib/input.server';
+import { useT } from '../lib/i18n';
+import { AppForm } from '../components/AppForm';
+import { MemberTable } from '../components/MemberTable';
+import { RegionTag } from '../components/RegionTag';
+import { VisibilityTag } from '../components/VisibilityTag';
+import { VisibilityField } from '../components/VisibilityField';
+
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
+  { title: `${d?.workspace.name ?? '协作空间'} · 川渝政协协同履职平台` },
+];
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  const id = requireId(params.workspaceId);
+  return guard(() => getWorkspace(context.db, user, id));
+}
+
+const intentSchema = z.object({ intent: z.enum(['post', 'addMember', 'removeMember']) });
+const removeSchema = z.object({ userId: z.string().uuid('validation.required') });
+
+type Result = { ok: boolean; intent: string; errors?: FieldErrors; message?: string };
+const fail = (intent: string, errors: FieldErrors) => data<Result>({ ok: false, intent, errors }, { status: 400 });
+
+/** Runs one intent: refusals become 403/404, business-rule errors a field error and a 400. */
+async function attempt(intent: string, work: () => Promise<unknown>, message?: string) {
+  try {
+    await guard(work);
+    return data<Result>({ ok: true, intent, message });
+  } catch (err) {
+    if (err instanceof InputError) return fail(intent, { [err.field]: err.messageKey });
+    throw err;
+  }
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const user = await requireUser(request, context);
+  const id = requireId(params.workspaceId);
+  const input = await readInput(request);
+  const which = parseWith(intentSchema, input);
+  if (!which.ok) return fail('', { _form: 'validation.invalid' });
+  const { intent } = which.data;
+  const ip = clientIp(context);
+  if (intent === 'post') {
+    const parsed = parseWith(noticeSchema, input);
+    if (!parsed.ok) return fail(intent, parsed.errors);
+    return attempt(intent, () => createNotice(context.db, user, id, parsed.data, ip), 'notice.posted');
+  }
+  if (intent === 'addMember') {
+    const parsed = parseWith(memberAddSchema, input);
+    if (!parsed.ok) return fail(intent, parsed.errors);
+    return attempt(intent, () => addMember(context.db, user, id, parsed.data, ip), 'workspace.memberAdded');
+  }
+  const parsed = parseWith(removeSchema, input);
+  if (!parsed.ok) return fail(intent, parsed.errors);
+  return attempt(intent, () => removeMember(context.db, user, id, parsed.data.userId, ip), 'workspace.memberRemoved');
+}
+
+/** 协作空间: who takes part, its members by region, the notices I may read, and what I may do here. */
+export default function WorkspacePage() {
+  const { workspace, members, notices, canPost, canManageMembers, canAdminister, candidates } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state !== 'idle';
+  const { message } = App.useApp();
+  const t = useT();
+
+  useEffect(() => {
+    if (result?.ok && result.message) message.success(t(result.message));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [result]);
+
+  type NoticeRow = (typeof notices)[number];
+  return (
+    <Space orientation="vertical" size="large" style={{ width: '100%' }}>
+      <div>
+        <Typography.Title level={1} style={{ fontSize: 24, margin: 0 }}>{workspace.name}</Typography.Title>
+        {workspace.description && <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>{workspace.description}</Typography.Paragraph>}
+        {canAdminister && <Link to={`/admin/workspaces/${workspace.id}`}>{t('workspace.administer')}</Link>}
+      </div>
+
+      <section aria-labelledby="participants">
+        <Typography.Title level={2} id="participants" style={{ fontSize: 18 }}>{t('workspace.participants')}</Typography.Title>
+        <Space wrap>
+          {workspace.orgs.map((o) => <span key={o.id} data-testid="participant">{o.name} <RegionTag region={o.region} /></span>)}
+        </Space>
+      </section>
+
+      <section aria-labelledby="notices">
+        <Typography.Title level={2} id="notices" style={{ fontSize: 18 }}>{t('workspace.notices')}</Typography.Title>
+        <Table<NoticeRow>
+          rowKey="id"
+          size="small"
+          dataSource={notices}
+          pagination={notices.length > 20 ? { pageSize: 20 } : false}
+          locale={{ emptyText: t('workspace.noNotices') }}
+          columns={[
+            { title: t('notice.title'), key: 'title', render: (_, n) => <Link to={`/notices/${n.id}`} data-testid="notice-link">{n.title}</Link> },
+            { title: t('notice.visibility'), key: 'visibility', render: (_, n) => <VisibilityTag visibility={n.visibility} /> },
+            { title: t('notice.owner'), key: 'owner', render: (_, n) => <>{n.ownerOrgName} <RegionTag region={n.ownerRegion} /></> },
+            { title: t('notice.author'), dataIndex: 'authorName', key: 'author' },
+            {
+              title: t('notice.created'), key: 'created',
+              render: (_, n) => <time dateTime={new Date(n.createdAt).toISOString()}>{new Date(n.createdAt).toLocaleDateString('zh-CN')}</time>,
+            },
+          ]}
+        />
+      </section>
+
+      {canPost && (
+        <section aria-labelledby="post-notice">
+          <Card size="small">
+            <Typography.Title level={2} id="post-notice" style={{ fontSize: 18, marginTop: 0 }}>{t('workspace.postNotice')}</Typography.Title>
+            <AppForm schema={noticeSchema} intent="post" name="postNotice" resetOnSuccess initialValues={{ visibility: 'org' }}>
+              <Form.Item name="title" label={t('notice.title')}><Input maxLength={120} /></Form.Item>
+              <Form.Item name="body" label={t('notice.body')}><Input.TextArea rows={4} maxLength={5000} /></Form.Item>
+              <Form.Item name="visibility" label={t('notice.visibility')}><VisibilityField /></Form.Item>
+              <Button type="primary" htmlType="submit" loading={busy}>{t('workspace.publish')}</Button>
+            </AppForm>
+          </Card>
+        </section>
+      )}
+
+      <section aria-labelledby="members">
+        <Typography.Title level={2} id="members" style={{ fontSize: 18 }}>{t('workspace.members')}</Typography.Title>
+        <MemberTable members={members} level={3} />
+        {canManageMembers && (
+          <Card size="small" style={{ marginTop: 16 }}>
+            <AppForm schema={memberAddSchema} intent="addMember" name="addMember" resetOnSuccess layout="inline">
+              <Form.Item name="userId" label={t('workspace.addMember')} extra={t('workspace.addMemberHelp')}>
+                <Select
+                  showSearch
+                  optionFilterProp="label"
+                  style={{ minWidth: 260 }}
+                 
+                  notFoundContent={t('workspace.noCandidates')}
+                  options={candidates.map((c) => ({ value: c.id, label: `${c.displayName}（${c.orgName}）` }))}
+                />
+              </Form.Item>
+              <Button htmlType="submit" loading={busy}>{t('workspace.add')}</Button>
+            </AppForm>
+          </Card>
+        )}
+      </section>
+    </Space>
+  );
+}

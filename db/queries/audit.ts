@@ -1,0 +1,49 @@
+import { sql } from 'kysely';
+import type { Executor } from '../index';
+import type { Region } from '../../shared/domain/model';
+
+export interface AuditQuery {
+  /** An exact action, or a prefix written `workspace.*`. */
+  action?: string;
+  /** Part of the actor's name. */
+  actor?: string;
+  from?: Date;
+  /** Exclusive upper bound. */
+  before?: Date;
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+function filtered(db: Executor, region: Region, f: AuditQuery) {
+  // Row-level security already limits rows to app.region; the explicit condition says so in code too.
+  let q = db.selectFrom('audit_log as a').where('a.region', '=', region);
+  if (f.action) {
+    q = f.action.endsWith('.*')
+      ? q.where('a.action', 'like', `${escapeLike(f.action.slice(0, -1))}%`)
+      : q.where('a.action', '=', f.action);
+  }
+  if (f.actor) q = q.where('a.actor_name', 'ilike', `%${escapeLike(f.actor)}%`);
+  if (f.from) q = q.where('a.at', '>=', f.from);
+  if (f.before) q = q.where('a.at', '<', f.before);
+  return q;
+}
+
+/** One page of a region's audit log, newest first, with the names of user, org and workspace targets. */
+export async function listAuditEntries(db: Executor, region: Region, f: AuditQuery, limit: number, offset: number) {
+  const [rows, count] = await Promise.all([
+    filtered(db, region, f)
+      .leftJoin('users as tu', (j) => j.on(sql<boolean>`a.target_type = 'user' and tu.id::text = a.target_id`))
+      .leftJoin('orgs as to', (j) => j.on(sql<boolean>`a.target_type = 'org' and "to".id::text = a.target_id`))
+      .leftJoin('workspaces as tw', (j) => j.on(sql<boolean>`a.target_type = 'workspace' and tw.id::text = a.target_id`))
+      .select([
+        'a.id', 'a.at', 'a.actor_id as actorId', 'a.actor_name as actorName', 'a.action',
+        'a.target_type as targetType', 'a.target_id as targetId', 'a.detail', 'a.ip',
+        sql<string | null>`coalesce(tu.display_name, "to".name, tw.name)`.as('targetName'),
+      ])
+      .orderBy('a.at', 'desc').orderBy('a.id', 'desc')
+      .limit(limit).offset(offset)
+      .execute(),
+    filtered(db, region, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
