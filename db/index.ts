@@ -27,6 +27,8 @@ export interface DatabaseOptions {
   dataDir: string;
   /** Hook run as the owner after migrating and before the app role takes over (demo seeding). */
   beforeAppRole?: (owner: Kysely<DB>) => Promise<void>;
+  /** Errors of idle pooled connections (logged by the server). */
+  onPoolError?: (err: Error) => void;
 }
 
 export interface Database {
@@ -42,7 +44,7 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
 
 async function openPostgres(url: string, opts: DatabaseOptions): Promise<Database> {
   const owner = new Kysely<DB>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1, types: pgTypes }) }),
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1, types: pgTypes }).on('error', () => undefined) }),
   });
   try {
     await migrate(owner);
@@ -51,6 +53,9 @@ async function openPostgres(url: string, opts: DatabaseOptions): Promise<Databas
     await owner.destroy();
   }
   const pool = new pg.Pool({ connectionString: url, max: 10, types: pgTypes });
+  // An idle connection the server drops (restart, failover) must not crash the process: the pool
+  // discards it and opens a new one on the next query.
+  pool.on('error', (err) => opts.onPoolError?.(err));
   // The login role may be the owner; every pooled connection drops to the app role before use.
   pool.on('connect', (client) => { client.query(`SET ROLE ${APP_ROLE}`).catch(() => undefined); });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: pool as any }) });
@@ -67,6 +72,7 @@ async function openPGlite(opts: DatabaseOptions): Promise<Database> {
     const { PGlite } = await import('@electric-sql/pglite');
     const pglite = await PGlite.create(dir);
     const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
+    let closing: Promise<void> | undefined;
     await migrate(db);
     await opts.beforeAppRole?.(db);
     await sql.raw(`SET ROLE ${APP_ROLE}`).execute(db);
@@ -74,11 +80,10 @@ async function openPGlite(opts: DatabaseOptions): Promise<Database> {
     return {
       db,
       backend: 'pglite',
-      async close() {
-        await db.destroy();
-        await pglite.close();
-        release();
-      },
+      // Idempotent, and the folder lock is released even if closing fails.
+      close: () => (closing ??= (async () => {
+        try { await db.destroy(); if (!pglite.closed) await pglite.close(); } finally { release(); }
+      })()),
     };
   } catch (err) {
     release();

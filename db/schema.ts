@@ -102,7 +102,77 @@ export interface AuditLogTable {
   ip: string | null;
 }
 
+export interface DraftTable {
+  id: Generated<string>;
+  workspace_id: string;
+  owner_org_id: string;
+  owner_region: Region;
+  visibility: Visibility;
+  kind: 'proposal' | 'research' | 'inspection' | 'speech';
+  title: string;
+  author_id: string;
+  plain_text: Generated<string>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface DraftCollaboratorTable {
+  draft_id: string;
+  user_id: string;
+  region: Region;
+  role: 'editor' | 'commenter' | 'viewer';
+  added_by: string | null;
+  added_at: CreatedAt;
+}
+
+export interface DraftUpdateTable {
+  id: Generated<number>;
+  draft_id: string;
+  data: Uint8Array;
+  user_id: string | null;
+  created_at: CreatedAt;
+}
+
+export interface DraftSnapshotTable {
+  draft_id: string;
+  data: Uint8Array;
+  last_update_id: number;
+  updated_at: Timestamp;
+}
+
+export interface DraftClientIdTable { draft_id: string; client_id: number; user_id: string }
+
+export interface DraftVersionTable {
+  id: Generated<string>;
+  draft_id: string;
+  name: string;
+  data: Uint8Array;
+  author_id: string;
+  created_at: CreatedAt;
+}
+
+export interface DraftCommentTable {
+  id: Generated<string>;
+  draft_id: string;
+  thread_id: string | null;
+  author_id: string;
+  body: string;
+  anchor: ColumnType<{ from: unknown; to: unknown } | null, string | null | undefined, string | null>;
+  quote: string | null;
+  resolved_at: Timestamp | null;
+  resolved_by: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
 export interface DB {
+  drafts: DraftTable;
+  draft_collaborators: DraftCollaboratorTable;
+  draft_updates: DraftUpdateTable;
+  draft_snapshots: DraftSnapshotTable;
+  draft_client_ids: DraftClientIdTable;
+  draft_versions: DraftVersionTable;
+  draft_comments: DraftCommentTable;
   regions: RegionTable;
   orgs: OrgTable;
   users: UserTable;
@@ -126,3 +196,6 @@ export type Workspace = Selectable<WorkspaceTable>;
 export type WorkspaceMember = Selectable<WorkspaceMemberTable>;
 export type Notice = Selectable<NoticeTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
+export type Draft = Selectable<DraftTable>;
+export type DraftComment = Selectable<DraftCommentTable>;
+export type DraftVersion = Selectable<DraftVersionTable>;

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import type { Config } from './config';
 import type { Logger } from './logger';
+import type { RealtimeHub } from './realtime/hub';
 
 /** What every Remix loader and action receives as `context`: the server's shared pieces. */
 export interface ServerContext {
@@ -10,6 +11,8 @@ export interface ServerContext {
   log: Logger;
   /** The client's address (from the load balancer when TRUST_PROXY is on). */
   ip: string;
+  /** socket.io emits (issue 3): call after the service's transaction has committed. */
+  realtime: RealtimeHub;
 }
 
 declare module '@remix-run/node' {

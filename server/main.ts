@@ -13,6 +13,8 @@ import { seedDemo } from '../db/seed';
 import { hashPassword } from './auth/passwords';
 import { isAllowedOrigin } from './auth/origin';
 import type { ServerContext } from './context';
+import { createRealtime, type Realtime } from './realtime';
+import { REALTIME_PATH } from '../shared/realtime/events';
 
 export interface RunningServer {
   url: string;
@@ -20,6 +22,8 @@ export interface RunningServer {
   server: http.Server;
   database: Database;
   log: Logger;
+  /** socket.io (issue 3): `realtime.hub` emits after commit; `realtime.io` for tests. */
+  realtime: Realtime;
   close(): Promise<void>;
 }
 
@@ -31,6 +35,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const database = await createDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
+    onPoolError: (err) => log.warn({ err }, 'database connection lost; the pool reconnects'),
     beforeAppRole: config.demo
       ? async (owner) => {
           const created = await seedDemo(owner, await hashPassword(config.demoPassword));
@@ -74,6 +79,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   });
 
   const server = http.createServer(app);
+  const realtime = await createRealtime({ db: database.db, config, log });
   let build: () => Promise<ServerBuild>;
   let vite: import('vite').ViteDevServer | undefined;
   if (config.env === 'development') {
@@ -92,15 +98,18 @@ export async function startServer(config: Config): Promise<RunningServer> {
   app.all('*', createRequestHandler({
     build: build as any,
     mode: config.env,
-    getLoadContext: (req) => ({ db: database.db, config, log, ip: req.ip ?? req.socket.remoteAddress ?? '' }) satisfies ServerContext,
+    getLoadContext: (req) => ({ db: database.db, config, log, ip: req.ip ?? req.socket.remoteAddress ?? '', realtime: realtime.hub }) satisfies ServerContext,
   }));
   app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    log.error({ err }, 'request failed');
-    if (!res.headersSent) res.status(500).type('text/plain').send('Internal error');
+    // Client errors raised by Express itself (e.g. a URIError on broken %-encoding carries status 400) stay 4xx.
+    const status = Number((err as { status?: unknown } | null)?.status);
+    if (status >= 400 && status < 500) log.warn({ err }, 'bad request'); else log.error({ err }, 'request failed');
+    if (!res.headersSent) res.status(status >= 400 && status < 500 ? status : 500).type('text/plain').send(status >= 400 && status < 500 ? 'Bad request' : 'Internal error');
   });
 
   // One upgrade router: later issues register /collab/ and /socket.io/ here.
   const upgradeHandlers = new Map<string, UpgradeHandler>();
+  upgradeHandlers.set(REALTIME_PATH, realtime.handleUpgrade);
   server.on('upgrade', (req, socket, head) => {
     const url = req.url ?? '';
     if (vite && url.startsWith('/?token=')) return; // Vite's own HMR socket
@@ -121,6 +130,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       // Stop accepting, let requests in flight finish, then close the database.
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      await realtime.close(); // open websockets would otherwise hold server.close() for 10 s
       setTimeout(() => server.closeAllConnections(), 10_000).unref();
       await stopped;
       await vite?.close();
@@ -128,7 +138,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       log.info('stopped');
     })());
 
-  return { url, port, server, database, log, close };
+  return { url, port, server, database, log, realtime, close };
 }
 
 async function main() {

@@ -1,23 +1,12 @@
-import { createCookie, redirect, type AppLoadContext } from '@remix-run/node';
-import { ABSOLUTE_TIMEOUT_MS, getSessionUser, type SessionUser } from '../../server/auth/sessions';
+import { redirect, type AppLoadContext } from '@remix-run/node';
+import { getSessionUser, type SessionUser } from '../../server/auth/sessions';
+import { sessionCookie, sessionTokenFrom } from '../../server/auth/cookie';
 import { PolicyError } from '../../shared/policy';
 import { NotFoundError } from '../../server/services/errors';
 
-function sessionCookie(context: AppLoadContext) {
-  return createCookie('cy_session', {
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: context.config.secureCookies,
-    path: '/',
-    secrets: [context.config.sessionSecret],
-    maxAge: ABSOLUTE_TIMEOUT_MS / 1000,
-  });
-}
-
 export async function getUser(request: Request, context: AppLoadContext): Promise<SessionUser | null> {
-  const token = await sessionCookie(context).parse(request.headers.get('Cookie'));
-  if (typeof token !== 'string' || !token) return null;
-  return getSessionUser(context.db, token);
+  const token = await sessionTokenFrom(request.headers.get('Cookie'), context.config);
+  return token ? getSessionUser(context.db, token) : null;
 }
 
 /** The guard every protected loader and action starts with. */
@@ -32,11 +21,11 @@ export async function requireUser(request: Request, context: AppLoadContext): Pr
 }
 
 export async function commitSession(context: AppLoadContext, token: string) {
-  return sessionCookie(context).serialize(token);
+  return sessionCookie(context.config).serialize(token);
 }
 
 export async function destroySessionCookie(context: AppLoadContext) {
-  return sessionCookie(context).serialize('', { maxAge: 0 });
+  return sessionCookie(context.config).serialize('', { maxAge: 0 });
 }
 
 /** Turn refusals from the policy and services into HTTP answers (403/404), never a 500. */

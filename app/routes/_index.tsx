@@ -1,11 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { Badge, Card, Col, Empty, List, Row, Space, Typography } from 'antd';
+import { Badge, Card, Col, Empty, Row, Space, Typography } from 'antd';
 import { getHome } from '../../server/services/workspaces';
 import { requireUser } from '../lib/session.server';
 import { useT } from '../lib/i18n';
 import { RegionTag } from '../components/RegionTag';
 import { VisibilityTag } from '../components/VisibilityTag';
+import { useLiveRevalidation } from '../realtime/hooks';
 
 export const meta: MetaFunction = () => [{ title: '工作台 · 川渝政协协同履职平台' }];
 
@@ -18,8 +19,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export default function Home() {
   const { workspaces, latestNotices } = useLoaderData<typeof loader>();
   const t = useT();
+  useLiveRevalidation((e) => workspaces.some((w) => w.id === e.workspaceId));
   return (
-    <Space direction="vertical" size="large" style={{ width: '100%' }}>
+    <Space orientation="vertical" size="large" style={{ width: '100%' }}>
       <Typography.Title level={1} style={{ fontSize: 24, margin: 0 }}>{t('home.title')}</Typography.Title>
       <section aria-labelledby="my-workspaces">
         <Typography.Title level={2} id="my-workspaces" style={{ fontSize: 18 }}>{t('home.myWorkspaces')}</Typography.Title>
@@ -44,22 +46,22 @@ export default function Home() {
       <section aria-labelledby="latest-notices">
         <Typography.Title level={2} id="latest-notices" style={{ fontSize: 18 }}>{t('home.latestNotices')}</Typography.Title>
         <Card size="small">
-          <List
-            dataSource={latestNotices}
-            locale={{ emptyText: t('home.noNotices') }}
-            renderItem={(n) => (
-              <List.Item data-testid="notice-item">
-                <List.Item.Meta
-                  title={<Link to={`/notices/${n.id}`}>{n.title}</Link>}
-                  description={<Space wrap size={4}>
-                    <VisibilityTag visibility={n.visibility} />
-                    <span>{n.workspaceName}</span>·<span>{n.ownerOrgName}</span>·<span>{n.authorName}</span>·
-                    <time dateTime={new Date(n.createdAt).toISOString()}>{new Date(n.createdAt).toLocaleDateString('zh-CN')}</time>
-                  </Space>}
-                />
-              </List.Item>
-            )}
-          />
+          {latestNotices.length === 0 ? <Empty description={t('home.noNotices')} /> : (
+            <ul style={{ listStyle: 'none', margin: 0, padding: 0 }}>
+              {latestNotices.map((n) => (
+                <li key={n.id} data-testid="notice-item" style={{ padding: '10px 0', borderBottom: '1px solid #f0f0f0' }}>
+                  <Link to={`/notices/${n.id}`} style={{ fontWeight: 500 }}>{n.title}</Link>
+                  <div style={{ marginTop: 4, color: 'rgba(0,0,0,0.65)' }}>
+                    <Space wrap size={4}>
+                      <VisibilityTag visibility={n.visibility} />
+                      <span>{n.workspaceName}</span>·<span>{n.ownerOrgName}</span>·<span>{n.authorName}</span>·
+                      <time dateTime={new Date(n.createdAt).toISOString()}>{new Date(n.createdAt).toLocaleDateString('zh-CN')}</time>
+                    </Space>
+                  </div>
+                </li>
+              ))}
+            </ul>
+          )}
         </Card>
       </section>
     </Space>

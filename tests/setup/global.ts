@@ -13,6 +13,6 @@ export default function setup() {
     }, 0);
   const sources = Math.max(...['app', 'shared', 'server', 'db'].map((d) => newest(path.join(root, d))));
   if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < sources) {
-    execSync('flock /tmp/cppcc-build.lock npx remix vite:build', { cwd: root, stdio: 'inherit', env: { ...process.env, VITEST: undefined } });
+    execSync('flock /tmp/cppcc-build.lock npx remix vite:build', { cwd: root, stdio: 'inherit', env: { ...process.env, VITEST: undefined, NODE_ENV: 'production' } });
   }
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { loadConfig } from '../../server/config';
 import { startServer, type RunningServer } from '../../server/main';
+import { preparePgliteDir } from './pglite-template';
 
 export const DEMO_PASSWORD = 'demo-2025-test';
 
@@ -19,7 +20,10 @@ let counter = 0;
 export async function freshDatabase(): Promise<{ databaseUrl?: string; dataDir: string; drop(): Promise<void> }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cppcc-test-'));
   const base = process.env.TEST_DATABASE_URL;
-  if (!base) return { dataDir, drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }) };
+  if (!base) {
+    await preparePgliteDir(dataDir);
+    return { dataDir, drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }) };
+  }
   const name = `cppcc_test_${process.pid}_${Date.now().toString(36)}_${counter++}`;
   const admin = new pg.Client({ connectionString: base });
   await admin.connect();
@@ -63,7 +67,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
     ...env,
   });
-  const running = await startServer(config);
+  // A server that fails to start (no build, locked folder) must not leave its database behind.
+  const running = await startServer(config).catch(async (err) => { await database.drop(); throw err; });
   const request = (pathname: string, init: RequestInit & { cookie?: string } = {}) => {
     const headers = new Headers(init.headers);
     if (init.cookie) headers.set('Cookie', init.cookie);
@@ -79,8 +84,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       return cookie.split(';')[0];
     },
     async stop() {
-      await running.close();
-      await database.drop();
+      // Drop the database even if closing fails (a test may have closed it already).
+      try { await running.close(); } finally { await database.drop(); }
     },
   };
 }

@@ -1,0 +1,25 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema';
+import { withActor } from '../../db';
+import { findDraftRef } from '../../db/queries/drafts';
+import { can, type Actor, type CollaboratorRole, type DraftRef } from '../../shared/policy';
+import { dbActor } from './actor';
+
+export type DraftAccess =
+  | { ok: true; draft: DraftRef & { id: string; title: string }; role: CollaboratorRole }
+  | { ok: false; status: 403 | 404 };
+
+/**
+ * What the actor may do with a draft's live document, for the collaboration server: write
+ * (editor), comment (commenter) or only read (viewer); refused with 404 when they may not read it.
+ */
+export async function getDraftAccess(db: Kysely<DB>, actor: Actor, draftId: string): Promise<DraftAccess> {
+  const draft = await withActor(db, dbActor(actor), (trx) => findDraftRef(trx, draftId));
+  if (!draft) return { ok: false, status: 404 };
+  const read = can(actor, 'draft.read', draft);
+  if (!read.allowed) return { ok: false, status: read.status };
+  const role: CollaboratorRole = can(actor, 'draft.edit', draft).allowed
+    ? 'editor'
+    : can(actor, 'draft.comment', draft).allowed ? 'commenter' : 'viewer';
+  return { ok: true, draft, role };
+}

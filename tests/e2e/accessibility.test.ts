@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { DEMO_PASSWORD, startTestServer, type TestServer } from '../support/server';
+import {
+  antdSsrCss, chromiumPath, launchBrowser, loginThroughForm, newUserContext, seriousA11yViolations, waitForHydration,
+  warnIfNoChromium,
+} from './support';
+
+warnIfNoChromium();
+
+describe.skipIf(!chromiumPath)('browser: accessible, keyboard usable, styled from the first byte', () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('has no serious or critical axe-core violations on /login, / and a workspace page', async () => {
+    const { context, page } = await newUserContext(browser, server.url);
+    const found: string[] = [];
+
+    await page.goto('/login');
+    await waitForHydration(page);
+    found.push(...(await seriousA11yViolations(page, '/login')));
+
+    await loginThroughForm(page, 'cq-member');
+    found.push(...(await seriousA11yViolations(page, '/')));
+
+    const href = await page.getByRole('link', { name: '川渝两省市政协合作平台' }).first().getAttribute('href');
+    expect(href).toMatch(/^\/workspaces\/[0-9a-f-]{36}$/);
+    const res = await page.goto(href!);
+    expect(res?.status()).toBe(200);
+    await waitForHydration(page);
+    found.push(...(await seriousA11yViolations(page, href!)));
+
+    await context.close();
+    expect(found).toEqual([]);
+  });
+
+  it('logs in with the keyboard only: Tab to each field, type, Tab to the button, Enter', async () => {
+    const { context, page } = await newUserContext(browser, server.url);
+    await page.goto('/login');
+    await waitForHydration(page);
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+
+    const focusedId = () => page.evaluate(() => document.activeElement?.id ?? '');
+    const focusedIsSubmit = () =>
+      page.evaluate(() => (document.activeElement as HTMLButtonElement | null)?.type === 'submit');
+    const tabUntil = async (done: () => Promise<boolean>, max = 6) => {
+      for (let i = 0; i < max; i++) {
+        await page.keyboard.press('Tab');
+        if (await done()) return;
+      }
+      throw new Error(`not reached with ${max} Tab presses; focus is on #${await focusedId()}`);
+    };
+
+    await tabUntil(async () => (await focusedId()) === 'username');
+    await page.keyboard.type('sc-member');
+    await tabUntil(async () => (await focusedId()) === 'password', 1); // the very next stop
+    await page.keyboard.type(DEMO_PASSWORD);
+    await tabUntil(focusedIsSubmit, 3);
+    await Promise.all([page.waitForURL((url) => url.pathname === '/'), page.keyboard.press('Enter')]);
+    await expect.poll(() => page.locator('[data-testid="current-user"]').innerText()).toContain('刘洋');
+
+    // Enter inside a field submits too (a plain form, no click handler needed).
+    const second = await newUserContext(browser, server.url);
+    await second.page.goto('/login');
+    await waitForHydration(second.page);
+    await second.page.locator('#username').focus();
+    await second.page.keyboard.type('cq-member');
+    await second.page.keyboard.press('Tab');
+    await second.page.keyboard.type(DEMO_PASSWORD);
+    await Promise.all([second.page.waitForURL((url) => url.pathname === '/'), second.page.keyboard.press('Enter')]);
+    await expect.poll(() => second.page.locator('[data-testid="current-user"]').innerText()).toContain('李明');
+
+    await Promise.all([context.close(), second.context.close()]);
+  });
+
+  it('sends the antd styles in the server HTML (no flash of unstyled content)', async () => {
+    const cookie = await server.login('cq-member');
+    for (const [path, init] of [['/login', {}], ['/', { cookie }]] as const) {
+      const res = await server.request(path, init);
+      expect(res.status, path).toBe(200);
+      const css = antdSsrCss(await res.text());
+      expect(css, path).not.toContain('__ANTD_SSR_CSS__');
+      expect(css.length, path).toBeGreaterThan(1000);
+      expect(css, path).toMatch(/\.ant-(btn|card|layout|input)/);
+    }
+  });
+});

@@ -1,0 +1,97 @@
+import fs from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import { DEMO_PASSWORD } from '../support/server';
+
+// The browser tests drive the production build in this process: React and antd pick their production
+// code paths from NODE_ENV at run time (vitest sets 'test'), else the server HTML carries antd's dev-only
+// class names while the browser bundle uses the production ones.
+process.env.NODE_ENV = 'production';
+
+/** Debian's Chromium (apt-get install chromium); CHROMIUM_PATH overrides. */
+const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
+
+export const chromiumPath: string | undefined = CANDIDATES.find((p): p is string => !!p && fs.existsSync(p));
+
+/** Call at module top level: prints why the browser tests are skipped (vitest shows it). */
+export function warnIfNoChromium(): void {
+  if (!chromiumPath) {
+    console.warn(
+      `[e2e] Skipping browser tests: no Chromium found (looked at ${CANDIDATES.filter(Boolean).join(', ')}). ` +
+        'Install it with `apt-get install -y --no-install-recommends chromium fonts-noto-cjk fonts-liberation` or set CHROMIUM_PATH.',
+    );
+  }
+}
+
+const FLAGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+/** One browser per test file; Playwright gives it a fresh temporary user data dir. Users get a context each. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath, headless: true, args: FLAGS });
+}
+
+/** A new, isolated context (own cookies and storage) for one user. */
+export async function newUserContext(browser: Browser, baseURL: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL, locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  return { context, page };
+}
+
+/**
+ * Resolves once React has hydrated the document (the root fiber is no longer dehydrated).
+ * Interacting earlier would hit the server-rendered HTML only (a native form post, a full reload).
+ */
+export async function waitForHydration(page: Page, timeout = 20_000): Promise<void> {
+  await page.waitForFunction(() => {
+    const doc = document as unknown as Record<string, any>;
+    const key = Object.keys(doc).find((k) => k.startsWith('__reactContainer$'));
+    const root = key ? doc[key]?.stateNode : undefined;
+    return !!root && root.current?.memoizedState?.isDehydrated === false;
+  }, undefined, { timeout });
+}
+
+/** Logs in through the real login form, as a person would, and waits for the home page. */
+export async function loginThroughForm(page: Page, username: string, password = DEMO_PASSWORD): Promise<void> {
+  await page.goto('/login');
+  await waitForHydration(page);
+  await page.locator('#username').fill(username);
+  await page.locator('#password').fill(password);
+  await Promise.all([
+    page.waitForURL((url) => url.pathname === '/'),
+    page.locator('form button[type="submit"]').click(),
+  ]);
+  await page.locator('[data-testid="current-user"]').waitFor();
+  await waitForHydration(page);
+}
+
+/** Runs axe-core on the current page; prints every violation, returns the serious and critical ones. */
+export async function seriousA11yViolations(page: Page, label: string): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).analyze();
+  const lines = result.violations.map((v) => {
+    const targets = v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join(' | ');
+    // For contrast failures, the distinct colour pairs say what to fix.
+    const pairs = [...new Set(v.nodes.flatMap((n) => n.any.map((c) => c.data as Record<string, unknown> | null)
+      .filter((d) => d?.fgColor).map((d) => `${d!.fgColor} on ${d!.bgColor} = ${d!.contrastRatio}:1`)))];
+    return `${v.impact ?? 'unknown'} ${v.id}: ${v.help} (${v.nodes.length} node(s): ${targets})` +
+      (pairs.length ? `\n      colours: ${pairs.join('; ')}` : '');
+  });
+  if (lines.length > 0) console.warn(`[axe] ${label}:\n  ${lines.join('\n  ')}`);
+  return result.violations.flatMap((v, i) =>
+    v.impact === 'serious' || v.impact === 'critical' ? [`${label}: ${lines[i]}`] : []);
+}
+
+/** Collects uncaught page errors and console errors (a hydration mismatch is logged as one). */
+export function collectPageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(`console.error: ${msg.text()}`); });
+  return errors;
+}
+
+/** The contents of the server-rendered `<style id="antd-ssr">`. */
+export function antdSsrCss(html: string): string {
+  return /<style id="antd-ssr"[^>]*>([\s\S]*?)<\/style>/.exec(html)?.[1] ?? '';
+}

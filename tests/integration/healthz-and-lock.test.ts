@@ -1,0 +1,104 @@
+/**
+ * /healthz, and the embedded database's folder lock: a second server on the same DATA_DIR stops with
+ * a clear message and harms nothing; a lock left by a dead process is taken over.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../server/config';
+import { startServer, type RunningServer } from '../../server/main';
+import { DataDirLockedError } from '../../db/dir-lock';
+import { backend, DEMO_PASSWORD, startTestServer, type TestServer } from '../support/server';
+import { preparePgliteDir } from '../support/pglite-template';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+describe(`GET /healthz (${backend})`, () => {
+  let server: TestServer;
+  beforeAll(async () => { server = await startTestServer(); });
+  afterAll(() => server?.stop());
+
+  it('answers 200 {"status":"ok","db":"ok"} without a session', async () => {
+    const res = await server.request('/healthz');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/application\/json/);
+    expect(await res.json()).toEqual({ status: 'ok', db: 'ok' });
+  });
+
+  it('answers 503 once the database is gone', async () => {
+    await server.database.close();
+    const res = await server.request('/healthz');
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ db: expect.not.stringMatching(/^ok$/) });
+  });
+});
+
+/** The folder lock is about the embedded database, so this runs on PGlite whatever the backend. */
+describe('one PGlite folder, one process', () => {
+  let dataDir: string;
+  let first: RunningServer | undefined;
+  const config = () => loadConfig({
+    NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO: 'true',
+    DEMO_PASSWORD, LOG_LEVEL: 'silent', SESSION_SECRET: 'test-secret-test-secret-test-secret-0123456789',
+  });
+  const loginStatus = async (s: RunningServer) => (await fetch(`${s.url}/login`, {
+    method: 'POST', body: new URLSearchParams({ username: 'sc-member', password: DEMO_PASSWORD }), redirect: 'manual',
+  })).status;
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cppcc-lock-'));
+    await preparePgliteDir(dataDir);
+    first = await startServer(config());
+  });
+  afterAll(async () => {
+    await first?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('a second server in this process is refused with DataDirLockedError naming the folder', async () => {
+    let error: unknown;
+    try {
+      const second = await startServer(config());
+      await second.close();
+    } catch (err) { error = err; }
+    expect(error).toBeInstanceOf(DataDirLockedError);
+    expect((error as Error).message).toContain(path.join(dataDir, 'pg'));
+    expect((error as Error).message).toContain(String(process.pid));
+  });
+
+  it('a second `node server/main.ts` on the same DATA_DIR exits 1 with the message on stderr', async () => {
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr += d; });
+    const code = await new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => { child.kill('SIGKILL'); resolve(null); }, 25_000);
+      child.on('exit', (c) => { clearTimeout(timer); resolve(c); });
+    });
+    expect(code, stderr).toBe(1);
+    expect(stderr).toContain(path.join(dataDir, 'pg'));
+    expect(stderr).toMatch(/already in use/);
+    expect(stderr).not.toMatch(/\n\s+at /); // a sentence, not a stack trace
+  });
+
+  it('the first server keeps working, with its data', async () => {
+    const res = await fetch(`${first!.url}/healthz`);
+    expect(await res.json()).toEqual({ status: 'ok', db: 'ok' });
+    expect(await loginStatus(first!)).toBe(302);
+    expect(fs.readFileSync(path.join(dataDir, 'pg.lock'), 'utf8')).toBe(String(process.pid));
+  });
+
+  it('closing releases the lock; a lock left by a dead process is taken over', async () => {
+    await first!.close();
+    first = undefined;
+    expect(fs.existsSync(path.join(dataDir, 'pg.lock'))).toBe(false);
+    const dead = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+    fs.writeFileSync(path.join(dataDir, 'pg.lock'), String(dead)); // as after kill -9
+    first = await startServer(config());
+    expect(fs.readFileSync(path.join(dataDir, 'pg.lock'), 'utf8')).toBe(String(process.pid));
+    expect(await (await fetch(`${first.url}/healthz`)).json()).toEqual({ status: 'ok', db: 'ok' });
+    expect(await loginStatus(first)).toBe(302); // the demo data survived the restart
+  });
+});
