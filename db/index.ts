@@ -24,6 +24,8 @@ const pgTypes = {
 export interface DatabaseOptions {
   /** PostgreSQL server; unset means embedded PGlite under dataDir/pg. */
   databaseUrl?: string;
+  /** The tables' owner, for migrations and seeding; unset: databaseUrl is the owner too. */
+  databaseOwnerUrl?: string;
   dataDir: string;
   /** Hook run as the owner after migrating and before the app role takes over (demo seeding). */
   beforeAppRole?: (owner: Kysely<DB>) => Promise<void>;
@@ -44,7 +46,9 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
 
 async function openPostgres(url: string, opts: DatabaseOptions): Promise<Database> {
   const owner = new Kysely<DB>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1, types: pgTypes }).on('error', () => undefined) }),
+    dialect: new PostgresDialect({
+      pool: new pg.Pool({ connectionString: opts.databaseOwnerUrl ?? url, max: 1, types: pgTypes }).on('error', () => undefined),
+    }),
   });
   try {
     await migrate(owner);
@@ -56,8 +60,11 @@ async function openPostgres(url: string, opts: DatabaseOptions): Promise<Databas
   // An idle connection the server drops (restart, failover) must not crash the process: the pool
   // discards it and opens a new one on the next query.
   pool.on('error', (err) => opts.onPoolError?.(err));
-  // The login role may be the owner; every pooled connection drops to the app role before use.
-  pool.on('connect', (client) => { client.query(`SET ROLE ${APP_ROLE}`).catch(() => undefined); });
+  if (!opts.databaseOwnerUrl) {
+    // One URL for both: the login owns the tables, so each connection drops to the app role. Weaker
+    // than a separate login (a statement could RESET ROLE), hence DATABASE_OWNER_URL in production.
+    pool.on('connect', (client) => { client.query(`SET ROLE ${APP_ROLE}`).catch(() => (client as unknown as pg.Client).end()); });
+  }
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: pool as any }) });
   await assertAppRole(db).catch(async (err) => { await db.destroy(); throw err; });
   return { db, backend: 'postgres', close: () => db.destroy() };
@@ -91,11 +98,20 @@ async function openPGlite(opts: DatabaseOptions): Promise<Database> {
   }
 }
 
-/** Refuse to serve if queries would run as anyone but the app role (they would bypass RLS). */
+/**
+ * Refuse to serve if queries would bypass row-level security: the acting role must be a member of
+ * the app role, not a superuser, without BYPASSRLS, and own no table.
+ */
 async function assertAppRole(db: Kysely<DB>) {
-  const { rows } = await sql<{ role: string }>`select current_user as role`.execute(db);
-  if (rows[0]?.role !== APP_ROLE) {
-    throw new Error(`The database connection runs as "${rows[0]?.role}", not "${APP_ROLE}": cannot enforce row-level security.`);
+  const { rows } = await sql<{ role: string; safe: boolean }>`
+    select current_user as role,
+           pg_has_role(current_user, ${APP_ROLE}, 'MEMBER')
+           and not r.rolsuper and not r.rolbypassrls
+           and not exists (select 1 from pg_tables t where t.tableowner = current_user) as safe
+    from pg_roles r where r.rolname = current_user`.execute(db);
+  if (!rows[0]?.safe) {
+    throw new Error(`The database connection runs as "${rows[0]?.role}", which owns tables or bypasses row-level security; ` +
+      `connect as a login that is a member of ${APP_ROLE} only (see README, "Running on PostgreSQL").`);
   }
 }
 

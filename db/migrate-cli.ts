@@ -3,7 +3,7 @@ import pg from 'pg';
 import { createDatabase, migrate } from './index';
 
 /** `npm run db:migrate`: bring the configured database up to date, as its owner. */
-const databaseUrl = process.env.DATABASE_URL || undefined;
+const databaseUrl = process.env.DATABASE_OWNER_URL || process.env.DATABASE_URL || undefined;
 const dataDir = process.env.DATA_DIR || './data';
 if (databaseUrl) {
   const owner = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: databaseUrl, max: 1 }) }) });

@@ -13,6 +13,7 @@ const schema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.string().url({ message: 'must be a postgres:// URL' }).startsWith('postgres', { message: 'must be a postgres:// URL' }).optional(),
+  DATABASE_OWNER_URL: z.string().url({ message: 'must be a postgres:// URL' }).startsWith('postgres', { message: 'must be a postgres:// URL' }).optional(),
   REDIS_URL: z.string().url({ message: 'must be a redis:// URL' }).optional(),
   SESSION_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
   DEMO: bool.optional(),
@@ -30,6 +31,8 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl?: string;
+  /** Owner of the tables, for migrations; unset: DATABASE_URL owns them and drops to the app role. */
+  databaseOwnerUrl?: string;
   redisUrl?: string;
   sessionSecret: string;
   demo: boolean;
@@ -67,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     dataDir,
     databaseUrl: e.DATABASE_URL,
+    databaseOwnerUrl: e.DATABASE_OWNER_URL,
     redisUrl: e.REDIS_URL,
     sessionSecret,
     demo: e.DEMO ?? embedded,

@@ -34,6 +34,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const log = createLogger(config.logLevel);
   const database = await createDatabase({
     databaseUrl: config.databaseUrl,
+    databaseOwnerUrl: config.databaseOwnerUrl,
     dataDir: config.dataDir,
     onPoolError: (err) => log.warn({ err }, 'database connection lost; the pool reconnects'),
     beforeAppRole: config.demo

@@ -48,7 +48,7 @@ export default function LoginPage() {
       <Card style={{ width: 380 }}>
         <Typography.Title level={1} style={{ fontSize: 22, marginTop: 0 }}>{t('app.title')}</Typography.Title>
         <Typography.Paragraph type="secondary">{t('login.subtitle')}</Typography.Paragraph>
-        {errors._form && <Alert type="error" showIcon message={t(errors._form)} style={{ marginBottom: 16 }} role="alert" />}
+        {errors._form && <Alert type="error" showIcon title={t(errors._form)} style={{ marginBottom: 16 }} role="alert" />}
         <RemixForm method="post" noValidate>
           <input type="hidden" name="redirectTo" value={params.get('redirectTo') ?? '/'} />
           <div style={{ marginBottom: 16 }}>

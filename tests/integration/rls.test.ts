@@ -41,12 +41,21 @@ const titles = (actor: DbActor | null) =>
   withActor(t.db, actor, (trx) => trx.selectFrom('notices').select(['title', 'owner_region', 'visibility']).execute());
 
 describe(`row-level security through the app role (${backend})`, () => {
-  it('connects as cppcc_app, which owns no table and cannot bypass RLS', async () => {
-    const { rows } = await sql<{ user: string; bypass: boolean; owned: number }>`
-      select current_user as user,
+  it('connects as a member of cppcc_app that owns no table and cannot bypass RLS', async () => {
+    const { rows } = await sql<{ member: boolean; bypass: boolean; superuser: boolean; owned: number }>`
+      select pg_has_role(current_user, 'cppcc_app', 'MEMBER') as member,
              (select rolbypassrls from pg_roles where rolname = current_user) as bypass,
+             (select rolsuper from pg_roles where rolname = current_user) as superuser,
              (select count(*)::int from pg_tables where tableowner = current_user) as owned`.execute(t.db);
-    expect(rows[0]).toEqual({ user: 'cppcc_app', bypass: false, owned: 0 });
+    expect(rows[0]).toEqual({ member: true, bypass: false, superuser: false, owned: 0 });
+  });
+
+  it.runIf(backend === 'postgres')('the app login cannot step up to the owner', async () => {
+    const err = await sqlError(t.db.transaction().execute(async (trx) => {
+      await sql`RESET ROLE`.execute(trx);
+      await sql`SET LOCAL ROLE postgres`.execute(trx);
+    }));
+    expect(err.code).toBe('42501');
   });
 
   it('a Sichuan member reads no Chongqing region- or org-private notice', async () => {

@@ -1,7 +1,8 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+
 import { createDatabase, type Database, type DB, type DbActor } from '../../db';
 import { seedDemo } from '../../db/seed';
 import { freshDatabase } from './server';
+import { registerOwner } from './owner';
 
 export interface TestDatabase extends Database {
   /** The RLS identity of a demo user, by username. */
@@ -18,9 +19,11 @@ export async function openSeededDatabase(): Promise<TestDatabase> {
   // The seed stores this string as every user's password hash; these tests never log in.
   const database = await createDatabase({
     databaseUrl: fresh.databaseUrl,
+    databaseOwnerUrl: fresh.databaseOwnerUrl,
     dataDir: fresh.dataDir,
     beforeAppRole: async (owner) => { await seedDemo(owner, 'not-a-hash'); },
   });
+  const closeOwner = registerOwner(database.db, fresh.databaseOwnerUrl);
   const actors = new Map<string, DbActor>();
   return {
     ...database,
@@ -34,22 +37,14 @@ export async function openSeededDatabase(): Promise<TestDatabase> {
       return actors.get(username)!;
     },
     async drop() {
+      await closeOwner();
       await database.close();
       await fresh.drop();
     },
   };
 }
 
-/**
- * Runs fn as the migration owner (the login role) in one transaction, for test set-up and for changes
- * the app role may not make. SET LOCAL ROLE ends with the transaction: the connection is the app role again.
- */
-export function asOwner<T>(db: Kysely<DB>, fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
-  return db.transaction().execute(async (trx) => {
-    await sql`SET LOCAL ROLE NONE`.execute(trx);
-    return fn(trx);
-  });
-}
+export { asOwner } from './owner';
 
 /** The SQLSTATE of a failed query (pg and PGlite both expose `code`). */
 export async function sqlError(work: Promise<unknown>): Promise<{ code: string; message: string }> {

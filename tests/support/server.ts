@@ -5,6 +5,7 @@ import pg from 'pg';
 import { loadConfig } from '../../server/config';
 import { startServer, type RunningServer } from '../../server/main';
 import { preparePgliteDir } from './pglite-template';
+import { registerOwner } from './owner';
 
 export const DEMO_PASSWORD = 'demo-2025-test';
 
@@ -17,7 +18,36 @@ let counter = 0;
  * A fresh, migrated database of its own: on PostgreSQL a new database on the TEST_DATABASE_URL
  * server (dropped by the returned cleanup), on PGlite a new temporary folder.
  */
-export async function freshDatabase(): Promise<{ databaseUrl?: string; dataDir: string; drop(): Promise<void> }> {
+export interface FreshDatabase {
+  /** The app's login (a member of cppcc_app only), as production should connect. */
+  databaseUrl?: string;
+  /** The owner's login, for migrations and test set-up. */
+  databaseOwnerUrl?: string;
+  dataDir: string;
+  drop(): Promise<void>;
+}
+
+const APP_LOGIN = 'cppcc_test_app';
+
+/** A login role that is a member of cppcc_app and nothing else (cluster-wide, made once). */
+async function ensureAppLogin(admin: pg.Client) {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      await admin.query(`DO $$ BEGIN
+        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'cppcc_app') THEN CREATE ROLE cppcc_app NOLOGIN NOBYPASSRLS; END IF;
+        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${APP_LOGIN}') THEN CREATE ROLE ${APP_LOGIN} LOGIN NOBYPASSRLS; END IF;
+      END $$`);
+      await admin.query(`GRANT cppcc_app TO ${APP_LOGIN}`);
+      return;
+    } catch (err: any) {
+      // Parallel workers race on CREATE ROLE: try again.
+      if (!['23505', '42710', 'XX000'].includes(err.code)) throw err;
+      await new Promise((r) => setTimeout(r, 50 + Math.random() * 200));
+    }
+  }
+}
+
+export async function freshDatabase(): Promise<FreshDatabase> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cppcc-test-'));
   const base = process.env.TEST_DATABASE_URL;
   if (!base) {
@@ -28,11 +58,16 @@ export async function freshDatabase(): Promise<{ databaseUrl?: string; dataDir: 
   const admin = new pg.Client({ connectionString: base });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
+  await ensureAppLogin(admin);
   await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
+  const owner = new URL(base);
+  owner.pathname = `/${name}`;
+  const app = new URL(owner);
+  app.username = APP_LOGIN;
+  app.password = '';
   return {
-    databaseUrl: url.toString(),
+    databaseUrl: app.toString(),
+    databaseOwnerUrl: owner.toString(),
     dataDir,
     async drop() {
       const c = new pg.Client({ connectionString: base });
@@ -64,11 +99,12 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     DEMO_PASSWORD,
     LOG_LEVEL: 'warn',
     SESSION_SECRET: 'test-secret-test-secret-test-secret-0123456789',
-    ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
+    ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl, DATABASE_OWNER_URL: database.databaseOwnerUrl! } : {}),
     ...env,
   });
   // A server that fails to start (no build, locked folder) must not leave its database behind.
   const running = await startServer(config).catch(async (err) => { await database.drop(); throw err; });
+  const closeOwner = registerOwner(running.database.db, database.databaseOwnerUrl);
   const request = (pathname: string, init: RequestInit & { cookie?: string } = {}) => {
     const headers = new Headers(init.headers);
     if (init.cookie) headers.set('Cookie', init.cookie);
@@ -85,7 +121,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     },
     async stop() {
       // Drop the database even if closing fails (a test may have closed it already).
-      try { await running.close(); } finally { await database.drop(); }
+      try { await closeOwner(); await running.close(); } finally { await database.drop(); }
     },
   };
 }
