@@ -104,7 +104,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     // Client errors raised by Express itself (e.g. a URIError on broken %-encoding carries status 400) stay 4xx.
     const status = Number((err as { status?: unknown } | null)?.status);
-    if (status >= 400 && status < 500) log.warn({ err }, 'bad request'); else log.error({ err }, 'request failed');
+    if (status >= 400 && status < 500) log.warn({ status, path: _req.path, reason: (err as Error).message }, 'bad request');
+    else log.error({ err }, 'request failed');
     if (!res.headersSent) res.status(status >= 400 && status < 500 ? status : 500).type('text/plain').send(status >= 400 && status < 500 ? 'Bad request' : 'Internal error');
   });
 
