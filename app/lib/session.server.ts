@@ -3,6 +3,7 @@ import { getSessionUser, type SessionUser } from '../../server/auth/sessions';
 import { sessionCookie, sessionTokenFrom } from '../../server/auth/cookie';
 import { PolicyError } from '../../shared/policy';
 import { NotFoundError } from '../../server/services/errors';
+import type { CallContext } from '../../server/services/call';
 
 export async function getUser(request: Request, context: AppLoadContext): Promise<SessionUser | null> {
   const token = await sessionTokenFrom(request.headers.get('Cookie'), context.config);
@@ -42,6 +43,11 @@ export async function guard<T>(work: () => Promise<T>): Promise<T> {
 
 export function clientIp(context: AppLoadContext) {
   return context.ip || 'unknown';
+}
+
+/** What a service call needs besides its input: the address to audit and whom to tell after commit. */
+export function callContext(context: AppLoadContext): CallContext {
+  return { ip: clientIp(context), realtime: context.realtime, collab: context.collab };
 }
 
 /** Only same-site paths are followed after login. */

@@ -7,7 +7,7 @@ import { InputError } from '../../server/services/errors';
 import { ORG_LEVELS } from '../../shared/domain/model';
 import { orgSchema } from '../../shared/validation/schemas';
 import { parseWith } from '../../shared/validation/parse';
-import { clientIp, guard, requireId, requireUser } from '../lib/session.server';
+import { callContext, guard, requireId, requireUser } from '../lib/session.server';
 import { badRequest, readInput, type ActionResult } from '../lib/input.server';
 import { AppForm } from '../components/AppForm';
 import { useT } from '../lib/i18n';
@@ -26,7 +26,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const input = await readInput(request);
   const intent = typeof input.intent === 'string' ? input.intent : undefined;
-  const ip = clientIp(context);
+  const call = callContext(context);
   const run = async (i: Intent, work: () => Promise<unknown>, message: string) => {
     try {
       await guard(work);
@@ -40,13 +40,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
     case 'create': {
       const parsed = parseWith(orgSchema, input);
       if (!parsed.ok) return badRequest(parsed.errors, intent);
-      return run(intent, () => createOrg(context.db, user, parsed.data, ip), 'admin.org.created');
+      return run(intent, () => createOrg(context.db, user, parsed.data, call), 'admin.org.created');
     }
     case 'rename': {
       const id = requireId(typeof input.id === 'string' ? input.id : undefined);
       const parsed = parseWith(renameSchema, input);
       if (!parsed.ok) return badRequest(parsed.errors, intent);
-      return run(intent, () => renameOrg(context.db, user, id, parsed.data.name, ip), 'admin.org.renamed');
+      return run(intent, () => renameOrg(context.db, user, id, parsed.data.name, call), 'admin.org.renamed');
     }
     default:
       return badRequest({ _form: 'validation.invalid' }, intent);

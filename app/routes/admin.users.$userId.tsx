@@ -6,7 +6,7 @@ import { getManagedUser, resetPassword, setStatus, updateUser } from '../../serv
 import { InputError } from '../../server/services/errors';
 import { passwordResetSchema, userUpdateSchema } from '../../shared/validation/schemas';
 import { parseWith } from '../../shared/validation/parse';
-import { clientIp, guard, requireId, requireUser } from '../lib/session.server';
+import { callContext, guard, requireId, requireUser } from '../lib/session.server';
 import { badRequest, readInput, type ActionResult } from '../lib/input.server';
 import { AppForm } from '../components/AppForm';
 import { useT } from '../lib/i18n';
@@ -30,7 +30,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const id = requireId(params.userId);
   const input = await readInput(request);
   const intent = typeof input.intent === 'string' ? input.intent : undefined;
-  const ip = clientIp(context);
+  const call = callContext(context);
   const run = async (i: Intent, work: () => Promise<void>, message: string) => {
     try {
       await guard(work);
@@ -44,16 +44,16 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     case 'update': {
       const parsed = parseWith(userUpdateSchema, input);
       if (!parsed.ok) return badRequest(parsed.errors, intent);
-      return run(intent, () => updateUser(context.db, user, id, parsed.data, ip), 'admin.saved');
+      return run(intent, () => updateUser(context.db, user, id, parsed.data, call), 'admin.saved');
     }
     case 'disable':
     case 'enable':
-      return run(intent, () => setStatus(context.db, user, id, intent === 'disable' ? 'disabled' : 'active', ip),
+      return run(intent, () => setStatus(context.db, user, id, intent === 'disable' ? 'disabled' : 'active', call),
         intent === 'disable' ? 'admin.user.disabledOk' : 'admin.user.enabledOk');
     case 'password': {
       const parsed = parseWith(passwordResetSchema, input);
       if (!parsed.ok) return badRequest(parsed.errors, intent);
-      return run(intent, () => resetPassword(context.db, user, id, parsed.data.password, ip), 'admin.user.passwordResetOk');
+      return run(intent, () => resetPassword(context.db, user, id, parsed.data.password, call), 'admin.user.passwordResetOk');
     }
     default:
       return badRequest({ _form: 'validation.invalid' }, intent);

@@ -4,7 +4,7 @@ import { Button, Card, Checkbox, Col, Form, Input, Row, Select, Space, Typograph
 import { createUser, getUserFormOptions } from '../../server/services/users';
 import { ROLES } from '../../shared/domain/model';
 import { userCreateSchema } from '../../shared/validation/schemas';
-import { clientIp, guard, requireUser } from '../lib/session.server';
+import { callContext, guard, requireUser } from '../lib/session.server';
 import { badRequest, readInput } from '../lib/input.server';
 import { parseWith } from '../../shared/validation/parse';
 import { InputError } from '../../server/services/errors';
@@ -22,7 +22,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = parseWith(userCreateSchema, await readInput(request));
   if (!parsed.ok) return badRequest(parsed.errors);
   try {
-    const id = await guard(() => createUser(context.db, user, parsed.data, clientIp(context)));
+    const id = await guard(() => createUser(context.db, user, parsed.data, callContext(context)));
     return redirect(`/admin/users/${id}`);
   } catch (err) {
     if (err instanceof InputError) return badRequest({ [err.field]: err.messageKey });

@@ -11,7 +11,7 @@ import { InputError } from '../../server/services/errors';
 import { WORKSPACE_ROLES } from '../../shared/domain/model';
 import { memberAddSchema, workspaceOrgSchema, workspaceSchema } from '../../shared/validation/schemas';
 import { parseWith, type FieldErrors } from '../../shared/validation/parse';
-import { clientIp, guard, requireId, requireUser } from '../lib/session.server';
+import { callContext, guard, requireId, requireUser } from '../lib/session.server';
 import { readInput } from '../lib/input.server';
 import { useT } from '../lib/i18n';
 import { AppForm } from '../components/AppForm';
@@ -43,7 +43,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const which = parseWith(intentSchema, input);
   if (!which.ok) return fail('', { _form: 'validation.invalid' });
   const { intent } = which.data;
-  const ip = clientIp(context);
+  const call = callContext(context);
   const db = context.db;
 
   /** Validate with the intent's schema, then run; refusals 403/404, rule errors a field error. */
@@ -60,12 +60,12 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   }
 
   switch (intent) {
-    case 'update': return run(workspaceSchema, (v) => updateWorkspaceInfo(db, user, id, v, ip), 'workspaceAdmin.saved');
-    case 'addOrg': return run(workspaceOrgSchema, (v) => addWorkspaceOrg(db, user, id, v.orgId, ip), 'workspaceAdmin.orgAdded');
-    case 'removeOrg': return run(workspaceOrgSchema, (v) => removeWorkspaceOrg(db, user, id, v.orgId, ip), 'workspaceAdmin.orgRemoved');
-    case 'addMember': return run(memberAddSchema, (v) => addMember(db, user, id, v, ip), 'workspace.memberAdded');
-    case 'removeMember': return run(userIdSchema, (v) => removeMember(db, user, id, v.userId, ip), 'workspace.memberRemoved');
-    case 'setRole': return run(roleSchema, (v) => setMemberRole(db, user, id, v.userId, v.role, ip), 'workspaceAdmin.roleChanged');
+    case 'update': return run(workspaceSchema, (v) => updateWorkspaceInfo(db, user, id, v, call), 'workspaceAdmin.saved');
+    case 'addOrg': return run(workspaceOrgSchema, (v) => addWorkspaceOrg(db, user, id, v.orgId, call), 'workspaceAdmin.orgAdded');
+    case 'removeOrg': return run(workspaceOrgSchema, (v) => removeWorkspaceOrg(db, user, id, v.orgId, call), 'workspaceAdmin.orgRemoved');
+    case 'addMember': return run(memberAddSchema, (v) => addMember(db, user, id, v, call), 'workspace.memberAdded');
+    case 'removeMember': return run(userIdSchema, (v) => removeMember(db, user, id, v.userId, call), 'workspace.memberRemoved');
+    case 'setRole': return run(roleSchema, (v) => setMemberRole(db, user, id, v.userId, v.role, call), 'workspaceAdmin.roleChanged');
   }
 }
 

@@ -5,7 +5,7 @@ import { createWorkspace, listAdminWorkspaces } from '../../server/services/work
 import { InputError } from '../../server/services/errors';
 import { workspaceSchema } from '../../shared/validation/schemas';
 import { parseWith, type FieldErrors } from '../../shared/validation/parse';
-import { clientIp, guard, requireUser } from '../lib/session.server';
+import { callContext, guard, requireUser } from '../lib/session.server';
 import { readInput } from '../lib/input.server';
 import { useT } from '../lib/i18n';
 import { AppForm } from '../components/AppForm';
@@ -26,7 +26,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = parseWith(workspaceSchema, await readInput(request));
   if (!parsed.ok) return data<Result>({ ok: false, intent: 'create', errors: parsed.errors }, { status: 400 });
   try {
-    const id = await guard(() => createWorkspace(context.db, user, parsed.data, clientIp(context)));
+    const id = await guard(() => createWorkspace(context.db, user, parsed.data, callContext(context)));
     throw redirect(`/admin/workspaces/${id}`);
   } catch (err) {
     if (err instanceof InputError) return data<Result>({ ok: false, intent: 'create', errors: { [err.field]: err.messageKey } }, { status: 400 });

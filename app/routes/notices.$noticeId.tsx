@@ -8,13 +8,14 @@ import { InputError } from '../../server/services/errors';
 import type { Visibility } from '../../shared/domain/model';
 import { noticeSchema, visibilitySchema } from '../../shared/validation/schemas';
 import { parseWith, type FieldErrors } from '../../shared/validation/parse';
-import { clientIp, guard, requireId, requireUser } from '../lib/session.server';
+import { callContext, guard, requireId, requireUser } from '../lib/session.server';
 import { readInput } from '../lib/input.server';
 import { useT } from '../lib/i18n';
 import { AppForm } from '../components/AppForm';
 import { RegionTag } from '../components/RegionTag';
 import { VisibilityTag } from '../components/VisibilityTag';
 import { VisibilityField } from '../components/VisibilityField';
+import { useLiveRevalidation, useWatchRecord } from '../realtime/hooks';
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
   { title: `${d?.notice.title ?? '通知公告'} · 川渝政协协同履职平台` },
@@ -43,18 +44,18 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     if (intent === 'update') {
       const parsed = parseWith(editSchema, input);
       if (!parsed.ok) return fail(intent, parsed.errors);
-      await guard(() => updateNotice(context.db, user, id, parsed.data));
+      await guard(() => updateNotice(context.db, user, id, parsed.data, callContext(context)));
       return data<Result>({ ok: true, intent, message: 'notice.saved' });
     }
     if (intent === 'visibility') {
       const parsed = parseWith(visibilitySchema, input);
       if (!parsed.ok) return fail(intent, parsed.errors);
-      const r = await guard(() => setNoticeVisibility(context.db, user, id, parsed.data.visibility, clientIp(context)));
+      const r = await guard(() => setNoticeVisibility(context.db, user, id, parsed.data.visibility, callContext(context)));
       // Narrowed past the actor's own reach: the page would now be a 404, so go back to the workspace.
       if (!r.readable) throw redirect(`/workspaces/${r.workspaceId}`);
       return data<Result>({ ok: true, intent, message: 'notice.visibilityChanged' });
     }
-    const workspaceId = await guard(() => deleteNotice(context.db, user, id));
+    const workspaceId = await guard(() => deleteNotice(context.db, user, id, callContext(context)));
     throw redirect(`/workspaces/${workspaceId}`);
   } catch (err) {
     if (err instanceof InputError) return fail(intent, { [err.field]: err.messageKey });
@@ -69,6 +70,8 @@ export default function NoticePage() {
   const busy = useNavigation().state !== 'idle';
   const submit = useSubmit();
   const { message, modal } = App.useApp();
+  useWatchRecord('notice', notice.id);
+  useLiveRevalidation((e) => e.kind === 'notice' && e.id === notice.id);
   const [visibilityForm] = Form.useForm<{ visibility: Visibility }>();
   const t = useT();
 

@@ -9,7 +9,7 @@ import { createNotice } from '../../server/services/notices';
 import { InputError } from '../../server/services/errors';
 import { memberAddSchema, noticeSchema } from '../../shared/validation/schemas';
 import { parseWith, type FieldErrors } from '../../shared/validation/parse';
-import { clientIp, guard, requireId, requireUser } from '../lib/session.server';
+import { callContext, guard, requireId, requireUser } from '../lib/session.server';
 import { readInput } from '../lib/input.server';
 import { useT } from '../lib/i18n';
 import { AppForm } from '../components/AppForm';
@@ -17,6 +17,7 @@ import { MemberTable } from '../components/MemberTable';
 import { RegionTag } from '../components/RegionTag';
 import { VisibilityTag } from '../components/VisibilityTag';
 import { VisibilityField } from '../components/VisibilityField';
+import { useLiveRevalidation, usePresence } from '../realtime/hooks';
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
   { title: `${d?.workspace.name ?? '协作空间'} · 川渝政协协同履职平台` },
@@ -52,20 +53,20 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const which = parseWith(intentSchema, input);
   if (!which.ok) return fail('', { _form: 'validation.invalid' });
   const { intent } = which.data;
-  const ip = clientIp(context);
+  const call = callContext(context);
   if (intent === 'post') {
     const parsed = parseWith(noticeSchema, input);
     if (!parsed.ok) return fail(intent, parsed.errors);
-    return attempt(intent, () => createNotice(context.db, user, id, parsed.data, ip), 'notice.posted');
+    return attempt(intent, () => createNotice(context.db, user, id, parsed.data, call), 'notice.posted');
   }
   if (intent === 'addMember') {
     const parsed = parseWith(memberAddSchema, input);
     if (!parsed.ok) return fail(intent, parsed.errors);
-    return attempt(intent, () => addMember(context.db, user, id, parsed.data, ip), 'workspace.memberAdded');
+    return attempt(intent, () => addMember(context.db, user, id, parsed.data, call), 'workspace.memberAdded');
   }
   const parsed = parseWith(removeSchema, input);
   if (!parsed.ok) return fail(intent, parsed.errors);
-  return attempt(intent, () => removeMember(context.db, user, id, parsed.data.userId, ip), 'workspace.memberRemoved');
+  return attempt(intent, () => removeMember(context.db, user, id, parsed.data.userId, call), 'workspace.memberRemoved');
 }
 
 /** 协作空间: who takes part, its members by region, the notices I may read, and what I may do here. */
@@ -75,6 +76,8 @@ export default function WorkspacePage() {
   const busy = useNavigation().state !== 'idle';
   const { message } = App.useApp();
   const t = useT();
+  useLiveRevalidation((e) => e.workspaceId === workspace.id);
+  const online = usePresence(workspace.id);
 
   useEffect(() => {
     if (result?.ok && result.message) message.success(t(result.message));
@@ -95,6 +98,12 @@ export default function WorkspacePage() {
         <Space wrap>
           {workspace.orgs.map((o) => <span key={o.id} data-testid="participant">{o.name} <RegionTag region={o.region} /></span>)}
         </Space>
+        {online.length > 0 && (
+          <p data-testid="presence" style={{ marginTop: 12 }}>
+            <Typography.Text strong>{t('workspace.online')}</Typography.Text>{' '}
+            {online.map((p) => <span key={p.userId} style={{ marginInlineEnd: 8 }}>{p.displayName} <RegionTag region={p.region} /></span>)}
+          </p>
+        )}
       </section>
 
       <section aria-labelledby="notices">

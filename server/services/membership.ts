@@ -9,6 +9,7 @@ import type { WorkspaceRole } from '../../shared/domain/model';
 import { dbActor } from './actor';
 import { audit } from './audit';
 import { InputError, NotFoundError } from './errors';
+import { accessChanged, workspaceChanged, type CallContext } from './call';
 
 /**
  * Workspace membership: each region's coordinators (and its admins) add and remove their own
@@ -38,8 +39,8 @@ const describe = (ref: { name: string }, user: { id: string; displayName: string
 
 export interface MemberAddInput { userId: string; role: WorkspaceRole }
 
-export async function addMember(db: Kysely<DB>, actor: Actor, workspaceId: string, input: MemberAddInput, ip?: string) {
-  return withActor(db, dbActor(actor), async (trx) => {
+export async function addMember(db: Kysely<DB>, actor: Actor, workspaceId: string, input: MemberAddInput, call: CallContext = {}) {
+  const result = await withActor(db, dbActor(actor), async (trx) => {
     const ref = await loadWorkspace(trx, actor, workspaceId);
     const user = await findUserRef(trx, input.userId);
     if (!user || user.status !== 'active') throw new InputError('userId', 'workspace.userUnavailable');
@@ -56,14 +57,17 @@ export async function addMember(db: Kysely<DB>, actor: Actor, workspaceId: strin
     if (await findMember(trx, workspaceId, user.id)) throw new InputError('userId', 'validation.alreadyMember');
     await insertMember(trx, workspaceId, user, input.role);
     await audit(trx, {
-      actor, region: user.region, ip, action: 'member.add', target: auditTarget(ref),
+      actor, region: user.region, ip: call.ip, action: 'member.add', target: auditTarget(ref),
       detail: { ...describe(ref, user), role: input.role },
     });
   });
+  await accessChanged(call, input.userId);
+  workspaceChanged(call, workspaceId, 'members');
+  return result;
 }
 
-export async function removeMember(db: Kysely<DB>, actor: Actor, workspaceId: string, userId: string, ip?: string) {
-  return withActor(db, dbActor(actor), async (trx) => {
+export async function removeMember(db: Kysely<DB>, actor: Actor, workspaceId: string, userId: string, call: CallContext = {}) {
+  const result = await withActor(db, dbActor(actor), async (trx) => {
     const ref = await loadWorkspace(trx, actor, workspaceId);
     const member = await findMember(trx, workspaceId, userId);
     const user = member && await findUserRef(trx, userId);
@@ -71,15 +75,18 @@ export async function removeMember(db: Kysely<DB>, actor: Actor, workspaceId: st
     authorize(actor, 'workspace.removeMember', { workspace: ref, user });
     await deleteMember(trx, workspaceId, userId);
     await audit(trx, {
-      actor, region: user.region, ip, action: 'member.remove', target: auditTarget(ref),
+      actor, region: user.region, ip: call.ip, action: 'member.remove', target: auditTarget(ref),
       detail: { ...describe(ref, user), role: member.role },
     });
   });
+  await accessChanged(call, userId);
+  workspaceChanged(call, workspaceId, 'members');
+  return result;
 }
 
 /** Who coordinates: an admin of the person's region sets member|coordinator. */
-export async function setMemberRole(db: Kysely<DB>, actor: Actor, workspaceId: string, userId: string, role: WorkspaceRole, ip?: string) {
-  return withActor(db, dbActor(actor), async (trx) => {
+export async function setMemberRole(db: Kysely<DB>, actor: Actor, workspaceId: string, userId: string, role: WorkspaceRole, call: CallContext = {}) {
+  const result = await withActor(db, dbActor(actor), async (trx) => {
     const ref = await loadWorkspace(trx, actor, workspaceId);
     const member = await findMember(trx, workspaceId, userId);
     const user = member && await findUserRef(trx, userId);
@@ -88,8 +95,11 @@ export async function setMemberRole(db: Kysely<DB>, actor: Actor, workspaceId: s
     if (member.role === role) return;
     await updateMemberRole(trx, workspaceId, userId, role);
     await audit(trx, {
-      actor, region: user.region, ip, action: 'member.role', target: auditTarget(ref),
+      actor, region: user.region, ip: call.ip, action: 'member.role', target: auditTarget(ref),
       detail: { ...describe(ref, user), from: member.role, to: role },
     });
   });
+  await accessChanged(call, userId);
+  workspaceChanged(call, workspaceId, 'members');
+  return result;
 }

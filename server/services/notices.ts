@@ -8,6 +8,7 @@ import type { Visibility } from '../../shared/domain/model';
 import { dbActor } from './actor';
 import { audit } from './audit';
 import { NotFoundError } from './errors';
+import type { CallContext } from './call';
 
 /** 通知公告: the first shared record. Later records (drafts, proposals, ...) follow the same shape. */
 
@@ -34,8 +35,8 @@ export async function getNotice(db: Kysely<DB>, actor: Actor, id: string) {
   });
 }
 
-export async function createNotice(db: Kysely<DB>, actor: Actor, workspaceId: string, input: NoticeInput, ip?: string) {
-  return withActor(db, dbActor(actor), async (trx) => {
+export async function createNotice(db: Kysely<DB>, actor: Actor, workspaceId: string, input: NoticeInput, call: CallContext = {}) {
+  const id = await withActor(db, dbActor(actor), async (trx) => {
     if (!(await findWorkspaceRef(trx, workspaceId))) throw new NotFoundError('workspace');
     authorize(actor, 'record.create', { workspaceId, ownerOrgId: actor.orgId, ownerRegion: actor.region, visibility: input.visibility });
     const { id } = await trx.insertInto('notices').values({
@@ -43,50 +44,61 @@ export async function createNotice(db: Kysely<DB>, actor: Actor, workspaceId: st
       visibility: input.visibility, title: input.title, body: input.body, author_id: actor.id,
     }).returning('id').executeTakeFirstOrThrow();
     if (input.visibility === 'joint') {
-      await audit(trx, { actor, region: actor.region, action: 'boundary.share', target: { type: 'notice', id }, detail: { from: null, to: 'joint', title: input.title }, ip });
+      await audit(trx, { actor, region: actor.region, action: 'boundary.share', target: { type: 'notice', id }, detail: { from: null, to: 'joint', title: input.title }, ip: call.ip });
     }
     return id;
   });
+  await call.realtime?.recordChanged('notice', id, {
+    workspaceId, ownerOrgId: actor.orgId, ownerRegion: actor.region, visibility: input.visibility, authorId: actor.id,
+  }, 'created');
+  return id;
 }
 
-export async function updateNotice(db: Kysely<DB>, actor: Actor, id: string, input: Omit<NoticeInput, 'visibility'>) {
-  return withActor(db, dbActor(actor), async (trx) => {
+export async function updateNotice(db: Kysely<DB>, actor: Actor, id: string, input: Omit<NoticeInput, 'visibility'>, call: CallContext = {}) {
+  const ref = await withActor(db, dbActor(actor), async (trx) => {
     const notice = await findNotice(trx, id);
     if (!notice) throw new NotFoundError('notice');
     authorize(actor, 'record.update', toRecordRef(notice));
     await trx.updateTable('notices').set({ title: input.title, body: input.body, updated_at: new Date() }).where('id', '=', id).execute();
+    return toRecordRef(notice);
   });
+  await call.realtime?.recordChanged('notice', id, ref, 'updated');
 }
 
 /**
  * Widening to `joint` crosses the provincial boundary; narrowing takes the other region's access
  * away at once (every read checks visibility). Both are audited for the owning region.
  */
-export async function setNoticeVisibility(db: Kysely<DB>, actor: Actor, id: string, to: Visibility, ip?: string) {
-  return withActor(db, dbActor(actor), async (trx) => {
+export async function setNoticeVisibility(db: Kysely<DB>, actor: Actor, id: string, to: Visibility, call: CallContext = {}) {
+  const { result, ref } = await withActor(db, dbActor(actor), async (trx) => {
     const notice = await findNotice(trx, id);
     if (!notice) throw new NotFoundError('notice');
     authorize(actor, 'record.setVisibility', { ...toRecordRef(notice), to });
     // Narrowing can take the actor's own access away (e.g. a leader of another org setting `org`).
     const result = { workspaceId: notice.workspaceId, readable: can(actor, 'record.read', { ...toRecordRef(notice), visibility: to }).allowed };
-    if (notice.visibility === to) return result;
+    const ref = { ...toRecordRef(notice), visibility: to };
+    if (notice.visibility === to) return { result, ref: null };
     await trx.updateTable('notices').set({ visibility: to, updated_at: new Date() }).where('id', '=', id).execute();
     const crossing = to === 'joint' || notice.visibility === 'joint';
     await audit(trx, {
-      actor, region: notice.ownerRegion, ip,
+      actor, region: notice.ownerRegion, ip: call.ip,
       action: crossing ? (to === 'joint' ? 'boundary.share' : 'boundary.unshare') : 'record.visibility',
       target: { type: 'notice', id }, detail: { from: notice.visibility, to, title: notice.title },
     });
-    return result;
+    return { result, ref };
   });
+  if (ref) await call.realtime?.recordChanged('notice', id, ref, 'visibility');
+  return result;
 }
 
-export async function deleteNotice(db: Kysely<DB>, actor: Actor, id: string) {
-  return withActor(db, dbActor(actor), async (trx) => {
+export async function deleteNotice(db: Kysely<DB>, actor: Actor, id: string, call: CallContext = {}) {
+  const ref = await withActor(db, dbActor(actor), async (trx) => {
     const notice = await findNotice(trx, id);
     if (!notice) throw new NotFoundError('notice');
     authorize(actor, 'record.delete', toRecordRef(notice));
     await trx.deleteFrom('notices').where('id', '=', id).execute();
-    return notice.workspaceId;
+    return toRecordRef(notice);
   });
+  await call.realtime?.recordChanged('notice', id, ref, 'deleted');
+  return ref.workspaceId;
 }

@@ -7,6 +7,7 @@ import { ORG_LEVELS } from '../../shared/domain/model';
 import { dbActor } from './actor';
 import { audit } from './audit';
 import { InputError, NotFoundError } from './errors';
+import type { CallContext } from './call';
 
 /** 委员会与单位: committees in a hierarchy (province → city → district) and handling units, per region. */
 
@@ -44,7 +45,7 @@ export async function listOrgs(db: Kysely<DB>, actor: Actor) {
   });
 }
 
-export async function createOrg(db: Kysely<DB>, actor: Acting, input: OrgInput, ip?: string) {
+export async function createOrg(db: Kysely<DB>, actor: Acting, input: OrgInput, call: CallContext = {}) {
   return withActor(db, dbActor(actor), async (trx) => {
     authorize(actor, 'org.manage', { region: actor.region });
     // Units stand apart from the committee hierarchy; a committee has a level below its parent's.
@@ -67,14 +68,14 @@ export async function createOrg(db: Kysely<DB>, actor: Acting, input: OrgInput, 
       throw err;
     }
     await audit(trx, {
-      actor, region: actor.region, ip, action: 'org.create', target: { type: 'org', id },
+      actor, region: actor.region, ip: call.ip, action: 'org.create', target: { type: 'org', id },
       detail: { name: input.name, kind: input.kind, level, parent: parent?.name ?? null },
     });
     return id;
   });
 }
 
-export async function renameOrg(db: Kysely<DB>, actor: Acting, id: string, name: string, ip?: string) {
+export async function renameOrg(db: Kysely<DB>, actor: Acting, id: string, name: string, call: CallContext = {}) {
   return withActor(db, dbActor(actor), async (trx) => {
     const org = await findOrg(trx, id);
     if (!org) throw new NotFoundError('org');
@@ -87,6 +88,6 @@ export async function renameOrg(db: Kysely<DB>, actor: Acting, id: string, name:
       if (isUniqueViolation(err)) throw new InputError('name', 'validation.nameTaken');
       throw err;
     }
-    await audit(trx, { actor, region: org.region, ip, action: 'org.rename', target: { type: 'org', id }, detail: { from: org.name, to: name } });
+    await audit(trx, { actor, region: org.region, ip: call.ip, action: 'org.rename', target: { type: 'org', id }, detail: { from: org.name, to: name } });
   });
 }

@@ -13,6 +13,7 @@ import { revokeUserSessions } from '../auth/sessions';
 import { dbActor } from './actor';
 import { audit } from './audit';
 import { InputError, NotFoundError } from './errors';
+import { accessChanged, type CallContext } from './call';
 
 /** 用户管理: an admin administers the users of their own region only (DOMAIN.md). */
 
@@ -78,7 +79,7 @@ export async function getManagedUser(db: Kysely<DB>, actor: Actor, id: string) {
   });
 }
 
-export async function createUser(db: Kysely<DB>, actor: Acting, input: NewUserInput, ip?: string) {
+export async function createUser(db: Kysely<DB>, actor: Acting, input: NewUserInput, call: CallContext = {}) {
   // Hash outside the transaction: argon2id is deliberately slow.
   const passwordHash = await hashPassword(input.password);
   return withActor(db, dbActor(actor), async (trx) => {
@@ -99,15 +100,15 @@ export async function createUser(db: Kysely<DB>, actor: Acting, input: NewUserIn
     }
     await upsertContact(trx, id, org.region, input);
     await audit(trx, {
-      actor, region: org.region, ip, action: 'user.create', target: { type: 'user', id },
+      actor, region: org.region, ip: call.ip, action: 'user.create', target: { type: 'user', id },
       detail: { username: input.username, displayName: input.displayName, org: org.name, roles: input.roles },
     });
     return id;
   });
 }
 
-export async function updateUser(db: Kysely<DB>, actor: Acting, id: string, input: UserInput, ip?: string) {
-  return withActor(db, dbActor(actor), async (trx) => {
+export async function updateUser(db: Kysely<DB>, actor: Acting, id: string, input: UserInput, call: CallContext = {}) {
+  const result = await withActor(db, dbActor(actor), async (trx) => {
     const user = await loadManaged(trx, actor, id);
     const org = await requireOwnOrg(trx, actor, input.orgId);
     // An admin dropping their own admin role could leave the region without one: another admin must do it.
@@ -119,39 +120,45 @@ export async function updateUser(db: Kysely<DB>, actor: Acting, id: string, inpu
     const target = { type: 'user', id };
     const sameRoles = [...user.roles].sort().join() === [...input.roles].sort().join();
     if (!sameRoles) {
-      await audit(trx, { actor, region: user.region, ip, action: 'user.roles', target, detail: { from: user.roles, to: input.roles } });
+      await audit(trx, { actor, region: user.region, ip: call.ip, action: 'user.roles', target, detail: { from: user.roles, to: input.roles } });
     }
     if (user.orgId !== org.id) {
       // Moving someone between committees changes what `org`-visible records they read.
-      await audit(trx, { actor, region: user.region, ip, action: 'user.org', target, detail: { from: user.orgName, to: org.name } });
+      await audit(trx, { actor, region: user.region, ip: call.ip, action: 'user.org', target, detail: { from: user.orgName, to: org.name } });
     }
   });
+  await accessChanged(call, id);
+  return result;
 }
 
 /** Disabling ends every session of the user in the same transaction, so no request slips through. */
-export async function setStatus(db: Kysely<DB>, actor: Acting, id: string, status: 'active' | 'disabled', ip?: string) {
-  return withActor(db, dbActor(actor), async (trx) => {
+export async function setStatus(db: Kysely<DB>, actor: Acting, id: string, status: 'active' | 'disabled', call: CallContext = {}) {
+  const result = await withActor(db, dbActor(actor), async (trx) => {
     const user = await loadManaged(trx, actor, id);
     if (status === 'disabled' && user.id === actor.id) throw new InputError('_form', 'validation.cannotDisableSelf');
     if (user.status === status) return;
     await setUserStatus(trx, id, status);
     if (status === 'disabled') await revokeUserSessions(trx, id);
     await audit(trx, {
-      actor, region: user.region, ip, action: status === 'disabled' ? 'user.disable' : 'user.enable',
+      actor, region: user.region, ip: call.ip, action: status === 'disabled' ? 'user.disable' : 'user.enable',
       target: { type: 'user', id }, detail: { username: user.username },
     });
   });
+  await accessChanged(call, id, status === 'disabled');
+  return result;
 }
 
 /** A new password ends every session of the user (their own included, if they reset it themselves). */
-export async function resetPassword(db: Kysely<DB>, actor: Acting, id: string, password: string, ip?: string) {
+export async function resetPassword(db: Kysely<DB>, actor: Acting, id: string, password: string, call: CallContext = {}) {
   const passwordHash = await hashPassword(password);
-  return withActor(db, dbActor(actor), async (trx) => {
+  const result = await withActor(db, dbActor(actor), async (trx) => {
     const user = await loadManaged(trx, actor, id);
     await setUserPassword(trx, id, passwordHash);
     await revokeUserSessions(trx, id);
-    await audit(trx, { actor, region: user.region, ip, action: 'user.password', target: { type: 'user', id }, detail: { username: user.username } });
+    await audit(trx, { actor, region: user.region, ip: call.ip, action: 'user.password', target: { type: 'user', id }, detail: { username: user.username } });
   });
+  await accessChanged(call, id, true);
+  return result;
 }
 
 /**

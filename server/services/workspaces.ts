@@ -13,6 +13,7 @@ import { audit } from './audit';
 import { InputError, NotFoundError } from './errors';
 import { membershipAbilities } from './membership';
 import { toRecordRef } from './notices';
+import { workspaceChanged, type CallContext } from './call';
 
 /** 工作台: the actor's workspaces, each with the notices they can read, newest first. */
 export async function getHome(db: Kysely<DB>, actor: Actor) {
@@ -104,11 +105,11 @@ export async function listAdminWorkspaces(db: Kysely<DB>, actor: Actor) {
 
 export interface WorkspaceInput { name: string; description: string }
 
-export async function createWorkspace(db: Kysely<DB>, actor: Actor, input: WorkspaceInput, ip?: string) {
+export async function createWorkspace(db: Kysely<DB>, actor: Actor, input: WorkspaceInput, call: CallContext = {}) {
   authorize(actor, 'workspace.create', { ownerRegion: actor.region });
   return withActor(db, dbActor(actor), async (trx) => {
     const { id } = await uniqueName(() => insertWorkspace(trx, { ...input, ownerRegion: actor.region }));
-    await audit(trx, { actor, region: actor.region, ip, action: 'workspace.create', target: { type: 'workspace', id }, detail: { name: input.name } });
+    await audit(trx, { actor, region: actor.region, ip: call.ip, action: 'workspace.create', target: { type: 'workspace', id }, detail: { name: input.name } });
     return id;
   });
 }
@@ -142,22 +143,24 @@ export async function getWorkspaceAdmin(db: Kysely<DB>, actor: Actor, id: string
 }
 
 /** Name and description belong to the owner region: participants cannot rename a shared platform. */
-export async function updateWorkspaceInfo(db: Kysely<DB>, actor: Actor, id: string, input: WorkspaceInput, ip?: string) {
-  return withActor(db, dbActor(actor), async (trx) => {
+export async function updateWorkspaceInfo(db: Kysely<DB>, actor: Actor, id: string, input: WorkspaceInput, call: CallContext = {}) {
+  const result = await withActor(db, dbActor(actor), async (trx) => {
     const ref = await loadManaged(trx, actor, id);
     if (ref.ownerRegion !== actor.region) throw new PolicyError(403, 'policy.adminOwnRegion', 'workspace.manage');
     if (ref.name === input.name && ref.description === input.description) return;
     await uniqueName(() => updateWorkspace(trx, id, input));
     await audit(trx, {
-      actor, region: actor.region, ip, action: 'workspace.update', target: { type: 'workspace', id },
+      actor, region: actor.region, ip: call.ip, action: 'workspace.update', target: { type: 'workspace', id },
       detail: { from: { name: ref.name, description: ref.description }, to: input },
     });
   });
+  workspaceChanged(call, id, 'updated');
+  return result;
 }
 
 /** A region brings its own committees into a workspace (workspace_orgs rows carry the org's region). */
-export async function addWorkspaceOrg(db: Kysely<DB>, actor: Actor, id: string, orgId: string, ip?: string) {
-  return withActor(db, dbActor(actor), async (trx) => {
+export async function addWorkspaceOrg(db: Kysely<DB>, actor: Actor, id: string, orgId: string, call: CallContext = {}) {
+  const result = await withActor(db, dbActor(actor), async (trx) => {
     const ref = await loadManaged(trx, actor, id);
     const org = await findOrg(trx, orgId);
     if (!org) throw new InputError('orgId', 'validation.invalid');
@@ -166,22 +169,26 @@ export async function addWorkspaceOrg(db: Kysely<DB>, actor: Actor, id: string, 
     if (await findWorkspaceOrg(trx, id, orgId)) throw new InputError('orgId', 'workspaceAdmin.orgAlready');
     await insertWorkspaceOrg(trx, id, org);
     await audit(trx, {
-      actor, region: actor.region, ip, action: 'workspace.org.add', target: { type: 'workspace', id },
+      actor, region: actor.region, ip: call.ip, action: 'workspace.org.add', target: { type: 'workspace', id },
       detail: { workspace: ref.name, orgId, org: org.name },
     });
   });
+  workspaceChanged(call, id, 'updated');
+  return result;
 }
 
-export async function removeWorkspaceOrg(db: Kysely<DB>, actor: Actor, id: string, orgId: string, ip?: string) {
-  return withActor(db, dbActor(actor), async (trx) => {
+export async function removeWorkspaceOrg(db: Kysely<DB>, actor: Actor, id: string, orgId: string, call: CallContext = {}) {
+  const result = await withActor(db, dbActor(actor), async (trx) => {
     const ref = await loadManaged(trx, actor, id);
     const row = await findWorkspaceOrg(trx, id, orgId);
     if (!row) throw new NotFoundError('workspace org');
     if (row.region !== actor.region) throw new PolicyError(403, 'policy.adminOwnRegion', 'workspace.manage');
     await deleteWorkspaceOrg(trx, id, orgId);
     await audit(trx, {
-      actor, region: actor.region, ip, action: 'workspace.org.remove', target: { type: 'workspace', id },
+      actor, region: actor.region, ip: call.ip, action: 'workspace.org.remove', target: { type: 'workspace', id },
       detail: { workspace: ref.name, orgId, org: row.name },
     });
   });
+  workspaceChanged(call, id, 'updated');
+  return result;
 }

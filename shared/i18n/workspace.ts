@@ -1,5 +1,6 @@
 /** Messages of the workspace pages: zh-CN first, en with the same keys. */
 export const workspaceZhCN = {
+  'workspace.online': '在线：',
   'workspace.name': '名称',
   'workspace.description': '简介',
   'workspace.ownerRegion': '牵头省市',
@@ -56,6 +57,7 @@ export const workspaceZhCN = {
 } as const;
 
 export const workspaceEn: { [K in keyof typeof workspaceZhCN]: string } = {
+  'workspace.online': 'Online now:',
   'workspace.name': 'Name',
   'workspace.description': 'Description',
   'workspace.ownerRegion': 'Lead region',

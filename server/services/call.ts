@@ -1,0 +1,30 @@
+import type { RealtimeHub } from '../realtime/hub';
+
+/** Live document connections a change of access must re-check (the collaboration server). */
+export interface CollabAccess {
+  recheckDraft(draftId: string): void | Promise<void>;
+  recheckUser(userId: string): void | Promise<void>;
+}
+
+/**
+ * What a change needs besides its input: the client's address (for the audit log) and whom to
+ * tell once the transaction has committed. Routes pass `callContext(context)`; tests may pass
+ * nothing, and then nobody is told.
+ */
+export interface CallContext {
+  ip?: string;
+  realtime?: RealtimeHub;
+  collab?: CollabAccess;
+}
+
+/** After a commit that changed what a user may read: their sockets and live documents follow at once. */
+export async function accessChanged(call: CallContext, userId: string, sessionEnded = false): Promise<void> {
+  if (sessionEnded) await call.realtime?.disconnectUser(userId);
+  else await call.realtime?.refreshAccess(userId);
+  await call.collab?.recheckUser(userId);
+}
+
+/** A workspace's members or description changed: every member's open pages revalidate. */
+export function workspaceChanged(call: CallContext, workspaceId: string, action: 'members' | 'updated'): void {
+  call.realtime?.toWorkspace(workspaceId, 'record:changed', { kind: 'workspace', id: workspaceId, workspaceId, action });
+}
