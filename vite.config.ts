@@ -17,7 +17,14 @@ export default defineConfig({
           v3_lazyRouteDiscovery: true,
         },
       })],
-  optimizeDeps: { include: ['antd', '@ant-design/icons', '@ant-design/cssinjs', 'dayjs'], exclude: ['@node-rs/argon2'] },
+  optimizeDeps: {
+    include: [
+      'antd', '@ant-design/icons', '@ant-design/cssinjs', 'dayjs', 'socket.io-client',
+      '@tiptap/react', '@tiptap/starter-kit', '@tiptap/extension-table', '@tiptap/extension-collaboration',
+      '@tiptap/extension-collaboration-caret', '@tiptap/y-tiptap', 'yjs', 'y-websocket', 'y-indexeddb',
+    ],
+    exclude: ['@node-rs/argon2'],
+  },
   test: {
     // Integration and browser tests start servers and databases: keep them to the 2 cores.
     pool: 'forks',

@@ -77,7 +77,9 @@ async function openPGlite(opts: DatabaseOptions): Promise<Database> {
   const release = acquireDirLock(path.resolve(opts.dataDir, 'pg.lock'));
   try {
     const { PGlite } = await import('@electric-sql/pglite');
-    const pglite = await PGlite.create(dir);
+    // pg_trgm: search's trigram indexes (migration 004); an extension must be loaded at start.
+    const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+    const pglite = await PGlite.create(dir, { extensions: { pg_trgm } });
     const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
     let closing: Promise<void> | undefined;
     await migrate(db);

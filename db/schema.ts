@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { Region, Role, Visibility, WorkspaceRole } from '../shared/domain/model';
+import type { NotificationKind } from '../shared/validation/notifications';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -165,6 +166,28 @@ export interface DraftCommentTable {
   updated_at: Timestamp;
 }
 
+export interface NotificationTable {
+  id: Generated<string>;
+  user_id: string;
+  region: Region;
+  kind: NotificationKind;
+  record_kind: string;
+  record_id: string;
+  workspace_id: string | null;
+  text: string;
+  actor_id: string | null;
+  created_at: CreatedAt;
+  read_at: Timestamp | null;
+}
+
+export interface NotificationPreferenceTable {
+  user_id: string;
+  region: Region;
+  kind: NotificationKind;
+  enabled: boolean;
+  updated_at: Timestamp;
+}
+
 export interface DB {
   drafts: DraftTable;
   draft_collaborators: DraftCollaboratorTable;
@@ -184,6 +207,8 @@ export interface DB {
   workspace_members: WorkspaceMemberTable;
   notices: NoticeTable;
   audit_log: AuditLogTable;
+  notifications: NotificationTable;
+  notification_preferences: NotificationPreferenceTable;
 }
 
 export type Org = Selectable<OrgTable>;

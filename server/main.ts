@@ -15,6 +15,8 @@ import { isAllowedOrigin } from './auth/origin';
 import type { ServerContext } from './context';
 import { createRealtime, type Realtime } from './realtime';
 import { REALTIME_PATH } from '../shared/realtime/events';
+import { createCollab, type Collab } from './collab';
+import { COLLAB_PATH } from '../shared/realtime/collab';
 
 export interface RunningServer {
   url: string;
@@ -24,6 +26,8 @@ export interface RunningServer {
   log: Logger;
   /** socket.io (issue 3): `realtime.hub` emits after commit; `realtime.io` for tests. */
   realtime: Realtime;
+  /** The collaboration server (issue 4): `collab.recheckDraft/recheckUser` after access changes. */
+  collab: Collab;
   close(): Promise<void>;
 }
 
@@ -81,6 +85,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
 
   const server = http.createServer(app);
   const realtime = await createRealtime({ db: database.db, config, log });
+  const collab = createCollab({ db: database.db, config, log });
   let build: () => Promise<ServerBuild>;
   let vite: import('vite').ViteDevServer | undefined;
   if (config.env === 'development') {
@@ -99,7 +104,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   app.all('*', createRequestHandler({
     build: build as any,
     mode: config.env,
-    getLoadContext: (req) => ({ db: database.db, config, log, ip: req.ip ?? req.socket.remoteAddress ?? '', realtime: realtime.hub }) satisfies ServerContext,
+    getLoadContext: (req) => ({ db: database.db, config, log, ip: req.ip ?? req.socket.remoteAddress ?? '', realtime: realtime.hub, collab }) satisfies ServerContext,
   }));
   app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     // Client errors raised by Express itself (e.g. a URIError on broken %-encoding carries status 400) stay 4xx.
@@ -112,6 +117,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   // One upgrade router: later issues register /collab/ and /socket.io/ here.
   const upgradeHandlers = new Map<string, UpgradeHandler>();
   upgradeHandlers.set(REALTIME_PATH, realtime.handleUpgrade);
+  upgradeHandlers.set(COLLAB_PATH, collab.handleUpgrade);
   server.on('upgrade', (req, socket, head) => {
     const url = req.url ?? '';
     if (vite && url.startsWith('/?token=')) return; // Vite's own HMR socket
@@ -133,6 +139,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await realtime.close(); // open websockets would otherwise hold server.close() for 10 s
+      await collab.close(); // closes its sockets and stores every open document: before the database closes
       setTimeout(() => server.closeAllConnections(), 10_000).unref();
       await stopped;
       await vite?.close();
@@ -140,7 +147,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       log.info('stopped');
     })());
 
-  return { url, port, server, database, log, realtime, close };
+  return { url, port, server, database, log, realtime, collab, close };
 }
 
 async function main() {

@@ -4,6 +4,8 @@ import { Button, Layout, Menu, Space, Typography } from 'antd';
 import type { Role } from '../../shared/domain/model';
 import { useLocale, useT } from '../lib/i18n';
 import { RegionTag } from './RegionTag';
+import { NotificationBell } from './NotificationBell';
+import { SearchBox } from './SearchBox';
 
 export interface ShellUser { id: string; displayName: string; orgName: string; region: string; roles: Role[] }
 
@@ -15,6 +17,8 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
   const items = [
     { key: '/', label: <Link to="/">{t('nav.home')}</Link> },
     { key: '/workspaces', label: <Link to="/workspaces">{t('nav.workspaces')}</Link> },
+    // Handling units answer proposals; they neither draft nor read drafts.
+    ...(user.roles.includes('handler') ? [] : [{ key: '/drafts', label: <Link to="/drafts">{t('nav.drafts')}</Link> }]),
     ...(user.roles.includes('admin') ? [{ key: '/admin', label: <Link to="/admin/users">{t('nav.admin')}</Link> }] : []),
   ];
   const selected = items.map((i) => i.key).filter((k) => (k === '/' ? pathname === '/' : pathname.startsWith(k)));
@@ -27,7 +31,9 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
           <Menu theme="dark" mode="horizontal" selectedKeys={selected} items={items}
             style={{ background: 'transparent', borderBottom: 'none' }} />
         </nav>
+        <SearchBox />
         <Space size="middle" style={{ color: '#fff' }}>
+          <NotificationBell />
           <span data-testid="current-user">
             <Typography.Text strong style={{ color: '#fff' }}>{user.displayName}</Typography.Text>
             <span style={{ marginInline: 8, opacity: 0.85 }}>{user.orgName}</span>

@@ -1,9 +1,13 @@
 import type { Migration } from 'kysely';
 import * as foundation from './2026-11-29-001-foundation';
 import * as drafts from './2026-11-29-002-drafts';
+import * as notifications from './2026-11-29-003-notifications';
+import * as search from './2026-11-29-004-search';
 
 /** Every migration, in order. Files are frozen once landed; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
   '2026-11-29-001-foundation': foundation,
   '2026-11-29-002-drafts': drafts,
+  '2026-11-29-003-notifications': notifications,
+  '2026-11-29-004-search': search,
 };

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../schema';
 import type { Role, Visibility, WorkspaceRole } from '../../shared/domain/model';
+import { seedDemoDrafts } from './drafts';
 
 /**
  * Demo data drawn from the 2025 work report of the Chongqing CPPCC (shared/DOMAIN.md).
@@ -92,6 +93,8 @@ export async function seedDemo(owner: Kysely<DB>, passwordHash: string): Promise
     const scOwn = await workspace('四川省政协提案委员会工作区', '四川省政协提案委员会内部工作区（仅四川）。', 'sichuan', [sc, cd], [
       ['sc-leader', 'member'], ['sc-coordinator', 'coordinator'], ['sc-member', 'member'], ['sc-member2', 'member'], ['sc-staff', 'member'],
     ]);
+
+    await seedDemoDrafts(trx, users);
 
     const notice = (workspaceId: string, author: string, visibility: Visibility, title: string, body: string) =>
       trx.insertInto('notices').values({

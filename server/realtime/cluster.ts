@@ -1,25 +1,76 @@
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Redis, type RedisOptions } from 'ioredis';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { RealtimeServer } from './types';
 
 /**
  * Several server processes behind a load balancer (REDIS_URL set): the socket.io Redis adapter
- * carries broadcasts, `fetchSockets()` and `serverSideEmit()` between them. Skipped when REDIS_URL
- * is unset (one process, the in-memory adapter).
- *
- * Not wired yet: @socket.io/redis-adapter and ioredis are not installed. Once they are, this is the
- * one place to change: create a publisher and a subscriber client from `config.redisUrl`, set
- * `io.adapter(createAdapter(pub, sub))`, return `clustered: true` and quit both clients in `close`.
- * Everything else (presence via fetchSockets, refreshAccess via serverSideEmit) already works across processes.
+ * carries broadcasts, `fetchSockets()`, `disconnectSockets()` and `serverSideEmit()` between them,
+ * so hub events, presence, refreshAccess and disconnectUser reach every process. Without REDIS_URL:
+ * one process, the in-memory adapter, nothing here runs.
  */
 export interface Cluster {
   clustered: boolean;
   close(): Promise<void>;
 }
 
-export async function attachCluster(_io: RealtimeServer, config: Pick<Config, 'redisUrl'>, log: Logger): Promise<Cluster> {
-  if (config.redisUrl) {
-    log.warn('REDIS_URL is set but the socket.io Redis adapter is not installed: realtime events reach only sockets on this process');
-  }
-  return { clustered: false, close: async () => undefined };
+/** Channel names start with this unless REDIS_URL says otherwise (`?prefix=`). */
+export const DEFAULT_CHANNEL_PREFIX = 'cppcc:socket.io';
+/** How long startup waits for Redis before going on (ioredis keeps reconnecting afterwards). */
+const READY_WAIT_MS = 5000;
+/** A fetchSockets/serverSideEmit round trip waits this long for the other processes' answers. */
+const REQUESTS_TIMEOUT_MS = 3000;
+
+/**
+ * Deployments (or parallel test runs) sharing one Redis keep apart by a channel prefix given as
+ * `redis://host:6379/0?prefix=NAME`: Redis database numbers do not separate pub/sub channels.
+ * The parameter is removed before ioredis sees the URL (it would take query parameters as options).
+ */
+export function redisTarget(redisUrl: string): { url: string; prefix: string } {
+  const url = new URL(redisUrl);
+  const prefix = url.searchParams.get('prefix') || DEFAULT_CHANNEL_PREFIX;
+  url.searchParams.delete('prefix');
+  return { url: url.toString(), prefix };
+}
+
+export async function attachCluster(io: RealtimeServer, config: Pick<Config, 'redisUrl'>, parentLog: Logger): Promise<Cluster> {
+  if (!config.redisUrl) return { clustered: false, close: async () => undefined };
+  const log = parentLog.child({ part: 'realtime-cluster' });
+  const { url, prefix } = redisTarget(config.redisUrl);
+  // Commands fail after a few retries instead of queueing forever while Redis is away: a presence
+  // snapshot then fails (logged) rather than hanging; broadcasts meanwhile reach local sockets only.
+  const options: RedisOptions = { maxRetriesPerRequest: 3, connectionName: 'cppcc-realtime' };
+  const pub = new Redis(url, options);
+  const sub = new Redis(url, options);
+  let lastWarn = 0;
+  const warn = (err: Error) => {
+    if (Date.now() - lastWarn < 10_000) return;
+    lastWarn = Date.now();
+    log.warn({ err }, 'redis unavailable; realtime events reach only this process until it is back');
+  };
+  // Without an 'error' listener an outage would crash the process; ioredis reconnects and resubscribes.
+  pub.on('error', warn);
+  sub.on('error', warn);
+
+  // Creating the adapter subscribes `sub` to the prefix's channels.
+  io.adapter(createAdapter(pub, sub, { key: prefix, requestsTimeout: REQUESTS_TIMEOUT_MS }));
+  // Replies on one connection come in order: once PING answers, the subscriptions sent before it
+  // are in place, and an event another process emits from now on reaches this one.
+  const ready = await Promise.race([
+    Promise.all([sub.ping(), pub.ping()]).then(() => true, () => false),
+    new Promise<false>((resolve) => setTimeout(() => resolve(false), READY_WAIT_MS).unref()),
+  ]);
+  if (ready) log.info({ prefix }, 'realtime events shared through redis');
+  else log.warn({ prefix }, 'redis did not answer at startup; realtime events reach other processes once it does');
+
+  return {
+    clustered: true,
+    async close() {
+      // io.close() has already closed the adapter (unsubscribed); let the commands in flight finish.
+      await Promise.allSettled([pub.quit(), sub.quit()]);
+      pub.disconnect();
+      sub.disconnect();
+    },
+  };
 }

@@ -67,7 +67,11 @@ export function createHub(state: RealtimeState): RealtimeHub {
 
     async refreshAccess(userId) {
       await refreshUserSockets(state, userId);
-      if (state.clustered) io.serverSideEmit('access:refresh', userId);
+      // Wait for the other processes too: an event sent right after must not reach a socket that lost the room.
+      if (state.clustered) {
+        await io.serverSideEmitWithAck('access:refresh', userId)
+          .catch((err: unknown) => state.log.warn({ err, userId }, 'realtime access refresh on other processes failed'));
+      }
     },
 
     async disconnectUser(userId) {

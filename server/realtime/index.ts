@@ -82,8 +82,11 @@ export async function createRealtime(opts: { db: Kysely<DB>; config: Config; log
   });
 
   // Another process asks each process to refresh its own sockets of a user (tokens stay local).
-  io.on('access:refresh', (userId) => {
-    refreshUserSockets(state, userId).catch((err) => log.warn({ err, userId }, 'realtime access refresh failed'));
+  // `done`, when the sender asked for acknowledgements, tells it the sockets here have moved.
+  io.on('access:refresh', (userId, done?: unknown) => {
+    refreshUserSockets(state, userId)
+      .catch((err) => log.warn({ err, userId }, 'realtime access refresh failed'))
+      .finally(() => { if (typeof done === 'function') done(); });
   });
 
   return {

@@ -10,6 +10,7 @@ import { dbActor } from './actor';
 import { audit } from './audit';
 import { InputError, NotFoundError } from './errors';
 import { accessChanged, workspaceChanged, type CallContext } from './call';
+import { announceNotifications, notify } from './notifications';
 
 /**
  * Workspace membership: each region's coordinators (and its admins) add and remove their own
@@ -40,6 +41,7 @@ const describe = (ref: { name: string }, user: { id: string; displayName: string
 export interface MemberAddInput { userId: string; role: WorkspaceRole }
 
 export async function addMember(db: Kysely<DB>, actor: Actor, workspaceId: string, input: MemberAddInput, call: CallContext = {}) {
+  let invited: string[] = [];
   const result = await withActor(db, dbActor(actor), async (trx) => {
     const ref = await loadWorkspace(trx, actor, workspaceId);
     const user = await findUserRef(trx, input.userId);
@@ -60,9 +62,11 @@ export async function addMember(db: Kysely<DB>, actor: Actor, workspaceId: strin
       actor, region: user.region, ip: call.ip, action: 'member.add', target: auditTarget(ref),
       detail: { ...describe(ref, user), role: input.role },
     });
+    invited = await notify(trx, { recipients: [user.id], kind: 'invitation', record: { kind: 'workspace', id: workspaceId, ref }, text: ref.name, actor });
   });
   await accessChanged(call, input.userId);
   workspaceChanged(call, workspaceId, 'members');
+  await announceNotifications(db, call, invited);
   return result;
 }
 

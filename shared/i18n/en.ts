@@ -1,10 +1,16 @@
 import type { Messages } from './zh-CN';
 import { adminEn } from './admin';
 import { workspaceEn } from './workspace';
+import { draftsEn } from './drafts';
+import { notificationsEn } from './notifications';
+import { searchEn } from './search';
 
 export const en: Messages = {
   ...adminEn,
   ...workspaceEn,
+  ...draftsEn,
+  ...notificationsEn,
+  ...searchEn,
   'app.title': 'Sichuan–Chongqing CPPCC Joint Workspace',
   'nav.label': 'Main navigation',
   'nav.home': 'Home',

@@ -1,10 +1,16 @@
 /** zh-CN: the source of every message key. English lives in en.ts with the same keys. */
 import { adminZhCN } from './admin';
 import { workspaceZhCN } from './workspace';
+import { draftsZhCN } from './drafts';
+import { notificationsZhCN } from './notifications';
+import { searchZhCN } from './search';
 
 export const zhCN = {
   ...adminZhCN,
   ...workspaceZhCN,
+  ...draftsZhCN,
+  ...notificationsZhCN,
+  ...searchZhCN,
   'app.title': '川渝政协协同履职平台',
   'nav.label': '主导航',
   'nav.home': '工作台',

@@ -74,7 +74,7 @@ export interface ClientToServerEvents {
 
 /** Between server processes (with the Redis adapter): each process handles its own sockets. */
 export interface InterServerEvents {
-  'access:refresh': (userId: string) => void;
+  'access:refresh': (userId: string, done: () => void) => void;
 }
 
 /** What the live-revalidation hook matches on: a record change, tagged with its event name. */

@@ -1,0 +1,159 @@
+import { useEffect } from 'react';
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { useActionData, useLoaderData, useNavigate, useNavigation, useSubmit } from '@remix-run/react';
+import { App, Button, Drawer, Form, Input, Radio, Space, Typography } from 'antd';
+import { z } from 'zod';
+import {
+  getDraft, inviteCollaborator, removeCollaborator, setCollaboratorRole, setDraftVisibility, updateDraftMeta,
+} from '../../server/services/drafts';
+import { InputError } from '../../server/services/errors';
+import type { Visibility } from '../../shared/domain/model';
+import {
+  collaboratorInviteSchema, collaboratorRemoveSchema, collaboratorRoleSchema, DRAFT_KINDS, draftMetaSchema, draftVisibilitySchema,
+} from '../../shared/validation/drafts';
+import { parseWith, type FieldErrors } from '../../shared/validation/parse';
+import { callContext, guard, requireId, requireUser } from '../lib/session.server';
+import { readInput } from '../lib/input.server';
+import { useT } from '../lib/i18n';
+import { AppForm } from '../components/AppForm';
+import { VisibilityField } from '../components/VisibilityField';
+import { CollaboratorsManager } from '../components/editor/CollaboratorsManager';
+
+export const meta: MetaFunction = () => [{ title: '草稿设置 · 川渝政协协同履职平台' }];
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  const id = requireId(params.draftId);
+  const d = await guard(() => getDraft(context.db, user, id));
+  // Readers may know the draft exists; only its stewards (author, region leaders/coordinators) manage it.
+  if (!d.abilities.manage) throw new Response('policy.notOwner', { status: 403 });
+  return { draft: d.draft, collaborators: d.collaborators, candidates: d.candidates, othersNeedJoint: d.othersNeedJoint };
+}
+
+const intentSchema = z.object({ intent: z.enum(['meta', 'visibility', 'invite', 'role', 'remove']) });
+
+type Result = { ok: boolean; intent: string; errors?: FieldErrors; message?: string; vars?: Record<string, number> };
+const fail = (intent: string, errors: FieldErrors) => data<Result>({ ok: false, intent, errors }, { status: 400 });
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const user = await requireUser(request, context);
+  const id = requireId(params.draftId);
+  const input = await readInput(request);
+  const which = parseWith(intentSchema, input);
+  if (!which.ok) return fail('', { intent: 'validation.invalid' });
+  const { intent } = which.data;
+  const call = callContext(context);
+  const parse = <S extends z.ZodTypeAny>(schema: S) => parseWith(schema, input);
+  try {
+    if (intent === 'meta') {
+      const p = parse(draftMetaSchema);
+      if (!p.ok) return fail(intent, p.errors);
+      await guard(() => updateDraftMeta(context.db, user, id, p.data, call));
+      return data<Result>({ ok: true, intent, message: 'drafts.saved' });
+    }
+    if (intent === 'visibility') {
+      const p = parse(draftVisibilitySchema);
+      if (!p.ok) return fail(intent, p.errors);
+      const r = await guard(() => setDraftVisibility(context.db, user, id, p.data.visibility, call));
+      const message = r.removed.length > 0 ? 'drafts.visibilityChangedCut' : 'drafts.visibilityChanged';
+      return data<Result>({ ok: true, intent, message, vars: { n: r.removed.length } });
+    }
+    if (intent === 'invite') {
+      const p = parse(collaboratorInviteSchema);
+      if (!p.ok) return fail(intent, p.errors);
+      await guard(() => inviteCollaborator(context.db, user, id, p.data, call));
+      return data<Result>({ ok: true, intent, message: 'drafts.invited' });
+    }
+    if (intent === 'role') {
+      const p = parse(collaboratorRoleSchema);
+      if (!p.ok) return fail(intent, p.errors);
+      await guard(() => setCollaboratorRole(context.db, user, id, p.data, call));
+      return data<Result>({ ok: true, intent, message: 'drafts.roleChanged' });
+    }
+    const p = parse(collaboratorRemoveSchema);
+    if (!p.ok) return fail(intent, p.errors);
+    await guard(() => removeCollaborator(context.db, user, id, p.data.userId, call));
+    return data<Result>({ ok: true, intent, message: 'drafts.removed' });
+  } catch (err) {
+    if (err instanceof InputError) return fail(intent, { [err.field]: err.messageKey });
+    throw err;
+  }
+}
+
+/** 草稿设置 (a drawer over the editor, which stays connected): title and kind, visibility, collaborators. */
+export default function DraftSettings() {
+  const { draft, collaborators, candidates, othersNeedJoint } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigate = useNavigate();
+  const submit = useSubmit();
+  const busy = useNavigation().state !== 'idle';
+  const { message, modal } = App.useApp();
+  const [visibilityForm] = Form.useForm<{ visibility: Visibility }>();
+  const t = useT();
+
+  useEffect(() => {
+    if (!result) return;
+    if (result.ok && result.message) message.success(t(result.message, result.vars));
+    if (!result.ok && result.errors) {
+      if (result.intent === 'visibility') {
+        visibilityForm.setFields([{ name: 'visibility', errors: [t(result.errors.visibility ?? 'validation.invalid')] }]);
+      } else if (result.intent === 'role' || result.intent === 'remove' || result.intent === '') {
+        message.error(t(Object.values(result.errors)[0] ?? 'validation.invalid'));
+      }
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [result]);
+  useEffect(() => { visibilityForm.setFieldsValue({ visibility: draft.visibility }); }, [draft.visibility, visibilityForm]);
+
+  const changeVisibility = ({ visibility: to }: { visibility: Visibility }) => {
+    const parsed = parseWith(draftVisibilitySchema, { visibility: to });
+    if (!parsed.ok) return visibilityForm.setFields([{ name: 'visibility', errors: [t('validation.choose')] }]);
+    if (to === draft.visibility) return;
+    const send = () => submit({ intent: 'visibility', visibility: to }, { method: 'post', encType: 'application/json' });
+    // Both directions across the boundary are deliberate acts: say what happens and ask first.
+    if (to === 'joint' || draft.visibility === 'joint') {
+      const widening = to === 'joint';
+      modal.confirm({
+        title: t(widening ? 'drafts.shareConfirmTitle' : 'drafts.unshareConfirmTitle'),
+        content: t(widening ? 'notice.crossingWarning' : 'drafts.unshareWarning'),
+        okText: t(widening ? 'notice.crossingConfirmOk' : 'drafts.unshareConfirmOk'),
+        okButtonProps: { danger: !widening },
+        cancelText: t('workspace.cancel'),
+        onOk: send,
+      });
+    } else send();
+  };
+
+  const close = () => navigate(`/drafts/${draft.id}`, { preventScrollReset: true });
+  return (
+    <Drawer open size={640} title={t('drafts.settings')} onClose={close} destroyOnHidden>
+      <Space orientation="vertical" size="large" style={{ width: '100%' }}>
+        <section aria-labelledby="draft-settings-meta">
+          <Typography.Title level={2} id="draft-settings-meta" style={{ fontSize: 16, marginTop: 0 }}>{t('drafts.basics')}</Typography.Title>
+          <AppForm schema={draftMetaSchema} intent="meta" name="draftMeta" key={`${draft.title}|${draft.kind}`}
+            initialValues={{ title: draft.title, kind: draft.kind }}>
+            <Form.Item name="title" label={t('drafts.titleField')}><Input maxLength={200} autoComplete="off" /></Form.Item>
+            <Form.Item name="kind" label={t('drafts.kind')}>
+              <Radio.Group optionType="button" options={DRAFT_KINDS.map((k) => ({ value: k, label: t(`draftKind.${k}`) }))} />
+            </Form.Item>
+            <Button htmlType="submit" loading={busy}>{t('drafts.save')}</Button>
+          </AppForm>
+        </section>
+
+        <section aria-labelledby="draft-settings-visibility">
+          <Typography.Title level={2} id="draft-settings-visibility" style={{ fontSize: 16 }}>{t('drafts.visibility')}</Typography.Title>
+          <Form form={visibilityForm} name="draftVisibility" layout="vertical" requiredMark={false}
+            initialValues={{ visibility: draft.visibility }} onFinish={changeVisibility}>
+            <Form.Item name="visibility" label={t('drafts.visibility')} extra={t('drafts.visibilityHelp')}><VisibilityField /></Form.Item>
+            <Button htmlType="submit" loading={busy} data-testid="change-visibility">{t('drafts.changeVisibility')}</Button>
+          </Form>
+        </section>
+
+        <section aria-labelledby="draft-settings-collaborators">
+          <Typography.Title level={2} id="draft-settings-collaborators" style={{ fontSize: 16 }}>{t('drafts.collaborators')}</Typography.Title>
+          <CollaboratorsManager collaborators={collaborators} candidates={candidates} othersNeedJoint={othersNeedJoint} />
+        </section>
+      </Space>
+    </Drawer>
+  );
+}

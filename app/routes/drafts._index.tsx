@@ -1,0 +1,119 @@
+import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { Link, useLoaderData, useSearchParams } from '@remix-run/react';
+import { Alert, Form, Input, Radio, Select, Space, Table, Tag, Typography } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
+import { listDrafts } from '../../server/services/drafts';
+import { draftListFilterSchema } from '../../shared/validation/drafts';
+import { parseWith, type FieldErrors } from '../../shared/validation/parse';
+import { guard, requireUser } from '../lib/session.server';
+import { useT } from '../lib/i18n';
+import { useLiveRevalidation } from '../realtime/hooks';
+import { RegionTag } from '../components/RegionTag';
+import { VisibilityTag } from '../components/VisibilityTag';
+import { DraftRoleTag } from '../components/editor/CollaboratorsCard';
+
+export const meta: MetaFunction = () => [{ title: '草稿 · 川渝政协协同履职平台' }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  const params = Object.fromEntries(new URL(request.url).searchParams);
+  const parsed = parseWith(draftListFilterSchema, params);
+  // A malformed filter (e.g. a broken workspace id) is a 400 with the field named, never a 500.
+  if (!parsed.ok) return data({ drafts: [], workspaces: [], errors: parsed.errors as FieldErrors }, { status: 400 });
+  const { workspace, q, mine } = parsed.data;
+  const result = await guard(() => listDrafts(context.db, user, { workspaceId: workspace, q, mine }));
+  return data({ ...result, errors: {} as FieldErrors });
+}
+
+/** 草稿: drafts I write or collaborate on, and every draft I may read, by workspace and title. */
+export default function DraftsPage() {
+  const { drafts, workspaces, errors } = useLoaderData<typeof loader>();
+  const [params, setParams] = useSearchParams();
+  const t = useT();
+  useLiveRevalidation((e) => e.kind === 'draft');
+  const workspace = params.get('workspace') || undefined;
+  const mine = params.get('mine') === '1';
+
+  const setFilter = (key: string, value: string | undefined) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value); else next.delete(key);
+    setParams(next, { replace: true });
+  };
+  type Row = (typeof drafts)[number];
+
+  return (
+    <Space orientation="vertical" size="large" style={{ width: '100%' }}>
+      <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: 16, flexWrap: 'wrap' }}>
+        <Typography.Title level={1} style={{ fontSize: 24, margin: 0 }}>{t('drafts.title')}</Typography.Title>
+        <Link to={workspace ? `/drafts/new?workspace=${workspace}` : '/drafts/new'} data-testid="new-draft">
+          <PlusOutlined aria-hidden="true" /> {t('drafts.new')}
+        </Link>
+      </div>
+
+      <Form layout="inline" role="search" aria-label={t('drafts.filters')} style={{ rowGap: 8 }} onFinish={() => undefined}>
+        <Form.Item label={t('drafts.scope')}>
+          <Radio.Group
+            optionType="button"
+            value={mine ? '1' : ''}
+            onChange={(e) => setFilter('mine', e.target.value)}
+            options={[{ value: '', label: t('drafts.scopeAll') }, { value: '1', label: t('drafts.scopeMine') }]}
+          />
+        </Form.Item>
+        <Form.Item label={t('drafts.workspace')} htmlFor="draft-filter-workspace"
+          validateStatus={errors.workspace ? 'error' : undefined} help={errors.workspace ? t(errors.workspace) : undefined}>
+          <Select
+            id="draft-filter-workspace"
+            allowClear
+            style={{ minWidth: 240 }}
+            value={errors.workspace ? undefined : workspace}
+            placeholder={t('drafts.allWorkspaces')}
+            onChange={(v?: string) => setFilter('workspace', v)}
+            options={workspaces.map((w) => ({ value: w.id, label: w.name }))}
+          />
+        </Form.Item>
+        <Form.Item label={t('drafts.search')} htmlFor="draft-filter-q"
+          validateStatus={errors.q ? 'error' : undefined} help={errors.q ? t(errors.q) : undefined}>
+          <Input.Search
+            id="draft-filter-q"
+            key={params.get('q') ?? ''}
+            defaultValue={params.get('q') ?? ''}
+            allowClear
+            maxLength={100}
+            placeholder={t('drafts.searchPlaceholder')}
+            onSearch={(v) => setFilter('q', v.trim())}
+            style={{ width: 280 }}
+            enterButton={t('drafts.searchButton')}
+          />
+        </Form.Item>
+      </Form>
+
+      {Object.keys(errors).length > 0 && <Alert type="error" showIcon title={t('drafts.badFilter')} />}
+
+      <Table<Row>
+        rowKey="id"
+        size="middle"
+        dataSource={drafts}
+        pagination={drafts.length > 20 ? { pageSize: 20 } : false}
+        locale={{ emptyText: t(params.get('q') || workspace || mine ? 'drafts.noMatches' : 'drafts.empty') }}
+        columns={[
+          {
+            title: t('drafts.titleColumn'), key: 'title',
+            render: (_, d) => <Link to={`/drafts/${d.id}`} data-testid="draft-link">{d.title}</Link>,
+          },
+          { title: t('drafts.kind'), key: 'kind', render: (_, d) => <Tag>{t(`draftKind.${d.kind}`)}</Tag> },
+          { title: t('drafts.visibility'), key: 'visibility', render: (_, d) => <VisibilityTag visibility={d.visibility} /> },
+          { title: t('drafts.workspace'), dataIndex: 'workspaceName', key: 'workspace' },
+          {
+            title: t('drafts.author'), key: 'author',
+            render: (_, d) => <>{d.authorName}<br /><Typography.Text type="secondary" style={{ fontSize: 12 }}>{d.ownerOrgName}</Typography.Text> <RegionTag region={d.ownerRegion} /></>,
+          },
+          { title: t('drafts.myRole'), key: 'role', render: (_, d) => (d.myRole ? <DraftRoleTag role={d.myRole} /> : <Typography.Text type="secondary">{t('drafts.reader')}</Typography.Text>) },
+          {
+            title: t('drafts.updated'), key: 'updated',
+            render: (_, d) => <time dateTime={new Date(d.updatedAt).toISOString()}>{new Date(d.updatedAt).toLocaleString('zh-CN', { dateStyle: 'short', timeStyle: 'short' })}</time>,
+          },
+        ]}
+      />
+    </Space>
+  );
+}

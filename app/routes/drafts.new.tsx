@@ -1,0 +1,78 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { Link, useLoaderData, useNavigation } from '@remix-run/react';
+import { Alert, Button, Card, Form, Input, Radio, Select, Space, Typography } from 'antd';
+import { createDraft } from '../../server/services/drafts';
+import { listMyWorkspaces } from '../../server/services/workspaces';
+import { InputError } from '../../server/services/errors';
+import { DRAFT_KINDS, draftCreateSchema } from '../../shared/validation/drafts';
+import { parseWith } from '../../shared/validation/parse';
+import { callContext, guard, requireUser } from '../lib/session.server';
+import { badRequest, readInput } from '../lib/input.server';
+import { useT } from '../lib/i18n';
+import { AppForm } from '../components/AppForm';
+import { VisibilityField } from '../components/VisibilityField';
+
+export const meta: MetaFunction = () => [{ title: '新建草稿 · 川渝政协协同履职平台' }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  // Handling units answer proposals; they do not draft them.
+  if (user.roles.includes('handler')) throw new Response('policy.handlerReadOnly', { status: 403 });
+  const workspaces = await guard(() => listMyWorkspaces(context.db, user));
+  const wanted = new URL(request.url).searchParams.get('workspace');
+  return {
+    workspaces: workspaces.map((w) => ({ id: w.id, name: w.name })),
+    workspaceId: workspaces.some((w) => w.id === wanted) ? wanted : workspaces.length === 1 ? workspaces[0].id : null,
+    ownerOrgName: user.orgName,
+  };
+}
+
+// Refusals are returned, not thrown: with single fetch a thrown 400 would replace the page with the error boundary.
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireUser(request, context);
+  const parsed = parseWith(draftCreateSchema, await readInput(request));
+  if (!parsed.ok) return badRequest(parsed.errors);
+  const { workspaceId, ...input } = parsed.data;
+  try {
+    const id = await guard(() => createDraft(context.db, user, workspaceId, input, callContext(context)));
+    return redirect(`/drafts/${id}`);
+  } catch (err) {
+    if (err instanceof InputError) return badRequest({ [err.field]: err.messageKey });
+    throw err;
+  }
+}
+
+/** 新建草稿: in one of my workspaces, owned by my committee; the document starts with its title. */
+export default function NewDraft() {
+  const { workspaces, workspaceId, ownerOrgName } = useLoaderData<typeof loader>();
+  const busy = useNavigation().state !== 'idle';
+  const t = useT();
+  return (
+    <Space orientation="vertical" size="large" style={{ width: '100%', maxWidth: 760 }}>
+      <Link to="/drafts">← {t('drafts.title')}</Link>
+      <Typography.Title level={1} style={{ fontSize: 24, margin: 0 }}>{t('drafts.new')}</Typography.Title>
+      {workspaces.length === 0 ? (
+        <Alert type="info" showIcon title={t('drafts.noWorkspaces')} />
+      ) : (
+        <Card>
+          <AppForm schema={draftCreateSchema} name="newDraft"
+            initialValues={{ workspaceId: workspaceId ?? undefined, kind: 'proposal', visibility: 'org' }}>
+            <Form.Item name="workspaceId" label={t('drafts.workspace')}>
+              <Select options={workspaces.map((w) => ({ value: w.id, label: w.name }))} placeholder={t('drafts.chooseWorkspace')} />
+            </Form.Item>
+            <Form.Item name="title" label={t('drafts.titleField')} extra={t('drafts.titleHelp')}>
+              <Input maxLength={200} autoComplete="off" />
+            </Form.Item>
+            <Form.Item name="kind" label={t('drafts.kind')}>
+              <Radio.Group optionType="button" options={DRAFT_KINDS.map((k) => ({ value: k, label: t(`draftKind.${k}`) }))} />
+            </Form.Item>
+            <Form.Item name="visibility" label={t('drafts.visibility')} extra={t('drafts.ownerOrg', { org: ownerOrgName })}>
+              <VisibilityField />
+            </Form.Item>
+            <Button type="primary" htmlType="submit" loading={busy} data-testid="create-draft">{t('drafts.create')}</Button>
+          </AppForm>
+        </Card>
+      )}
+    </Space>
+  );
+}

@@ -1,0 +1,239 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { Form as RemixForm, Link, useActionData, useFetcher, useLoaderData, useNavigation, useRevalidator, useSearchParams } from '@remix-run/react';
+import { Alert, App, Button, Card, Checkbox, Form, Radio, Select, Space, Table, Tag, Typography } from 'antd';
+import { useEffect, useRef, type HTMLAttributes } from 'react';
+import { z } from 'zod';
+import {
+  getPreferences, listNotifications, markAllRead, markRead, setPreferences, unreadCount, type NotificationPreferences,
+} from '../../server/services/notifications';
+import {
+  markReadSchema, NOTIFICATION_COUNT_VIEW, NOTIFICATION_KINDS, notificationFilterSchema, notificationPreferencesSchema, toNotificationFilter,
+} from '../../shared/validation/notifications';
+import { parseWith, type FieldErrors } from '../../shared/validation/parse';
+import { callContext, requireUser } from '../lib/session.server';
+import { badRequest, readInput, submitForm } from '../lib/input.server';
+import { useLocale, useT } from '../lib/i18n';
+import { AppForm } from '../components/AppForm';
+import { useSocket } from '../realtime/hooks';
+
+export const meta: MetaFunction = () => [{ title: '通知 · 川渝政协协同履职平台' }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  const { view, ...params } = Object.fromEntries(new URL(request.url).searchParams);
+  const empty = { notifications: [] as Awaited<ReturnType<typeof listNotifications>>['notifications'], preferences: null as NotificationPreferences | null };
+  // The bell's unread count alone (NotificationBell loads it with a fetcher).
+  if (view === NOTIFICATION_COUNT_VIEW) {
+    return data({ ...empty, unread: await unreadCount(context.db, user), errors: {} as FieldErrors });
+  }
+  const parsed = parseWith(notificationFilterSchema, params);
+  // A malformed filter is a 400 naming the field, never a 500.
+  if (!parsed.ok) {
+    return data({ ...empty, unread: await unreadCount(context.db, user), errors: parsed.errors }, { status: 400 });
+  }
+  const [list, preferences] = await Promise.all([
+    listNotifications(context.db, user, toNotificationFilter(parsed.data)),
+    getPreferences(context.db, user),
+  ]);
+  return data({ ...list, preferences: preferences as NotificationPreferences | null, errors: {} as FieldErrors });
+}
+
+const intentSchema = z.object({ intent: z.enum(['markRead', 'markAllRead', 'preferences']) });
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireUser(request, context);
+  const input = await readInput(request);
+  const which = parseWith(intentSchema, input);
+  if (!which.ok) return badRequest({ _form: 'validation.invalid' });
+  const call = callContext(context);
+  const { intent } = which.data;
+  if (intent === 'markRead') {
+    return submitForm(intent, markReadSchema, input, (v) => markRead(context.db, user, v.id, call), 'notifications.markedRead');
+  }
+  if (intent === 'markAllRead') {
+    return submitForm(intent, z.object({}), input, () => markAllRead(context.db, user, call), 'notifications.markedAllRead');
+  }
+  return submitForm(intent, notificationPreferencesSchema, input, (v) => setPreferences(context.db, user, v.enabled), 'notifications.saved');
+}
+
+/** Where a notification leads: the record's own page (kinds without a page yet lead nowhere). */
+function recordHref(kind: string, id: string): string | null {
+  if (kind === 'notice') return `/notices/${id}`;
+  if (kind === 'workspace') return `/workspaces/${id}`;
+  if (kind === 'draft') return `/drafts/${id}`;
+  return null;
+}
+
+/**
+ * Revalidates the list when the user's notifications change elsewhere (a new one arrives, another
+ * tab marks read), and after a reconnect. The event carries the unread count: when it already
+ * matches what the page shows (this page's own action), there is nothing new to load.
+ */
+function useNotificationsLive(unread: number) {
+  const socket = useSocket();
+  const revalidator = useRevalidator();
+  const revalidate = useRef(revalidator.revalidate);
+  revalidate.current = revalidator.revalidate;
+  const shown = useRef(unread);
+  shown.current = unread;
+  useEffect(() => {
+    if (!socket) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let lost = false;
+    const schedule = () => { clearTimeout(timer); timer = setTimeout(() => revalidate.current(), 150); };
+    const onChange = (e: { unread: number }) => { if (e.unread !== shown.current) schedule(); };
+    const onDisconnect = () => { lost = true; };
+    const onConnect = () => { if (lost) { lost = false; schedule(); } };
+    socket.on('notification:changed', onChange);
+    socket.on('disconnect', onDisconnect);
+    socket.on('connect', onConnect);
+    return () => {
+      clearTimeout(timer);
+      socket.off('notification:changed', onChange);
+      socket.off('disconnect', onDisconnect);
+      socket.off('connect', onConnect);
+    };
+  }, [socket]);
+}
+
+// Both regions keep Beijing time: one zone keeps the server's and the browser's rendering identical.
+const formatTime = (locale: string, at: string | Date) =>
+  new Intl.DateTimeFormat(locale, { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'short' }).format(new Date(at));
+
+/** 通知: my notifications (filter, mark read, open the record) and which kinds I receive. */
+export default function NotificationsPage() {
+  const { notifications, unread, preferences, errors } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const submitting = navigation.state === 'submitting';
+  const posting = (intent: string) => submitting && navigation.formData?.get('intent') === intent;
+  const opener = useFetcher();
+  const [params, setParams] = useSearchParams();
+  const { message } = App.useApp();
+  const t = useT();
+  const locale = useLocale();
+  useNotificationsLive(unread);
+
+  useEffect(() => {
+    if (result?.ok && result.message) message.success(t(result.message));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [result]);
+
+  const show = params.get('show') === 'unread' ? 'unread' : 'all';
+  const kind = params.get('kind') || undefined;
+  const setFilter = (key: string, value: string | undefined) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value); else next.delete(key);
+    setParams(next, { replace: true });
+  };
+  const sentence = (n: (typeof notifications)[number]) => {
+    const specific = `notifications.text.${n.kind}.${n.recordKind}`;
+    return t(t(specific) === specific ? `notifications.text.${n.kind}` : specific, { text: n.text });
+  };
+  type Row = (typeof notifications)[number];
+
+  return (
+    <Space orientation="vertical" size="large" style={{ width: '100%' }}>
+      <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: 16, flexWrap: 'wrap' }}>
+        <div>
+          <Typography.Title level={1} style={{ fontSize: 24, margin: 0 }}>{t('notifications.title')}</Typography.Title>
+          <Typography.Text type="secondary" data-testid="unread-summary">{t('notifications.unreadSummary', { n: unread })}</Typography.Text>
+        </div>
+        <RemixForm method="post">
+          <input type="hidden" name="intent" value="markAllRead" />
+          <Button htmlType="submit" disabled={unread === 0} loading={posting('markAllRead')} data-testid="mark-all-read">{t('notifications.markAllRead')}</Button>
+        </RemixForm>
+      </div>
+
+      <Form layout="inline" role="search" aria-label={t('notifications.filters')} style={{ rowGap: 8 }}>
+        <Form.Item label={t('notifications.show')}>
+          <Radio.Group
+            optionType="button"
+            value={show}
+            onChange={(e) => setFilter('show', e.target.value === 'unread' ? 'unread' : undefined)}
+            options={[{ value: 'all', label: t('notifications.showAll') }, { value: 'unread', label: t('notifications.showUnread') }]}
+          />
+        </Form.Item>
+        <Form.Item label={t('notifications.kind')} htmlFor="notification-filter-kind"
+          validateStatus={errors.kind ? 'error' : undefined} help={errors.kind ? t(errors.kind) : undefined}>
+          <Select
+            id="notification-filter-kind"
+            allowClear
+            style={{ minWidth: 180 }}
+            value={errors.kind ? undefined : kind}
+            placeholder={t('notifications.allKinds')}
+            onChange={(v?: string) => setFilter('kind', v)}
+            options={NOTIFICATION_KINDS.map((k) => ({ value: k, label: t(`notifications.kind.${k}`) }))}
+          />
+        </Form.Item>
+      </Form>
+      {Object.keys(errors).length > 0 && <Alert type="error" showIcon title={t('validation.invalid')} />}
+
+      <Table<Row>
+        rowKey="id"
+        size="middle"
+        dataSource={notifications}
+        pagination={notifications.length > 20 ? { pageSize: 20 } : false}
+        // Secondary text, not the table's default placeholder grey (too faint: axe colour contrast).
+        locale={{ emptyText: <Typography.Text type="secondary">{t(show === 'unread' ? 'notifications.emptyUnread' : 'notifications.empty')}</Typography.Text> }}
+        onRow={(n) => ({ 'data-testid': 'notification', 'data-read': n.readAt ? 'true' : 'false' } as HTMLAttributes<HTMLElement>)}
+        columns={[
+          {
+            title: t('notifications.status'), key: 'status', width: 80,
+            render: (_, n) => (n.readAt ? <Typography.Text type="secondary">{t('notifications.read')}</Typography.Text> : <Tag color="red">{t('notifications.unread')}</Tag>),
+          },
+          {
+            title: t('notifications.message'), key: 'message',
+            render: (_, n) => {
+              if (!n.readable) return <Typography.Text type="secondary">{t('notifications.unavailable')}</Typography.Text>;
+              const href = recordHref(n.recordKind, n.recordId);
+              const text = sentence(n);
+              if (!href) return n.readAt ? text : <strong>{text}</strong>;
+              return (
+                <Link to={href} data-testid="notification-link" style={n.readAt ? undefined : { fontWeight: 600 }}
+                  onClick={() => { if (!n.readAt) opener.submit({ intent: 'markRead', id: n.id }, { method: 'post', action: '/notifications' }); }}>
+                  {text}
+                </Link>
+              );
+            },
+          },
+          { title: t('notifications.kind'), key: 'kind', render: (_, n) => <Tag>{t(`notifications.kind.${n.kind}`)}</Tag> },
+          { title: t('notifications.from'), key: 'from', render: (_, n) => n.actorName ?? t('notifications.system') },
+          {
+            title: t('notifications.time'), key: 'time',
+            render: (_, n) => <time dateTime={new Date(n.createdAt).toISOString()}>{formatTime(locale, n.createdAt)}</time>,
+          },
+          {
+            title: t('notifications.actions'), key: 'actions',
+            render: (_, n) => (n.readAt ? null : (
+              <RemixForm method="post">
+                <input type="hidden" name="intent" value="markRead" />
+                <input type="hidden" name="id" value={n.id} />
+                <Button size="small" htmlType="submit" disabled={submitting}
+                  aria-label={n.readable ? t('notifications.markReadNamed', { text: n.text }) : t('notifications.markRead')}>
+                  {t('notifications.markRead')}
+                </Button>
+              </RemixForm>
+            )),
+          },
+        ]}
+      />
+
+      {preferences && (
+        <section aria-labelledby="notification-preferences">
+          <Card size="small">
+            <Typography.Title level={2} id="notification-preferences" style={{ fontSize: 18, marginTop: 0 }}>{t('notifications.preferences')}</Typography.Title>
+            <Typography.Paragraph type="secondary">{t('notifications.preferencesHelp')}</Typography.Paragraph>
+            <AppForm schema={notificationPreferencesSchema} intent="preferences" name="notificationPreferences"
+              initialValues={{ enabled: NOTIFICATION_KINDS.filter((k) => preferences[k]) }}>
+              <Form.Item name="enabled" label={t('notifications.preferencesField')} extra={t('notifications.deadlineNote')}>
+                <Checkbox.Group options={NOTIFICATION_KINDS.map((k) => ({ value: k, label: t(`notifications.kind.${k}`) }))} />
+              </Form.Item>
+              <Button type="primary" htmlType="submit" loading={submitting && !!navigation.json}>{t('notifications.save')}</Button>
+            </AppForm>
+          </Card>
+        </section>
+      )}
+    </Space>
+  );
+}

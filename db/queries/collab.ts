@@ -1,0 +1,101 @@
+import { sql } from 'kysely';
+import type { DbActor, Executor } from '../index';
+
+/**
+ * The stored form of a live draft document (migration 002): a snapshot (Yjs V1 state, folding every
+ * update with id <= last_update_id) plus an append log of merged update batches; the Yjs client ids
+ * each user writes under; the extracted plain text.
+ *
+ * Appending and compacting share one advisory lock key per draft: appends take it shared, compaction
+ * takes it exclusively (try, never wait). An identity id is drawn when the INSERT runs, so while
+ * compaction holds the lock no append with a lower id than the ones it folds can still be in flight
+ * (otherwise a late commit would land below last_update_id and never be loaded again).
+ */
+const logLockKey = (draftId: string) => sql`hashtextextended(${'draft-log:' + draftId}, 0)`;
+
+/**
+ * Sets the row-level security identity inside an open transaction, like withActor does at its
+ * start: the collaboration server writes the batches of several users in one transaction.
+ */
+export async function actAs(trx: Executor, actor: DbActor) {
+  await sql`select set_config('app.user_id', ${actor.id}, true),
+                   set_config('app.region', ${actor.region}, true),
+                   set_config('app.org_id', ${actor.orgId}, true)`.execute(trx);
+}
+
+export interface StoredDocument {
+  snapshot: Uint8Array | null;
+  /** Every draft_updates row with an id above the snapshot's last_update_id, in id order. */
+  updates: Array<{ id: number; data: Uint8Array }>;
+}
+
+/**
+ * Snapshot and tail in ONE statement, so a compaction committing in between cannot make a load see
+ * the old snapshot and the new (shortened) tail.
+ */
+export async function readStoredDocument(db: Executor, draftId: string): Promise<StoredDocument> {
+  const { rows } = await sql<{ kind: number; id: number; data: Uint8Array }>`
+    select 0 as kind, s.last_update_id as id, s.data from draft_snapshots s where s.draft_id = ${draftId}
+    union all
+    select 1 as kind, u.id, u.data from draft_updates u
+     where u.draft_id = ${draftId}
+       and u.id > coalesce((select s2.last_update_id from draft_snapshots s2 where s2.draft_id = ${draftId}), 0)
+    order by kind, id`.execute(db);
+  const snapshot = rows.find((r) => r.kind === 0);
+  return {
+    snapshot: snapshot ? snapshot.data : null,
+    updates: rows.filter((r) => r.kind === 1).map((r) => ({ id: Number(r.id), data: r.data })),
+  };
+}
+
+/** Appends batches (one row each) to the logs of the given drafts, as the current actor. */
+export async function appendUpdates(trx: Executor, rows: Array<{ draftId: string; data: Uint8Array; userId: string }>) {
+  if (rows.length === 0) return;
+  const drafts = [...new Set(rows.map((r) => r.draftId))].sort();
+  await sql`select pg_advisory_xact_lock_shared(hashtextextended('draft-log:' || d, 0))
+              from unnest(${drafts}::text[]) as d`.execute(trx);
+  await trx.insertInto('draft_updates')
+    .values(rows.map((r) => ({ draft_id: r.draftId, data: r.data, user_id: r.userId })))
+    .execute();
+}
+
+/** Compaction's exclusive hold on a draft's log for this transaction; false if an append or another compaction holds it. */
+export async function tryLockLogForCompaction(trx: Executor, draftId: string): Promise<boolean> {
+  const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${logLockKey(draftId)}) as locked`.execute(trx);
+  return rows[0]?.locked === true;
+}
+
+/** Replaces the snapshot and deletes the log rows it now folds (call with the compaction lock held). */
+export async function replaceSnapshot(trx: Executor, draftId: string, data: Uint8Array, lastUpdateId: number) {
+  await trx.insertInto('draft_snapshots')
+    .values({ draft_id: draftId, data, last_update_id: lastUpdateId, updated_at: new Date() })
+    .onConflict((oc) => oc.column('draft_id').doUpdateSet({ data, last_update_id: lastUpdateId, updated_at: new Date() }))
+    .execute();
+  await trx.deleteFrom('draft_updates').where('draft_id', '=', draftId).where('id', '<=', lastUpdateId).execute();
+}
+
+/** Who owns each Yjs client id of a draft (server-verified authorship). */
+export async function listClientIds(db: Executor, draftId: string): Promise<Map<number, string>> {
+  const rows = await db.selectFrom('draft_client_ids').select(['client_id', 'user_id']).where('draft_id', '=', draftId).execute();
+  return new Map(rows.map((r) => [Number(r.client_id), r.user_id]));
+}
+
+/**
+ * Gives the still-unowned ids to the user and returns the owner of every requested id as stored
+ * now (another process may have claimed one first: the database decides).
+ */
+export async function claimClientIds(trx: Executor, draftId: string, clientIds: number[], userId: string): Promise<Map<number, string>> {
+  if (clientIds.length === 0) return new Map();
+  await trx.insertInto('draft_client_ids')
+    .values(clientIds.map((id) => ({ draft_id: draftId, client_id: id, user_id: userId })))
+    .onConflict((oc) => oc.columns(['draft_id', 'client_id']).doNothing())
+    .execute();
+  const rows = await trx.selectFrom('draft_client_ids').select(['client_id', 'user_id'])
+    .where('draft_id', '=', draftId).where('client_id', 'in', clientIds).execute();
+  return new Map(rows.map((r) => [Number(r.client_id), r.user_id]));
+}
+
+/** The extracted text, for search and export; touching updated_at orders "recently edited" lists. */
+export async function setPlainText(trx: Executor, draftId: string, text: string) {
+  await trx.updateTable('drafts').set({ plain_text: text, updated_at: new Date() }).where('id', '=', draftId).execute();
+}

@@ -1,0 +1,49 @@
+import type { IncomingMessage } from 'node:http';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema';
+import type { Config } from '../config';
+import type { CollaboratorRole } from '../../shared/policy';
+import { CLOSE, COLLAB_PATH } from '../../shared/realtime/collab';
+import { isAllowedOrigin } from '../auth/origin';
+import { sessionTokenFrom } from '../auth/cookie';
+import { getSessionUser, type SessionUser } from '../auth/sessions';
+import { getDraftAccess } from '../services/draft-access';
+
+/**
+ * Who may open `/collab/<draftId>`, decided before the document is touched. A browser cannot read
+ * the HTTP status of a failed upgrade, so refusals are close codes (the caller completes the
+ * handshake, then closes with `code`).
+ */
+export type UpgradeDecision =
+  | { ok: true; user: SessionUser; token: string; draftId: string; role: CollaboratorRole }
+  | { ok: false; code: number; reason: string };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const refuse = (code: number, reason: string): UpgradeDecision => ({ ok: false, code, reason });
+
+/** The draft id of a collab URL (`/collab/<id>`, query ignored), or null. */
+export function draftIdFromUrl(url: string | undefined): string | null {
+  const pathname = (url ?? '').split('?')[0];
+  if (!pathname.startsWith(COLLAB_PATH)) return null;
+  const id = pathname.slice(COLLAB_PATH.length);
+  return UUID.test(id) ? id.toLowerCase() : null;
+}
+
+export async function decideUpgrade(
+  req: IncomingMessage,
+  db: Kysely<DB>,
+  config: Pick<Config, 'allowedOrigins' | 'sessionSecret' | 'secureCookies'>,
+): Promise<UpgradeDecision> {
+  // Browsers always send Origin on a WebSocket handshake; cross-site hijacking rides on ambient
+  // cookies, so a missing or foreign Origin is refused before the session is even looked at.
+  if (!req.headers.origin || !isAllowedOrigin(req, config)) return refuse(CLOSE.FORBIDDEN, 'origin not allowed');
+  const token = await sessionTokenFrom(req.headers.cookie, config);
+  const user = token ? await getSessionUser(db, token) : null;
+  if (!token || !user) return refuse(CLOSE.UNAUTHENTICATED, 'sign in first');
+  const draftId = draftIdFromUrl(req.url);
+  if (!draftId) return refuse(CLOSE.NOT_FOUND, 'no such draft');
+  const access = await getDraftAccess(db, user, draftId);
+  if (!access.ok) return access.status === 404 ? refuse(CLOSE.NOT_FOUND, 'no such draft') : refuse(CLOSE.FORBIDDEN, 'not allowed');
+  return { ok: true, user, token, draftId, role: access.role };
+}

@@ -1,0 +1,125 @@
+import crypto from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { Logger } from '../logger';
+
+/**
+ * Fan-out between server processes (REDIS_URL set): one Redis channel per open document carries
+ * its updates and awareness, tagged with the sending process so each ignores its own; a control
+ * channel carries access rechecks to every process. Only the process whose client sent an update
+ * persists it (the others apply it in memory). Without REDIS_URL this is a no-op.
+ */
+
+export const CLUSTER_MESSAGE = {
+  /** A Yjs update applied by the sender. */
+  UPDATE: 0,
+  /** An awareness update (already sanitized by the sender). */
+  AWARENESS: 1,
+  /** A process that just opened the document sends its state vector; the others answer with what it lacks. */
+  SYNC_REQUEST: 2,
+} as const;
+export type ClusterMessageKind = (typeof CLUSTER_MESSAGE)[keyof typeof CLUSTER_MESSAGE];
+
+export type ControlMessage = { type: 'recheckDraft'; draftId: string } | { type: 'recheckUser'; userId: string };
+
+export interface ClusterLink {
+  readonly enabled: boolean;
+  /** Subscribes to a document's channel (resolves once subscribed, or after a short wait if Redis is down). */
+  join(draftId: string, onMessage: (kind: ClusterMessageKind, payload: Uint8Array) => void): Promise<void>;
+  leave(draftId: string): void;
+  publish(draftId: string, kind: ClusterMessageKind, payload: Uint8Array): void;
+  control(message: ControlMessage): void;
+  onControl(handler: (message: ControlMessage) => void): void;
+  close(): Promise<void>;
+}
+
+const ORIGIN_BYTES = 16;
+const CONTROL_CHANNEL = 'collab:control';
+const docChannel = (draftId: string) => `collab:doc:${draftId}`;
+const SUBSCRIBE_WAIT_MS = 2000;
+
+export const localOnly: ClusterLink = {
+  enabled: false,
+  join: async () => undefined,
+  leave: () => undefined,
+  publish: () => undefined,
+  control: () => undefined,
+  onControl: () => undefined,
+  close: async () => undefined,
+};
+
+export function createClusterLink(redisUrl: string | undefined, parentLog: Logger): ClusterLink {
+  if (!redisUrl) return localOnly;
+  const log = parentLog.child({ part: 'collab-cluster' });
+  const origin = crypto.randomBytes(ORIGIN_BYTES);
+  const options = { maxRetriesPerRequest: 3, enableAutoPipelining: true };
+  const pub = new Redis(redisUrl, options);
+  const sub = new Redis(redisUrl, options);
+  // A Redis outage must not crash the process: ioredis reconnects (and resubscribes) by itself.
+  let lastWarn = 0;
+  const warn = (err: Error) => {
+    if (Date.now() - lastWarn < 10_000) return;
+    lastWarn = Date.now();
+    log.warn({ err }, 'redis unavailable; collaboration reaches only this process until it is back');
+  };
+  pub.on('error', warn);
+  sub.on('error', warn);
+
+  const handlers = new Map<string, (kind: ClusterMessageKind, payload: Uint8Array) => void>();
+  const controlHandlers: Array<(m: ControlMessage) => void> = [];
+  const controlReady = sub.subscribe(CONTROL_CHANNEL).catch(warn);
+
+  sub.on('messageBuffer', (channelBuf: Buffer, message: Buffer) => {
+    try {
+      if (message.length <= ORIGIN_BYTES || message.subarray(0, ORIGIN_BYTES).equals(origin)) return;
+      const channel = channelBuf.toString();
+      if (channel === CONTROL_CHANNEL) {
+        const parsed = JSON.parse(message.subarray(ORIGIN_BYTES).toString()) as ControlMessage;
+        for (const h of controlHandlers) h(parsed);
+        return;
+      }
+      const handler = handlers.get(channel);
+      if (!handler) return;
+      const kind = message[ORIGIN_BYTES] as ClusterMessageKind;
+      handler(kind, new Uint8Array(message.buffer, message.byteOffset + ORIGIN_BYTES + 1, message.length - ORIGIN_BYTES - 1));
+    } catch (err) {
+      log.warn({ err }, 'ignored a malformed cluster message');
+    }
+  });
+
+  const send = (channel: string, body: Buffer) => {
+    pub.publish(channel, Buffer.concat([origin, body])).catch(warn);
+  };
+
+  return {
+    enabled: true,
+    async join(draftId, onMessage) {
+      const channel = docChannel(draftId);
+      handlers.set(channel, onMessage);
+      await Promise.race([
+        sub.subscribe(channel).catch(warn),
+        new Promise((resolve) => setTimeout(resolve, SUBSCRIBE_WAIT_MS).unref()),
+      ]);
+    },
+    leave(draftId) {
+      const channel = docChannel(draftId);
+      handlers.delete(channel);
+      sub.unsubscribe(channel).catch(warn);
+    },
+    publish(draftId, kind, payload) {
+      send(docChannel(draftId), Buffer.concat([Buffer.from([kind]), payload]));
+    },
+    control(message) {
+      send(CONTROL_CHANNEL, Buffer.from(JSON.stringify(message)));
+    },
+    onControl(handler) {
+      controlHandlers.push(handler);
+    },
+    async close() {
+      await controlReady;
+      handlers.clear();
+      await Promise.allSettled([pub.quit(), sub.quit()]);
+      pub.disconnect();
+      sub.disconnect();
+    },
+  };
+}

@@ -1,0 +1,154 @@
+import { WebSocket, type RawData } from 'ws';
+import type { DbActor } from '../../db';
+import type { CollaboratorRole } from '../../shared/policy';
+import { CLOSE } from '../../shared/realtime/collab';
+import type { SessionUser } from '../auth/sessions';
+import type { Logger } from '../logger';
+import { AwarenessRefused, identityOf, type AwarenessIdentity } from './awareness';
+import { connectionRateLimiter, type CollabLimits } from './limits';
+import { decodeClientMessage, ProtocolError } from './protocol';
+import type { CollabRoom } from './room';
+
+/** Close code for a failure of ours (database unavailable): the client retries. */
+export const CLOSE_INTERNAL_ERROR = 1011;
+
+/**
+ * One client's WebSocket on one draft: its session, role, the Yjs client ids it uses, and the
+ * limits it must stay within. Messages are handled in order; one that waits for the database
+ * (authorship of a new client id) holds the ones behind it. Nothing thrown here leaves a socket
+ * callback: a bad message closes this connection only.
+ */
+export class Connection {
+  /** Yjs client ids whose content this connection has written. */
+  readonly clientIds = new Set<number>();
+  /** Awareness client ids this connection speaks for. */
+  readonly awarenessIds = new Set<number>();
+  identity: AwarenessIdentity;
+  room: CollabRoom | null = null;
+  /** Greeted by its room (sync step 1 sent): broadcasts reach it from now on. */
+  attached = false;
+  /** Answered a ping since the last one. */
+  alive = true;
+  /** When its session and access were last confirmed. */
+  checkedAt = Date.now();
+  /** Closed by this server (revoked, refused a message): nothing it sent is applied any more. */
+  closedByServer = false;
+  private backlog: Uint8Array[] = [];
+  private busy = true; // until the room is loaded
+  private idleWaiters: Array<() => void> = [];
+  private readonly allow: (bytes: number) => boolean;
+
+  constructor(
+    readonly ws: WebSocket,
+    public user: SessionUser,
+    readonly token: string,
+    public role: CollaboratorRole,
+    readonly draftId: string,
+    private readonly limits: CollabLimits,
+    private readonly log: Logger,
+  ) {
+    this.identity = identityOf(user);
+    this.allow = connectionRateLimiter(limits);
+  }
+
+  get actor(): DbActor {
+    return { id: this.user.id, region: this.user.region, orgId: this.user.orgId };
+  }
+
+  get open() {
+    return this.ws.readyState === WebSocket.OPEN;
+  }
+
+  /** Its room is loaded and greeted it: handle what arrived meanwhile. */
+  start(room: CollabRoom) {
+    this.room = room;
+    room.attach(this);
+    this.attached = true;
+    this.busy = false;
+    this.drain();
+  }
+
+  /**
+   * Resolves once every message received before the socket closed has been handled (a client that
+   * types and closes its tab at once: its last edit may still wait for an authorship check).
+   */
+  settled(): Promise<void> {
+    if (this.idle || !this.room) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private get idle() {
+    return this.closedByServer || (!this.busy && this.backlog.length === 0);
+  }
+
+  private notifyIdle() {
+    if (!this.idle) return;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  receive(data: RawData, isBinary: boolean) {
+    if (!this.open) return;
+    if (!isBinary) return this.close(CLOSE.BAD_MESSAGE, 'binary messages only');
+    const bytes = toBytes(data);
+    if (!this.allow(bytes.length)) return this.close(CLOSE.RATE_LIMITED, 'too many messages');
+    if (this.busy) {
+      if (this.backlog.length >= this.limits.maxBacklog) return this.close(CLOSE.RATE_LIMITED, 'too many messages');
+      this.backlog.push(bytes);
+      return;
+    }
+    this.process(bytes);
+  }
+
+  private process(bytes: Uint8Array) {
+    try {
+      const pending = this.room!.handle(this, decodeClientMessage(bytes));
+      if (!pending) return;
+      this.busy = true;
+      pending.then(() => { this.busy = false; this.drain(); }, (err) => this.fail(err));
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  private drain() {
+    while (!this.busy && this.backlog.length > 0 && !this.closedByServer) this.process(this.backlog.shift()!);
+    this.notifyIdle();
+  }
+
+  private fail(err: unknown) {
+    if (err instanceof ProtocolError || err instanceof AwarenessRefused) {
+      this.log.info({ draftId: this.draftId, userId: this.user.id, reason: (err as Error).message }, 'collab closed a connection for a bad message');
+      this.close(CLOSE.BAD_MESSAGE, 'bad message');
+    } else {
+      this.log.error({ err, draftId: this.draftId, userId: this.user.id }, 'collab message handling failed');
+      this.close(CLOSE_INTERNAL_ERROR, 'try again');
+    }
+  }
+
+  send(message: Uint8Array) {
+    if (!this.open) return;
+    // A client that stopped reading would make us buffer without end.
+    if (this.ws.bufferedAmount > this.limits.maxBufferedBytes) {
+      // A close frame would queue behind what it does not read: cut it.
+      this.close(CLOSE.RATE_LIMITED, 'not reading');
+      this.ws.terminate();
+      return;
+    }
+    this.ws.send(message, (err) => {
+      if (err) this.ws.terminate();
+    });
+  }
+
+  close(code: number, reason: string) {
+    this.closedByServer = true;
+    this.backlog = [];
+    this.notifyIdle();
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason);
+  }
+}
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return data;
+}

@@ -1,0 +1,82 @@
+import * as Y from 'yjs';
+import { prosemirrorJSONToYDoc } from '@tiptap/y-tiptap';
+import { DOCUMENT_FIELD, documentSchema } from '../../shared/editor/extensions';
+import type { Executor } from '../../db';
+import { readStoredDocument, type StoredDocument } from '../../db/queries/collab';
+
+/**
+ * Pure helpers over a draft's Yjs document, for the collaboration server and for services
+ * (seeding a new draft, versions, export). None of them reads a live document through a schema
+ * (COLLAB.md trap 1: that can delete what the schema lacks).
+ */
+
+/**
+ * The initial state of a new draft from ProseMirror JSON: store it as the draft's snapshot with
+ * last_update_id 0, once, on the server, before any client connects (two separately seeded copies
+ * would show the text twice). Its content is written under one fresh Yjs client id.
+ */
+export function documentStateFromJSON(json: unknown): Uint8Array {
+  const doc = prosemirrorJSONToYDoc(documentSchema(), json, DOCUMENT_FIELD);
+  try {
+    return Y.encodeStateAsUpdate(doc);
+  } finally {
+    doc.destroy();
+  }
+}
+
+/** A new document holding a stored state (snapshot, then the log in id order). */
+export function documentFromStored(stored: StoredDocument): Y.Doc {
+  const doc = new Y.Doc({ gc: true });
+  // One transaction for the whole load: observers and cleanup run once, not once per row.
+  doc.transact(() => {
+    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+    for (const u of stored.updates) Y.applyUpdate(doc, u.data);
+  });
+  return doc;
+}
+
+/**
+ * The stored document of a draft as a new Y.Doc (snapshot + tail). Runs under the caller's
+ * transaction, hence its actor's row-level security. It does not include the last ≤250 ms of edits
+ * still buffered in a live server: call `collab.flush(draftId)` first when that matters.
+ */
+export async function loadDocument(trx: Executor, draftId: string): Promise<Y.Doc> {
+  return documentFromStored(await readStoredDocument(trx, draftId));
+}
+
+/** Paragraph-like elements hold text runs directly; everything else (lists, tables, cells) only holds blocks. */
+const isTextBlock = (children: Array<Y.XmlElement | Y.XmlText | Y.XmlHook>) => children.some((c) => c instanceof Y.XmlText);
+
+function inlineText(children: Array<Y.XmlElement | Y.XmlText | Y.XmlHook>): string {
+  let out = '';
+  for (const c of children) {
+    if (c instanceof Y.XmlText) {
+      for (const op of c.toDelta() as Array<{ insert?: unknown }>) {
+        if (typeof op.insert === 'string') out += op.insert;
+      }
+    } else if (c instanceof Y.XmlElement) {
+      out += c.nodeName === 'hardBreak' ? '\n' : inlineText(c.toArray());
+    }
+  }
+  return out;
+}
+
+/**
+ * The plain text of a document, blocks separated by '\n' (like Tiptap's getText with
+ * blockSeparator '\n'), read without a schema and without changing the document.
+ */
+export function documentText(doc: Y.Doc): string {
+  const lines: string[] = [];
+  const walk = (children: Array<Y.XmlElement | Y.XmlText | Y.XmlHook>) => {
+    for (const c of children) {
+      if (!(c instanceof Y.XmlElement)) continue;
+      const inner = c.toArray();
+      if (inner.length === 0 || isTextBlock(inner)) lines.push(inlineText(inner));
+      else walk(inner);
+    }
+  };
+  const fragment = doc.share.get(DOCUMENT_FIELD);
+  // A document nobody has written yet has no such root type: do not create one on a live doc.
+  if (fragment) walk(doc.getXmlFragment(DOCUMENT_FIELD).toArray());
+  return lines.join('\n');
+}

@@ -1,0 +1,254 @@
+import * as Y from 'yjs';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema';
+import { withActor, type DbActor } from '../../db';
+import {
+  actAs, appendUpdates, listClientIds, readStoredDocument, replaceSnapshot, setPlainText, tryLockLogForCompaction,
+} from '../../db/queries/collab';
+import type { Logger } from '../logger';
+import { documentFromStored } from './document';
+
+/**
+ * Storing live documents (an append log plus a snapshot, see db/queries/collab.ts):
+ * - every applied update is queued per (draft, author) and written within `flushMs`, all queued
+ *   batches in one transaction, each merged into one row and written as its author (RLS);
+ * - the log is folded into the snapshot when its tail grows past a threshold and when the
+ *   document unloads (compaction takes an advisory lock, so one process does it at a time);
+ * - drafts.plain_text follows the document, at most every `textEveryMs` per document.
+ */
+
+/** What persistence needs from a live document. */
+export interface StoredRoom {
+  readonly draftId: string;
+  /** Log rows this process knows of beyond the snapshot (loaded, then written by it). */
+  tail: { rows: number; bytes: number };
+  /** Everyone connected who may be asked to carry a write (they can read the draft). */
+  readerActors(): DbActor[];
+  /** The document's current plain text (computed on demand, from the live doc). */
+  text(): string;
+}
+
+export interface PersistenceOptions {
+  flushMs: number;
+  compactRows: number;
+  compactBytes: number;
+  textEveryMs: number;
+}
+
+export const defaultPersistenceOptions: PersistenceOptions = {
+  flushMs: 150,
+  compactRows: 200,
+  compactBytes: 1024 * 1024,
+  textEveryMs: 2000,
+};
+
+interface Batch { room: StoredRoom; actor: DbActor; updates: Uint8Array[]; attempts: number }
+
+const MAX_RETRY_DELAY_MS = 5000;
+
+export class Persistence {
+  private pending = new Map<string, Batch>();
+  private timer: NodeJS.Timeout | null = null;
+  private chain: Promise<void> = Promise.resolve();
+  private compacting = new Set<string>();
+  /** Rooms whose text changed, with the actor to write it as, and when it was last written. */
+  private textDirty = new Map<StoredRoom, DbActor | null>();
+  private textWrittenAt = new WeakMap<StoredRoom, number>();
+  private lastText = new WeakMap<StoredRoom, string>();
+  private textTimer: NodeJS.Timeout;
+  private textWriting = false;
+
+  constructor(private readonly db: Kysely<DB>, private readonly log: Logger, readonly opts: PersistenceOptions = defaultPersistenceOptions) {
+    this.textTimer = setInterval(() => { void this.writeTexts(false); }, Math.max(250, opts.textEveryMs / 4));
+    this.textTimer.unref();
+  }
+
+  /** The stored state of a draft and its client id owners, read as `actor`. */
+  async load(draftId: string, actor: DbActor) {
+    const { stored, owners } = await withActor(this.db, actor, async (trx) => ({
+      stored: await readStoredDocument(trx, draftId),
+      owners: await listClientIds(trx, draftId),
+    }));
+    return { stored, owners, tail: { rows: stored.updates.length, bytes: stored.updates.reduce((n, u) => n + u.data.length, 0) } };
+  }
+
+  /** Queues an applied update, written as its author within flushMs. */
+  enqueue(room: StoredRoom, update: Uint8Array, actor: DbActor) {
+    const key = `${room.draftId}:${actor.id}`;
+    const batch = this.pending.get(key);
+    if (batch) batch.updates.push(update);
+    else this.pending.set(key, { room, actor, updates: [update], attempts: 0 });
+    this.schedule(this.opts.flushMs);
+  }
+
+  /** The document's text changed; `actor` (if any) may write it. */
+  textChanged(room: StoredRoom, actor: DbActor | null) {
+    const known = this.textDirty.get(room);
+    this.textDirty.set(room, actor ?? known ?? null);
+  }
+
+  private schedule(ms: number) {
+    if (this.timer) return;
+    this.timer = setTimeout(() => { this.timer = null; void this.flush(); }, ms);
+  }
+
+  /** Writes everything queued so far (and waits for a write already running). Never rejects. */
+  flush(): Promise<void> {
+    const run = this.chain.then(() => this.writePending());
+    this.chain = run.catch((err) => this.log.error({ err }, 'collab flush failed'));
+    return this.chain;
+  }
+
+  private async writePending() {
+    if (this.pending.size === 0) return;
+    const batches = [...this.pending.values()];
+    this.pending.clear();
+    const rows = batches.map((b) => ({ batch: b, data: b.updates.length === 1 ? b.updates[0] : Y.mergeUpdates(b.updates) }));
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        const byAuthor = new Map<string, typeof rows>();
+        for (const r of rows) byAuthor.set(r.batch.actor.id, [...(byAuthor.get(r.batch.actor.id) ?? []), r]);
+        for (const group of byAuthor.values()) {
+          await actAs(trx, group[0].batch.actor);
+          await appendUpdates(trx, group.map((r) => ({ draftId: r.batch.room.draftId, data: r.data, userId: r.batch.actor.id })));
+        }
+      });
+      for (const r of rows) this.written(r.batch, r.data.length);
+    } catch (err) {
+      this.log.debug({ err }, 'collab batched flush failed; writing batches one by one');
+      for (const r of rows) await this.writeAlone(r.batch, r.data);
+    }
+  }
+
+  /**
+   * One batch in its own transaction: as its author, else as anyone still connected to the draft
+   * (the author may have lost access after the edit was accepted and broadcast; it must not be
+   * lost, or every client holding it would later be refused for sending it back).
+   */
+  private async writeAlone(batch: Batch, data: Uint8Array) {
+    const actors = [batch.actor, ...batch.room.readerActors().filter((a) => a.id !== batch.actor.id)];
+    let lastError: unknown;
+    for (const actor of actors) {
+      try {
+        await withActor(this.db, actor, (trx) => appendUpdates(trx, [{ draftId: batch.room.draftId, data, userId: batch.actor.id }]));
+        this.written(batch, data.length);
+        return;
+      } catch (err) {
+        lastError = err;
+      }
+    }
+    batch.attempts++;
+    this.log.warn({ err: lastError, draftId: batch.room.draftId, bytes: data.length, attempts: batch.attempts }, 'collab could not store an update batch; retrying');
+    const key = `${batch.room.draftId}:${batch.actor.id}`;
+    const queued = this.pending.get(key);
+    if (queued) queued.updates.unshift(data);
+    else this.pending.set(key, { ...batch, updates: [data] });
+    this.schedule(Math.min(MAX_RETRY_DELAY_MS, this.opts.flushMs * 2 ** batch.attempts));
+  }
+
+  private written(batch: Batch, bytes: number) {
+    const { room } = batch;
+    room.tail.rows++;
+    room.tail.bytes += bytes;
+    if (room.tail.rows > this.opts.compactRows || room.tail.bytes > this.opts.compactBytes) {
+      void this.compact(room, batch.actor);
+    }
+  }
+
+  /** Whether anything of this room is still queued (after a final flush: it could not be stored). */
+  hasPending(room: StoredRoom) {
+    for (const b of this.pending.values()) if (b.room === room) return true;
+    return false;
+  }
+
+  /** Gives up on a room's queued batches (it unloaded and the last attempt failed). */
+  drop(room: StoredRoom) {
+    for (const [key, b] of this.pending) {
+      if (b.room !== room) continue;
+      this.pending.delete(key);
+      this.log.error({ draftId: room.draftId, updates: b.updates.length }, 'collab dropped updates it could not store');
+    }
+    this.textDirty.delete(room);
+  }
+
+  /**
+   * Folds the log into a new snapshot. Reads snapshot and log inside the locked transaction (not the
+   * live document: another process may have stored rows this one has not received yet).
+   */
+  async compact(room: StoredRoom, actor: DbActor): Promise<'compacted' | 'busy' | 'empty'> {
+    if (this.compacting.has(room.draftId)) return 'busy';
+    this.compacting.add(room.draftId);
+    try {
+      const result = await withActor(this.db, actor, async (trx) => {
+        if (!(await tryLockLogForCompaction(trx, room.draftId))) return 'busy' as const;
+        const stored = await readStoredDocument(trx, room.draftId);
+        if (stored.updates.length === 0) return 'empty' as const;
+        const doc = documentFromStored(stored);
+        const state = Y.encodeStateAsUpdate(doc);
+        doc.destroy();
+        await replaceSnapshot(trx, room.draftId, state, stored.updates[stored.updates.length - 1].id);
+        return 'compacted' as const;
+      });
+      if (result !== 'busy') room.tail = { rows: 0, bytes: 0 };
+      return result;
+    } catch (err) {
+      this.log.warn({ err, draftId: room.draftId }, 'collab compaction failed');
+      return 'busy';
+    } finally {
+      this.compacting.delete(room.draftId);
+    }
+  }
+
+  /** Writes changed texts (all of them with `force`, else those not written for textEveryMs). */
+  async writeTexts(force: boolean, only?: StoredRoom) {
+    if (!force && this.textWriting) return;
+    this.textWriting = !force || this.textWriting;
+    try {
+      await this.writeDirtyTexts(force, only);
+    } finally {
+      if (!force) this.textWriting = false;
+    }
+  }
+
+  private async writeDirtyTexts(force: boolean, only?: StoredRoom) {
+    const now = Date.now();
+    for (const [room, known] of [...this.textDirty]) {
+      if (only && room !== only) continue;
+      if (!force && now - (this.textWrittenAt.get(room) ?? 0) < this.opts.textEveryMs) continue;
+      const actors = [...(known ? [known] : []), ...room.readerActors()];
+      if (actors.length === 0) continue; // another process's clients made the change: it writes
+      this.textDirty.delete(room);
+      this.textWrittenAt.set(room, now);
+      const text = room.text();
+      if (this.lastText.get(room) === text) continue;
+      for (const actor of actors) {
+        try {
+          await withActor(this.db, actor, (trx) => setPlainText(trx, room.draftId, text));
+          this.lastText.set(room, text);
+          break;
+        } catch (err) {
+          this.log.debug({ err, draftId: room.draftId }, 'collab could not write plain text as this actor');
+        }
+      }
+    }
+  }
+
+  /** The last writes of a document that is unloading: its updates, its text, then compaction. */
+  async finish(room: StoredRoom, actor: DbActor | null, compact: boolean) {
+    await this.flush();
+    if (this.hasPending(room)) {
+      await this.flush(); // one more attempt (the first may have hit a retry delay)
+      if (this.hasPending(room)) this.drop(room);
+    }
+    await this.writeTexts(true, room);
+    this.textDirty.delete(room);
+    if (compact && actor && room.tail.rows > 0) await this.compact(room, actor);
+  }
+
+  async close() {
+    clearInterval(this.textTimer);
+    if (this.timer) { clearTimeout(this.timer); this.timer = null; }
+    await this.flush();
+  }
+}
+

@@ -1,0 +1,229 @@
+import * as Y from 'yjs';
+import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema';
+import type { DbActor } from '../../db';
+import type { Logger } from '../logger';
+import { checkAuthorship, type Writer } from './authorship';
+import { sanitizeAwarenessUpdate } from './awareness';
+import { CLUSTER_MESSAGE, type ClusterLink, type ClusterMessageKind } from './cluster';
+import type { Connection } from './connection';
+import { documentText } from './document';
+import type { CollabLimits } from './limits';
+import type { Persistence, StoredRoom } from './persistence';
+import {
+  awarenessMessage, awarenessStatesMessage, ProtocolError, syncStep1Message, syncStep2Message, updateMessage, writersOf,
+  type ClientMessage,
+} from './protocol';
+
+/** Origin of changes that came from another process (applied, broadcast locally, never stored here). */
+export const REMOTE = Symbol('remote');
+/** Origin of the stored state applied at load. */
+const LOADED = Symbol('loaded');
+/** Origin of awareness removals made by this server (a connection closed). */
+const SERVER = Symbol('server');
+
+/** A change made on the server for a user (restoring a version): stored and broadcast like a client's. */
+export class ServerWrite {
+  constructor(readonly actor: DbActor) {}
+}
+
+export interface RoomServices {
+  db: Kysely<DB>;
+  log: Logger;
+  limits: CollabLimits;
+  persistence: Persistence;
+  cluster: ClusterLink;
+}
+
+/**
+ * One open document: its Y.Doc and Awareness, the local connections, and the rules for what each
+ * may change. Editors' updates are checked for authorship, applied, broadcast, published and queued
+ * for storage; viewers and commenters only ever receive.
+ */
+export class CollabRoom implements StoredRoom {
+  readonly doc = new Y.Doc({ gc: true });
+  readonly awareness = new Awareness(this.doc);
+  /** Connections entering or in the room (entering ones wait for `ready`). */
+  readonly connections = new Set<Connection>();
+  owners = new Map<number, string>();
+  tail = { rows: 0, bytes: 0 };
+  /** The last user who changed the document here (writes its text, compacts at unload). */
+  lastActor: DbActor | null = null;
+  ready: Promise<void> | null = null;
+  loaded = false;
+  unloading = false;
+
+  constructor(readonly draftId: string, private readonly services: RoomServices) {
+    this.awareness.setLocalState(null); // the server is not a participant
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => this.onUpdate(update, origin));
+    this.awareness.on('update', (changes: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) =>
+      this.onAwareness(changes, origin));
+  }
+
+  /** Subscribes to other processes, then reads the stored state (as the first connection's user). */
+  async load(actor: DbActor) {
+    const { cluster, persistence } = this.services;
+    await cluster.join(this.draftId, (kind, payload) => this.onCluster(kind, payload));
+    const { stored, owners, tail } = await persistence.load(this.draftId, actor);
+    this.doc.transact(() => {
+      if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot);
+      for (const u of stored.updates) Y.applyUpdate(this.doc, u.data);
+    }, LOADED);
+    for (const [id, user] of owners) this.owners.set(id, user);
+    this.tail = tail;
+    this.loaded = true;
+    if (cluster.enabled) cluster.publish(this.draftId, CLUSTER_MESSAGE.SYNC_REQUEST, Y.encodeStateVector(this.doc));
+    // A long log (e.g. the first load after heavy editing elsewhere) is folded without anyone asking.
+    if (tail.rows > persistence.opts.compactRows || tail.bytes > persistence.opts.compactBytes) {
+      void persistence.compact(this, actor);
+    }
+  }
+
+  /** A loaded room greets a connection: its state vector (sync step 1) and everyone's awareness. */
+  attach(conn: Connection) {
+    conn.send(syncStep1Message(this.doc));
+    const states = awarenessStatesMessage(this.awareness);
+    if (states) conn.send(states);
+  }
+
+  /** A connection left: its awareness states go (and the others hear it). */
+  detach(conn: Connection) {
+    this.connections.delete(conn);
+    const ids = [...conn.awarenessIds].filter((id) => this.awareness.getStates().has(id));
+    if (ids.length > 0) removeAwarenessStates(this.awareness, ids, SERVER);
+  }
+
+  readerActors(): DbActor[] {
+    const seen = new Map<string, DbActor>();
+    for (const c of this.connections) seen.set(c.actor.id, c.actor);
+    return [...seen.values()];
+  }
+
+  text() {
+    return documentText(this.doc);
+  }
+
+  /** One decoded client message; a Promise when it waits for the database (the connection queues the rest). */
+  handle(conn: Connection, message: ClientMessage): void | Promise<void> {
+    switch (message.type) {
+      case 'sync-step1': {
+        let reply: Uint8Array;
+        try {
+          reply = syncStep2Message(this.doc, message.stateVector);
+        } catch (err) {
+          throw new ProtocolError(`malformed state vector: ${(err as Error).message}`);
+        }
+        conn.send(reply);
+        return;
+      }
+      case 'sync-step2':
+      case 'sync-update': {
+        // Viewers and commenters are answered but never written: not applied, stored nor broadcast.
+        if (conn.role !== 'editor') return;
+        const writer: Writer = { actor: conn.actor, clientIds: conn.clientIds, maxClientIds: this.services.limits.maxClientIdsPerConnection };
+        const checked = checkAuthorship(this.services.db, this.draftId, this.owners, writer, writersOf(message.update));
+        if (checked) return checked.then(() => this.applyFrom(conn, message.update));
+        this.applyFrom(conn, message.update);
+        return;
+      }
+      case 'awareness': {
+        const update = sanitizeAwarenessUpdate(message.update, {
+          identity: conn.identity,
+          mayUse: (id) => this.mayUseAwarenessId(conn, id),
+          maxChars: this.services.limits.maxAwarenessStateChars,
+        });
+        if (update) applyAwarenessUpdate(this.awareness, update, conn);
+        return;
+      }
+      case 'query-awareness': {
+        const states = awarenessStatesMessage(this.awareness);
+        if (states) conn.send(states);
+        return;
+      }
+    }
+  }
+
+  private applyFrom(conn: Connection, update: Uint8Array) {
+    if (conn.closedByServer) return; // revoked or refused while its authorship was checked
+    try {
+      Y.applyUpdate(this.doc, update, conn);
+    } catch (err) {
+      throw new ProtocolError(`malformed update: ${(err as Error).message}`);
+    }
+  }
+
+  /**
+   * A connection speaks for the awareness client ids it claimed first (its doc.clientID), a few at
+   * most, never one another live connection here uses, the server's own, or one owned by another user.
+   */
+  private mayUseAwarenessId(conn: Connection, id: number): boolean {
+    if (conn.awarenessIds.has(id)) return true;
+    if (conn.awarenessIds.size >= this.services.limits.maxAwarenessIdsPerConnection) return false;
+    if (id === this.doc.clientID) return false;
+    const owner = this.owners.get(id);
+    if (owner !== undefined && owner !== conn.user.id) return false;
+    for (const other of this.connections) if (other !== conn && other.awarenessIds.has(id)) return false;
+    conn.awarenessIds.add(id);
+    return true;
+  }
+
+  /** Applies a change made on the server for a user, after the same authorship check as a client's. */
+  async applyServerWrite(update: Uint8Array, write: ServerWrite) {
+    const writer: Writer = { actor: write.actor, clientIds: new Set(), maxClientIds: Number.MAX_SAFE_INTEGER };
+    await checkAuthorship(this.services.db, this.draftId, this.owners, writer, writersOf(update));
+    Y.applyUpdate(this.doc, update, write);
+  }
+
+  private onUpdate(update: Uint8Array, origin: unknown) {
+    if (origin === LOADED) return;
+    const message = updateMessage(update);
+    for (const c of this.connections) if (c !== origin && c.attached) c.send(message);
+    const { persistence, cluster } = this.services;
+    if (origin === REMOTE) {
+      persistence.textChanged(this, null);
+      return;
+    }
+    const actor = origin instanceof ServerWrite ? origin.actor : (origin as Connection).actor;
+    this.lastActor = actor;
+    cluster.publish(this.draftId, CLUSTER_MESSAGE.UPDATE, update);
+    persistence.enqueue(this, update, actor);
+    persistence.textChanged(this, actor);
+  }
+
+  private onAwareness({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) {
+    if (origin === 'local') return; // the server's own (always empty) state, e.g. on destroy
+    const update = encodeAwarenessUpdate(this.awareness, added.concat(updated, removed));
+    const message = awarenessMessage(update);
+    // The sender hears its own state back too: y-websocket counts it as a sign of life.
+    for (const c of this.connections) if (c.attached) c.send(message);
+    // Other processes time out a vanished state themselves; remote ones came from there.
+    if (origin !== REMOTE && origin !== 'timeout') this.services.cluster.publish(this.draftId, CLUSTER_MESSAGE.AWARENESS, update);
+  }
+
+  private onCluster(kind: ClusterMessageKind, payload: Uint8Array) {
+    if (this.unloading) return;
+    try {
+      if (kind === CLUSTER_MESSAGE.UPDATE) {
+        Y.applyUpdate(this.doc, payload, REMOTE);
+      } else if (kind === CLUSTER_MESSAGE.AWARENESS) {
+        applyAwarenessUpdate(this.awareness, payload, REMOTE);
+      } else if (kind === CLUSTER_MESSAGE.SYNC_REQUEST && this.loaded) {
+        const missing = Y.encodeStateAsUpdate(this.doc, payload);
+        if (missing.length > 2) this.services.cluster.publish(this.draftId, CLUSTER_MESSAGE.UPDATE, missing);
+        const states = [...this.awareness.getStates().keys()];
+        if (states.length > 0) {
+          this.services.cluster.publish(this.draftId, CLUSTER_MESSAGE.AWARENESS, encodeAwarenessUpdate(this.awareness, states));
+        }
+      }
+    } catch (err) {
+      this.services.log.warn({ err, draftId: this.draftId }, 'collab ignored a malformed message from another process');
+    }
+  }
+
+  destroy() {
+    this.services.cluster.leave(this.draftId);
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { VISIBILITIES } from '../domain/model';
+
+/** 草稿 forms and filters: one schema per form, used by the browser before sending and by the action. */
+
+/** 提案草稿 / 调研报告 / 视察报告 / 协商发言材料 */
+export const DRAFT_KINDS = ['proposal', 'research', 'inspection', 'speech'] as const;
+export type DraftKind = (typeof DRAFT_KINDS)[number];
+
+/** 协作者 roles: editors write, commenters comment, viewers read (the author is always an editor). */
+export const COLLABORATOR_ROLES = ['editor', 'commenter', 'viewer'] as const;
+
+const required = (max: number) =>
+  z.string({ required_error: 'validation.required', invalid_type_error: 'validation.required' })
+    .trim().min(1, 'validation.required').max(max, 'validation.tooLong');
+const id = z.string({ required_error: 'validation.required', invalid_type_error: 'validation.required' })
+  .uuid('validation.required').transform((v) => v.toLowerCase());
+const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { errorMap: () => ({ message: 'validation.choose' }) });
+
+// Proposal titles run long (《关于支持成渝氢走廊区域纳入国家燃料电池汽车示范应用城市群的提案》 is 33 characters).
+const title = required(200);
+
+export const draftCreateSchema = z.object({
+  workspaceId: id,
+  title,
+  kind: oneOf(DRAFT_KINDS),
+  visibility: oneOf(VISIBILITIES),
+});
+
+export const draftMetaSchema = z.object({ title, kind: oneOf(DRAFT_KINDS) });
+
+export const draftVisibilitySchema = z.object({ visibility: oneOf(VISIBILITIES) });
+
+export const collaboratorInviteSchema = z.object({ userId: id, role: oneOf(COLLABORATOR_ROLES) });
+
+export const collaboratorRoleSchema = collaboratorInviteSchema;
+
+export const collaboratorRemoveSchema = z.object({ userId: id });
+
+/** The /drafts filters from the query string; empty values mean "no filter". */
+export const draftListFilterSchema = z.object({
+  workspace: z.union([z.literal(''), id]).optional().transform((v) => v || undefined),
+  q: z.string({ invalid_type_error: 'validation.invalid' }).trim().max(100, 'validation.tooLong').optional()
+    .transform((v) => v || undefined),
+  mine: z.enum(['', '1'], { errorMap: () => ({ message: 'validation.invalid' }) }).optional()
+    .transform((v) => v === '1'),
+});

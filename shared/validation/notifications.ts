@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+/**
+ * Kinds of notification (issue 3). `deadline` (截止日期临近) and `overdue` (已逾期) are defined
+ * now, with their text and preference, but no record carries a deadline yet: the proposal,
+ * inspection and calendar issues send them when their records do.
+ */
+export const NOTIFICATION_KINDS = ['mention', 'invitation', 'assignment', 'deadline', 'overdue', 'status', 'reply'] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+export const isNotificationKind = (v: unknown): v is NotificationKind => NOTIFICATION_KINDS.includes(v as NotificationKind);
+
+const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { errorMap: () => ({ message: 'validation.choose' }) });
+// An empty select sends '' (or nothing): both mean "no filter".
+const optional = <S extends z.ZodTypeAny>(s: S) => z.union([z.literal('').transform(() => undefined), s]).optional();
+
+/** `/notifications?view=count` answers the unread count alone: what the bell loads. */
+export const NOTIFICATION_COUNT_VIEW = 'count';
+
+/** The centre's filters, from the query string: `?show=unread&kind=mention`. */
+export const notificationFilterSchema = z.object({
+  show: optional(oneOf(['all', 'unread'] as const)),
+  kind: optional(oneOf(NOTIFICATION_KINDS)),
+});
+export type NotificationFilter = { unreadOnly: boolean; kind?: NotificationKind };
+
+export const toNotificationFilter = (f: z.output<typeof notificationFilterSchema>): NotificationFilter =>
+  ({ unreadOnly: f.show === 'unread', ...(f.kind ? { kind: f.kind } : {}) });
+
+export const markReadSchema = z.object({
+  id: z.string({ required_error: 'validation.required', invalid_type_error: 'validation.required' })
+    .uuid('validation.required').transform((v) => v.toLowerCase()),
+});
+
+/** The preferences form: the kinds to receive (every kind left out is turned off). */
+export const notificationPreferencesSchema = z.object({
+  enabled: z.preprocess(
+    // A plain form with one box ticked sends a string; none ticked sends nothing.
+    (v) => (v === undefined || v === null || v === '' ? [] : typeof v === 'string' ? [v] : v),
+    z.array(oneOf(NOTIFICATION_KINDS), { invalid_type_error: 'validation.invalid' }).max(NOTIFICATION_KINDS.length),
+  ),
+});

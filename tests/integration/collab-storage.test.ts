@@ -1,0 +1,131 @@
+/**
+ * How the collaboration server stores a document: the append log, automatic compaction into a
+ * snapshot (on a long tail and when the document unloads) giving the same document, and the plain
+ * text kept current for search and export.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { backend, startTestServer, type TestServer } from '../support/server';
+import { asOwner } from '../support/owner';
+import { actorOf, SEED } from '../factories/demo';
+import { createDraft, openClient, sleep, until, type CollabClient } from '../support/collab';
+import { loadDocument, documentText } from '../../server/collab/document';
+
+let server: TestServer;
+let cookie: string;
+const clients: CollabClient[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer();
+  cookie = await server.login('cq-member');
+});
+afterEach(() => { for (const c of clients.splice(0)) c.destroy(); });
+afterAll(() => server?.stop());
+
+const owner = <T>(fn: Parameters<typeof asOwner<T>>[1]) => asOwner(server.database.db, fn);
+const logOf = (draftId: string) => owner((trx) => trx.selectFrom('draft_updates').select(['id']).where('draft_id', '=', draftId).execute());
+const snapshotOf = (draftId: string) => owner((trx) => trx.selectFrom('draft_snapshots').select(['last_update_id', 'data'])
+  .where('draft_id', '=', draftId).executeTakeFirstOrThrow());
+const stored = (draftId: string) => owner(async (trx) => {
+  const doc = await loadDocument(trx, draftId);
+  const out = { text: documentText(doc), xml: doc.getXmlFragment('default').toJSON() };
+  doc.destroy();
+  return out;
+});
+const newDraft = (text: string[]) => createDraft(server.database.db, { workspace: SEED.workspaces.chuanyu, author: 'cq-member', visibility: 'joint', text });
+function client(draftId: string) {
+  const c = openClient(server.url, draftId, { cookie });
+  clients.push(c);
+  return c;
+}
+const documentsOpen = () => server.collab.stats().documents;
+
+describe(`collaboration storage (${backend})`, () => {
+  it('compacts a long log without being asked, and the document is the same', async () => {
+    const draftId = await newDraft(['起点']);
+    // 250 log rows, one update each, as if written by a client over a long session.
+    const author = await actorOf(server.database.db, 'cq-member');
+    const local = new Y.Doc();
+    Y.applyUpdate(local, (await snapshotOf(draftId)).data);
+    const updates: Uint8Array[] = [];
+    local.on('update', (u: Uint8Array) => updates.push(u));
+    for (let i = 0; i < 250; i++) {
+      const p = new Y.XmlElement('paragraph');
+      p.insert(0, [new Y.XmlText(`第${i}段`)]);
+      local.getXmlFragment('default').push([p]);
+    }
+    await owner(async (trx) => {
+      for (const data of updates) await trx.insertInto('draft_updates').values({ draft_id: draftId, data, user_id: author.id }).execute();
+      await trx.insertInto('draft_client_ids').values({ draft_id: draftId, client_id: local.clientID, user_id: author.id }).execute();
+    });
+    const lastId = Math.max(...(await logOf(draftId)).map((r) => Number(r.id)));
+    const before = await stored(draftId);
+    expect(before.text.split('\n')).toHaveLength(251);
+
+    const started = performance.now();
+    const c = client(draftId);
+    await c.synced;
+    console.log(`[collab] a 250-row log loaded and synced in ${(performance.now() - started).toFixed(0)} ms`);
+    expect(c.text()).toBe(before.text);
+    await until(async () => (await logOf(draftId)).length === 0, 'compaction of the log');
+    console.log(`[collab] ... and compacted ${(performance.now() - started).toFixed(0)} ms after connecting`);
+    expect(Number((await snapshotOf(draftId)).last_update_id)).toBe(lastId); // int8: a string from the owner's pg pool
+    expect(await stored(draftId)).toEqual(before);
+
+    // Reopened from the snapshot alone: the same document.
+    c.destroy();
+    await until(() => documentsOpen() === 0, 'the document to unload');
+    const again = client(draftId);
+    await again.synced;
+    expect(again.text()).toBe(before.text);
+    expect(again.doc.getXmlFragment('default').toJSON()).toBe(before.xml);
+  });
+
+  it('appends edits within 250 ms, keeps plain text current and compacts when the document unloads', async () => {
+    const draftId = await newDraft(['案由']);
+    const c = client(draftId);
+    await c.synced;
+    const started = performance.now();
+    c.type('现状与问题');
+    await until(async () => (await logOf(draftId)).length > 0, 'the edit in the log', 1000);
+    const storedIn = performance.now() - started;
+    console.log(`[collab] an edit was in the log after ${storedIn.toFixed(0)} ms`);
+    expect(storedIn).toBeLessThan(400); // 250 ms flush plus a polling step
+
+    const plainText = async () => (await owner((trx) => trx.selectFrom('drafts').select('plain_text').where('id', '=', draftId).executeTakeFirstOrThrow())).plain_text;
+    await until(async () => (await plainText()) === '案由\n现状与问题', 'plain text', 3000);
+    c.type('建议');
+    await until(async () => (await plainText()) === '案由\n现状与问题\n建议', 'plain text again', 3000);
+
+    const beforeUnload = await stored(draftId);
+    expect(beforeUnload.text).toBe('案由\n现状与问题\n建议');
+    c.destroy();
+    await until(() => documentsOpen() === 0, 'the document to unload');
+    await until(async () => (await logOf(draftId)).length === 0, 'compaction at unload');
+    expect(Number((await snapshotOf(draftId)).last_update_id)).toBeGreaterThan(0);
+    expect(await stored(draftId)).toEqual(beforeUnload);
+  });
+
+  it('stores an edit made just before the client closes (its authorship still being checked)', async () => {
+    const draftId = await newDraft(['开头']);
+    const c = client(draftId);
+    await c.synced;
+    c.type('关闭前的最后一句'); // a new client id: the server asks the database who owns it
+    c.destroy();
+    clients.splice(clients.indexOf(c), 1);
+    await until(() => documentsOpen() === 0, 'the document to unload');
+    expect((await stored(draftId)).text).toBe('开头\n关闭前的最后一句');
+  });
+
+  it('many documents opened and closed leave nothing open', async () => {
+    const ids = await Promise.all(Array.from({ length: 10 }, (_, i) => newDraft([`草稿${i}`])));
+    const opened = ids.map((id) => client(id));
+    await Promise.all(opened.map((c) => c.synced));
+    expect(documentsOpen()).toBe(10);
+    opened.forEach((c, i) => c.type(`修改${i}`));
+    await sleep(50); // let the updates leave before the sockets close
+    for (const c of clients.splice(0)) c.destroy();
+    await until(() => documentsOpen() === 0 && server.collab.stats().connections === 0, 'every document to unload');
+    for (const [i, id] of ids.entries()) expect((await stored(id)).text).toBe(`草稿${i}\n修改${i}`);
+  });
+});
