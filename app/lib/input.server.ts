@@ -34,6 +34,11 @@ export function badRequest(errors: FieldErrors, intent?: string) {
   return data<ActionResult>({ ok: false, errors, ...(intent ? { intent } : {}) }, { status: 400 });
 }
 
+/** Which of a page's forms was sent (`intent`), or null when it names none of them. */
+export function readIntent<const T extends readonly string[]>(input: Record<string, unknown>, intents: T): T[number] | null {
+  return typeof input.intent === 'string' && intents.includes(input.intent) ? input.intent : null;
+}
+
 /**
  * Runs one form submission: validate with the form's schema, then do the work. Schema and
  * business-rule errors come back as field errors with a 400 — returned, not thrown, because with

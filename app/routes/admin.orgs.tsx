@@ -1,14 +1,12 @@
 import { useEffect, useState } from 'react';
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node';
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { App, Button, Card, Col, Form, Input, Modal, Radio, Row, Select, Space, Table, Typography } from 'antd';
 import { createOrg, listOrgs, renameOrg, type OrgNode } from '../../server/services/orgs';
-import { InputError } from '../../server/services/errors';
 import { ORG_LEVELS } from '../../shared/domain/model';
 import { orgSchema } from '../../shared/validation/schemas';
-import { parseWith } from '../../shared/validation/parse';
 import { callContext, guard, requireId, requireUser } from '../lib/session.server';
-import { badRequest, readInput, type ActionResult } from '../lib/input.server';
+import { badRequest, readInput, readIntent, submitForm } from '../lib/input.server';
 import { AppForm } from '../components/AppForm';
 import { useT } from '../lib/i18n';
 
@@ -19,37 +17,21 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return guard(() => listOrgs(context.db, user));
 }
 
-type Intent = 'create' | 'rename';
-
-/** Create and rename share the route: `intent` says which. Refusals are returned, never thrown (see the user page). */
+/** Create and rename share the route: `intent` says which. */
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const input = await readInput(request);
-  const intent = typeof input.intent === 'string' ? input.intent : undefined;
+  const intent = readIntent(input, ['create', 'rename']);
   const call = callContext(context);
-  const run = async (i: Intent, work: () => Promise<unknown>, message: string) => {
-    try {
-      await guard(work);
-    } catch (err) {
-      if (err instanceof InputError) return badRequest({ [err.field]: err.messageKey }, i);
-      throw err;
-    }
-    return data<ActionResult>({ ok: true, intent: i, message });
-  };
   switch (intent) {
-    case 'create': {
-      const parsed = parseWith(orgSchema, input);
-      if (!parsed.ok) return badRequest(parsed.errors, intent);
-      return run(intent, () => createOrg(context.db, user, parsed.data, call), 'admin.org.created');
-    }
+    case 'create':
+      return submitForm(intent, orgSchema, input, (v) => createOrg(context.db, user, v, call), 'admin.org.created');
     case 'rename': {
       const id = requireId(typeof input.id === 'string' ? input.id : undefined);
-      const parsed = parseWith(renameSchema, input);
-      if (!parsed.ok) return badRequest(parsed.errors, intent);
-      return run(intent, () => renameOrg(context.db, user, id, parsed.data.name, call), 'admin.org.renamed');
+      return submitForm(intent, renameSchema, input, (v) => renameOrg(context.db, user, id, v.name, call), 'admin.org.renamed');
     }
     default:
-      return badRequest({ _form: 'validation.invalid' }, intent);
+      return badRequest({ _form: 'validation.invalid' });
   }
 }
 

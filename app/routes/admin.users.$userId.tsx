@@ -1,13 +1,12 @@
 import { useEffect } from 'react';
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node';
+import { z } from 'zod';
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from '@remix-run/react';
 import { Alert, App, Button, Card, Descriptions, Form, Input, Popconfirm, Space, Tag, Typography } from 'antd';
 import { getManagedUser, resetPassword, setStatus, updateUser } from '../../server/services/users';
-import { InputError } from '../../server/services/errors';
 import { passwordResetSchema, userUpdateSchema } from '../../shared/validation/schemas';
-import { parseWith } from '../../shared/validation/parse';
 import { callContext, guard, requireId, requireUser } from '../lib/session.server';
-import { badRequest, readInput, type ActionResult } from '../lib/input.server';
+import { badRequest, readInput, readIntent, submitForm } from '../lib/input.server';
 import { AppForm } from '../components/AppForm';
 import { useT } from '../lib/i18n';
 import { UserFields } from './admin.users.new';
@@ -18,45 +17,26 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   return guard(() => getManagedUser(context.db, user, id));
 }
 
-type Intent = 'update' | 'disable' | 'enable' | 'password';
+const statusSchema = z.object({});
 
-
-/**
- * One route, several forms: `intent` says which, and is read before the rest is parsed. Refusals are
- * returned, never thrown: with single fetch a thrown 400 replaces the page with the error boundary.
- */
+/** One route, several forms: `intent` says which, and is read before the rest is parsed. */
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const id = requireId(params.userId);
   const input = await readInput(request);
-  const intent = typeof input.intent === 'string' ? input.intent : undefined;
+  const intent = readIntent(input, ['update', 'disable', 'enable', 'password']);
   const call = callContext(context);
-  const run = async (i: Intent, work: () => Promise<void>, message: string) => {
-    try {
-      await guard(work);
-    } catch (err) {
-      if (err instanceof InputError) return badRequest({ [err.field]: err.messageKey }, i);
-      throw err;
-    }
-    return data<ActionResult>({ ok: true, intent: i, message });
-  };
   switch (intent) {
-    case 'update': {
-      const parsed = parseWith(userUpdateSchema, input);
-      if (!parsed.ok) return badRequest(parsed.errors, intent);
-      return run(intent, () => updateUser(context.db, user, id, parsed.data, call), 'admin.saved');
-    }
+    case 'update':
+      return submitForm(intent, userUpdateSchema, input, (v) => updateUser(context.db, user, id, v, call), 'admin.saved');
     case 'disable':
     case 'enable':
-      return run(intent, () => setStatus(context.db, user, id, intent === 'disable' ? 'disabled' : 'active', call),
+      return submitForm(intent, statusSchema, input, () => setStatus(context.db, user, id, intent === 'disable' ? 'disabled' : 'active', call),
         intent === 'disable' ? 'admin.user.disabledOk' : 'admin.user.enabledOk');
-    case 'password': {
-      const parsed = parseWith(passwordResetSchema, input);
-      if (!parsed.ok) return badRequest(parsed.errors, intent);
-      return run(intent, () => resetPassword(context.db, user, id, parsed.data.password, call), 'admin.user.passwordResetOk');
-    }
+    case 'password':
+      return submitForm(intent, passwordResetSchema, input, (v) => resetPassword(context.db, user, id, v.password, call), 'admin.user.passwordResetOk');
     default:
-      return badRequest({ _form: 'validation.invalid' }, intent);
+      return badRequest({ _form: 'validation.invalid' });
   }
 }
 

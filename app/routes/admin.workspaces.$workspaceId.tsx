@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from '@remix-run/react';
 import { App, Button, Card, Descriptions, Form, Input, Popconfirm, Select, Space, Table, Typography } from 'antd';
 import { useEffect } from 'react';
@@ -7,12 +7,10 @@ import {
   addWorkspaceOrg, getWorkspaceAdmin, removeWorkspaceOrg, updateWorkspaceInfo,
 } from '../../server/services/workspaces';
 import { addMember, removeMember, setMemberRole } from '../../server/services/membership';
-import { InputError } from '../../server/services/errors';
 import { WORKSPACE_ROLES } from '../../shared/domain/model';
 import { memberAddSchema, workspaceOrgSchema, workspaceSchema } from '../../shared/validation/schemas';
-import { parseWith, type FieldErrors } from '../../shared/validation/parse';
 import { callContext, guard, requireId, requireUser } from '../lib/session.server';
-import { readInput } from '../lib/input.server';
+import { badRequest, readInput, readIntent, submitForm } from '../lib/input.server';
 import { useT } from '../lib/i18n';
 import { AppForm } from '../components/AppForm';
 import { MemberTable } from '../components/MemberTable';
@@ -29,43 +27,24 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 const INTENTS = ['update', 'addOrg', 'removeOrg', 'addMember', 'removeMember', 'setRole'] as const;
-const intentSchema = z.object({ intent: z.enum(INTENTS) });
 const userIdSchema = z.object({ userId: z.string().uuid('validation.required') });
 const roleSchema = userIdSchema.extend({ role: z.enum(WORKSPACE_ROLES, { errorMap: () => ({ message: 'validation.choose' }) }) });
-
-type Result = { ok: boolean; intent: string; errors?: FieldErrors; message?: string };
-const fail = (intent: string, errors: FieldErrors) => data<Result>({ ok: false, intent, errors }, { status: 400 });
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const id = requireId(params.workspaceId);
   const input = await readInput(request);
-  const which = parseWith(intentSchema, input);
-  if (!which.ok) return fail('', { _form: 'validation.invalid' });
-  const { intent } = which.data;
+  const intent = readIntent(input, INTENTS);
   const call = callContext(context);
   const db = context.db;
-
-  /** Validate with the intent's schema, then run; refusals 403/404, rule errors a field error. */
-  async function run<S extends z.ZodTypeAny>(schema: S, work: (v: z.output<S>) => Promise<unknown>, message: string) {
-    const parsed = parseWith(schema, input);
-    if (!parsed.ok) return fail(intent, parsed.errors);
-    try {
-      await guard(() => work(parsed.data));
-      return data<Result>({ ok: true, intent, message });
-    } catch (err) {
-      if (err instanceof InputError) return fail(intent, { [err.field]: err.messageKey });
-      throw err;
-    }
-  }
-
   switch (intent) {
-    case 'update': return run(workspaceSchema, (v) => updateWorkspaceInfo(db, user, id, v, call), 'workspaceAdmin.saved');
-    case 'addOrg': return run(workspaceOrgSchema, (v) => addWorkspaceOrg(db, user, id, v.orgId, call), 'workspaceAdmin.orgAdded');
-    case 'removeOrg': return run(workspaceOrgSchema, (v) => removeWorkspaceOrg(db, user, id, v.orgId, call), 'workspaceAdmin.orgRemoved');
-    case 'addMember': return run(memberAddSchema, (v) => addMember(db, user, id, v, call), 'workspace.memberAdded');
-    case 'removeMember': return run(userIdSchema, (v) => removeMember(db, user, id, v.userId, call), 'workspace.memberRemoved');
-    case 'setRole': return run(roleSchema, (v) => setMemberRole(db, user, id, v.userId, v.role, call), 'workspaceAdmin.roleChanged');
+    case 'update': return submitForm(intent, workspaceSchema, input, (v) => updateWorkspaceInfo(db, user, id, v, call), 'workspaceAdmin.saved');
+    case 'addOrg': return submitForm(intent, workspaceOrgSchema, input, (v) => addWorkspaceOrg(db, user, id, v.orgId, call), 'workspaceAdmin.orgAdded');
+    case 'removeOrg': return submitForm(intent, workspaceOrgSchema, input, (v) => removeWorkspaceOrg(db, user, id, v.orgId, call), 'workspaceAdmin.orgRemoved');
+    case 'addMember': return submitForm(intent, memberAddSchema, input, (v) => addMember(db, user, id, v, call), 'workspace.memberAdded');
+    case 'removeMember': return submitForm(intent, userIdSchema, input, (v) => removeMember(db, user, id, v.userId, call), 'workspace.memberRemoved');
+    case 'setRole': return submitForm(intent, roleSchema, input, (v) => setMemberRole(db, user, id, v.userId, v.role, call), 'workspaceAdmin.roleChanged');
+    default: return badRequest({ _form: 'validation.invalid' });
   }
 }
 

@@ -1,15 +1,13 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from '@remix-run/react';
 import { App, Button, Card, Descriptions, Form, Input, Popconfirm, Space, Typography } from 'antd';
 import { useEffect } from 'react';
-import { z } from 'zod';
 import { deleteNotice, getNotice, setNoticeVisibility, updateNotice } from '../../server/services/notices';
-import { InputError } from '../../server/services/errors';
 import type { Visibility } from '../../shared/domain/model';
 import { noticeSchema, visibilitySchema } from '../../shared/validation/schemas';
-import { parseWith, type FieldErrors } from '../../shared/validation/parse';
+import { parseWith } from '../../shared/validation/parse';
 import { callContext, guard, requireId, requireUser } from '../lib/session.server';
-import { readInput } from '../lib/input.server';
+import { badRequest, readInput, readIntent, submitForm } from '../lib/input.server';
 import { useT } from '../lib/i18n';
 import { AppForm } from '../components/AppForm';
 import { RegionTag } from '../components/RegionTag';
@@ -27,39 +25,29 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   return guard(() => getNotice(context.db, user, id));
 }
 
-const intentSchema = z.object({ intent: z.enum(['update', 'visibility', 'delete']) });
 const editSchema = noticeSchema.pick({ title: true, body: true });
-
-type Result = { ok: boolean; intent: string; errors?: FieldErrors; message?: string };
-const fail = (intent: string, errors: FieldErrors) => data<Result>({ ok: false, intent, errors }, { status: 400 });
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const id = requireId(params.noticeId);
   const input = await readInput(request);
-  const which = parseWith(intentSchema, input);
-  if (!which.ok) return fail('', { _form: 'validation.invalid' });
-  const { intent } = which.data;
-  try {
-    if (intent === 'update') {
-      const parsed = parseWith(editSchema, input);
-      if (!parsed.ok) return fail(intent, parsed.errors);
-      await guard(() => updateNotice(context.db, user, id, parsed.data, callContext(context)));
-      return data<Result>({ ok: true, intent, message: 'notice.saved' });
+  const intent = readIntent(input, ['update', 'visibility', 'delete']);
+  const call = callContext(context);
+  switch (intent) {
+    case 'update':
+      return submitForm(intent, editSchema, input, (v) => updateNotice(context.db, user, id, v, call), 'notice.saved');
+    case 'visibility':
+      return submitForm(intent, visibilitySchema, input, async (v) => {
+        const r = await setNoticeVisibility(context.db, user, id, v.visibility, call);
+        // Narrowed past the actor's own reach: the page would now be a 404, so go back to the workspace.
+        if (!r.readable) throw redirect(`/workspaces/${r.workspaceId}`);
+      }, 'notice.visibilityChanged');
+    case 'delete': {
+      const workspaceId = await guard(() => deleteNotice(context.db, user, id, call));
+      throw redirect(`/workspaces/${workspaceId}`);
     }
-    if (intent === 'visibility') {
-      const parsed = parseWith(visibilitySchema, input);
-      if (!parsed.ok) return fail(intent, parsed.errors);
-      const r = await guard(() => setNoticeVisibility(context.db, user, id, parsed.data.visibility, callContext(context)));
-      // Narrowed past the actor's own reach: the page would now be a 404, so go back to the workspace.
-      if (!r.readable) throw redirect(`/workspaces/${r.workspaceId}`);
-      return data<Result>({ ok: true, intent, message: 'notice.visibilityChanged' });
-    }
-    const workspaceId = await guard(() => deleteNotice(context.db, user, id, callContext(context)));
-    throw redirect(`/workspaces/${workspaceId}`);
-  } catch (err) {
-    if (err instanceof InputError) return fail(intent, { [err.field]: err.messageKey });
-    throw err;
+    default:
+      return badRequest({ _form: 'validation.invalid' });
   }
 }
 

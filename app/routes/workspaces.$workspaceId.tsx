@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { App, Button, Card, Form, Input, Select, Space, Table, Typography } from 'antd';
 import { useEffect } from 'react';
@@ -6,11 +6,9 @@ import { z } from 'zod';
 import { getWorkspace } from '../../server/services/workspaces';
 import { addMember, removeMember } from '../../server/services/membership';
 import { createNotice } from '../../server/services/notices';
-import { InputError } from '../../server/services/errors';
 import { memberAddSchema, noticeSchema } from '../../shared/validation/schemas';
-import { parseWith, type FieldErrors } from '../../shared/validation/parse';
 import { callContext, guard, requireId, requireUser } from '../lib/session.server';
-import { readInput } from '../lib/input.server';
+import { badRequest, readInput, readIntent, submitForm } from '../lib/input.server';
 import { useT } from '../lib/i18n';
 import { AppForm } from '../components/AppForm';
 import { MemberTable } from '../components/MemberTable';
@@ -29,44 +27,21 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   return guard(() => getWorkspace(context.db, user, id));
 }
 
-const intentSchema = z.object({ intent: z.enum(['post', 'addMember', 'removeMember']) });
+const INTENTS = ['post', 'addMember', 'removeMember'] as const;
 const removeSchema = z.object({ userId: z.string().uuid('validation.required') });
-
-type Result = { ok: boolean; intent: string; errors?: FieldErrors; message?: string };
-const fail = (intent: string, errors: FieldErrors) => data<Result>({ ok: false, intent, errors }, { status: 400 });
-
-/** Runs one intent: refusals become 403/404, business-rule errors a field error and a 400. */
-async function attempt(intent: string, work: () => Promise<unknown>, message?: string) {
-  try {
-    await guard(work);
-    return data<Result>({ ok: true, intent, message });
-  } catch (err) {
-    if (err instanceof InputError) return fail(intent, { [err.field]: err.messageKey });
-    throw err;
-  }
-}
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const id = requireId(params.workspaceId);
   const input = await readInput(request);
-  const which = parseWith(intentSchema, input);
-  if (!which.ok) return fail('', { _form: 'validation.invalid' });
-  const { intent } = which.data;
+  const intent = readIntent(input, INTENTS);
   const call = callContext(context);
-  if (intent === 'post') {
-    const parsed = parseWith(noticeSchema, input);
-    if (!parsed.ok) return fail(intent, parsed.errors);
-    return attempt(intent, () => createNotice(context.db, user, id, parsed.data, call), 'notice.posted');
+  switch (intent) {
+    case 'post': return submitForm(intent, noticeSchema, input, (v) => createNotice(context.db, user, id, v, call), 'notice.posted');
+    case 'addMember': return submitForm(intent, memberAddSchema, input, (v) => addMember(context.db, user, id, v, call), 'workspace.memberAdded');
+    case 'removeMember': return submitForm(intent, removeSchema, input, (v) => removeMember(context.db, user, id, v.userId, call), 'workspace.memberRemoved');
+    default: return badRequest({ _form: 'validation.invalid' });
   }
-  if (intent === 'addMember') {
-    const parsed = parseWith(memberAddSchema, input);
-    if (!parsed.ok) return fail(intent, parsed.errors);
-    return attempt(intent, () => addMember(context.db, user, id, parsed.data, call), 'workspace.memberAdded');
-  }
-  const parsed = parseWith(removeSchema, input);
-  if (!parsed.ok) return fail(intent, parsed.errors);
-  return attempt(intent, () => removeMember(context.db, user, id, parsed.data.userId, call), 'workspace.memberRemoved');
 }
 
 /** 协作空间: who takes part, its members by region, the notices I may read, and what I may do here. */

@@ -1,5 +1,5 @@
 
-import { createDatabase, type Database, type DB, type DbActor } from '../../db';
+import { createDatabase, type Database, type DbActor } from '../../db';
 import { seedDemo } from '../../db/seed';
 import { freshDatabase } from './server';
 import { registerOwner } from './owner';
