@@ -20,7 +20,7 @@ export default defineConfig({
   optimizeDeps: {
     include: [
       'antd', '@ant-design/icons', '@ant-design/cssinjs', 'dayjs', 'socket.io-client',
-      '@tiptap/react', '@tiptap/starter-kit', '@tiptap/extension-table', '@tiptap/extension-collaboration',
+      '@tiptap/react', '@tiptap/react/menus', '@tiptap/starter-kit', '@tiptap/extension-table', '@tiptap/extension-collaboration',
       '@tiptap/extension-collaboration-caret', '@tiptap/y-tiptap', 'yjs', 'y-websocket', 'y-indexeddb',
     ],
     exclude: ['@node-rs/argon2'],

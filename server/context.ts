@@ -3,7 +3,7 @@ import type { DB } from '../db/schema';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import type { RealtimeHub } from './realtime/hub';
-import type { CollabAccess } from './services/call';
+import type { CollabHub } from './collab';
 
 /** What every Remix loader and action receives as `context`: the server's shared pieces. */
 export interface ServerContext {
@@ -15,7 +15,7 @@ export interface ServerContext {
   /** socket.io emits (issue 3): call after the service's transaction has committed. */
   realtime: RealtimeHub;
   /** The collaboration server's access re-checks (issue 4); absent until it is running. */
-  collab?: CollabAccess;
+  collab?: CollabHub;
 }
 
 declare module '@remix-run/node' {

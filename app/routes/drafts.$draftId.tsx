@@ -1,15 +1,26 @@
 import { useEffect, useState } from 'react';
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, Outlet, useLoaderData, useRevalidator } from '@remix-run/react';
 import { Card, Skeleton, Space, Tag, Typography } from 'antd';
+import { DownloadOutlined } from '@ant-design/icons';
 import { getDraft } from '../../server/services/drafts';
-import { guard, requireId, requireUser } from '../lib/session.server';
+import { createThread, deleteComment, listComments, replyToThread, setThreadResolution } from '../../server/services/comments';
+import { InputError, NotFoundError } from '../../server/services/errors';
+import { PolicyError } from '../../shared/policy';
+import {
+  commentCreateSchema, commentDeleteSchema, commentIntentSchema, commentReplySchema, commentThreadSchema,
+} from '../../shared/validation/comments';
+import { parseWith, type FieldErrors } from '../../shared/validation/parse';
+import type { z } from 'zod';
+import { readInput } from '../lib/input.server';
+import { callContext, guard, requireId, requireUser } from '../lib/session.server';
 import { useT } from '../lib/i18n';
 import { useLiveRevalidation } from '../realtime/hooks';
 import { RegionTag, REGION_COLORS } from '../components/RegionTag';
 import { VisibilityTag } from '../components/VisibilityTag';
 import { DraftEditor } from '../components/editor/DraftEditor';
 import { CollaboratorsCard, DraftRoleTag } from '../components/editor/CollaboratorsCard';
+import { CommentsPanel } from '../components/editor/CommentsPanel';
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
   { title: `${d?.draft.title ?? '草稿'} · 川渝政协协同履职平台` },
@@ -19,14 +30,62 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const id = requireId(params.draftId);
   const { draft, collaborators, role, abilities } = await guard(() => getDraft(context.db, user, id));
+  const comments = await guard(() => listComments(context.db, user, id));
   return {
     draft,
     collaborators,
     role,
     abilities,
+    comments,
     // The caret and presence identity: the collaboration server sets the same one from the session.
     me: { id: user.id, name: user.displayName, org: user.orgName, region: user.region, color: REGION_COLORS[user.region] ?? '#555' },
   };
+}
+
+type CommentResult = { ok: boolean; intent: string; errors?: FieldErrors; message?: string };
+const commentFail = (intent: string, errors: FieldErrors, status = 400) => data<CommentResult>({ ok: false, intent, errors }, { status });
+
+/** One comment intent: validate, call the service, and answer refusals as data with their status. */
+async function runComment<S extends z.ZodTypeAny>(
+  intent: string, schema: S, input: unknown, work: (v: z.output<S>) => Promise<unknown>, message: string,
+) {
+  const parsed = parseWith(schema, input);
+  if (!parsed.ok) return commentFail(intent, parsed.errors);
+  try {
+    await work(parsed.data);
+  } catch (err) {
+    if (err instanceof InputError) return commentFail(intent, { [err.field]: err.messageKey });
+    if (err instanceof PolicyError) return commentFail(intent, { _form: err.status === 404 ? 'comments.notFound' : 'comments.forbidden' }, err.status);
+    if (err instanceof NotFoundError) return commentFail(intent, { _form: 'comments.notFound' }, 404);
+    throw err;
+  }
+  return data<CommentResult>({ ok: true, intent, message });
+}
+
+/**
+ * 评论 intents of the comments panel (JSON from its fetchers). Refusals come back as data with their
+ * status (400 field errors, 403, 404), not thrown: a thrown one would replace the editor with the error page.
+ */
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const user = await requireUser(request, context);
+  const id = requireId(params.draftId);
+  const input = await readInput(request);
+  const which = parseWith(commentIntentSchema, input);
+  if (!which.ok) return commentFail('', { intent: 'validation.invalid' });
+  const { intent } = which.data;
+  const [db, call] = [context.db, callContext(context)];
+  switch (intent) {
+    case 'comment':
+      return runComment(intent, commentCreateSchema, input, (v) => createThread(db, user, id, v, call), 'comments.created');
+    case 'reply':
+      return runComment(intent, commentReplySchema, input, (v) => replyToThread(db, user, id, v.threadId, v.body, call), 'comments.replied');
+    case 'resolve':
+    case 'reopen':
+      return runComment(intent, commentThreadSchema, input, (v) => setThreadResolution(db, user, id, v.threadId, intent === 'resolve', call),
+        intent === 'resolve' ? 'comments.resolvedOk' : 'comments.reopenedOk');
+    default:
+      return runComment(intent, commentDeleteSchema, input, (v) => deleteComment(db, user, id, v.commentId, call), 'comments.deleted');
+  }
 }
 
 /** The editor opens a WebSocket and IndexedDB: render it only in the browser, after hydration. */
@@ -38,7 +97,7 @@ function useMounted() {
 
 /** 草稿编辑: the live document, who is here, and the draft's collaborators. */
 export default function DraftPage() {
-  const { draft, collaborators, role, abilities, me } = useLoaderData<typeof loader>();
+  const { draft, collaborators, role, abilities, me, comments } = useLoaderData<typeof loader>();
   const mounted = useMounted();
   const revalidator = useRevalidator();
   const t = useT();
@@ -67,10 +126,15 @@ export default function DraftPage() {
           <span>
             {t('drafts.myRole')}：<DraftRoleTag role={myRole ?? role} />
           </span>
+          {/* A plain link: a resource route (the file download), not a client navigation. */}
+          <a href={`/drafts/${draft.id}/export.docx`} download title={t('word.exportHelp')} data-testid="export-docx">
+            <DownloadOutlined aria-hidden="true" /> {t('word.export')}
+          </a>
         </Space>
       </header>
       {mounted ? (
-        <DraftEditor key={draft.id} draftId={draft.id} me={me} role={role} sidebar={sidebar} onAccessChanged={revalidator.revalidate} />
+        <DraftEditor key={draft.id} draftId={draft.id} me={me} role={role} sidebar={sidebar} onAccessChanged={revalidator.revalidate}
+          comments={(editor) => <CommentsPanel draftId={draft.id} editor={editor} meId={me.id} data={comments} />} />
       ) : (
         <div style={{ display: 'flex', gap: 24, flexWrap: 'wrap' }}>
           <Card style={{ flex: '1 1 640px' }}><Skeleton active paragraph={{ rows: 12 }} /></Card>

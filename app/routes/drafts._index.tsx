@@ -1,7 +1,7 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData, useSearchParams } from '@remix-run/react';
 import { Alert, Form, Input, Radio, Select, Space, Table, Tag, Typography } from 'antd';
-import { PlusOutlined } from '@ant-design/icons';
+import { ImportOutlined, PlusOutlined } from '@ant-design/icons';
 import { listDrafts } from '../../server/services/drafts';
 import { draftListFilterSchema } from '../../shared/validation/drafts';
 import { parseWith, type FieldErrors } from '../../shared/validation/parse';
@@ -45,9 +45,14 @@ export default function DraftsPage() {
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
       <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: 16, flexWrap: 'wrap' }}>
         <Typography.Title level={1} style={{ fontSize: 24, margin: 0 }}>{t('drafts.title')}</Typography.Title>
-        <Link to={workspace ? `/drafts/new?workspace=${workspace}` : '/drafts/new'} data-testid="new-draft">
-          <PlusOutlined aria-hidden="true" /> {t('drafts.new')}
-        </Link>
+        <Space size="large">
+          <Link to={workspace ? `/drafts/import?workspace=${workspace}` : '/drafts/import'} data-testid="import-draft">
+            <ImportOutlined aria-hidden="true" /> {t('word.import')}
+          </Link>
+          <Link to={workspace ? `/drafts/new?workspace=${workspace}` : '/drafts/new'} data-testid="new-draft">
+            <PlusOutlined aria-hidden="true" /> {t('drafts.new')}
+          </Link>
+        </Space>
       </div>
 
       <Form layout="inline" role="search" aria-label={t('drafts.filters')} style={{ rowGap: 8 }} onFinish={() => undefined}>

@@ -87,7 +87,8 @@ export class Connection {
   }
 
   receive(data: RawData, isBinary: boolean) {
-    if (!this.open) return;
+    // After a shutdown close (goAway) what the client sent before seeing it is still handled.
+    if (this.closedByServer) return;
     if (!isBinary) return this.close(CLOSE.BAD_MESSAGE, 'binary messages only');
     const bytes = toBytes(data);
     if (!this.allow(bytes.length)) return this.close(CLOSE.RATE_LIMITED, 'too many messages');
@@ -137,6 +138,11 @@ export class Connection {
     this.ws.send(message, (err) => {
       if (err) this.ws.terminate();
     });
+  }
+
+  /** The server is shutting down: close, but handle what the client sent before it saw the close. */
+  goAway() {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.close(CLOSE.GOING_AWAY, 'server shutting down');
   }
 
   close(code: number, reason: string) {

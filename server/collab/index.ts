@@ -4,12 +4,12 @@ import { WebSocket } from 'ws';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { withActor, type DbActor } from '../../db';
-import { appendUpdates, claimClientIds } from '../../db/queries/collab';
-import { CLOSE } from '../../shared/realtime/collab';
+import { appendUpdates, claimClientIds, setPlainText } from '../../db/queries/collab';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { decideUpgrade } from './auth';
 import { ForgedClientId } from './authorship';
+import { documentText, loadDocument } from './document';
 import { CLUSTER_MESSAGE, createClusterLink, type ControlMessage } from './cluster';
 import { Connection } from './connection';
 import { defaultLimits, type CollabLimits } from './limits';
@@ -141,6 +141,10 @@ export function createCollab(opts: {
         const owners = await claimClientIds(trx, draftId, writersOf(update), actor.id);
         for (const [id, owner] of owners) if (owner !== actor.id) throw new ForgedClientId(`client id ${id} belongs to another user`);
         await appendUpdates(trx, [{ draftId, data: update, userId: actor.id }]);
+        // Nobody has it open here to keep its text current: do it now.
+        const doc = await loadDocument(trx, draftId);
+        await setPlainText(trx, draftId, documentText(doc));
+        doc.destroy();
       });
       cluster.publish(draftId, CLUSTER_MESSAGE.UPDATE, update);
     },
@@ -152,7 +156,7 @@ export function createCollab(opts: {
       closing = true;
       clearInterval(keepalive);
       registry.beginShutdown();
-      for (const conn of connections) conn.close(CLOSE.GOING_AWAY, 'server shutting down');
+      for (const conn of connections) conn.goAway();
       // Give clients a moment to answer the close frame, then cut whoever did not.
       const deadline = Date.now() + 1000;
       while ([...transport.clients()].some((ws) => ws.readyState !== WebSocket.CLOSED) && Date.now() < deadline) {

@@ -59,7 +59,9 @@ export class Persistence {
   private textWriting = false;
 
   constructor(private readonly db: Kysely<DB>, private readonly log: Logger, readonly opts: PersistenceOptions = defaultPersistenceOptions) {
-    this.textTimer = setInterval(() => { void this.writeTexts(false); }, Math.max(250, opts.textEveryMs / 4));
+    this.textTimer = setInterval(() => {
+      this.writeTexts(false).catch((err) => this.log.warn({ err }, 'collab could not write plain texts'));
+    }, Math.max(250, opts.textEveryMs / 4));
     this.textTimer.unref();
   }
 

@@ -96,6 +96,8 @@ export class RoomRegistry {
   /** Shutdown: every document stores what it has, then unloads. */
   async closeAll() {
     this.shuttingDown = true;
+    // Messages already received (e.g. waiting for an authorship check) are applied before the last flush.
+    await Promise.all([...this.rooms.values()].flatMap((room) => [...room.connections].map((c) => c.settled())));
     await Promise.all([...this.rooms.values()].map((room) => (room.ready ?? Promise.resolve())
       .catch(() => undefined)
       .then(() => (room.loaded ? this.unload(room, false) : undefined))));

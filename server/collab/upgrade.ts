@@ -42,9 +42,14 @@ export function createTransport(opts: {
     }
     opts.decide(req).then((decision) => {
       complete(req, socket, head, (ws) => {
-        if (!decision.ok) ws.close(decision.code, decision.reason);
-        else if (opts.isClosing()) ws.close(CLOSE.GOING_AWAY, 'server shutting down');
-        else opts.accept(ws, decision);
+        try {
+          if (!decision.ok) ws.close(decision.code, decision.reason);
+          else if (opts.isClosing()) ws.close(CLOSE.GOING_AWAY, 'server shutting down');
+          else opts.accept(ws, decision);
+        } catch (err) {
+          opts.log.error({ err }, 'collab could not accept a connection');
+          ws.close(CLOSE_INTERNAL_ERROR, 'try again');
+        }
       });
     }, (err) => {
       opts.log.error({ err }, 'collab could not check an upgrade');

@@ -1,10 +1,5 @@
 import type { RealtimeHub } from '../realtime/hub';
-
-/** Live document connections a change of access must re-check (the collaboration server). */
-export interface CollabAccess {
-  recheckDraft(draftId: string): void | Promise<void>;
-  recheckUser(userId: string): void | Promise<void>;
-}
+import type { CollabHub } from '../collab';
 
 /**
  * What a change needs besides its input: the client's address (for the audit log) and whom to
@@ -14,7 +9,7 @@ export interface CollabAccess {
 export interface CallContext {
   ip?: string;
   realtime?: RealtimeHub;
-  collab?: CollabAccess;
+  collab?: CollabHub;
 }
 
 /** After a commit that changed what a user may read: their sockets and live documents follow at once. */

@@ -10,6 +10,8 @@ import { DEMO_DRAFT_TITLES, seedDemoDrafts } from '../../db/seed/drafts';
 import { createSession, getSessionUser, type SessionUser } from '../auth/sessions';
 import { PolicyError } from '../../shared/policy';
 import { InputError, NotFoundError } from './errors';
+import { nullCollab } from '../collab';
+import type { CallContext } from './call';
 import {
   createDraft, getDraft, inviteCollaborator, listDrafts, removeCollaborator, setCollaboratorRole, setDraftVisibility,
   updateDraftMeta,
@@ -25,7 +27,7 @@ const workspaceIds: Record<string, string> = {};
 
 /** A collaboration hub that only records which drafts it was asked to re-check. */
 const rechecked: string[] = [];
-const call = { ip: '127.0.0.1', collab: { recheckDraft: (id: string) => { rechecked.push(id); }, recheckUser: () => undefined } };
+const call: CallContext = { ip: '127.0.0.1', collab: { ...nullCollab, recheckDraft: async (id: string) => { rechecked.push(id); } } };
 
 async function refusal(work: Promise<unknown>) {
   try { await work; } catch (err) { return err; }

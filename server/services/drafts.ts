@@ -32,14 +32,14 @@ type JSONNode = { type: string; text?: string; attrs?: Record<string, unknown>; 
  * A new draft's document: a heading with its title. Seeded once here, on the server, before any
  * client connects; its text is extracted the way the collaboration server keeps drafts.plain_text.
  */
-function initialDocument(title: string) {
-  const json: JSONNode = {
+function initialDocument(title: string, imported?: unknown) {
+  const json = imported ?? {
     type: 'doc',
     content: [
       { type: 'heading', attrs: { level: 1 }, content: [{ type: 'text', text: title }] },
       { type: 'paragraph' },
     ],
-  };
+  } satisfies JSONNode;
   const state = documentStateFromJSON(json);
   const doc = new Y.Doc();
   try {
@@ -139,7 +139,11 @@ export async function getDraft(db: Kysely<DB>, actor: Actor, id: string) {
 
 // ---- Creating and changing the record ----
 
-export interface DraftCreateInput { title: string; kind: DraftKind; visibility: Visibility }
+export interface DraftCreateInput {
+  title: string; kind: DraftKind; visibility: Visibility;
+  /** Imported content (server/services/draft-word.ts): ProseMirror JSON seeded instead of the title heading. */
+  imported?: { document: unknown; fileName: string };
+}
 
 /** A new draft owned by the actor's org, its document seeded once here with the title as a heading. */
 export async function createDraft(db: Kysely<DB>, actor: Actor, workspaceId: string, input: DraftCreateInput, call: CallContext = {}) {
@@ -150,13 +154,13 @@ export async function createDraft(db: Kysely<DB>, actor: Actor, workspaceId: str
       if (decision.reason === 'policy.notInWorkspace') throw new InputError('workspaceId', 'drafts.workspaceUnavailable');
       throw new PolicyError(decision.status, decision.reason, 'draft.create');
     }
-    const initial = initialDocument(input.title);
+    const initial = initialDocument(input.title, input.imported?.document);
     const { id } = await insertDraft(trx, {
       workspaceId, ownerOrgId: actor.orgId, ownerRegion: actor.region, visibility: input.visibility, kind: input.kind,
       title: input.title, authorId: actor.id, plainText: initial.text,
     });
     await insertDraftSnapshot(trx, id, initial.state);
-    const detail = { title: input.title, kind: input.kind, visibility: input.visibility };
+    const detail = { title: input.title, kind: input.kind, visibility: input.visibility, ...(input.imported ? { importedFrom: input.imported.fileName } : {}) };
     await audit(trx, { actor, region: actor.region, ip: call.ip, action: 'draft.create', target: auditTarget(id), detail });
     if (input.visibility === 'joint') {
       await audit(trx, { actor, region: actor.region, ip: call.ip, action: 'boundary.share', target: auditTarget(id), detail: { from: null, to: 'joint', title: input.title } });

@@ -4,6 +4,9 @@ import { workspaceEn } from './workspace';
 import { draftsEn } from './drafts';
 import { notificationsEn } from './notifications';
 import { searchEn } from './search';
+import { wordEn } from './word';
+import { commentsEn } from './comments';
+import { versionsEn } from './versions';
 
 export const en: Messages = {
   ...adminEn,
@@ -11,6 +14,9 @@ export const en: Messages = {
   ...draftsEn,
   ...notificationsEn,
   ...searchEn,
+  ...wordEn,
+  ...commentsEn,
+  ...versionsEn,
   'app.title': 'Sichuan–Chongqing CPPCC Joint Workspace',
   'nav.label': 'Main navigation',
   'nav.home': 'Home',

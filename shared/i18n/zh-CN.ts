@@ -4,6 +4,9 @@ import { workspaceZhCN } from './workspace';
 import { draftsZhCN } from './drafts';
 import { notificationsZhCN } from './notifications';
 import { searchZhCN } from './search';
+import { wordZhCN } from './word';
+import { commentsZhCN } from './comments';
+import { versionsZhCN } from './versions';
 
 export const zhCN = {
   ...adminZhCN,
@@ -11,6 +14,9 @@ export const zhCN = {
   ...draftsZhCN,
   ...notificationsZhCN,
   ...searchZhCN,
+  ...wordZhCN,
+  ...commentsZhCN,
+  ...versionsZhCN,
   'app.title': '川渝政协协同履职平台',
   'nav.label': '主导航',
   'nav.home': '工作台',

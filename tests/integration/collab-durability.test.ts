@@ -81,7 +81,7 @@ describe(`collaboration durability (${backend})`, () => {
     const cookie2 = await loginAt(second.url, 'cq-member', DEMO_PASSWORD);
     const again = openClient(second.url, draftId, { cookie: cookie2 });
     await again.synced;
-    expect(again.text()).toBe(['案由', ...lines].join('\n'));
+    expect(again.text(), 'after kill -9').toBe(['案由', ...lines].join('\n'));
 
     // SIGTERM right after an edit (inside the flush window): shutdown stores it.
     again.type('最后一条');
@@ -92,7 +92,7 @@ describe(`collaboration durability (${backend})`, () => {
     expect(second.output()).toMatch(/collaboration server stopped/);
 
     const third = await start();
-    expect(await reopen(third)).toBe(['案由', ...lines, '最后一条'].join('\n'));
+    expect(await reopen(third), 'after SIGTERM').toBe(['案由', ...lines, '最后一条'].join('\n'));
     await third.stop();
-  });
+  }, 180_000); // three server starts on a busy 2-core machine
 });

@@ -117,6 +117,36 @@ describe(`collaboration storage (${backend})`, () => {
     expect((await stored(draftId)).text).toBe('开头\n关闭前的最后一句');
   });
 
+  it('applies a change made on the server (a restore) to the live document, and to a closed one', async () => {
+    const draftId = await newDraft(['原文']);
+    const author = await actorOf(server.database.db, 'cq-member');
+    const serverChange = (line: string, state: Uint8Array) => {
+      const copy = new Y.Doc(); // a fresh client id, owned by the acting user once stored
+      Y.applyUpdate(copy, state);
+      const before = Y.encodeStateVector(copy);
+      const p = new Y.XmlElement('paragraph');
+      p.insert(0, [new Y.XmlText(line)]);
+      copy.getXmlFragment('default').push([p]);
+      return Y.encodeStateAsUpdate(copy, before);
+    };
+    const c = client(draftId);
+    await c.synced;
+    await server.collab.applyUpdate(draftId, serverChange('恢复的段落', Y.encodeStateAsUpdate(c.doc)), author);
+    await until(() => c.text() === '原文\n恢复的段落', 'the live client receiving it');
+    c.destroy();
+    clients.splice(clients.indexOf(c), 1);
+    await until(() => documentsOpen() === 0, 'the document to unload');
+    expect((await stored(draftId)).text).toBe('原文\n恢复的段落');
+
+    const closed = await owner((trx) => loadDocument(trx, draftId));
+    await server.collab.applyUpdate(draftId, serverChange('再次恢复', Y.encodeStateAsUpdate(closed)), author);
+    const plain = await owner((trx) => trx.selectFrom('drafts').select('plain_text').where('id', '=', draftId).executeTakeFirstOrThrow());
+    expect(plain.plain_text).toBe('原文\n恢复的段落\n再次恢复');
+    const again = client(draftId);
+    await again.synced;
+    expect(again.text()).toBe('原文\n恢复的段落\n再次恢复');
+  });
+
   it('many documents opened and closed leave nothing open', async () => {
     const ids = await Promise.all(Array.from({ length: 10 }, (_, i) => newDraft([`草稿${i}`])));
     const opened = ids.map((id) => client(id));

@@ -1,6 +1,6 @@
-import { useEffect, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { Alert, Card, Skeleton, Space } from 'antd';
-import { EditorContent, useEditor } from '@tiptap/react';
+import { EditorContent, useEditor, type Editor } from '@tiptap/react';
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { documentExtensions, DOCUMENT_FIELD } from '../../../shared/editor/extensions';
@@ -11,6 +11,8 @@ import { ConnectionStatus } from './ConnectionStatus';
 import { EditorToolbar } from './EditorToolbar';
 import { EditorStyles } from './editorStyles';
 import { PresenceList, safeColor, type PresenceUser } from './PresenceList';
+import { CommentHighlights } from './commentHighlights';
+import { CommentBubbleMenu } from './CommentsPanel';
 
 interface Props {
   draftId: string;
@@ -22,6 +24,8 @@ interface Props {
   sidebar?: ReactNode;
   /** The server says this user's rights changed: reload the page's data (role, collaborators). */
   onAccessChanged?: () => void;
+  /** The comments panel, given the live editor (null until it exists or once access is gone). */
+  comments?: (editor: Editor | null) => ReactNode;
 }
 
 /** The caret of another person: a coloured bar with their name (textContent-safe: a text node). */
@@ -38,7 +42,9 @@ function renderCaret(user: Record<string, unknown>) {
   return caret;
 }
 
-function CollabEditor({ session, me, editable, status }: { session: CollabSession; me: PresenceUser; editable: boolean; status: ReactNode }) {
+function CollabEditor({ session, me, editable, status, canComment, onEditor }: {
+  session: CollabSession; me: PresenceUser; editable: boolean; status: ReactNode; canComment?: boolean; onEditor?: (e: Editor | null) => void;
+}) {
   const t = useT();
   const editor = useEditor({
     immediatelyRender: false,
@@ -52,11 +58,17 @@ function CollabEditor({ session, me, editable, status }: { session: CollabSessio
         render: renderCaret,
         selectionRender: (user) => ({ nodeName: 'span', class: 'collaboration-carets__selection', style: `background-color: ${safeColor(user.color)}33` }),
       }),
+      CommentHighlights,
     ],
     editorProps: {
       attributes: { role: 'textbox', 'aria-multiline': 'true', 'aria-label': t('drafts.editorLabel'), 'aria-readonly': String(!editable), 'data-testid': 'draft-editor' },
     },
   }, [session]);
+
+  useEffect(() => {
+    onEditor?.(editor);
+    return () => onEditor?.(null);
+  }, [editor, onEditor]);
 
   // Losing write access (role changed, access revoked) stops local edits at once.
   useEffect(() => {
@@ -71,6 +83,7 @@ function CollabEditor({ session, me, editable, status }: { session: CollabSessio
         <CharacterCount editor={editor} />
       </div>
       {editable && <EditorToolbar editor={editor} />}
+      {canComment && <CommentBubbleMenu editor={editor} />}
       <EditorContent editor={editor} />
     </div>
   );
@@ -87,8 +100,9 @@ const REFUSAL_KEYS: Record<CollabRefusal, string> = {
  * 草稿编辑器: Tiptap bound to the draft's Yjs document, with carets, presence, connection status and
  * a Chinese character count. Browser only (mount it after hydration): it opens a WebSocket and IndexedDB.
  */
-export function DraftEditor({ draftId, me, role, sidebar, onAccessChanged }: Props) {
+export function DraftEditor({ draftId, me, role, sidebar, onAccessChanged, comments }: Props) {
   const t = useT();
+  const [editor, setEditor] = useState<Editor | null>(null);
   const collab = useCollabDocument(draftId, me.id, onAccessChanged);
   const canEdit = role === 'editor';
   const editable = canEdit && !collab.refusal && collab.ready;
@@ -103,7 +117,8 @@ export function DraftEditor({ draftId, me, role, sidebar, onAccessChanged }: Pro
           {collab.refusal && <Alert type="error" showIcon title={t(REFUSAL_KEYS[collab.refusal])} data-testid="collab-refused" />}
           {!canEdit && !lost && <Alert type="info" showIcon title={t(`drafts.readOnly.${role}`)} data-testid="draft-read-only" />}
           {lost ? null : collab.session
-            ? <CollabEditor key={draftId} session={collab.session} me={me} editable={editable} status={<ConnectionStatus status={collab.status} />} />
+            ? <CollabEditor key={draftId} session={collab.session} me={me} editable={editable} status={<ConnectionStatus status={collab.status} />}
+              canComment={role !== 'viewer'} onEditor={comments ? setEditor : undefined} />
             : <Skeleton active paragraph={{ rows: 12 }} />}
         </Space>
       </div>
@@ -112,6 +127,7 @@ export function DraftEditor({ draftId, me, role, sidebar, onAccessChanged }: Pro
           <Card size="small">
             {collab.session && !lost ? <PresenceList provider={collab.session.provider} meId={me.id} /> : <Skeleton active title={false} />}
           </Card>
+          {comments && !lost && <Card size="small">{comments(editor)}</Card>}
           {sidebar}
         </Space>
       </aside>

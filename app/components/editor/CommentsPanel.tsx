@@ -1,0 +1,343 @@
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useFetcher } from '@remix-run/react';
+import { App, Button, Form, Mentions, Popconfirm, Space, Typography } from 'antd';
+import { CommentOutlined } from '@ant-design/icons';
+import { useEditorState, type Editor } from '@tiptap/react';
+import { BubbleMenu } from '@tiptap/react/menus';
+import {
+  commentCreateSchema, commentReplySchema, encodeMentions, splitMentions, type CommentAnchor,
+} from '../../../shared/validation/comments';
+import { parseWith, type FieldErrors } from '../../../shared/validation/parse';
+import { useT } from '../../lib/i18n';
+import { RegionTag } from '../RegionTag';
+import { anchorOf, commentHighlightsKey, quoteOf, type Placement } from './commentHighlights';
+
+/**
+ * 评论 panel beside the draft: threads in the order of the text they are anchored to, each
+ * highlighted in the editor (commentHighlights.ts); replies, resolve/reopen, delete and @mentions.
+ * Threads whose text was deleted gather under "原文已删除"; resolved ones are folded away. The data
+ * comes from the page's loader, which revalidates when anyone changes a comment (live event).
+ */
+
+type When = string | Date;
+export interface PanelComment {
+  id: string; authorId: string; authorName: string; authorOrg: string; authorRegion: string; body: string; createdAt: When; canDelete: boolean;
+}
+export interface PanelThread extends PanelComment {
+  anchor: CommentAnchor | null; quote: string | null; resolvedAt: When | null; resolvedByName: string | null; replies: PanelComment[];
+}
+export interface Person { id: string; name: string; org: string; region: string }
+export interface CommentsData {
+  threads: PanelThread[];
+  mentionable: Person[];
+  names: Record<string, string>;
+  abilities: { comment: boolean; manage: boolean };
+}
+
+type Result = { ok: boolean; intent?: string; errors?: FieldErrors; message?: string };
+
+const CSS = `
+.comment-highlight { background: #fadb1466; border-bottom: 2px solid #d4b106; cursor: pointer; }
+.comment-highlight--active { background: #ffc53d99; border-bottom-color: #ad6800; }
+.comment-highlight--composing { background: #1d39c433; border-bottom: 2px dashed #1d39c4; }
+.comments-panel h3 { font-size: 14px; margin: 12px 0 6px; color: rgba(0,0,0,0.65); }
+.comment-thread { border: 1px solid #f0f0f0; border-left: 3px solid #d4b106; border-radius: 6px; padding: 8px 10px; margin: 0 0 8px; background: #fff; }
+.comment-thread--active { border-color: #ad6800; box-shadow: 0 0 0 2px #ffc53d66; }
+.comment-thread--orphaned, .comment-thread--resolved { border-left-color: #bfbfbf; }
+.comment-thread__quote { display: block; width: 100%; text-align: left; background: #fafafa; border: 0; border-left: 2px solid #d9d9d9;
+  padding: 2px 8px; margin: 0 0 6px; color: rgba(0,0,0,0.65); font-size: 13px; cursor: pointer; overflow: hidden;
+  text-overflow: ellipsis; white-space: nowrap; }
+.comment-thread__quote:disabled { cursor: default; text-decoration: line-through; }
+.comment { margin: 0 0 6px; }
+.comment + .comment { border-top: 1px dashed #f0f0f0; padding-top: 6px; }
+.comment__meta { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 6px; font-size: 12px; color: rgba(0,0,0,0.65); }
+.comment__body { white-space: pre-wrap; word-break: break-word; margin: 2px 0 0; font-size: 14px; }
+.comment-mention { color: #1d39c4; font-weight: 600; }
+`;
+
+const formatTime = (at: When) =>
+  new Date(at).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+
+/** The floating "评论" button over a selection (editors and commenters; also Ctrl/Cmd+Alt+M). */
+export function CommentBubbleMenu({ editor }: { editor: Editor }) {
+  const t = useT();
+  return (
+    <BubbleMenu
+      editor={editor}
+      pluginKey="commentBubble"
+      // Over a non-empty selection while no comment is being written: in a focused editor, or in a
+      // commenter's read-only one (it never takes focus; Tiptap's default would never show there).
+      shouldShow={({ editor: e, view, state, from, to }) => (view.hasFocus() || !e.isEditable)
+        && from < to && !!state.doc.textBetween(from, to, ' ').trim() && !commentHighlightsKey.getState(state)?.composing}
+    >
+      <Button
+        size="small" type="primary" icon={<CommentOutlined />} data-testid="comment-bubble"
+        onMouseDown={(e) => e.preventDefault()}
+        onClick={() => {
+          editor.commands.startComment();
+          editor.view.dispatch(editor.state.tr.setMeta('commentBubble', 'hide'));
+        }}
+      >
+        {t('comments.comment')}
+      </Button>
+    </BubbleMenu>
+  );
+}
+
+/** A comment form: a textarea with @ completion of the people who may read the draft. */
+function CommentForm({ label, placeholder, submitLabel, people, busy, error, autoFocus, onSubmit, onCancel, testId }: {
+  label: string; placeholder: string; submitLabel: string; people: Person[]; busy: boolean; error?: string;
+  autoFocus?: boolean; onSubmit: (body: string) => void; onCancel?: () => void; testId: string;
+}) {
+  const t = useT();
+  const [text, setText] = useState('');
+  const options = useMemo(() => people.map((p) => ({ key: p.id, value: p.name, label: `${p.name}（${p.org}）` })), [people]);
+  // The form goes away once the comment is saved; on an error the text stays for another try.
+  const submit = () => { onSubmit(encodeMentions(text, people)); };
+  return (
+    <Form layout="vertical" onFinish={submit} data-testid={testId} style={{ marginTop: 6 }}>
+      <Form.Item label={label} validateStatus={error ? 'error' : undefined} help={error} style={{ marginBottom: 6 }}>
+        <Mentions
+          value={text} onChange={setText} options={options} placeholder={placeholder} autoFocus={autoFocus}
+          autoSize={{ minRows: 2, maxRows: 8 }} aria-label={label} notFoundContent={t('comments.noMatch')}
+          onKeyDown={(e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) submit(); }}
+        />
+      </Form.Item>
+      <Space size={6}>
+        <Button size="small" type="primary" htmlType="submit" loading={busy}>{submitLabel}</Button>
+        {onCancel && <Button size="small" onClick={onCancel}>{t('comments.cancel')}</Button>}
+      </Space>
+    </Form>
+  );
+}
+
+/** Sends one intent to the draft page's action; reports its outcome once. */
+function useCommentAction(draftId: string, onDone?: (r: Result) => void) {
+  const fetcher = useFetcher<Result>();
+  const { message } = App.useApp();
+  const t = useT();
+  const done = useRef(onDone);
+  done.current = onDone;
+  useEffect(() => {
+    const r = fetcher.data;
+    if (fetcher.state !== 'idle' || !r) return;
+    if (r.ok && r.message) message.success(t(r.message));
+    if (!r.ok && r.errors?._form) message.error(t(r.errors._form));
+    done.current?.(r);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [fetcher.state, fetcher.data]);
+  const send = (body: Record<string, unknown>) =>
+    fetcher.submit(body as never, { method: 'post', encType: 'application/json', action: `/drafts/${draftId}` });
+  const pending = fetcher.state !== 'idle' ? (fetcher.json as Record<string, unknown> | undefined) : undefined;
+  return { send, busy: fetcher.state !== 'idle', pending };
+}
+
+/** Resolve, reopen and delete share one sender owned by the panel (it outlives a deleted thread's toast). */
+type Act = ReturnType<typeof useCommentAction>;
+const isPending = (act: Act, key: 'threadId' | 'commentId', id: string) => act.pending?.[key] === id;
+
+function Body({ body, names }: { body: string; names: Record<string, string> }) {
+  const t = useT();
+  return (
+    <p className="comment__body">
+      {splitMentions(body).map((part, i) => ('text' in part ? <span key={i}>{part.text}</span>
+        : <span key={i} className="comment-mention">@{names[part.userId] ?? t('comments.someone')}</span>))}
+    </p>
+  );
+}
+
+function CommentItem({ c, names, meId, act, root }: { c: PanelComment; names: Record<string, string>; meId: string; act: Act; root: boolean }) {
+  const t = useT();
+  return (
+    <div className="comment" data-comment-id={c.id}>
+      <div className="comment__meta">
+        <Typography.Text strong>{c.authorName}{c.authorId === meId ? t('comments.me') : ''}</Typography.Text>
+        <span>{c.authorOrg}</span>
+        <RegionTag region={c.authorRegion} />
+        <time dateTime={new Date(c.createdAt).toISOString()}>{formatTime(c.createdAt)}</time>
+        {c.canDelete && (
+          <Popconfirm title={t(root ? 'comments.deleteThreadConfirm' : 'comments.deleteConfirm')} onConfirm={() => act.send({ intent: 'deleteComment', commentId: c.id })}>
+            <Button size="small" type="link" danger loading={isPending(act, 'commentId', c.id)} aria-label={t('comments.deleteNamed', { name: c.authorName })}>{t('comments.delete')}</Button>
+          </Popconfirm>
+        )}
+      </div>
+      <Body body={c.body} names={names} />
+    </div>
+  );
+}
+
+function Thread({ thread, data, meId, draftId, act, state, active, onShow }: {
+  thread: PanelThread; data: CommentsData; meId: string; draftId: string; act: Act;
+  state: 'open' | 'orphaned' | 'resolved'; active: boolean; onShow?: () => void;
+}) {
+  const t = useT();
+  const [replying, setReplying] = useState(false);
+  const [error, setError] = useState<string>();
+  const names = { ...Object.fromEntries(data.mentionable.map((p) => [p.id, p.name])), ...data.names };
+  const reply = useCommentAction(draftId, (r) => {
+    if (r.intent !== 'reply') return;
+    if (r.ok) { setReplying(false); setError(undefined); } else setError(t(r.errors?.body ?? r.errors?._form ?? 'comments.failed'));
+  });
+  const send = (body: string) => {
+    const p = parseWith(commentReplySchema, { threadId: thread.id, body });
+    if (!p.ok) { setError(t(p.errors.body ?? 'validation.invalid')); return; }
+    setError(undefined);
+    reply.send({ intent: 'reply', threadId: thread.id, body });
+  };
+  const classes = ['comment-thread', `comment-thread--${state}`, active ? 'comment-thread--active' : ''].join(' ');
+  return (
+    <article id={`comment-thread-${thread.id}`} className={classes} data-thread-id={thread.id} data-testid="comment-thread" aria-current={active || undefined}>
+      {thread.quote && (
+        <button type="button" className="comment-thread__quote" onClick={onShow} disabled={!onShow}
+          title={thread.quote} aria-label={t('comments.showInText', { quote: thread.quote })}>
+          “{thread.quote}”
+        </button>
+      )}
+      <CommentItem c={thread} names={names} meId={meId} act={act} root />
+      {thread.replies.map((c) => <CommentItem key={c.id} c={c} names={names} meId={meId} act={act} root={false} />)}
+      {thread.resolvedAt && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('comments.resolvedBy', { name: thread.resolvedByName ?? '' })}</Typography.Text>}
+      {data.abilities.comment && (
+        <div>
+          <Space size={4} wrap>
+            {state !== 'resolved' && !replying && <Button size="small" onClick={() => setReplying(true)}>{t('comments.reply')}</Button>}
+            <Button size="small" loading={isPending(act, 'threadId', thread.id)}
+              onClick={() => act.send({ intent: state === 'resolved' ? 'reopen' : 'resolve', threadId: thread.id })}>
+              {t(state === 'resolved' ? 'comments.reopen' : 'comments.resolve')}
+            </Button>
+          </Space>
+          {replying && (
+            <CommentForm
+              label={t('comments.replyTo', { name: thread.authorName })} placeholder={t('comments.replyPlaceholder')}
+              submitLabel={t('comments.sendReply')} people={data.mentionable} busy={reply.busy} error={error} autoFocus
+              onSubmit={send} onCancel={() => { setReplying(false); setError(undefined); }} testId="comment-reply-form"
+            />
+          )}
+        </div>
+      )}
+    </article>
+  );
+}
+
+/** What the panel needs from the editor, re-read on every transaction. */
+function useCommentPlacement(editor: Editor | null) {
+  return useEditorState({
+    editor,
+    selector: ({ editor: e }) => {
+      const s = e && !e.isDestroyed ? commentHighlightsKey.getState(e.state) : undefined;
+      return {
+        placements: s ? [...s.placements] as Array<[string, Placement]> : [],
+        active: s?.active ?? null,
+        composing: s?.composing ? { from: s.composing.from, to: s.composing.to } : null,
+        hasSelection: !!e && !e.state.selection.empty,
+      };
+    },
+  }) ?? { placements: [], active: null, composing: null, hasSelection: false };
+}
+
+export function CommentsPanel({ draftId, editor, meId, data: loaded }: { draftId: string; editor: Editor | null; meId: string; data: CommentsData }) {
+  const t = useT();
+  // Nobody needs to mention themselves.
+  const data = { ...loaded, mentionable: loaded.mentionable.filter((p) => p.id !== meId) };
+  const view = useCommentPlacement(editor);
+  const [error, setError] = useState<FieldErrors>({});
+  const act = useCommentAction(draftId);
+  const create = useCommentAction(draftId, (r) => {
+    if (r.intent !== 'comment') return;
+    if (r.ok) { setError({}); editor?.commands.cancelComment(); } else setError(r.errors ?? {});
+  });
+
+  // The editor highlights open threads; it resolves their anchors against the live document.
+  const openThreads = data.threads.filter((th) => !th.resolvedAt);
+  const anchorsKey = openThreads.map((th) => th.id).join();
+  useEffect(() => {
+    if (editor && !editor.isDestroyed) editor.commands.setCommentThreads(openThreads.map((th) => ({ id: th.id, anchor: th.anchor })));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [editor, anchorsKey]);
+
+  // A thread clicked in the text comes into view in the panel.
+  useEffect(() => {
+    if (view.active) document.getElementById(`comment-thread-${view.active}`)?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  }, [view.active]);
+
+  const placements = new Map(view.placements);
+  const where = (id: string) => placements.get(id) ?? 'pending';
+  const orphaned = openThreads.filter((th) => where(th.id) === 'orphaned');
+  const placed = openThreads.filter((th) => where(th.id) !== 'orphaned').sort((a, b) => {
+    const pa = where(a.id); const pb = where(b.id);
+    const ka = typeof pa === 'string' ? Number.MAX_SAFE_INTEGER : pa.from;
+    const kb = typeof pb === 'string' ? Number.MAX_SAFE_INTEGER : pb.from;
+    return ka - kb;
+  });
+  const resolved = data.threads.filter((th) => th.resolvedAt);
+
+  const show = (id: string) => {
+    const p = where(id);
+    if (!editor || typeof p === 'string') return;
+    editor.chain().setActiveComment(id).setTextSelection(p).run();
+    requestAnimationFrame(() => editor.view.dom.querySelector(`[data-thread-id="${id}"]`)?.scrollIntoView({ block: 'center', behavior: 'smooth' }));
+  };
+
+  const startComment = () => { editor?.commands.startComment(); };
+  const sendNew = (body: string) => {
+    const range = editor && commentHighlightsKey.getState(editor.state)?.composing;
+    if (!editor || !range) return;
+    const input = { body, anchor: anchorOf(editor.state, range) ?? range.anchor, quote: quoteOf(editor.state, range) };
+    const p = parseWith(commentCreateSchema, input);
+    if (!p.ok) { setError(p.errors); return; }
+    setError({});
+    create.send({ intent: 'comment', ...input });
+  };
+  const errorText = error.body ?? error.quote ?? error.anchor ?? error._form;
+
+  const group = (title: string | null, threads: PanelThread[], state: 'open' | 'orphaned' | 'resolved', note?: ReactNode) => threads.length > 0 && (
+    <div>
+      {title && <h3>{title}</h3>}
+      {note}
+      {threads.map((th) => (
+        <Thread key={th.id} thread={th} data={data} meId={meId} draftId={draftId} act={act} state={state} active={view.active === th.id}
+          onShow={state === 'open' && typeof where(th.id) !== 'string' ? () => show(th.id) : undefined} />
+      ))}
+    </div>
+  );
+
+  return (
+    <section aria-labelledby="draft-comments" className="comments-panel" data-testid="comments-panel">
+      <style>{CSS}</style>
+      <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: 8, marginBottom: 8 }}>
+        <Typography.Title level={2} id="draft-comments" style={{ fontSize: 16, margin: 0 }}>{t('comments.count', { n: openThreads.length })}</Typography.Title>
+        {data.abilities.comment && (
+          <Button size="small" icon={<CommentOutlined />} disabled={!editor || !view.hasSelection || !!view.composing}
+            title={view.hasSelection ? t('comments.commentShortcut') : t('comments.selectFirst')}
+            onMouseDown={(e) => e.preventDefault()} onClick={startComment} data-testid="comment-selection">
+            {t('comments.commentSelection')}
+          </Button>
+        )}
+      </div>
+      {!data.abilities.comment && <Typography.Paragraph type="secondary" style={{ fontSize: 13 }}>{t('comments.viewerNote')}</Typography.Paragraph>}
+      {view.composing && editor && data.abilities.comment && (
+        <div className="comment-thread comment-thread--active" data-testid="comment-composer">
+          <div className="comment-thread__quote" title={quoteOf(editor.state, view.composing)}>“{quoteOf(editor.state, view.composing, 120)}”</div>
+          <CommentForm
+            label={t('comments.newThread')} placeholder={t('comments.bodyPlaceholder')} submitLabel={t('comments.submit')}
+            people={data.mentionable} busy={create.busy} error={errorText ? t(errorText) : undefined} autoFocus
+            onSubmit={sendNew} onCancel={() => { setError({}); editor.commands.cancelComment(); }} testId="comment-create-form"
+          />
+        </div>
+      )}
+      {data.threads.length === 0 && !view.composing && (
+        <Typography.Paragraph type="secondary" style={{ fontSize: 13 }}>
+          {t('comments.empty')}{data.abilities.comment ? t('comments.emptyHint') : ''}
+        </Typography.Paragraph>
+      )}
+      {group(null, placed, 'open')}
+      {group(t('comments.orphaned', { n: orphaned.length }), orphaned, 'orphaned',
+        <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginBottom: 6 }}>{t('comments.orphanedHelp')}</Typography.Paragraph>)}
+      {resolved.length > 0 && (
+        <details data-testid="comments-resolved">
+          <summary>{t('comments.resolvedGroup', { n: resolved.length })}</summary>
+          {group(null, resolved, 'resolved')}
+        </details>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,162 @@
+import { useEffect, useState } from 'react';
+import {
+  redirect, unstable_parseMultipartFormData, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction,
+  type UploadHandler,
+} from '@remix-run/node';
+import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from '@remix-run/react';
+import { Alert, Button, Card, Form, Input, Radio, Select, Space, Typography } from 'antd';
+import { z } from 'zod';
+import { importDraft, DOCX_MAX_BYTES } from '../../server/services/draft-word';
+import { listMyWorkspaces } from '../../server/services/workspaces';
+import { InputError } from '../../server/services/errors';
+import { DRAFT_KINDS, draftCreateSchema } from '../../shared/validation/drafts';
+import { parseWith, type FieldErrors } from '../../shared/validation/parse';
+import { callContext, guard, requireUser } from '../lib/session.server';
+import { badRequest, type ActionResult } from '../lib/input.server';
+import { useT } from '../lib/i18n';
+import { VisibilityField } from '../components/VisibilityField';
+
+export const meta: MetaFunction = () => [{ title: '导入 Word 文档 · 川渝政协协同履职平台' }];
+
+/** The fields besides the file: those of a new draft, the title optional (the file name stands in). */
+const importSchema = draftCreateSchema.extend({
+  title: z.string({ invalid_type_error: 'validation.invalid' }).trim().max(200, 'validation.tooLong').optional(),
+});
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  // Handling units answer proposals; they do not draft them.
+  if (user.roles.includes('handler')) throw new Response('policy.handlerReadOnly', { status: 403 });
+  const workspaces = await guard(() => listMyWorkspaces(context.db, user));
+  const wanted = new URL(request.url).searchParams.get('workspace');
+  return {
+    workspaces: workspaces.map((w) => ({ id: w.id, name: w.name })),
+    workspaceId: workspaces.some((w) => w.id === wanted) ? wanted : workspaces.length === 1 ? workspaces[0].id : null,
+    ownerOrgName: user.orgName,
+    maxBytes: DOCX_MAX_BYTES,
+  };
+}
+
+class UploadTooLarge extends Error {}
+
+/** Reads every part into memory, refusing as soon as the whole request passes `maxTotal` bytes. */
+function cappedUploadHandler(maxTotal: number): UploadHandler {
+  let total = 0;
+  return async ({ filename, data, contentType }) => {
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of data) {
+      total += chunk.byteLength;
+      if (total > maxTotal) throw new UploadTooLarge();
+      chunks.push(chunk);
+    }
+    const bytes = Buffer.concat(chunks);
+    return filename === undefined ? bytes.toString('utf8') : new File([bytes], filename, { type: contentType });
+  };
+}
+
+// Refusals are returned, not thrown: with single fetch a thrown 400 would replace the page with the error boundary.
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireUser(request, context);
+  if (user.roles.includes('handler')) throw new Response('policy.handlerReadOnly', { status: 403 });
+  const limit = DOCX_MAX_BYTES + 64 * 1024; // the file and the few text fields
+  if (!(request.headers.get('Content-Type') ?? '').startsWith('multipart/form-data')) return badRequest({ file: 'word.fileRequired' });
+  if (Number(request.headers.get('Content-Length') ?? 0) > limit) return badRequest({ file: 'word.tooLarge' });
+  let form: FormData;
+  try {
+    form = await unstable_parseMultipartFormData(request, cappedUploadHandler(limit));
+  } catch (err) {
+    return badRequest({ file: err instanceof UploadTooLarge ? 'word.tooLarge' : 'word.unreadable' });
+  }
+  const fields = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === 'string'));
+  const parsed = parseWith(importSchema, fields);
+  const file = form.get('file');
+  const errors: FieldErrors = parsed.ok ? {} : { ...parsed.errors };
+  if (!(file instanceof File) || file.size === 0 || !file.name) errors.file = 'word.fileRequired';
+  if (!parsed.ok || errors.file) return badRequest(errors);
+  const { workspaceId, ...input } = parsed.data;
+  const upload = file as File;
+  const bytes = Buffer.from(await upload.arrayBuffer());
+  try {
+    const id = await guard(() => importDraft(context.db, user, workspaceId, { ...input, fileName: upload.name, file: bytes }, callContext(context)));
+    return redirect(`/drafts/${id}`);
+  } catch (err) {
+    if (err instanceof InputError) return badRequest({ [err.field]: err.messageKey });
+    throw err;
+  }
+}
+
+const DOCX_NAME = /\.docx$/i;
+
+/** 导入 Word 文档: a .docx becomes a new draft in one of my workspaces, owned by my committee. */
+export default function ImportDraft() {
+  const { workspaces, workspaceId, ownerOrgName, maxBytes } = useLoaderData<typeof loader>();
+  const result = useActionData<ActionResult>();
+  const busy = useNavigation().state !== 'idle';
+  const submit = useSubmit();
+  const t = useT();
+  const [form] = Form.useForm();
+  const [file, setFile] = useState<File | null>(null);
+  const [errors, setErrors] = useState<FieldErrors>(result && !result.ok ? result.errors : {});
+  useEffect(() => { if (result && !result.ok) setErrors(result.errors); }, [result]);
+
+  const status = (field: string) => (errors[field]
+    ? { validateStatus: 'error' as const, help: <span data-testid={`error-${field}`}>{t(errors[field])}</span> }
+    : {});
+  const clear = (...fields: string[]) => setErrors((e) => Object.fromEntries(Object.entries(e).filter(([k]) => !fields.includes(k))));
+
+  const onFinish = (values: Record<string, unknown>) => {
+    const parsed = parseWith(importSchema, values);
+    const found: FieldErrors = parsed.ok ? {} : { ...parsed.errors };
+    if (!file) found.file = 'word.fileRequired';
+    else if (!DOCX_NAME.test(file.name)) found.file = 'word.notDocx';
+    else if (file.size > maxBytes) found.file = 'word.tooLarge';
+    if (Object.keys(found).length > 0) return setErrors(found);
+    const body = new FormData();
+    for (const [key, value] of Object.entries(values)) if (value != null) body.append(key, String(value));
+    body.append('file', file!, file!.name);
+    submit(body, { method: 'post', encType: 'multipart/form-data' });
+  };
+
+  return (
+    <Space orientation="vertical" size="large" style={{ width: '100%', maxWidth: 760 }}>
+      <Link to="/drafts">← {t('drafts.title')}</Link>
+      <Typography.Title level={1} style={{ fontSize: 24, margin: 0 }}>{t('word.importTitle')}</Typography.Title>
+      {workspaces.length === 0 ? (
+        <Alert type="info" showIcon title={t('drafts.noWorkspaces')} />
+      ) : (
+        <Card>
+          <Typography.Paragraph type="secondary">{t('word.importIntro')}</Typography.Paragraph>
+          <Form form={form} layout="vertical" requiredMark={false} name="importDraft"
+            initialValues={{ workspaceId: workspaceId ?? undefined, kind: 'proposal', visibility: 'org' }}
+            onValuesChange={(changed) => clear(...Object.keys(changed))}
+            onFinish={onFinish}>
+            <Form.Item name="workspaceId" label={t('drafts.workspace')} {...status('workspaceId')}>
+              <Select options={workspaces.map((w) => ({ value: w.id, label: w.name }))} placeholder={t('drafts.chooseWorkspace')} />
+            </Form.Item>
+            <Form.Item label={t('word.file')} htmlFor="import-file" extra={t('word.fileHelp')} {...status('file')}>
+              <input
+                id="import-file"
+                type="file"
+                name="file"
+                data-testid="import-file"
+                accept=".docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                aria-invalid={errors.file ? true : undefined}
+                onChange={(e) => { setFile(e.target.files?.[0] ?? null); clear('file'); }}
+              />
+            </Form.Item>
+            <Form.Item name="title" label={t('drafts.titleField')} extra={t('word.titleHelp')} {...status('title')}>
+              <Input maxLength={200} autoComplete="off" placeholder={file ? file.name.replace(DOCX_NAME, '') : undefined} />
+            </Form.Item>
+            <Form.Item name="kind" label={t('drafts.kind')} {...status('kind')}>
+              <Radio.Group optionType="button" options={DRAFT_KINDS.map((k) => ({ value: k, label: t(`draftKind.${k}`) }))} />
+            </Form.Item>
+            <Form.Item name="visibility" label={t('drafts.visibility')} extra={t('drafts.ownerOrg', { org: ownerOrgName })} {...status('visibility')}>
+              <VisibilityField />
+            </Form.Item>
+            <Button type="primary" htmlType="submit" loading={busy} data-testid="import-draft-submit">{t('word.submit')}</Button>
+          </Form>
+        </Card>
+      )}
+    </Space>
+  );
+}

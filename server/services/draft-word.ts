@@ -1,0 +1,115 @@
+import type { Kysely } from 'kysely';
+import { yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
+import type { DB } from '../../db/schema';
+import { withActor } from '../../db';
+import { findDraft } from '../../db/queries/drafts';
+import { authorize, type Actor } from '../../shared/policy';
+import { DOCUMENT_FIELD } from '../../shared/editor/extensions';
+import type { Region } from '../../shared/domain/model';
+import { loadDocument } from '../collab/document';
+import { checkDocx, DocxError, docxToDocumentJSON, jsonText, type DocumentJSON } from '../word/docx-to-json';
+import { documentJSONToDocx } from '../word/json-to-docx';
+import { createDraft, type DraftCreateInput } from './drafts';
+import { dbActor } from './actor';
+import { audit } from './audit';
+import { InputError, NotFoundError } from './errors';
+import type { CallContext } from './call';
+
+/**
+ * Word in and out (.docx). Import makes a new draft through the drafts service (same policy, audit
+ * and seeding; the document starts as the imported content). Export reads the stored document
+ * under the reader's row-level security and the draft.read policy, as the editor page does.
+ */
+
+/** The largest upload accepted; the route stops reading the request past it. */
+export const DOCX_MAX_BYTES = 10 * 1024 * 1024;
+/**
+ * A draft's text, in characters: a long research report is well under this. The conversion runs on
+ * the event loop (~1 s for this many characters), so the bound also bounds how long it can stall.
+ */
+export const IMPORT_MAX_CHARS = 100_000;
+export const DOCX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
+export interface DraftImportInput extends Omit<DraftCreateInput, 'imported' | 'title'> {
+  /** Empty: the file name without its extension. */
+  title?: string;
+  fileName: string;
+  file: Buffer;
+}
+
+/** 《提案》.docx → 《提案》: the title a file name suggests (the last path segment, no extension). */
+export function titleFromFileName(fileName: string): string {
+  const base = fileName.split(/[\\/]/).pop() ?? '';
+  return base.replace(/\.docx$/i, '').replace(/[\u0000-\u001F\u007F]/g, '').trim().slice(0, 200);
+}
+
+/**
+ * A new draft from a .docx file. Refusals are field errors on `file` (not a Word document, too
+ * large, unreadable, too long) or `title`; the workspace and visibility are checked by createDraft.
+ */
+export async function importDraft(db: Kysely<DB>, actor: Actor, workspaceId: string, input: DraftImportInput, call: CallContext = {}) {
+  if (input.file.length > DOCX_MAX_BYTES) throw new InputError('file', 'word.tooLarge');
+  let json: DocumentJSON;
+  try {
+    // Measured before converting: an over-long document is refused without the cost of converting it.
+    if (checkDocx(input.file).textLength > IMPORT_MAX_CHARS) throw new InputError('file', 'word.tooLong');
+    ({ json } = await docxToDocumentJSON(input.file));
+  } catch (err) {
+    if (err instanceof DocxError) throw new InputError('file', err.reason);
+    throw err;
+  }
+  if (jsonText(json).length > IMPORT_MAX_CHARS) throw new InputError('file', 'word.tooLong');
+  const title = input.title?.trim() || titleFromFileName(input.fileName);
+  if (!title) throw new InputError('title', 'word.noTitle');
+  const fileName = input.fileName.split(/[\\/]/).pop()!.slice(0, 255);
+  return createDraft(db, actor, workspaceId, {
+    title, kind: input.kind, visibility: input.visibility, imported: { document: json, fileName },
+  }, call);
+}
+
+/**
+ * The draft as a .docx, for a reader of the draft (else NotFoundError / PolicyError 404, like the
+ * page). It is built from the stored document: edits still buffered in a live collaboration server
+ * (at most ~250 ms old) are included only if the caller flushed first. Exports are audited for
+ * the owner region, and for the reader's region when the draft crossed the boundary to them.
+ */
+export async function exportDraft(db: Kysely<DB>, actor: Actor & { displayName?: string }, id: string, call: CallContext = {}) {
+  const { title, json } = await withActor(db, dbActor(actor), async (trx) => {
+    const draft = await findDraft(trx, id);
+    if (!draft) throw new NotFoundError('draft');
+    authorize(actor, 'draft.read', draft);
+    // A throwaway copy, read without a schema: nothing here can change the live document.
+    const doc = await loadDocument(trx, id);
+    let json: DocumentJSON;
+    try {
+      json = yXmlFragmentToProsemirrorJSON(doc.getXmlFragment(DOCUMENT_FIELD)) as DocumentJSON;
+    } finally {
+      doc.destroy();
+    }
+    const detail = { title: draft.title };
+    const regions = new Set<Region>([draft.ownerRegion as Region, actor.region as Region]);
+    for (const region of regions) {
+      await audit(trx, { actor, region, ip: call.ip, action: 'draft.export', target: { type: 'draft', id }, detail });
+    }
+    return { title: draft.title, json };
+  });
+  const bytes = await documentJSONToDocx(json, { title });
+  return { title, bytes };
+}
+
+/** A file name for the title: no path or reserved characters, at most 100 characters, ends in .docx. */
+export function exportFileName(title: string): string {
+  const safe = title.replace(/[\u0000-\u001F\u007F\\/:*?"<>|]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 100);
+  return `${safe || '草稿'}.docx`;
+}
+
+/**
+ * Content-Disposition for a possibly Chinese file name (RFC 6266 / RFC 5987): an ASCII fallback for
+ * old clients, and filename* with the UTF-8 name for every current browser.
+ */
+export function contentDisposition(fileName: string): string {
+  const ascii = fileName.replace(/[^\x20-\x7E]/g, '').replace(/["\\%;]/g, '').trim();
+  const fallback = /[A-Za-z0-9]/.test(ascii.replace(/\.docx$/i, '')) ? ascii : 'draft.docx';
+  const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+}

@@ -1,0 +1,38 @@
+/** Messages of Word import and export (.docx): zh-CN first, en with the same keys. */
+export const wordZhCN = {
+  'word.import': '导入 Word',
+  'word.importTitle': '导入 Word 文档',
+  'word.importIntro': '将 Word 文档（.docx）导入为新草稿：标题层级、粗体、斜体、删除线、列表和表格将保留，图片和批注不导入。',
+  'word.file': 'Word 文件',
+  'word.fileHelp': '仅支持 .docx 格式，不超过 10 MB',
+  'word.titleHelp': '留空则使用文件名',
+  'word.submit': '导入并打开',
+  'word.export': '导出 Word',
+  'word.exportHelp': '下载当前正文的 Word 文档（.docx）',
+  'word.fileRequired': '请选择要导入的 Word 文件',
+  'word.notDocx': '仅支持 Word 文档（.docx），请在 Word 或 WPS 中另存为 .docx 后再导入',
+  'word.tooLarge': '文件过大，请控制在 10 MB 以内',
+  'word.unreadable': '无法读取该文档，文件可能已损坏',
+  'word.tooLong': '文档内容过长（超过 10 万字），请拆分后分别导入',
+  'word.noTitle': '无法从文件名得到标题，请填写标题',
+  'audit.action.draft.export': '导出草稿（Word）',
+} as const;
+
+export const wordEn: { [K in keyof typeof wordZhCN]: string } = {
+  'word.import': 'Import Word',
+  'word.importTitle': 'Import a Word document',
+  'word.importIntro': 'Import a Word document (.docx) as a new draft: heading levels, bold, italic, strikethrough, lists and tables are kept; images and comments are not imported.',
+  'word.file': 'Word file',
+  'word.fileHelp': '.docx only, up to 10 MB',
+  'word.titleHelp': 'Leave empty to use the file name',
+  'word.submit': 'Import and open',
+  'word.export': 'Export Word',
+  'word.exportHelp': 'Download the current text as a Word document (.docx)',
+  'word.fileRequired': 'Choose a Word file to import',
+  'word.notDocx': 'Only Word documents (.docx) can be imported: save the file as .docx in Word or WPS first',
+  'word.tooLarge': 'The file is too large: keep it under 10 MB',
+  'word.unreadable': 'The document cannot be read; the file may be damaged',
+  'word.tooLong': 'The document is too long (over 100,000 characters): split it and import the parts',
+  'word.noTitle': 'No title can be taken from the file name: enter a title',
+  'audit.action.draft.export': 'Export draft (Word)',
+};

@@ -1,0 +1,252 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startTestServer, type TestServer } from '../support/server';
+import { asOwner } from '../support/owner';
+import { refusalCode } from '../support/collab';
+import { actorOf } from '../factories/demo';
+import { DEMO_DRAFT_TITLES } from '../../db/seed/drafts';
+import { CLOSE, collabUrl } from '../../shared/realtime/collab';
+import { findZipEntry, readZipDirectory, readZipEntry } from '../../server/word/zip';
+import {
+  chromiumPath, collectPageErrors, launchBrowser, loginThroughForm, newUserContext, waitForHydration, warnIfNoChromium,
+} from './support';
+
+warnIfNoChromium();
+
+/**
+ * Two provinces in one document, live, in real Chromium on the production build: cq-member and
+ * sc-member type into the hydrogen-corridor proposal at the same time (different paragraphs, one
+ * paragraph, the very same spot), both end with the same text and see each other's caret; a member of
+ * a third committee outside the workspace (gz-member) can open it by no route (page, WebSocket, export).
+ */
+
+/** Paragraphs of the demo proposal (db/seed/drafts.ts), by how they begin. */
+const PARA = {
+  cause: '氢能是构建清洁低碳',
+  findings: '经两地委员联合调研',
+  rootCause: '上述问题的根本原因在于',
+  closing: '以上建议，请国家发展改革委',
+};
+
+type Who = 'cq' | 'sc';
+interface Person { context: BrowserContext; page: Page; errors: string[]; name: string }
+
+/** The editor's text as a reader sees it: other people's carets (their name labels) removed. */
+const editorText = (page: Page) => page.evaluate(() => {
+  const root = document.querySelector('.ProseMirror');
+  if (!root) return '';
+  const copy = root.cloneNode(true) as HTMLElement;
+  copy.querySelectorAll('.collaboration-carets__caret, .collaboration-carets__label').forEach((n) => n.remove());
+  return (copy.textContent ?? '').replace(/\u2060/g, '');
+});
+
+/** One text block of the editor (from ProseMirror's document, where carets are not content). */
+const blockText = (page: Page, prefix: string): Promise<string | null> => page.evaluate((prefix) => {
+  const editor = (document.querySelector('.ProseMirror') as unknown as { editor: any }).editor;
+  let found = null as string | null;
+  editor.state.doc.descendants((node: any) => {
+    if (found !== null) return false;
+    if (node.isTextblock && node.textContent.includes(prefix)) { found = node.textContent; return false; }
+    return true;
+  });
+  return found;
+}, prefix);
+
+/** Puts the caret at the start or end of the paragraph that begins with `prefix`, as a click would. */
+async function placeCaret(page: Page, prefix: string, where: 'start' | 'end') {
+  await page.evaluate(({ prefix, where }) => {
+    const editor = (document.querySelector('.ProseMirror') as unknown as { editor: any }).editor;
+    let target = -1;
+    editor.state.doc.descendants((node: any, pos: number) => {
+      if (target >= 0) return false;
+      if (node.isTextblock && node.textContent.startsWith(prefix)) {
+        target = where === 'start' ? pos + 1 : pos + node.nodeSize - 1;
+        return false;
+      }
+      return true;
+    });
+    if (target < 0) throw new Error(`no paragraph starting with ${prefix}`);
+    editor.chain().focus().setTextSelection(target).run();
+  }, { prefix, where });
+}
+
+/** Each character of `part` appears in `whole`, in order, exactly once. */
+function inOrderOnce(whole: string, part: string): boolean {
+  let at = -1;
+  for (const ch of part) {
+    if (whole.split(ch).length - 1 !== 1) return false;
+    const next = whole.indexOf(ch);
+    if (next <= at) return false;
+    at = next;
+  }
+  return true;
+}
+
+describe.skipIf(!chromiumPath)('browser: co-editing the hydrogen-corridor proposal across the boundary', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let draftId: string;
+  const people = {} as Record<Who, Person>;
+  let gz: { context: BrowserContext; page: Page };
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+    const db = server.database.db;
+    draftId = (await asOwner(db, (trx) => trx.selectFrom('drafts').select('id')
+      .where('title', '=', DEMO_DRAFT_TITLES.hydrogen).executeTakeFirstOrThrow())).id;
+    for (const [who, username] of [['cq', 'cq-member'], ['sc', 'sc-member']] as const) {
+      const { context, page } = await newUserContext(browser, server.url);
+      const errors = collectPageErrors(page);
+      await loginThroughForm(page, username);
+      people[who] = { context, page, errors, name: (await actorOf(db, username)).displayName };
+    }
+    gz = await newUserContext(browser, server.url);
+    await loginThroughForm(gz.page, 'gz-member');
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  /** Waits until both editors show the same text that contains every one of `expected`. */
+  async function converged(expected: string[]) {
+    const started = Date.now();
+    let last: [string, string] = ['', ''];
+    await expect.poll(async () => {
+      last = [await editorText(people.cq.page), await editorText(people.sc.page)];
+      return last[0] === last[1] && expected.every((s) => last[0].includes(s));
+    }, { timeout: 10_000, message: `editors did not converge:\ncq: ${last[0]}\nsc: ${last[1]}` }).toBe(true);
+    return Date.now() - started;
+  }
+
+  it('both open the draft live: connected, the seeded text, each other in the presence list', async () => {
+    await Promise.all((['cq', 'sc'] as const).map(async (who) => {
+      const { page } = people[who];
+      const res = await page.goto(`/drafts/${draftId}`);
+      expect(res?.status()).toBe(200);
+      await waitForHydration(page);
+      await page.locator('[data-testid="collab-status"][data-status="connected"]').waitFor({ timeout: 15_000 });
+      await page.locator('[data-testid="draft-editor"][contenteditable="true"]').waitFor();
+    }));
+    for (const who of ['cq', 'sc'] as const) {
+      expect(await editorText(people[who].page)).toContain(PARA.cause);
+      const other = people[who === 'cq' ? 'sc' : 'cq'].name;
+      await expect.poll(() => people[who].page.getByTestId('presence-list').innerText(), { timeout: 10_000 }).toContain(other);
+    }
+  });
+
+  it('both type at the same time into different paragraphs and end with identical text', async () => {
+    const cqText = '重庆补充：简化加氢站审批';
+    const scText = '四川补充：发挥水电制氢优势';
+    await placeCaret(people.cq.page, PARA.cause, 'end');
+    await placeCaret(people.sc.page, PARA.closing, 'end');
+    await Promise.all([
+      people.cq.page.keyboard.type(cqText, { delay: 25 }),
+      people.sc.page.keyboard.type(scText, { delay: 25 }),
+    ]);
+    const ms = await converged([cqText, scText]);
+    console.log(`[coediting] different paragraphs converged ${ms} ms after the last keystroke`);
+    for (const who of ['cq', 'sc'] as const) {
+      expect((await blockText(people[who].page, PARA.cause))!.endsWith(cqText)).toBe(true);
+      expect((await blockText(people[who].page, PARA.closing))!.endsWith(scText)).toBe(true);
+    }
+  });
+
+  it('both type at the same time into one paragraph (its start and its end) and end with identical text', async () => {
+    const before = (await blockText(people.cq.page, PARA.findings))!;
+    const cqText = 'CQ-START ';
+    const scText = '（四川：补充加氢站数据）';
+    await placeCaret(people.cq.page, PARA.findings, 'start');
+    await placeCaret(people.sc.page, PARA.findings, 'end');
+    await Promise.all([
+      people.cq.page.keyboard.type(cqText, { delay: 25 }),
+      people.sc.page.keyboard.type(scText, { delay: 25 }),
+    ]);
+    await converged([cqText, scText]);
+    for (const who of ['cq', 'sc'] as const) {
+      expect(await blockText(people[who].page, PARA.findings.slice(0, 4))).toBe(cqText + before + scText);
+    }
+  });
+
+  it('both type at the very same spot: nothing lost, each person\'s characters stay in their order, same text', async () => {
+    const before = (await blockText(people.cq.page, PARA.rootCause))!;
+    const cqText = 'abcdefghijklmnop';
+    const scText = '甲乙丙丁戊己庚辛壬癸子丑寅卯';
+    await placeCaret(people.cq.page, PARA.rootCause, 'end');
+    await placeCaret(people.sc.page, PARA.rootCause, 'end');
+    await Promise.all([
+      people.cq.page.keyboard.type(cqText, { delay: 20 }),
+      people.sc.page.keyboard.type(scText, { delay: 20 }),
+    ]);
+    await expect.poll(async () => {
+      const [a, b] = await Promise.all([blockText(people.cq.page, PARA.rootCause), blockText(people.sc.page, PARA.rootCause)]);
+      return a === b && a!.length === before.length + cqText.length + scText.length;
+    }, { timeout: 10_000 }).toBe(true);
+    const after = (await blockText(people.cq.page, PARA.rootCause))!;
+    expect(after.startsWith(before)).toBe(true);
+    const added = after.slice(before.length);
+    console.log(`[coediting] typed at the same spot, merged as: ${added}`);
+    expect(inOrderOnce(added, cqText), added).toBe(true);
+    expect(inOrderOnce(added, scText), added).toBe(true);
+    expect(await editorText(people.cq.page)).toBe(await editorText(people.sc.page));
+  });
+
+  it("each sees the other's caret with their name", async () => {
+    // A caret shows where the other person's selection is: move both once more so it is current.
+    await placeCaret(people.cq.page, PARA.cause, 'start');
+    await placeCaret(people.sc.page, PARA.closing, 'start');
+    for (const [who, other] of [['cq', 'sc'], ['sc', 'cq']] as const) {
+      const label = people[who].page.locator('.ProseMirror .collaboration-carets__label', { hasText: people[other].name });
+      await expect.poll(() => label.count(), { timeout: 10_000, message: `${who} sees ${other}'s caret` }).toBe(1);
+    }
+    // Never one's own caret.
+    expect(await people.cq.page.locator('.collaboration-carets__label', { hasText: people.cq.name }).count()).toBe(0);
+  });
+
+  it('the server stored what both typed (plain text for search and export)', async () => {
+    const db = server.database.db;
+    await expect.poll(async () => (await asOwner(db, (trx) => trx.selectFrom('drafts').select('plain_text')
+      .where('id', '=', draftId).executeTakeFirstOrThrow())).plain_text, { timeout: 10_000 })
+      .toSatisfy((text: string) => ['重庆补充：简化加氢站审批', '四川补充：发挥水电制氢优势', 'CQ-START', '（四川：补充加氢站数据）', '卯', 'p'].every((s) => text.includes(s)));
+    for (const who of ['cq', 'sc'] as const) expect(people[who].errors).toEqual([]);
+  });
+
+  it('a Word export right after typing has what was just typed (the route stores buffered edits first)', async () => {
+    const marker = '刚刚输入的一句';
+    await placeCaret(people.sc.page, PARA.closing, 'end');
+    await people.sc.page.keyboard.type(marker);
+    await expect.poll(() => editorText(people.cq.page)).toContain(marker);
+    const res = await people.cq.page.request.get(`/drafts/${draftId}/export.docx`);
+    expect(res.status()).toBe(200);
+    const buf = await res.body();
+    const xml = readZipEntry(buf, findZipEntry(readZipDirectory(buf)!, 'word/document.xml')!, 50 * 1024 * 1024).toString('utf8');
+    expect(xml).toContain(marker);
+  });
+
+  it('gz-member, of a third committee outside the workspace, can open it by no route', async () => {
+    const { page, context } = gz;
+    // The page: the same 404 as for a draft that does not exist, without its title.
+    const res = await page.goto(`/drafts/${draftId}`);
+    expect(res?.status()).toBe(404);
+    const text = await page.locator('body').innerText();
+    expect(text).toContain('页面不存在，或您没有访问权限。');
+    expect(text).not.toContain(DEMO_DRAFT_TITLES.hydrogen);
+    // The collaboration WebSocket, from the browser (same origin, their session cookie sent by the browser).
+    const url = `${collabUrl(server.url)}/${draftId}`;
+    const inBrowser = await page.evaluate((url) => new Promise<{ code: number; messages: number }>((resolve) => {
+      const ws = new WebSocket(url);
+      let messages = 0;
+      ws.onmessage = () => { messages++; };
+      ws.onclose = (e) => resolve({ code: e.code, messages });
+    }), url);
+    expect([CLOSE.NOT_FOUND, CLOSE.FORBIDDEN]).toContain(inBrowser.code);
+    expect(inBrowser.messages).toBe(0); // not one byte of the document
+    // The same with their cookie from outside the browser.
+    const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+    expect([CLOSE.NOT_FOUND, CLOSE.FORBIDDEN]).toContain(await refusalCode(server.url, draftId, { cookie, origin: server.url }));
+    // The Word export.
+    const file = await page.request.get(`/drafts/${draftId}/export.docx`, { maxRedirects: 0 });
+    expect(file.status()).toBe(404);
+  });
+});
