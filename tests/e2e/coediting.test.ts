@@ -11,6 +11,8 @@ import {
   chromiumPath, collectPageErrors, launchBrowser, loginThroughForm, newUserContext, waitForHydration, warnIfNoChromium,
 } from './support';
 
+const cookieHeader = async (context: BrowserContext) => (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+
 warnIfNoChromium();
 
 /**
@@ -217,9 +219,11 @@ describe.skipIf(!chromiumPath)('browser: co-editing the hydrogen-corridor propos
     await placeCaret(people.sc.page, PARA.closing, 'end');
     await people.sc.page.keyboard.type(marker);
     await expect.poll(() => editorText(people.cq.page)).toContain(marker);
-    const res = await people.cq.page.request.get(`/drafts/${draftId}/export.docx`);
-    expect(res.status()).toBe(200);
-    const buf = await res.body();
+    // With the browser's own session cookie; fetched from Node because a Secure cookie (production on
+    // PostgreSQL) is not sent by Playwright's request context over plain http.
+    const res = await server.request(`/drafts/${draftId}/export.docx`, { cookie: await cookieHeader(people.cq.page.context()) });
+    expect(res.status).toBe(200);
+    const buf = Buffer.from(await res.arrayBuffer());
     const xml = readZipEntry(buf, findZipEntry(readZipDirectory(buf)!, 'word/document.xml')!, 50 * 1024 * 1024).toString('utf8');
     expect(xml).toContain(marker);
   });
@@ -243,10 +247,10 @@ describe.skipIf(!chromiumPath)('browser: co-editing the hydrogen-corridor propos
     expect([CLOSE.NOT_FOUND, CLOSE.FORBIDDEN]).toContain(inBrowser.code);
     expect(inBrowser.messages).toBe(0); // not one byte of the document
     // The same with their cookie from outside the browser.
-    const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+    const cookie = await cookieHeader(context);
     expect([CLOSE.NOT_FOUND, CLOSE.FORBIDDEN]).toContain(await refusalCode(server.url, draftId, { cookie, origin: server.url }));
     // The Word export.
-    const file = await page.request.get(`/drafts/${draftId}/export.docx`, { maxRedirects: 0 });
-    expect(file.status()).toBe(404);
+    const file = await server.request(`/drafts/${draftId}/export.docx`, { cookie });
+    expect(file.status).toBe(404);
   });
 });
