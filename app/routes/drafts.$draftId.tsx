@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, Outlet, useLoaderData, useRevalidator } from '@remix-run/react';
 import { Card, Skeleton, Space, Tag, Typography } from 'antd';
-import { DownloadOutlined } from '@ant-design/icons';
+import { DownloadOutlined, HistoryOutlined } from '@ant-design/icons';
 import { getDraft } from '../../server/services/drafts';
 import { createThread, deleteComment, listComments, replyToThread, setThreadResolution } from '../../server/services/comments';
 import { InputError, NotFoundError } from '../../server/services/errors';
@@ -21,6 +21,7 @@ import { VisibilityTag } from '../components/VisibilityTag';
 import { DraftEditor } from '../components/editor/DraftEditor';
 import { CollaboratorsCard, DraftRoleTag } from '../components/editor/CollaboratorsCard';
 import { CommentsPanel } from '../components/editor/CommentsPanel';
+import { AttributionToggle } from '../components/editor/AttributionToggle';
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
   { title: `${d?.draft.title ?? '草稿'} · 川渝政协协同履职平台` },
@@ -130,11 +131,17 @@ export default function DraftPage() {
           <a href={`/drafts/${draft.id}/export.docx`} download title={t('word.exportHelp')} data-testid="export-docx">
             <DownloadOutlined aria-hidden="true" /> {t('word.export')}
           </a>
+          <Link to="versions" preventScrollReset title={t('versions.openHelp')} data-testid="open-versions">
+            <HistoryOutlined aria-hidden="true" /> {t('versions.open')}
+          </Link>
         </Space>
       </header>
       {mounted ? (
         <DraftEditor key={draft.id} draftId={draft.id} me={me} role={role} sidebar={sidebar} onAccessChanged={revalidator.revalidate}
-          comments={(editor) => <CommentsPanel draftId={draft.id} editor={editor} meId={me.id} data={comments} />} />
+          comments={(editor) => <>
+            <AttributionToggle draftId={draft.id} editor={editor} />
+            <CommentsPanel draftId={draft.id} editor={editor} meId={me.id} data={comments} />
+          </>} />
       ) : (
         <div style={{ display: 'flex', gap: 24, flexWrap: 'wrap' }}>
           <Card style={{ flex: '1 1 640px' }}><Skeleton active paragraph={{ rows: 12 }} /></Card>
