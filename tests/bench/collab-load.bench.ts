@@ -1,0 +1,386 @@
+/**
+ * Live co-editing load (issue 4): D documents × C clients each, every client a real y-websocket
+ * provider (ws as its WebSocket) typing one character into the first paragraph at R edits/s for T
+ * seconds, against the app's collaboration server (authentication, roles, authorship, persistence
+ * on) and against the reference y-websocket@2.1.0 server, with the same generator in the same run.
+ *
+ * - Each server is a child process of its own; its CPU (utime + stime) and memory come from /proc.
+ * - The clients run in 2 worker processes (each document's clients split across both), so neither the
+ *   server nor the clients share an event loop with anything measured.
+ * - Delivery latency: a writer notes the time (CLOCK_MONOTONIC, common to all processes) just
+ *   before inserting; the character's Yjs id (client, clock) is the key, so the timestamp travels
+ *   out of band and every update is exactly a keystroke. Each other client of the document notes when
+ *   that id is integrated (afterTransaction from the provider). Lost = expected (writes × (C - 1))
+ *   minus observed after the edits end plus a settle time.
+ * - Divergence: the final documents (XML of the fragment) of all clients of a document, of a fresh
+ *   client that joins at the end (the server's memory) and, for the app, what the database stores
+ *   once the server has stopped (it flushes on SIGTERM), must be equal.
+ *
+ * Knobs: BENCH_COLLAB_DOCS (50), BENCH_COLLAB_CLIENTS (10), BENCH_COLLAB_RATE (2 edits/s),
+ * BENCH_COLLAB_SECONDS (20), BENCH_DATABASE_URL (PostgreSQL; default: embedded PGlite).
+ */
+import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import * as Y from 'yjs';
+import type { Benchmark, BenchContext, Row } from './run';
+import { envInt, ensureBuild, inBatches, sleep, summarize, withBuildReadLock, type LatencySummary } from './support';
+import {
+  BENCH_AUTHOR, BENCH_EDITOR, createBenchDrafts, databaseNote, docDigest, firstText, login, nowMs, openBenchClient, prepareDatabase,
+  machineBusyMs, readStoredDocs, rssSampler, serveRequests, spawnAppServer, spawnReferenceServer, WorkerPool, databaseCpuMeter, type BenchClient, type ServerChild,
+} from './collab-support';
+
+const DOCS = envInt('BENCH_COLLAB_DOCS', 50);
+const CLIENTS = envInt('BENCH_COLLAB_CLIENTS', 10);
+const RATE = envInt('BENCH_COLLAB_RATE', 2);
+const SECONDS = envInt('BENCH_COLLAB_SECONDS', 20);
+const WORKERS = 2;
+/** Server CPU is read over the edits plus this tail (both servers the same window). */
+const CPU_TAIL_MS = 2000;
+/** Deliveries still missing this long after the last edit are lost. */
+const SETTLE_MS = 5000;
+const QUIET_MS = 1500;
+/** Edits from this second on are "steady state" (first-edit checks and backlogs are over). */
+const STEADY_AFTER_S = 5;
+/** The unreported warm-up run on each server, on other documents. */
+const WARMUP = { docs: 5, seconds: 3 };
+const CONNECT_CONCURRENCY = 20;
+const CHARS = '川渝政协提案氢走廊协同履职成渝双城经济圈';
+
+// ---------------------------------------------------------------------------------------------
+// Worker side: a process holding a share of the clients.
+
+interface ClientSpec { index: number; doc: number; room: string; headers: Record<string, string>; phase: number }
+type Request =
+  | { type: 'seed'; url: string; rooms: string[]; seeds: Uint8Array[]; headers: Record<string, string> }
+  | { type: 'open'; url: string; clients: ClientSpec[] }
+  | { type: 'edit'; startAt: number; seconds: number; rate: number }
+  | { type: 'collect' }
+  | { type: 'final' }
+  | { type: 'probe'; url: string; rooms: string[]; headers: Record<string, string> }
+  | { type: 'close' };
+/** Edits in order; the first `clients` of them are each client's first edit. */
+interface Writes { key: Float64Array; t: Float64Array; clients: number; loopP99: number }
+interface Observed { key: Float64Array; t: Float64Array; reader: Float64Array }
+interface FinalState { index: number; doc: number; hash: string; chars: number; closes: number }
+
+async function worker() {
+  let clients: Array<{ spec: ClientSpec; c: BenchClient; text: Y.XmlText }> = [];
+  let recording = false;
+  let obs = { key: [] as number[], t: [] as number[], reader: [] as number[] };
+  let sent = 0;
+
+  const handlers: { [K in Request['type']]: (r: Extract<Request, { type: K }>) => Promise<unknown> } = {
+    async seed({ url, rooms, seeds, headers }) {
+      await inBatches(rooms.length, CONNECT_CONCURRENCY, async (i) => {
+        const c = openBenchClient(url, rooms[i], headers);
+        await c.synced;
+        if (c.doc.getXmlFragment('default').length === 0) Y.applyUpdate(c.doc, seeds[i]);
+        while ((c.provider.ws as unknown as { bufferedAmount?: number } | null)?.bufferedAmount) await sleep(10);
+        await sleep(200); // the server handles the update before the close that follows it
+        c.destroy();
+      });
+    },
+    async open({ url, clients: specs }) {
+      const opened = await inBatches(specs.length, CONNECT_CONCURRENCY, async (i) => {
+        const spec = specs[i];
+        const c = openBenchClient(url, spec.room, spec.headers);
+        await c.synced;
+        c.doc.on('afterTransaction', (tr: Y.Transaction) => {
+          if (!recording || tr.origin !== c.provider) return;
+          const t = nowMs();
+          tr.afterState.forEach((after, client) => {
+            for (let k = tr.beforeState.get(client) ?? 0; k < after; k++) {
+              obs.key.push(client * 1e6 + k); obs.t.push(t); obs.reader.push(spec.index);
+            }
+          });
+        });
+        return { spec, c, text: firstText(c.doc) };
+      });
+      clients = opened;
+    },
+    async edit({ startAt, seconds, rate }) {
+      recording = true;
+      const period = 1000 / rate;
+      const order = [...clients].sort((a, b) => a.spec.phase - b.spec.phase);
+      const total = Math.round(seconds * rate) * order.length;
+      const key: number[] = [];
+      const times: number[] = [];
+      const due = (e: number) => startAt + order[e % order.length].spec.phase + Math.floor(e / order.length) * period;
+      let e = 0;
+      const loop = monitorEventLoopDelay({ resolution: 5 });
+      loop.enable();
+      await new Promise<void>((resolve) => {
+        const tick = () => {
+          const now = nowMs();
+          for (; e < total && due(e) <= now; e++) {
+            const { c, text } = order[e % order.length];
+            const clock = Y.getState(c.doc.store, c.doc.clientID);
+            key.push(c.doc.clientID * 1e6 + clock);
+            times.push(nowMs());
+            text.insert(Math.floor(Math.random() * (text.length + 1)), CHARS[e % CHARS.length]);
+          }
+          if (e >= total) resolve();
+          else setTimeout(tick, Math.max(0, due(e) - nowMs()));
+        };
+        setTimeout(tick, Math.max(0, startAt - nowMs()));
+      });
+      loop.disable();
+      return { key: Float64Array.from(key), t: Float64Array.from(times), clients: order.length, loopP99: loop.percentile(99) / 1e6 } satisfies Writes;
+    },
+    async collect() {
+      const out: Observed = { key: Float64Array.from(obs.key.slice(sent)), t: Float64Array.from(obs.t.slice(sent)), reader: Float64Array.from(obs.reader.slice(sent)) };
+      sent = obs.key.length;
+      return out;
+    },
+    async final() {
+      return clients.map(({ spec, c }): FinalState => ({ index: spec.index, doc: spec.doc, ...docDigest(c.doc), closes: c.closes.length }));
+    },
+    async probe({ url, rooms, headers }) {
+      return inBatches(rooms.length, CONNECT_CONCURRENCY, async (i) => {
+        const c = openBenchClient(url, rooms[i], headers);
+        await c.synced;
+        const d = docDigest(c.doc);
+        c.destroy();
+        return d.hash;
+      });
+    },
+    async close() {
+      for (const { c } of clients) c.destroy();
+      clients = [];
+      recording = false;
+      obs = { key: [], t: [], reader: [] };
+      sent = 0;
+    },
+  };
+  serveRequests<Request>((r) => (handlers[r.type] as (r: Request) => Promise<unknown>)(r));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bench side
+
+/** The client workers: this file, forked with --collab-load-worker. */
+class Workers extends WorkerPool<Request> {
+  start(count: number) {
+    return this.fork(fileURLToPath(import.meta.url), ['--collab-load-worker'], count);
+  }
+}
+
+interface LoadResult {
+  connectMs: number;
+  latency: LatencySummary;
+  /** Deliveries of each client's first edit (the app checks a new Yjs client id against the database). */
+  firstLatency: LatencySummary;
+  /** Deliveries of edits made after the first STEADY_AFTER_S seconds. */
+  steadyLatency: LatencySummary;
+  writes: number;
+  expected: number;
+  delivered: number;
+  lost: number;
+  cpuMs: number;
+  cpuPer1000: number;
+  /** CPU of the PostgreSQL backends serving the app over the same window (local PostgreSQL only). */
+  dbCpuMs: number | null;
+  /** CPU of the client workers over the same window. */
+  clientCpuMs: number;
+  /** p99 event-loop delay in the client workers while editing. */
+  clientLoopP99: number;
+  /** Share of the machine's cores busy over the window (all processes), and the part of it not this run's. */
+  machineBusy: number;
+  otherBusy: number;
+  rssBeforeMb: number;
+  peakRssMb: number;
+  /** Documents whose clients (and the server's copy, via a fresh client) do not all agree. */
+  diverged: number;
+  closes: number;
+  /** Per document, the agreed digest (when all agreed). */
+  digests: Array<string | null>;
+}
+
+type DbMeter = Awaited<ReturnType<typeof databaseCpuMeter>>;
+
+async function runLoad(
+  ctx: BenchContext, workers: Workers, server: ServerChild, rooms: string[], headersOf: (i: number) => Record<string, string>,
+  o: { docs: number; seconds: number; db?: DbMeter } = { docs: DOCS, seconds: SECONDS },
+): Promise<LoadResult> {
+  const total = o.docs * CLIENTS;
+  const period = 1000 / RATE;
+  const specs: ClientSpec[] = [];
+  for (let d = 0; d < o.docs; d++) {
+    for (let k = 0; k < CLIENTS; k++) {
+      const index = d * CLIENTS + k;
+      // Phases spread each document's clients evenly over the period (no bursts per document).
+      specs.push({ index, doc: d, room: rooms[d], headers: headersOf(index), phase: ((k * o.docs + d) / total) * period });
+    }
+  }
+  const docOf = new Int32Array(total).map((_, i) => specs[i].doc);
+  const rss = rssSampler(server.pid);
+  const rssBeforeMb = server.sample().rssMb;
+  try {
+    const t0 = performance.now();
+    await workers.all((w) => ({ type: 'open', url: server.url, clients: specs.filter((s) => s.index % CLIENTS % WORKERS === w) }));
+    const connectMs = performance.now() - t0;
+    await sleep(QUIET_MS);
+
+    const cpu0 = server.sample().cpuMs;
+    const clientCpu0 = workers.cpuMs();
+    const machine0 = machineBusyMs();
+    const db0 = await o.db?.start();
+    const startAt = nowMs() + 300;
+    const edits = workers.all<Writes>(() => ({ type: 'edit', startAt, seconds: o.seconds, rate: RATE }));
+    await sleep(startAt + o.seconds * 1000 + CPU_TAIL_MS - nowMs());
+    const cpuMs = server.sample().cpuMs - cpu0;
+    const clientCpuMs = workers.cpuMs() - clientCpu0;
+    const machineMs = machineBusyMs() - machine0;
+    const dbCpuMs = db0 ? await o.db!.since(db0) : null;
+    const windowMs = o.seconds * 1000 + CPU_TAIL_MS + 300;
+    const writesByWorker = await edits;
+
+    const writeAt = new Map<number, number>();
+    const firstEdit = new Set<number>();
+    for (const w of writesByWorker) {
+      w.key.forEach((k, i) => writeAt.set(k, w.t[i]));
+      for (let i = 0; i < w.clients; i++) firstEdit.add(w.key[i]);
+    }
+    const writes = writeAt.size;
+    const expected = writes * (CLIENTS - 1);
+    const latencies: number[] = [];
+    const bySecond: number[][] = Array.from({ length: o.seconds + 1 }, () => []);
+    const firstLatencies: number[] = [];
+    const deadline = startAt + o.seconds * 1000 + SETTLE_MS;
+    for (;;) {
+      for (const got of await workers.all<Observed>(() => ({ type: 'collect' }))) {
+        for (let i = 0; i < got.key.length; i++) {
+          const at = writeAt.get(got.key[i]);
+          if (at === undefined) continue;
+          latencies.push(got.t[i] - at);
+          bySecond[Math.min(o.seconds, Math.max(0, Math.floor((at - startAt) / 1000)))].push(got.t[i] - at);
+          if (firstEdit.has(got.key[i])) firstLatencies.push(got.t[i] - at);
+        }
+      }
+      if (latencies.length >= expected || nowMs() > deadline) break;
+      await sleep(100);
+    }
+    const peakRssMb = rss.stop();
+    ctx.log(`p99 by second of editing: ${bySecond.map((l) => (l.length ? summarize(l).p99.toFixed(0) : '-')).join(' ')} ms`);
+
+    const finals = (await workers.all<FinalState[]>(() => ({ type: 'final' }))).flat();
+    const probes = await workers.request<string[]>(0, { type: 'probe', url: server.url, rooms: rooms.slice(0, o.docs), headers: headersOf(0) });
+    const byDoc = Array.from({ length: o.docs }, (_, d) => new Set<string>([probes[d]]));
+    for (const f of finals) byDoc[docOf[f.index]].add(f.hash);
+    const digests = byDoc.map((s) => (s.size === 1 ? [...s][0] : null));
+    const delivered = latencies.length;
+    return {
+      connectMs, latency: summarize(latencies), firstLatency: summarize(firstLatencies),
+      steadyLatency: summarize(bySecond.slice(STEADY_AFTER_S).flat()), writes, expected, delivered, lost: expected - delivered, cpuMs, clientCpuMs, dbCpuMs,
+      clientLoopP99: Math.max(...writesByWorker.map((w) => w.loopP99)),
+      machineBusy: machineMs / (windowMs * os.cpus().length), otherBusy: Math.max(0, machineMs - cpuMs - clientCpuMs - (dbCpuMs ?? 0)) / (windowMs * os.cpus().length),
+      cpuPer1000: cpuMs / (delivered / 1000), rssBeforeMb, peakRssMb, diverged: digests.filter((d) => d === null).length,
+      closes: finals.reduce((n, f) => n + f.closes, 0), digests,
+    };
+  } finally {
+    rss.stop();
+    await workers.all(() => ({ type: 'close' }));
+  }
+}
+
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+const summaryLine = (r: LoadResult) => `p50 ${r.latency.p50.toFixed(1)} ms, p99 ${r.latency.p99.toFixed(1)} ms, `
+  + `${r.delivered}/${r.expected} delivered, server ${r.cpuMs} CPU ms (${r.cpuPer1000.toFixed(1)}/1000), clients ${r.clientCpuMs} CPU ms `
+  + `(loop p99 ${r.clientLoopP99.toFixed(1)} ms), machine ${pct(r.machineBusy)} busy, ${pct(r.otherBusy)} by other processes`;
+
+const OUT_OF_BAND = 'Writer notes CLOCK_MONOTONIC just before inserting; each other client notes when that character\'s Yjs id '
+  + 'is integrated. Server in its own process, clients in 2 worker processes (each document split across both); 2 cores shared by all.';
+const CPU_NOTE = 'Server process utime+stime (/proc/<pid>/stat) from the first edit to 2 s after the last, divided by the '
+  + 'deliveries the clients observed. The app also authenticates, checks authorship, stores every update and compacts; the reference keeps documents in memory only.';
+const DIVERGED_NOTE = 'Documents whose final XML differs between its clients or from a fresh client joining at the end (the server\'s copy).';
+const MACHINE_NOTE = '/proc/stat over the CPU window: everything running on the machine (the server, the client workers, the database, '
+  + 'and other tenants). "Outside this run" is what is left after the server, the workers and (local PostgreSQL) the app\'s database backends.';
+const FIRST_NOTE = 'The app checks a Yjs client id it has not seen against the database (draft_client_ids) before applying the first '
+  + 'update written under it, and holds that connection\'s later messages meanwhile; all clients start typing within one period.';
+const STORED_NOTE = 'After the clients left and the server stopped (SIGTERM flushes), each draft read back from the database (snapshot + log) and compared with its clients.';
+
+export default {
+  name: 'collab load',
+  timeoutMs: 280_000,
+  async run(ctx) {
+    ensureBuild(ctx.log);
+    const database = await prepareDatabase();
+    const workers = new Workers();
+    const servers: ServerChild[] = [];
+    try {
+      const { db, close } = await database.open();
+      const all = await createBenchDrafts(db, DOCS + WARMUP.docs, (i) => [`第${i + 1}号联合提案：关于成渝氢走廊建设的建议`]);
+      await close();
+      const ids = all.ids.slice(0, DOCS);
+      const warmIds = all.ids.slice(DOCS);
+      await workers.start(WORKERS);
+
+      // Each server: an unreported warm-up on other documents (JIT of server and clients), then the
+      // measured run. The reference is first seeded with the same initial states, one client per document.
+      const ref = await spawnReferenceServer();
+      servers.push(ref);
+      const refRoom = (id: string) => `ref/${id}`;
+      const refHeaders = () => ({ origin: ref.url });
+      await workers.request(0, { type: 'seed', url: ref.url, rooms: all.ids.map(refRoom), seeds: all.seeds, headers: refHeaders() });
+      await runLoad(ctx, workers, ref, warmIds.map(refRoom), refHeaders, WARMUP);
+      const reference = await runLoad(ctx, workers, ref, ids.map(refRoom), refHeaders);
+      ctx.log(`reference: ${summaryLine(reference)}`);
+      await ref.stop();
+
+      const app = await withBuildReadLock(() => spawnAppServer(database.env));
+      servers.push(app);
+      // A few sessions of the drafts' two editors (one login each: argon2), shared like browser tabs.
+      const cookies = await Promise.all([BENCH_AUTHOR, BENCH_EDITOR, BENCH_AUTHOR, BENCH_EDITOR].map((u) => login(app.url, u, database.demoPassword)));
+      const appHeaders = (i: number) => ({ origin: app.url, cookie: cookies[i % cookies.length] });
+      await runLoad(ctx, workers, app, warmIds, appHeaders, WARMUP);
+      const dbMeter = await databaseCpuMeter(database);
+      const ours = await runLoad(ctx, workers, app, ids, appHeaders, { docs: DOCS, seconds: SECONDS, db: dbMeter });
+      await dbMeter?.close();
+      ctx.log(`app: ${summaryLine(ours)}`);
+      const appPid = app.pid;
+      await app.stop();
+      ctx.log(`app server ${appPid} stopped; reading the stored drafts`);
+
+      const reopened = await database.open();
+      const stored = await readStoredDocs(reopened.db, ids);
+      await reopened.close();
+      const storedDiffers = ids.filter((id, d) => docDigest(stored.get(id)!).hash !== ours.digests[d]).length;
+
+      const c = `${DOCS} docs × ${CLIENTS} clients × ${RATE} edits/s × ${SECONDS} s`;
+      const rows: Row[] = [
+        { case: c, metric: `connect and sync ${DOCS * CLIENTS} clients`, unit: 'ms', value: ours.connectMs, reference: reference.connectMs },
+        { case: c, metric: 'p50 delivery latency', unit: 'ms', value: ours.latency.p50, reference: reference.latency.p50, note: OUT_OF_BAND },
+        { case: c, metric: 'p99 delivery latency', unit: 'ms', value: ours.latency.p99, reference: reference.latency.p99, target: '≤ 50 ms', met: ours.latency.p99 <= 50, note: OUT_OF_BAND },
+        { case: c, metric: 'max delivery latency', unit: 'ms', value: ours.latency.max, reference: reference.latency.max, note: OUT_OF_BAND },
+        { case: c, metric: 'p99 delivery latency, each client\'s first edit', unit: 'ms', value: ours.firstLatency.p99, reference: reference.firstLatency.p99, note: FIRST_NOTE },
+        { case: c, metric: `p99 delivery latency, edits after the first ${STEADY_AFTER_S} s`, unit: 'ms', value: ours.steadyLatency.p99, reference: reference.steadyLatency.p99, note: FIRST_NOTE },
+        { case: c, metric: 'lost updates (of expected deliveries)', value: `${ours.lost}/${ours.expected}`, reference: `${reference.lost}/${reference.expected}`, target: '0', met: ours.lost === 0 },
+        { case: c, metric: 'diverged documents', value: ours.diverged, reference: reference.diverged, target: '0', met: ours.diverged === 0, note: DIVERGED_NOTE },
+        { case: c, metric: 'stored documents differing from clients', value: storedDiffers, target: '0', met: storedDiffers === 0, note: STORED_NOTE },
+        { case: c, metric: 'server CPU per 1000 delivered updates', unit: 'ms', value: ours.cpuPer1000, reference: reference.cpuPer1000, target: '≤ 1.0× reference', met: ours.cpuPer1000 <= reference.cpuPer1000, note: CPU_NOTE },
+        { case: c, metric: 'server CPU over the run', unit: 'ms', value: ours.cpuMs, reference: reference.cpuMs, note: databaseNote(database.backend) },
+        ...(ours.dbCpuMs === null ? [] : [
+          { case: c, metric: 'PostgreSQL backends CPU over the run', unit: 'ms', value: ours.dbCpuMs },
+          { case: c, metric: 'server + PostgreSQL CPU per 1000 delivered updates', unit: 'ms', value: (ours.cpuMs + ours.dbCpuMs) / (ours.delivered / 1000), reference: reference.cpuPer1000 },
+        ]),
+        { case: c, metric: 'server peak RSS', unit: 'MB', value: ours.peakRssMb, reference: reference.peakRssMb, note: databaseNote(database.backend) },
+        { case: c, metric: 'server RSS growth (peak − before clients)', unit: 'MB', value: ours.peakRssMb - ours.rssBeforeMb, reference: reference.peakRssMb - reference.rssBeforeMb },
+        { case: c, metric: 'client connections closed by the server', value: ours.closes, reference: reference.closes },
+        { case: c, metric: 'client workers CPU over the run', unit: 'ms', value: ours.clientCpuMs, reference: reference.clientCpuMs },
+        { case: c, metric: 'p99 event-loop delay in the client workers', unit: 'ms', value: ours.clientLoopP99, reference: reference.clientLoopP99 },
+        {
+          case: c, metric: 'machine busy: all processes / outside this run', value: `${pct(ours.machineBusy)} / ${pct(ours.otherBusy)}`,
+          reference: `${pct(reference.machineBusy)} / ${pct(reference.otherBusy)}`, note: MACHINE_NOTE,
+        },
+      ];
+      return rows;
+    } finally {
+      workers.stop();
+      for (const s of servers) await s.stop(5000);
+      await database.drop();
+    }
+  },
+} satisfies Benchmark;
+
+if (process.argv.includes('--collab-load-worker')) void worker();
