@@ -133,7 +133,10 @@ export class CollabRoom implements StoredRoom {
           mayUse: (id) => this.mayUseAwarenessId(conn, id),
           maxChars: this.services.limits.maxAwarenessStateChars,
         });
-        if (update) applyAwarenessUpdate(this.awareness, update, conn);
+        if (update) {
+          applyAwarenessUpdate(this.awareness, update, conn);
+          if (conn.role === 'editor') this.claimAhead(conn);
+        }
         return;
       }
       case 'query-awareness': {
@@ -166,6 +169,22 @@ export class CollabRoom implements StoredRoom {
     for (const other of this.connections) if (other !== conn && other.awarenessIds.has(id)) return false;
     conn.awarenessIds.add(id);
     return true;
+  }
+
+  /**
+   * An editor announces its Yjs client id in awareness on connect, before typing: claim it for them
+   * now, so their first keystroke does not wait on the database. A failure here changes nothing (the
+   * update's own check still decides).
+   */
+  private claimAhead(conn: Connection) {
+    const unclaimed = [...conn.awarenessIds].filter((id) => !this.owners.has(id) && !conn.clientIds.has(id));
+    if (unclaimed.length === 0) return;
+    const writer: Writer = { actor: conn.actor, clientIds: conn.clientIds, maxClientIds: this.services.limits.maxClientIdsPerConnection };
+    try {
+      Promise.resolve(checkAuthorship(this.services.db, this.draftId, this.owners, writer, unclaimed)).catch(() => undefined);
+    } catch {
+      // someone else's id: the update check will refuse it
+    }
   }
 
   /** Applies a change made on the server for a user, after the same authorship check as a client's. */
