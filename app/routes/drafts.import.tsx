@@ -7,13 +7,13 @@ import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from '@r
 import { Alert, Button, Card, Form, Input, Radio, Select, Space, Typography } from 'antd';
 import { z } from 'zod';
 import { importDraft, DOCX_MAX_BYTES } from '../../server/services/draft-word';
-import { listMyWorkspaces } from '../../server/services/workspaces';
 import { InputError } from '../../server/services/errors';
 import { DRAFT_KINDS, draftCreateSchema } from '../../shared/validation/drafts';
 import { parseWith, type FieldErrors } from '../../shared/validation/parse';
 import { callContext, guard, requireUser } from '../lib/session.server';
 import { badRequest, type ActionResult } from '../lib/input.server';
 import { useT } from '../lib/i18n';
+import { newDraftChoices } from '../lib/draft-form.server';
 import { VisibilityField } from '../components/VisibilityField';
 
 export const meta: MetaFunction = () => [{ title: '导入 Word 文档 · 川渝政协协同履职平台' }];
@@ -24,17 +24,7 @@ const importSchema = draftCreateSchema.extend({
 });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const user = await requireUser(request, context);
-  // Handling units answer proposals; they do not draft them.
-  if (user.roles.includes('handler')) throw new Response('policy.handlerReadOnly', { status: 403 });
-  const workspaces = await guard(() => listMyWorkspaces(context.db, user));
-  const wanted = new URL(request.url).searchParams.get('workspace');
-  return {
-    workspaces: workspaces.map((w) => ({ id: w.id, name: w.name })),
-    workspaceId: workspaces.some((w) => w.id === wanted) ? wanted : workspaces.length === 1 ? workspaces[0].id : null,
-    ownerOrgName: user.orgName,
-    maxBytes: DOCX_MAX_BYTES,
-  };
+  return { ...(await newDraftChoices(request, context)), maxBytes: DOCX_MAX_BYTES };
 }
 
 class UploadTooLarge extends Error {}

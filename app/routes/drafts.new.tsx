@@ -2,30 +2,19 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Link, useLoaderData, useNavigation } from '@remix-run/react';
 import { Alert, Button, Card, Form, Input, Radio, Select, Space, Typography } from 'antd';
 import { createDraft } from '../../server/services/drafts';
-import { listMyWorkspaces } from '../../server/services/workspaces';
 import { InputError } from '../../server/services/errors';
 import { DRAFT_KINDS, draftCreateSchema } from '../../shared/validation/drafts';
 import { parseWith } from '../../shared/validation/parse';
 import { callContext, guard, requireUser } from '../lib/session.server';
 import { badRequest, readInput } from '../lib/input.server';
 import { useT } from '../lib/i18n';
+import { newDraftChoices } from '../lib/draft-form.server';
 import { AppForm } from '../components/AppForm';
 import { VisibilityField } from '../components/VisibilityField';
 
 export const meta: MetaFunction = () => [{ title: '新建草稿 · 川渝政协协同履职平台' }];
 
-export async function loader({ request, context }: LoaderFunctionArgs) {
-  const user = await requireUser(request, context);
-  // Handling units answer proposals; they do not draft them.
-  if (user.roles.includes('handler')) throw new Response('policy.handlerReadOnly', { status: 403 });
-  const workspaces = await guard(() => listMyWorkspaces(context.db, user));
-  const wanted = new URL(request.url).searchParams.get('workspace');
-  return {
-    workspaces: workspaces.map((w) => ({ id: w.id, name: w.name })),
-    workspaceId: workspaces.some((w) => w.id === wanted) ? wanted : workspaces.length === 1 ? workspaces[0].id : null,
-    ownerOrgName: user.orgName,
-  };
-}
+export const loader = ({ request, context }: LoaderFunctionArgs) => newDraftChoices(request, context);
 
 // Refusals are returned, not thrown: with single fetch a thrown 400 would replace the page with the error boundary.
 export async function action({ request, context }: ActionFunctionArgs) {
