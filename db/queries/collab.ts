@@ -31,32 +31,53 @@ export interface StoredDocument {
 
 /**
  * Snapshot and tail in ONE statement, so a compaction committing in between cannot make a load see
- * the old snapshot and the new (shortened) tail.
+ * the old snapshot and the new (shortened) tail. The tail comes as one bytea of
+ * (int8 id, int4 length, data) records: a long log (hundreds of thousands of keystrokes stored before
+ * a compaction) costs one value to transfer and parse, not a row object per keystroke.
  */
 export async function readStoredDocument(db: Executor, draftId: string): Promise<StoredDocument> {
-  const { rows } = await sql<{ kind: number; id: number; data: Uint8Array }>`
-    select 0 as kind, s.last_update_id as id, s.data from draft_snapshots s where s.draft_id = ${draftId}
-    union all
-    select 1 as kind, u.id, u.data from draft_updates u
-     where u.draft_id = ${draftId}
-       and u.id > coalesce((select s2.last_update_id from draft_snapshots s2 where s2.draft_id = ${draftId}), 0)
-    order by kind, id`.execute(db);
-  const snapshot = rows.find((r) => r.kind === 0);
-  return {
-    snapshot: snapshot ? snapshot.data : null,
-    updates: rows.filter((r) => r.kind === 1).map((r) => ({ id: Number(r.id), data: r.data })),
-  };
+  const { rows } = await sql<{ snapshot: Uint8Array | null; log: Uint8Array | null }>`
+    select s.data as snapshot,
+           (select string_agg(int8send(u.id) || int4send(length(u.data)) || u.data, ''::bytea order by u.id)
+              from draft_updates u
+             where u.draft_id = ${draftId} and u.id > coalesce(s.last_update_id, 0)) as log
+      from (select 1) as one
+      left join draft_snapshots s on s.draft_id = ${draftId}`.execute(db);
+  const { snapshot, log } = rows[0];
+  const updates: StoredDocument['updates'] = [];
+  if (log) {
+    const view = new DataView(log.buffer, log.byteOffset, log.byteLength);
+    for (let at = 0; at < log.byteLength;) {
+      const id = Number(view.getBigInt64(at));
+      const length = view.getInt32(at + 8);
+      updates.push({ id, data: log.subarray(at + 12, at + 12 + length) });
+      at += 12 + length;
+    }
+  }
+  return { snapshot, updates };
 }
 
-/** Appends batches (one row each) to the logs of the given drafts, as the current actor. */
+/** Appends batches (one row each) to the logs of the given drafts, as the current actor; returns the new rows' ids. */
 export async function appendUpdates(trx: Executor, rows: Array<{ draftId: string; data: Uint8Array; userId: string }>) {
-  if (rows.length === 0) return;
+  if (rows.length === 0) return [];
   const drafts = [...new Set(rows.map((r) => r.draftId))].sort();
   await sql`select pg_advisory_xact_lock_shared(hashtextextended('draft-log:' || d, 0))
               from unnest(${drafts}::text[]) as d`.execute(trx);
-  await trx.insertInto('draft_updates')
+  const ids = await trx.insertInto('draft_updates')
     .values(rows.map((r) => ({ draft_id: r.draftId, data: r.data, user_id: r.userId })))
+    .returning(['id', 'draft_id'])
     .execute();
+  return ids.map((r) => ({ id: Number(r.id), draftId: r.draft_id }));
+}
+
+/** The ids of a draft's log rows beyond its snapshot, in order (for compaction, under its lock). */
+export async function listLogIds(trx: Executor, draftId: string): Promise<number[]> {
+  const { rows } = await sql<{ id: string }>`
+    select u.id from draft_updates u
+     where u.draft_id = ${draftId}
+       and u.id > coalesce((select s.last_update_id from draft_snapshots s where s.draft_id = ${draftId}), 0)
+     order by u.id`.execute(trx);
+  return rows.map((r) => Number(r.id));
 }
 
 /** Compaction's exclusive hold on a draft's log for this transaction; false if an append or another compaction holds it. */
@@ -95,7 +116,10 @@ export async function claimClientIds(trx: Executor, draftId: string, clientIds: 
   return new Map(rows.map((r) => [Number(r.client_id), r.user_id]));
 }
 
-/** The extracted text, for search and export; touching updated_at orders "recently edited" lists. */
-export async function setPlainText(trx: Executor, draftId: string, text: string) {
-  await trx.updateTable('drafts').set({ plain_text: text, updated_at: new Date() }).where('id', '=', draftId).execute();
+/** The extracted texts, for search and export; touching updated_at orders "recently edited" lists. */
+export async function setPlainTexts(trx: Executor, texts: Array<{ draftId: string; text: string }>) {
+  if (texts.length === 0) return;
+  await sql`update drafts d set plain_text = t.text, updated_at = now()
+              from unnest(${texts.map((t) => t.draftId)}::uuid[], ${texts.map((t) => t.text)}::text[]) as t(id, text)
+             where d.id = t.id`.execute(trx);
 }

@@ -135,9 +135,8 @@ export class Connection {
       this.ws.terminate();
       return;
     }
-    this.ws.send(message, (err) => {
-      if (err) this.ws.terminate();
-    });
+    // No callback: a failed write errors the socket, which closes it (and this connection) anyway.
+    this.ws.send(message);
   }
 
   /** The server is shutting down: close, but handle what the client sent before it saw the close. */

@@ -4,7 +4,7 @@ import { WebSocket } from 'ws';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { withActor, type DbActor } from '../../db';
-import { appendUpdates, claimClientIds, setPlainText } from '../../db/queries/collab';
+import { appendUpdates, claimClientIds, setPlainTexts } from '../../db/queries/collab';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { decideUpgrade } from './auth';
@@ -143,7 +143,7 @@ export function createCollab(opts: {
         await appendUpdates(trx, [{ draftId, data: update, userId: actor.id }]);
         // Nobody has it open here to keep its text current: do it now.
         const doc = await loadDocument(trx, draftId);
-        await setPlainText(trx, draftId, documentText(doc));
+        await setPlainTexts(trx, [{ draftId, text: documentText(doc) }]);
         doc.destroy();
       });
       cluster.publish(draftId, CLUSTER_MESSAGE.UPDATE, update);

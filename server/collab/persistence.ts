@@ -3,18 +3,41 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { withActor, type DbActor } from '../../db';
 import {
-  actAs, appendUpdates, listClientIds, readStoredDocument, replaceSnapshot, setPlainText, tryLockLogForCompaction,
+  actAs, appendUpdates, listClientIds, listLogIds, readStoredDocument, replaceSnapshot, setPlainTexts, tryLockLogForCompaction,
 } from '../../db/queries/collab';
 import type { Logger } from '../logger';
 import { documentFromStored } from './document';
+
+function storedState(stored: Parameters<typeof documentFromStored>[0]): Uint8Array {
+  const doc = documentFromStored(stored);
+  try {
+    return Y.encodeStateAsUpdate(doc);
+  } finally {
+    doc.destroy();
+  }
+}
+
+/** Groups items by key, in the order each key first appears. */
+function groupBy<T>(items: T[], key: (item: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return [...groups.values()];
+}
 
 /**
  * Storing live documents (an append log plus a snapshot, see db/queries/collab.ts):
  * - every applied update is queued per (draft, author) and written within `flushMs`, all queued
  *   batches in one transaction, each merged into one row and written as its author (RLS);
  * - the log is folded into the snapshot when its tail grows past a threshold and when the
- *   document unloads (compaction takes an advisory lock, so one process does it at a time);
- * - drafts.plain_text follows the document, at most every `textEveryMs` per document.
+ *   document unloads (compaction takes an advisory lock, so one process does it at a time); the
+ *   live document is the new snapshot when it holds every row of the log, else the stored state is;
+ * - drafts.plain_text follows the document, at most every `textEveryMs` per document, all due
+ *   documents in one transaction.
  */
 
 /** What persistence needs from a live document. */
@@ -22,6 +45,10 @@ export interface StoredRoom {
   readonly draftId: string;
   /** Log rows this process knows of beyond the snapshot (loaded, then written by it). */
   tail: { rows: number; bytes: number };
+  /** Ids of the log rows whose updates the live document holds (loaded or written here). */
+  readonly storedIds: Set<number>;
+  /** The live document's whole state. */
+  state(): Uint8Array;
   /** Everyone connected who may be asked to carry a write (they can read the draft). */
   readerActors(): DbActor[];
   /** The document's current plain text (computed on demand, from the live doc). */
@@ -36,8 +63,8 @@ export interface PersistenceOptions {
 }
 
 export const defaultPersistenceOptions: PersistenceOptions = {
-  flushMs: 150,
-  compactRows: 200,
+  flushMs: 200,
+  compactRows: 1000,
   compactBytes: 1024 * 1024,
   textEveryMs: 2000,
 };
@@ -107,15 +134,17 @@ export class Persistence {
     this.pending.clear();
     const rows = batches.map((b) => ({ batch: b, data: b.updates.length === 1 ? b.updates[0] : Y.mergeUpdates(b.updates) }));
     try {
-      await this.db.transaction().execute(async (trx) => {
-        const byAuthor = new Map<string, typeof rows>();
-        for (const r of rows) byAuthor.set(r.batch.actor.id, [...(byAuthor.get(r.batch.actor.id) ?? []), r]);
-        for (const group of byAuthor.values()) {
+      const stored = await this.db.transaction().execute(async (trx) => {
+        const out: Array<{ row: (typeof rows)[number]; id: number }> = [];
+        for (const group of groupBy(rows, (r) => r.batch.actor.id)) {
           await actAs(trx, group[0].batch.actor);
-          await appendUpdates(trx, group.map((r) => ({ draftId: r.batch.room.draftId, data: r.data, userId: r.batch.actor.id })));
+          // One batch per (draft, author): within an author's group the draft names the batch.
+          const ids = await appendUpdates(trx, group.map((r) => ({ draftId: r.batch.room.draftId, data: r.data, userId: r.batch.actor.id })));
+          for (const { id, draftId } of ids) out.push({ row: group.find((r) => r.batch.room.draftId === draftId)!, id });
         }
+        return out;
       });
-      for (const r of rows) this.written(r.batch, r.data.length);
+      for (const { row, id } of stored) this.written(row.batch, id, row.data.length);
     } catch (err) {
       this.log.debug({ err }, 'collab batched flush failed; writing batches one by one');
       for (const r of rows) await this.writeAlone(r.batch, r.data);
@@ -132,8 +161,8 @@ export class Persistence {
     let lastError: unknown;
     for (const actor of actors) {
       try {
-        await withActor(this.db, actor, (trx) => appendUpdates(trx, [{ draftId: batch.room.draftId, data, userId: batch.actor.id }]));
-        this.written(batch, data.length);
+        const [row] = await withActor(this.db, actor, (trx) => appendUpdates(trx, [{ draftId: batch.room.draftId, data, userId: batch.actor.id }]));
+        this.written(batch, row.id, data.length);
         return;
       } catch (err) {
         lastError = err;
@@ -148,8 +177,9 @@ export class Persistence {
     this.schedule(Math.min(MAX_RETRY_DELAY_MS, this.opts.flushMs * 2 ** batch.attempts));
   }
 
-  private written(batch: Batch, bytes: number) {
+  private written(batch: Batch, id: number, bytes: number) {
     const { room } = batch;
+    room.storedIds.add(id);
     room.tail.rows++;
     room.tail.bytes += bytes;
     if (room.tail.rows > this.opts.compactRows || room.tail.bytes > this.opts.compactBytes) {
@@ -174,8 +204,9 @@ export class Persistence {
   }
 
   /**
-   * Folds the log into a new snapshot. Reads snapshot and log inside the locked transaction (not the
-   * live document: another process may have stored rows this one has not received yet).
+   * Folds the log into a new snapshot, under the log's lock (no append is in flight). If the live
+   * document holds every row (the usual case) its state is the snapshot; otherwise (rows stored by
+   * another process that have not reached this one yet) the stored snapshot and log are folded.
    */
   async compact(room: StoredRoom, actor: DbActor): Promise<'compacted' | 'busy' | 'empty'> {
     if (this.compacting.has(room.draftId)) return 'busy';
@@ -183,16 +214,17 @@ export class Persistence {
     try {
       const result = await withActor(this.db, actor, async (trx) => {
         if (!(await tryLockLogForCompaction(trx, room.draftId))) return 'busy' as const;
-        const stored = await readStoredDocument(trx, room.draftId);
-        if (stored.updates.length === 0) return 'empty' as const;
-        const doc = documentFromStored(stored);
-        const state = Y.encodeStateAsUpdate(doc);
-        doc.destroy();
-        await replaceSnapshot(trx, room.draftId, state, stored.updates[stored.updates.length - 1].id);
-        return 'compacted' as const;
+        const ids = await listLogIds(trx, room.draftId);
+        if (ids.length === 0) return 'empty' as const;
+        const last = ids[ids.length - 1];
+        const state = ids.every((id) => room.storedIds.has(id)) ? room.state() : storedState(await readStoredDocument(trx, room.draftId));
+        await replaceSnapshot(trx, room.draftId, state, last);
+        return last;
       });
-      if (result !== 'busy') room.tail = { rows: 0, bytes: 0 };
-      return result;
+      if (result === 'busy') return result;
+      room.tail = { rows: 0, bytes: 0 };
+      if (typeof result === 'number') for (const id of room.storedIds) if (id <= result) room.storedIds.delete(id);
+      return result === 'empty' ? result : 'compacted';
     } catch (err) {
       this.log.warn({ err, draftId: room.draftId }, 'collab compaction failed');
       return 'busy';
@@ -212,8 +244,13 @@ export class Persistence {
     }
   }
 
+  /**
+   * The due texts, in one transaction (each group as the user who changed it); if that fails, each
+   * alone, as its changer or anyone connected (the changer may have lost access meanwhile).
+   */
   private async writeDirtyTexts(force: boolean, only?: StoredRoom) {
     const now = Date.now();
+    const due: Array<{ room: StoredRoom; text: string; actors: DbActor[] }> = [];
     for (const [room, known] of [...this.textDirty]) {
       if (only && room !== only) continue;
       if (!force && now - (this.textWrittenAt.get(room) ?? 0) < this.opts.textEveryMs) continue;
@@ -222,10 +259,25 @@ export class Persistence {
       this.textDirty.delete(room);
       this.textWrittenAt.set(room, now);
       const text = room.text();
-      if (this.lastText.get(room) === text) continue;
+      if (this.lastText.get(room) !== text) due.push({ room, text, actors });
+    }
+    if (due.length === 0) return;
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        for (const group of groupBy(due, (d) => d.actors[0].id)) {
+          await actAs(trx, group[0].actors[0]);
+          await setPlainTexts(trx, group.map((d) => ({ draftId: d.room.draftId, text: d.text })));
+        }
+      });
+      for (const d of due) this.lastText.set(d.room, d.text);
+      return;
+    } catch (err) {
+      this.log.debug({ err }, 'collab could not write plain texts together; writing them one by one');
+    }
+    for (const { room, text, actors } of due) {
       for (const actor of actors) {
         try {
-          await withActor(this.db, actor, (trx) => setPlainText(trx, room.draftId, text));
+          await withActor(this.db, actor, (trx) => setPlainTexts(trx, [{ draftId: room.draftId, text }]));
           this.lastText.set(room, text);
           break;
         } catch (err) {

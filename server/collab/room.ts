@@ -18,8 +18,6 @@ import {
 
 /** Origin of changes that came from another process (applied, broadcast locally, never stored here). */
 export const REMOTE = Symbol('remote');
-/** Origin of the stored state applied at load. */
-const LOADED = Symbol('loaded');
 /** Origin of awareness removals made by this server (a connection closed). */
 const SERVER = Symbol('server');
 
@@ -48,15 +46,19 @@ export class CollabRoom implements StoredRoom {
   readonly connections = new Set<Connection>();
   owners = new Map<number, string>();
   tail = { rows: 0, bytes: 0 };
+  readonly storedIds = new Set<number>();
   /** The last user who changed the document here (writes its text, compacts at unload). */
   lastActor: DbActor | null = null;
   ready: Promise<void> | null = null;
   loaded = false;
   unloading = false;
 
+  /** The last transaction, if it changed the document (set by the afterTransaction listener). */
+  private lastChange: Y.Transaction | null = null;
+
   constructor(readonly draftId: string, private readonly services: RoomServices) {
     this.awareness.setLocalState(null); // the server is not a participant
-    this.doc.on('update', (update: Uint8Array, origin: unknown) => this.onUpdate(update, origin));
+    this.doc.on('afterTransaction', (tr: Y.Transaction) => { this.lastChange = changedAnything(tr) ? tr : null; });
     this.awareness.on('update', (changes: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) =>
       this.onAwareness(changes, origin));
   }
@@ -69,8 +71,9 @@ export class CollabRoom implements StoredRoom {
     this.doc.transact(() => {
       if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot);
       for (const u of stored.updates) Y.applyUpdate(this.doc, u.data);
-    }, LOADED);
+    });
     for (const [id, user] of owners) this.owners.set(id, user);
+    for (const u of stored.updates) this.storedIds.add(u.id);
     this.tail = tail;
     this.loaded = true;
     if (cluster.enabled) cluster.publish(this.draftId, CLUSTER_MESSAGE.SYNC_REQUEST, Y.encodeStateVector(this.doc));
@@ -102,6 +105,10 @@ export class CollabRoom implements StoredRoom {
 
   text() {
     return documentText(this.doc);
+  }
+
+  state() {
+    return Y.encodeStateAsUpdate(this.doc);
   }
 
   /** One decoded client message; a Promise when it waits for the database (the connection queues the rest). */
@@ -150,10 +157,25 @@ export class CollabRoom implements StoredRoom {
   private applyFrom(conn: Connection, update: Uint8Array) {
     if (conn.closedByServer) return; // revoked or refused while its authorship was checked
     try {
-      Y.applyUpdate(this.doc, update, conn);
+      if (this.apply(update, conn)) this.changed(update, conn, conn.actor);
     } catch (err) {
+      // A malformed tail (the delete set) can follow structs that did integrate: those go on as Yjs
+      // encodes them, so nobody's copy differs from the server's; then the sender is refused.
+      if (this.lastChange) this.changed(Y.encodeStateAsUpdate(this.doc, Y.encodeStateVector(this.lastChange.beforeState)), conn, conn.actor);
       throw new ProtocolError(`malformed update: ${(err as Error).message}`);
     }
+  }
+
+  /**
+   * Applies an update; true if it brought anything new, or may have (a part waits for missing
+   * dependencies). The received bytes themselves are then broadcast and stored: equivalent to Yjs
+   * re-encoding the transaction, without that cost on every keystroke, and they keep a pending part
+   * the document cannot integrate yet but every client must still receive.
+   */
+  private apply(update: Uint8Array, origin: unknown): boolean {
+    this.lastChange = null;
+    Y.applyUpdate(this.doc, update, origin);
+    return this.lastChange !== null || this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null;
   }
 
   /**
@@ -191,23 +213,22 @@ export class CollabRoom implements StoredRoom {
   async applyServerWrite(update: Uint8Array, write: ServerWrite) {
     const writer: Writer = { actor: write.actor, clientIds: new Set(), maxClientIds: Number.MAX_SAFE_INTEGER };
     await checkAuthorship(this.services.db, this.draftId, this.owners, writer, writersOf(update));
-    Y.applyUpdate(this.doc, update, write);
+    if (this.apply(update, write)) this.changed(update, write, write.actor);
   }
 
-  private onUpdate(update: Uint8Array, origin: unknown) {
-    if (origin === LOADED) return;
+  /**
+   * A change reached the document: every other local connection receives it; unless it came from
+   * another process (which stores and publishes it), it is published and queued for storage as `actor`.
+   */
+  private changed(update: Uint8Array, origin: Connection | ServerWrite | typeof REMOTE, actor: DbActor | null) {
     const message = updateMessage(update);
     for (const c of this.connections) if (c !== origin && c.attached) c.send(message);
     const { persistence, cluster } = this.services;
-    if (origin === REMOTE) {
-      persistence.textChanged(this, null);
-      return;
-    }
-    const actor = origin instanceof ServerWrite ? origin.actor : (origin as Connection).actor;
+    persistence.textChanged(this, actor);
+    if (!actor) return;
     this.lastActor = actor;
     cluster.publish(this.draftId, CLUSTER_MESSAGE.UPDATE, update);
     persistence.enqueue(this, update, actor);
-    persistence.textChanged(this, actor);
   }
 
   private onAwareness({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) {
@@ -224,7 +245,7 @@ export class CollabRoom implements StoredRoom {
     if (this.unloading) return;
     try {
       if (kind === CLUSTER_MESSAGE.UPDATE) {
-        Y.applyUpdate(this.doc, payload, REMOTE);
+        if (this.apply(payload, REMOTE)) this.changed(payload, REMOTE, null);
       } else if (kind === CLUSTER_MESSAGE.AWARENESS) {
         applyAwarenessUpdate(this.awareness, payload, REMOTE);
       } else if (kind === CLUSTER_MESSAGE.SYNC_REQUEST && this.loaded) {
@@ -245,4 +266,11 @@ export class CollabRoom implements StoredRoom {
     this.awareness.destroy();
     this.doc.destroy();
   }
+}
+
+/** Yjs's own test for whether a transaction produces an update. */
+function changedAnything(tr: Y.Transaction): boolean {
+  if (tr.deleteSet.clients.size > 0) return true;
+  for (const [client, clock] of tr.afterState) if (tr.beforeState.get(client) !== clock) return true;
+  return false;
 }

@@ -4,7 +4,7 @@ import { updateYFragment, yXmlFragmentToProseMirrorRootNode } from '@tiptap/y-ti
 import type { DB } from '../../db/schema';
 import { withActor, type Executor } from '../../db';
 import { findDraftRef } from '../../db/queries/drafts';
-import { appendUpdates, claimClientIds, listClientIds, setPlainText } from '../../db/queries/collab';
+import { appendUpdates, claimClientIds, listClientIds, setPlainTexts } from '../../db/queries/collab';
 import { findDraftVersion, insertDraftVersion, listClientAuthors, listDraftVersions } from '../../db/queries/versions';
 import { authorize, can, type Actor, type DraftRef } from '../../shared/policy';
 import type { Region } from '../../shared/domain/model';
@@ -237,7 +237,7 @@ export async function restoreVersion(db: Kysely<DB>, actor: Actor, draftId: stri
       for (const [id, owner] of owners) if (owner !== actor.id) throw new ForgedClientId(`client id ${id} belongs to another user`);
       await appendUpdates(trx, [{ draftId, data: update, userId: actor.id }]);
       const doc = await loadDocument(trx, draftId);
-      await setPlainText(trx, draftId, documentText(doc));
+      await setPlainTexts(trx, [{ draftId, text: documentText(doc) }]);
       doc.destroy();
     });
   }

@@ -179,6 +179,8 @@ interface LoadResult {
   lost: number;
   cpuMs: number;
   cpuPer1000: number;
+  /** Write-like system calls of the server (WebSocket sends, database queries, logs) per delivered update. */
+  writesPerDelivery: number;
   /** CPU of the PostgreSQL backends serving the app over the same window (local PostgreSQL only). */
   dbCpuMs: number | null;
   /** CPU of the client workers over the same window. */
@@ -222,14 +224,15 @@ async function runLoad(
     const connectMs = performance.now() - t0;
     await sleep(QUIET_MS);
 
-    const cpu0 = server.sample().cpuMs;
+    const { cpuMs: cpu0, writes: writes0 } = server.sample();
     const clientCpu0 = workers.cpuMs();
     const machine0 = machineBusyMs();
     const db0 = await o.db?.start();
     const startAt = nowMs() + 300;
     const edits = workers.all<Writes>(() => ({ type: 'edit', startAt, seconds: o.seconds, rate: RATE }));
     await sleep(startAt + o.seconds * 1000 + CPU_TAIL_MS - nowMs());
-    const cpuMs = server.sample().cpuMs - cpu0;
+    const { cpuMs: cpu1, writes: writes1 } = server.sample();
+    const cpuMs = cpu1 - cpu0;
     const clientCpuMs = workers.cpuMs() - clientCpu0;
     const machineMs = machineBusyMs() - machine0;
     const dbCpuMs = db0 ? await o.db!.since(db0) : null;
@@ -275,7 +278,7 @@ async function runLoad(
       steadyLatency: summarize(bySecond.slice(STEADY_AFTER_S).flat()), writes, expected, delivered, lost: expected - delivered, cpuMs, clientCpuMs, dbCpuMs,
       clientLoopP99: Math.max(...writesByWorker.map((w) => w.loopP99)),
       machineBusy: machineMs / (windowMs * os.cpus().length), otherBusy: Math.max(0, machineMs - cpuMs - clientCpuMs - (dbCpuMs ?? 0)) / (windowMs * os.cpus().length),
-      cpuPer1000: cpuMs / (delivered / 1000), rssBeforeMb, peakRssMb, diverged: digests.filter((d) => d === null).length,
+      cpuPer1000: cpuMs / (delivered / 1000), writesPerDelivery: (writes1 - writes0) / delivered, rssBeforeMb, peakRssMb, diverged: digests.filter((d) => d === null).length,
       closes: finals.reduce((n, f) => n + f.closes, 0), digests,
     };
   } finally {
@@ -293,6 +296,7 @@ const OUT_OF_BAND = 'Writer notes CLOCK_MONOTONIC just before inserting; each ot
   + 'is integrated. Server in its own process, clients in 2 worker processes (each document split across both); 2 cores shared by all.';
 const CPU_NOTE = 'Server process utime+stime (/proc/<pid>/stat) from the first edit to 2 s after the last, divided by the '
   + 'deliveries the clients observed. The app also authenticates, checks authorship, stores every update and compacts; the reference keeps documents in memory only.';
+const WRITES_NOTE = 'syscw of /proc/<pid>/io over the CPU window: each WebSocket frame sent is one; so is each database round trip.';
 const DIVERGED_NOTE = 'Documents whose final XML differs between its clients or from a fresh client joining at the end (the server\'s copy).';
 const MACHINE_NOTE = '/proc/stat over the CPU window: everything running on the machine (the server, the client workers, the database, '
   + 'and other tenants). "Outside this run" is what is left after the server, the workers and (local PostgreSQL) the app\'s database backends.';
@@ -359,6 +363,7 @@ export default {
         { case: c, metric: 'diverged documents', value: ours.diverged, reference: reference.diverged, target: '0', met: ours.diverged === 0, note: DIVERGED_NOTE },
         { case: c, metric: 'stored documents differing from clients', value: storedDiffers, target: '0', met: storedDiffers === 0, note: STORED_NOTE },
         { case: c, metric: 'server CPU per 1000 delivered updates', unit: 'ms', value: ours.cpuPer1000, reference: reference.cpuPer1000, target: '≤ 1.0× reference', met: ours.cpuPer1000 <= reference.cpuPer1000, note: CPU_NOTE },
+        { case: c, metric: 'server write system calls per delivered update', value: ours.writesPerDelivery, reference: reference.writesPerDelivery, note: WRITES_NOTE },
         { case: c, metric: 'server CPU over the run', unit: 'ms', value: ours.cpuMs, reference: reference.cpuMs, note: databaseNote(database.backend) },
         ...(ours.dbCpuMs === null ? [] : [
           { case: c, metric: 'PostgreSQL backends CPU over the run', unit: 'ms', value: ours.dbCpuMs },

@@ -23,16 +23,18 @@ const CLK_TCK = (() => {
   try { return Number(execSync('getconf CLK_TCK').toString().trim()) || 100; } catch { return 100; }
 })();
 
-export interface ProcSample { cpuMs: number; rssMb: number; hwmMb: number }
+export interface ProcSample { cpuMs: number; rssMb: number; hwmMb: number; writes: number }
 
-/** CPU (user + system) and memory of any process on this machine, from /proc. */
+/** CPU (user + system), memory and write-like system calls (sends included) of any process on this machine, from /proc. */
 export function procSample(pid: number): ProcSample {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const cpuMs = ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
-  return { cpuMs, rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
+  const io = fs.readFileSync(`/proc/${pid}/io`, 'utf8');
+  const writes = Number(/^syscw:\s+(\d+)/m.exec(io)?.[1] ?? 0);
+  return { cpuMs, rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024, writes };
 }
 
 /** CPU time (ms) every core of this machine spent busy so far (/proc/stat): other tenants' load shows here. */

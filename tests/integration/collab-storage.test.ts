@@ -10,6 +10,7 @@ import { asOwner } from '../support/owner';
 import { actorOf, SEED } from '../factories/demo';
 import { createDraft, openClient, sleep, until, type CollabClient } from '../support/collab';
 import { loadDocument, documentText } from '../../server/collab/document';
+import { defaultPersistenceOptions } from '../../server/collab/persistence';
 
 let server: TestServer;
 let cookie: string;
@@ -43,29 +44,30 @@ const documentsOpen = () => server.collab.stats().documents;
 describe(`collaboration storage (${backend})`, () => {
   it('compacts a long log without being asked, and the document is the same', async () => {
     const draftId = await newDraft(['起点']);
-    // 250 log rows, one update each, as if written by a client over a long session.
+    // More log rows than the compaction threshold, one update each, as if written by a client over a long session.
+    const rows = defaultPersistenceOptions.compactRows + 50;
     const author = await actorOf(server.database.db, 'cq-member');
     const local = new Y.Doc();
     Y.applyUpdate(local, (await snapshotOf(draftId)).data);
     const updates: Uint8Array[] = [];
     local.on('update', (u: Uint8Array) => updates.push(u));
-    for (let i = 0; i < 250; i++) {
+    for (let i = 0; i < rows; i++) {
       const p = new Y.XmlElement('paragraph');
       p.insert(0, [new Y.XmlText(`第${i}段`)]);
       local.getXmlFragment('default').push([p]);
     }
     await owner(async (trx) => {
-      for (const data of updates) await trx.insertInto('draft_updates').values({ draft_id: draftId, data, user_id: author.id }).execute();
+      await trx.insertInto('draft_updates').values(updates.map((data) => ({ draft_id: draftId, data, user_id: author.id }))).execute();
       await trx.insertInto('draft_client_ids').values({ draft_id: draftId, client_id: local.clientID, user_id: author.id }).execute();
     });
     const lastId = Math.max(...(await logOf(draftId)).map((r) => Number(r.id)));
     const before = await stored(draftId);
-    expect(before.text.split('\n')).toHaveLength(251);
+    expect(before.text.split('\n')).toHaveLength(rows + 1);
 
     const started = performance.now();
     const c = client(draftId);
     await c.synced;
-    console.log(`[collab] a 250-row log loaded and synced in ${(performance.now() - started).toFixed(0)} ms`);
+    console.log(`[collab] a ${rows}-row log loaded and synced in ${(performance.now() - started).toFixed(0)} ms`);
     expect(c.text()).toBe(before.text);
     await until(async () => (await logOf(draftId)).length === 0, 'compaction of the log');
     console.log(`[collab] ... and compacted ${(performance.now() - started).toFixed(0)} ms after connecting`);
@@ -104,6 +106,30 @@ describe(`collaboration storage (${backend})`, () => {
     await until(async () => (await logOf(draftId)).length === 0, 'compaction at unload');
     expect(Number((await snapshotOf(draftId)).last_update_id)).toBeGreaterThan(0);
     expect(await stored(draftId)).toEqual(beforeUnload);
+  });
+
+  it('compacts from the stored log, not the live document, when the log holds a row this process never applied', async () => {
+    const draftId = await newDraft(['本进程']);
+    const c = client(draftId);
+    await c.synced;
+    c.type('本进程的编辑');
+    await until(async () => (await logOf(draftId)).length > 0, 'the edit in the log');
+    // A row as another process would store it: never applied to this process's live document.
+    const author = await actorOf(server.database.db, 'cq-member');
+    const elsewhere = new Y.Doc();
+    Y.applyUpdate(elsewhere, (await snapshotOf(draftId)).data);
+    const p = new Y.XmlElement('paragraph');
+    p.insert(0, [new Y.XmlText('另一进程的编辑')]);
+    const before = Y.encodeStateVector(elsewhere);
+    elsewhere.getXmlFragment('default').push([p]);
+    await owner(async (trx) => {
+      await trx.insertInto('draft_updates').values({ draft_id: draftId, data: Y.encodeStateAsUpdate(elsewhere, before), user_id: author.id }).execute();
+      await trx.insertInto('draft_client_ids').values({ draft_id: draftId, client_id: elsewhere.clientID, user_id: author.id }).execute();
+    });
+    c.destroy();
+    await until(() => documentsOpen() === 0, 'the document to unload');
+    await until(async () => (await logOf(draftId)).length === 0, 'compaction at unload');
+    expect((await stored(draftId)).text.split('\n').sort()).toEqual(['另一进程的编辑', '本进程', '本进程的编辑'].sort());
   });
 
   it('stores an edit made just before the client closes (its authorship still being checked)', async () => {
