@@ -17,6 +17,25 @@ function storedState(stored: Parameters<typeof documentFromStored>[0]): Uint8Arr
   }
 }
 
+/**
+ * Who writes which batches in one transaction: a batch may be written by anyone who can read its
+ * draft (the row keeps its author in user_id), so batches join the group of an actor already
+ * writing, if that actor is connected to their draft, else start a group as their author.
+ */
+function writersFor<T extends { batch: Batch }>(rows: T[]): Map<DbActor, T[]> {
+  const groups = new Map<DbActor, T[]>();
+  for (const row of rows) {
+    const readers = new Set(row.batch.room.readerActors().map((a) => a.id));
+    let writer = [...groups.keys()].find((a) => readers.has(a.id));
+    if (!writer) {
+      writer = row.batch.actor;
+      groups.set(writer, []);
+    }
+    groups.get(writer)!.push(row);
+  }
+  return groups;
+}
+
 /** Groups items by key, in the order each key first appears. */
 function groupBy<T>(items: T[], key: (item: T) => string): T[][] {
   const groups = new Map<string, T[]>();
@@ -136,11 +155,13 @@ export class Persistence {
     try {
       const stored = await this.db.transaction().execute(async (trx) => {
         const out: Array<{ row: (typeof rows)[number]; id: number }> = [];
-        for (const group of groupBy(rows, (r) => r.batch.actor.id)) {
-          await actAs(trx, group[0].batch.actor);
-          // One batch per (draft, author): within an author's group the draft names the batch.
+        for (const [actor, group] of writersFor(rows)) {
+          await actAs(trx, actor);
           const ids = await appendUpdates(trx, group.map((r) => ({ draftId: r.batch.room.draftId, data: r.data, userId: r.batch.actor.id })));
-          for (const { id, draftId } of ids) out.push({ row: group.find((r) => r.batch.room.draftId === draftId)!, id });
+          // One batch per (draft, author).
+          for (const { id, draftId, userId } of ids) {
+            out.push({ row: group.find((r) => r.batch.room.draftId === draftId && r.batch.actor.id === userId)!, id });
+          }
         }
         return out;
       });
@@ -204,15 +225,17 @@ export class Persistence {
   }
 
   /**
-   * Folds the log into a new snapshot, under the log's lock (no append is in flight). If the live
-   * document holds every row (the usual case) its state is the snapshot; otherwise (rows stored by
-   * another process that have not reached this one yet) the stored snapshot and log are folded.
+   * Folds the log into a new snapshot (see db/queries/collab.ts). If the live document holds every
+   * row it sees (the usual case) its state is the snapshot; otherwise (rows stored by another process
+   * that have not reached this one yet) the stored snapshot and log are folded.
    */
   async compact(room: StoredRoom, actor: DbActor): Promise<'compacted' | 'busy' | 'empty'> {
     if (this.compacting.has(room.draftId)) return 'busy';
     this.compacting.add(room.draftId);
     try {
-      const result = await withActor(this.db, actor, async (trx) => {
+      // REPEATABLE READ: the rows it lists, folds and deletes are the same; one committed meanwhile stays.
+      const result = await this.db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
+        await actAs(trx, actor);
         if (!(await tryLockLogForCompaction(trx, room.draftId))) return 'busy' as const;
         const ids = await listLogIds(trx, room.draftId);
         if (ids.length === 0) return 'empty' as const;

@@ -18,6 +18,8 @@ import {
 
 /** Origin of changes that came from another process (applied, broadcast locally, never stored here). */
 export const REMOTE = Symbol('remote');
+/** How long after loading a document with a long log it is compacted. */
+const COMPACT_AFTER_LOAD_MS = 1000;
 /** Origin of awareness removals made by this server (a connection closed). */
 const SERVER = Symbol('server');
 
@@ -77,9 +79,10 @@ export class CollabRoom implements StoredRoom {
     this.tail = tail;
     this.loaded = true;
     if (cluster.enabled) cluster.publish(this.draftId, CLUSTER_MESSAGE.SYNC_REQUEST, Y.encodeStateVector(this.doc));
-    // A long log (e.g. the first load after heavy editing elsewhere) is folded without anyone asking.
+    // A long log (e.g. the first load after heavy editing elsewhere) is folded without anyone asking,
+    // once the connections waiting for this load have synced (on PGlite a query blocks the process).
     if (tail.rows > persistence.opts.compactRows || tail.bytes > persistence.opts.compactBytes) {
-      void persistence.compact(this, actor);
+      setTimeout(() => { if (!this.unloading) void persistence.compact(this, actor); }, COMPACT_AFTER_LOAD_MS).unref();
     }
   }
 
