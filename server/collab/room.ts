@@ -18,6 +18,8 @@ import {
 
 /** Origin of changes that came from another process (applied, broadcast locally, never stored here). */
 export const REMOTE = Symbol('remote');
+/** A load taking longer than this is logged (a long log: compaction has not kept up). */
+const SLOW_LOAD_MS = 250;
 /** How long after loading a document with a long log it is compacted. */
 const COMPACT_AFTER_LOAD_MS = 1000;
 /** Origin of awareness removals made by this server (a connection closed). */
@@ -49,7 +51,7 @@ export class CollabRoom implements StoredRoom {
   owners = new Map<number, string>();
   tail = { rows: 0, bytes: 0 };
   readonly storedIds = new Set<number>();
-  /** The last user who changed the document here (writes its text, compacts at unload). */
+  /** The last user who changed the document here, else the one it was loaded for (writes its text, compacts at unload). */
   lastActor: DbActor | null = null;
   ready: Promise<void> | null = null;
   loaded = false;
@@ -69,11 +71,18 @@ export class CollabRoom implements StoredRoom {
   async load(actor: DbActor) {
     const { cluster, persistence } = this.services;
     await cluster.join(this.draftId, (kind, payload) => this.onCluster(kind, payload));
+    const started = performance.now();
     const { stored, owners, tail } = await persistence.load(this.draftId, actor);
+    const read = performance.now();
+    this.lastActor = actor;
     this.doc.transact(() => {
       if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot);
       for (const u of stored.updates) Y.applyUpdate(this.doc, u.data);
     });
+    const ms = performance.now() - started;
+    if (ms > SLOW_LOAD_MS) {
+      this.services.log.info({ draftId: this.draftId, rows: tail.rows, bytes: tail.bytes, readMs: Math.round(read - started), applyMs: Math.round(ms - (read - started)) }, 'collab loaded a document slowly');
+    }
     for (const [id, user] of owners) this.owners.set(id, user);
     for (const u of stored.updates) this.storedIds.add(u.id);
     this.tail = tail;

@@ -140,6 +140,7 @@ export default {
       const loadStarted = performance.now();
       const syncBefore = await timeSync(first, traceId, headers, endContent);
       ctx.log(`before compaction: synced in ${syncBefore.toFixed(0)} ms`);
+      for (const line of first.output().split('\n')) if (line.includes('loaded a document slowly')) ctx.log(`server: ${line}`);
 
       // 2. Compaction, unasked: watch the database (PostgreSQL: while the server runs; PGlite, which one
       // process opens at a time: once the server is idle, stop it and look).
