@@ -38,21 +38,35 @@ export class Connection {
   private idleWaiters: Array<() => void> = [];
   private readonly allow: (bytes: number) => boolean;
 
+  private sessionUser!: SessionUser;
+  private dbActor!: DbActor;
+
   constructor(
     readonly ws: WebSocket,
-    public user: SessionUser,
+    user: SessionUser,
     readonly token: string,
     public role: CollaboratorRole,
     readonly draftId: string,
     private readonly limits: CollabLimits,
     private readonly log: Logger,
   ) {
+    this.user = user;
     this.identity = identityOf(user);
     this.allow = connectionRateLimiter(limits);
   }
 
+  /** The database identity of `user` (kept in step by `user`'s setter; read on every update). */
   get actor(): DbActor {
-    return { id: this.user.id, region: this.user.region, orgId: this.user.orgId };
+    return this.dbActor;
+  }
+
+  get user(): SessionUser {
+    return this.sessionUser;
+  }
+
+  set user(user: SessionUser) {
+    this.sessionUser = user;
+    this.dbActor = { id: user.id, region: user.region, orgId: user.orgId };
   }
 
   get open() {

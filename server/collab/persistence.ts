@@ -24,8 +24,11 @@ function storedState(stored: Parameters<typeof documentFromStored>[0]): Uint8Arr
  */
 function writersFor<T extends { batch: Batch }>(rows: T[]): Map<DbActor, T[]> {
   const groups = new Map<DbActor, T[]>();
+  const readersOf = new Map<StoredRoom, Set<string>>();
   for (const row of rows) {
-    const readers = new Set(row.batch.room.readerActors().map((a) => a.id));
+    const { room } = row.batch;
+    let readers = readersOf.get(room);
+    if (!readers) readersOf.set(room, (readers = new Set(room.readerActors().map((a) => a.id))));
     let writer = [...groups.keys()].find((a) => readers.has(a.id));
     if (!writer) {
       writer = row.batch.actor;

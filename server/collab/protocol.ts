@@ -84,9 +84,17 @@ export function awarenessStatesMessage(awareness: Awareness): Uint8Array | null 
   return clients.length > 0 ? awarenessMessage(encodeAwarenessUpdate(awareness, clients)) : null;
 }
 
-/** The Yjs client ids whose content an update carries (deletions carry no author). */
+/**
+ * The Yjs client ids whose content an update carries (deletions carry no author). A V1 update starts
+ * with its number of clients, then each client's struct count, id and first clock before its structs:
+ * a keystroke has one client, read from that header; only updates with several need a full parse.
+ */
 export function writersOf(update: Uint8Array): number[] {
   try {
+    const decoder = decoding.createDecoder(update);
+    const clients = decoding.readVarUint(decoder);
+    if (clients === 0) return [];
+    if (clients === 1) return decoding.readVarUint(decoder) === 0 ? [] : [decoding.readVarUint(decoder)];
     return [...Y.parseUpdateMeta(update).to.keys()];
   } catch (err) {
     throw new ProtocolError(`malformed update: ${(err as Error).message}`);

@@ -57,6 +57,8 @@ export class CollabRoom implements StoredRoom {
   loaded = false;
   unloading = false;
 
+  /** A connection's awareness update while it is applied. */
+  private receivedAwareness: Uint8Array | null = null;
   /** The last transaction, if it changed the document (set by the afterTransaction listener). */
   private lastChange: Y.Transaction | null = null;
 
@@ -153,7 +155,12 @@ export class CollabRoom implements StoredRoom {
           maxChars: this.services.limits.maxAwarenessStateChars,
         });
         if (update) {
-          applyAwarenessUpdate(this.awareness, update, conn);
+          this.receivedAwareness = update;
+          try {
+            applyAwarenessUpdate(this.awareness, update, conn);
+          } finally {
+            this.receivedAwareness = null;
+          }
           if (conn.role === 'editor') this.claimAhead(conn);
         }
         return;
@@ -245,7 +252,8 @@ export class CollabRoom implements StoredRoom {
 
   private onAwareness({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) {
     if (origin === 'local') return; // the server's own (always empty) state, e.g. on destroy
-    const update = encodeAwarenessUpdate(this.awareness, added.concat(updated, removed));
+    // A connection's (sanitized) update goes on as it is, like document updates.
+    const update = this.receivedAwareness ?? encodeAwarenessUpdate(this.awareness, added.concat(updated, removed));
     const message = awarenessMessage(update);
     // The sender hears its own state back too: y-websocket counts it as a sign of life.
     for (const c of this.connections) if (c.attached) c.send(message);
