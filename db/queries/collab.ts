@@ -59,14 +59,14 @@ export async function readStoredDocument(db: Executor, draftId: string): Promise
 /** PostgreSQL's base64 has line breaks, which Node's decoder skips. */
 const fromBase64 = (text: string | null): Uint8Array | null => (text === null ? null : new Uint8Array(Buffer.from(text, 'base64')));
 
-/** Appends batches (one row each) to the logs of the given drafts, as the current actor; returns the new rows' ids. */
+/** Appends updates (one row each) to the logs of the given drafts, as the current actor; returns the new rows' ids in order. */
 export async function appendUpdates(trx: Executor, rows: Array<{ draftId: string; data: Uint8Array; userId: string }>) {
   if (rows.length === 0) return [];
   const ids = await trx.insertInto('draft_updates')
     .values(rows.map((r) => ({ draft_id: r.draftId, data: r.data, user_id: r.userId })))
-    .returning(['id', 'draft_id', 'user_id'])
+    .returning('id')
     .execute();
-  return ids.map((r) => ({ id: Number(r.id), draftId: r.draft_id, userId: r.user_id! }));
+  return ids.map((r) => Number(r.id));
 }
 
 /** The ids of a draft's log rows, in order (for compaction; one value, like the log in readStoredDocument). */
