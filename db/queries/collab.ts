@@ -59,15 +59,22 @@ export async function readStoredDocument(db: Executor, draftId: string): Promise
 /** PostgreSQL's base64 has line breaks, which Node's decoder skips. */
 const fromBase64 = (text: string | null): Uint8Array | null => (text === null ? null : new Uint8Array(Buffer.from(text, 'base64')));
 
-/** Appends updates (one row each) to the logs of the given drafts, as the current actor; returns the new rows' ids in order. */
-export async function appendUpdates(trx: Executor, rows: Array<{ draftId: string; data: Uint8Array; userId: string }>) {
+/**
+ * Appends updates (one row each) to the logs of the given drafts, as the current actor; returns the
+ * new rows' ids in order. Three array parameters instead of three per row: a flush writes a row
+ * per keystroke, and building and binding a VALUES list cost more CPU per row.
+ */
+export async function appendUpdates(trx: Executor, rows: Array<{ draftId: string; data: Uint8Array; userId: string }>): Promise<number[]> {
   if (rows.length === 0) return [];
-  const ids = await trx.insertInto('draft_updates')
-    .values(rows.map((r) => ({ draft_id: r.draftId, data: r.data, user_id: r.userId })))
-    .returning('id')
-    .execute();
+  const { rows: ids } = await sql<{ id: string }>`
+    insert into draft_updates (draft_id, data, user_id)
+    select * from unnest(${rows.map((r) => r.draftId)}::uuid[], ${rows.map((r) => toBuffer(r.data))}::bytea[], ${rows.map((r) => r.userId)}::uuid[])
+    returning id`.execute(trx);
   return ids.map((r) => Number(r.id));
 }
+
+/** The drivers encode a bytea array element only from a Buffer. */
+const toBuffer = (data: Uint8Array) => (Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength));
 
 /** The ids of a draft's log rows, in order (for compaction; one value, like the log in readStoredDocument). */
 export async function listLogIds(trx: Executor, draftId: string): Promise<number[]> {

@@ -58,7 +58,8 @@ function groupBy<T>(items: T[], key: (item: T) => string): T[][] {
  * - the log is folded into the snapshot when its tail grows past a threshold and when the
  *   document unloads (compaction takes an advisory lock, so one process does it at a time); the
  *   live document is the new snapshot when it holds every row of the log, else the stored state is;
- * - drafts.plain_text follows the document, at most every `textEveryMs` per document, all due
+ * - drafts.plain_text follows the document: once it has rested `textIdleMs`, and at least every
+ *   `textMaxMs` while people keep typing (extracting text walks the whole document), all due
  *   documents in one transaction.
  */
 
@@ -81,14 +82,16 @@ export interface PersistenceOptions {
   flushMs: number;
   compactRows: number;
   compactBytes: number;
-  textEveryMs: number;
+  textIdleMs: number;
+  textMaxMs: number;
 }
 
 export const defaultPersistenceOptions: PersistenceOptions = {
   flushMs: 200,
   compactRows: 2000,
   compactBytes: 1024 * 1024,
-  textEveryMs: 2000,
+  textIdleMs: 2000,
+  textMaxMs: 10_000,
 };
 
 interface Batch { room: StoredRoom; actor: DbActor; updates: Uint8Array[]; attempts: number }
@@ -101,7 +104,8 @@ export class Persistence {
   private chain: Promise<void> = Promise.resolve();
   private compacting = new Set<string>();
   /** Rooms whose text changed, with the actor to write it as, and when it was last written. */
-  private textDirty = new Map<StoredRoom, DbActor | null>();
+  /** Rooms whose text changed: the actor who may write it, and when it last changed. */
+  private textDirty = new Map<StoredRoom, { actor: DbActor | null; at: number }>();
   private textWrittenAt = new WeakMap<StoredRoom, number>();
   private lastText = new WeakMap<StoredRoom, string>();
   private textTimer: NodeJS.Timeout;
@@ -110,7 +114,7 @@ export class Persistence {
   constructor(private readonly db: Kysely<DB>, private readonly log: Logger, readonly opts: PersistenceOptions = defaultPersistenceOptions) {
     this.textTimer = setInterval(() => {
       this.writeTexts(false).catch((err) => this.log.warn({ err }, 'collab could not write plain texts'));
-    }, Math.max(250, opts.textEveryMs / 4));
+    }, Math.max(250, opts.textIdleMs / 4));
     this.textTimer.unref();
   }
 
@@ -135,7 +139,12 @@ export class Persistence {
   /** The document's text changed; `actor` (if any) may write it. */
   textChanged(room: StoredRoom, actor: DbActor | null) {
     const known = this.textDirty.get(room);
-    this.textDirty.set(room, actor ?? known ?? null);
+    if (known) {
+      known.at = Date.now();
+      if (actor) known.actor = actor;
+    } else {
+      this.textDirty.set(room, { actor, at: Date.now() });
+    }
   }
 
   private schedule(ms: number) {
@@ -266,7 +275,7 @@ export class Persistence {
     }
   }
 
-  /** Writes changed texts (all of them with `force`, else those not written for textEveryMs). */
+  /** Writes changed texts (all of them with `force`, else those due: at rest, or not written for textMaxMs). */
   async writeTexts(force: boolean, only?: StoredRoom) {
     if (!force && this.textWriting) return;
     this.textWriting = !force || this.textWriting;
@@ -284,9 +293,10 @@ export class Persistence {
   private async writeDirtyTexts(force: boolean, only?: StoredRoom) {
     const now = Date.now();
     const due: Array<{ room: StoredRoom; text: string; actors: DbActor[] }> = [];
-    for (const [room, known] of [...this.textDirty]) {
+    for (const [room, { actor: known, at }] of [...this.textDirty]) {
       if (only && room !== only) continue;
-      if (!force && now - (this.textWrittenAt.get(room) ?? 0) < this.opts.textEveryMs) continue;
+      const resting = now - at >= this.opts.textIdleMs;
+      if (!force && !resting && now - (this.textWrittenAt.get(room) ?? 0) < this.opts.textMaxMs) continue;
       const actors = [...(known ? [known] : []), ...room.readerActors()];
       if (actors.length === 0) continue; // another process's clients made the change: it writes
       this.textDirty.delete(room);

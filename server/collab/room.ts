@@ -142,8 +142,11 @@ export class CollabRoom implements StoredRoom {
       case 'sync-update': {
         // Viewers and commenters are answered but never written: not applied, stored nor broadcast.
         if (conn.role !== 'editor') return;
+        const writers = writersOf(message.update);
+        // The usual keystroke: written under the id this connection has already proven its own.
+        if (writers.length === 1 && conn.clientIds.has(writers[0])) return this.applyFrom(conn, message.update);
         const writer: Writer = { actor: conn.actor, clientIds: conn.clientIds, maxClientIds: this.services.limits.maxClientIdsPerConnection };
-        const checked = checkAuthorship(this.services.db, this.draftId, this.owners, writer, writersOf(message.update));
+        const checked = checkAuthorship(this.services.db, this.draftId, this.owners, writer, writers);
         if (checked) return checked.then(() => this.applyFrom(conn, message.update));
         this.applyFrom(conn, message.update);
         return;

@@ -16,8 +16,11 @@
  *   client that joins at the end (the server's memory) and, for the app, what the database stores
  *   once the server has stopped (it flushes on SIGTERM), must be equal.
  *
+ * - The two servers run at the same time and take turns (reference, app, reference, app ...), so
+ *   the machine's slow and fast minutes fall on both; each metric combines the rounds.
+ *
  * Knobs: BENCH_COLLAB_DOCS (50), BENCH_COLLAB_CLIENTS (10), BENCH_COLLAB_RATE (2 edits/s),
- * BENCH_COLLAB_SECONDS (20), BENCH_DATABASE_URL (PostgreSQL; default: embedded PGlite).
+ * BENCH_COLLAB_SECONDS (20), BENCH_COLLAB_ROUNDS (2), BENCH_DATABASE_URL (PostgreSQL; default: embedded PGlite).
  */
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -35,6 +38,7 @@ const CLIENTS = envInt('BENCH_COLLAB_CLIENTS', 10);
 const RATE = envInt('BENCH_COLLAB_RATE', 2);
 const SECONDS = envInt('BENCH_COLLAB_SECONDS', 20);
 const WORKERS = 2;
+const ROUNDS = envInt('BENCH_COLLAB_ROUNDS', 2);
 /** Server CPU is read over the edits plus this tail (both servers the same window). */
 const CPU_TAIL_MS = 2000;
 /** Deliveries still missing this long after the last edit are lost. */
@@ -197,6 +201,33 @@ interface LoadResult {
   closes: number;
   /** Per document, the agreed digest (when all agreed). */
   digests: Array<string | null>;
+  /** The raw latencies behind the summaries (for combining rounds). */
+  samples: { all: number[]; first: number[]; steady: number[] };
+}
+
+/**
+ * Rounds of one server combined: latencies pooled, counts summed, CPU per delivery from the sums,
+ * the worst of divergence and memory; digests of the last round (the documents' final state).
+ */
+function combine(runs: LoadResult[]): LoadResult {
+  const sum = (f: (r: LoadResult) => number) => runs.reduce((n, r) => n + f(r), 0);
+  const max = (f: (r: LoadResult) => number) => Math.max(...runs.map(f));
+  const samples = { all: runs.flatMap((r) => r.samples.all), first: runs.flatMap((r) => r.samples.first), steady: runs.flatMap((r) => r.samples.steady) };
+  const last = runs[runs.length - 1];
+  const delivered = sum((r) => r.delivered);
+  const dbCpu = runs.every((r) => r.dbCpuMs !== null) ? sum((r) => r.dbCpuMs!) : null;
+  return {
+    ...last,
+    connectMs: max((r) => r.connectMs),
+    latency: summarize(samples.all), firstLatency: summarize(samples.first), steadyLatency: summarize(samples.steady),
+    writes: sum((r) => r.writes), expected: sum((r) => r.expected), delivered, lost: sum((r) => r.lost),
+    cpuMs: sum((r) => r.cpuMs), cpuPer1000: sum((r) => r.cpuMs) / (delivered / 1000),
+    writesPerDelivery: sum((r) => r.writesPerDelivery * r.delivered) / delivered,
+    dbCpuMs: dbCpu, clientCpuMs: sum((r) => r.clientCpuMs), clientLoopP99: max((r) => r.clientLoopP99),
+    machineBusy: sum((r) => r.machineBusy) / runs.length, otherBusy: sum((r) => r.otherBusy) / runs.length,
+    rssBeforeMb: runs[0].rssBeforeMb, peakRssMb: max((r) => r.peakRssMb), diverged: max((r) => r.diverged),
+    closes: sum((r) => r.closes), samples,
+  };
 }
 
 type DbMeter = Awaited<ReturnType<typeof databaseCpuMeter>>;
@@ -280,6 +311,7 @@ async function runLoad(
       machineBusy: machineMs / (windowMs * os.cpus().length), otherBusy: Math.max(0, machineMs - cpuMs - clientCpuMs - (dbCpuMs ?? 0)) / (windowMs * os.cpus().length),
       cpuPer1000: cpuMs / (delivered / 1000), writesPerDelivery: (writes1 - writes0) / delivered, rssBeforeMb, peakRssMb, diverged: digests.filter((d) => d === null).length,
       closes: finals.reduce((n, f) => n + f.closes, 0), digests,
+      samples: { all: latencies, first: firstLatencies, steady: bySecond.slice(STEADY_AFTER_S).flat() },
     };
   } finally {
     rss.stop();
@@ -306,7 +338,7 @@ const STORED_NOTE = 'After the clients left and the server stopped (SIGTERM flus
 
 export default {
   name: 'collab load',
-  timeoutMs: 280_000,
+  timeoutMs: 420_000,
   async run(ctx) {
     ensureBuild(ctx.log);
     const database = await prepareDatabase();
@@ -320,17 +352,15 @@ export default {
       const warmIds = all.ids.slice(DOCS);
       await workers.start(WORKERS);
 
-      // Each server: an unreported warm-up on other documents (JIT of server and clients), then the
-      // measured run. The reference is first seeded with the same initial states, one client per document.
+      // Both servers run side by side: each gets an unreported warm-up on other documents (JIT of server
+      // and clients), then they take turns, ROUNDS measured runs each, so a slow minute of this shared
+      // machine falls on both. The reference is first seeded with the same initial states.
       const ref = await spawnReferenceServer();
       servers.push(ref);
       const refRoom = (id: string) => `ref/${id}`;
       const refHeaders = () => ({ origin: ref.url });
       await workers.request(0, { type: 'seed', url: ref.url, rooms: all.ids.map(refRoom), seeds: all.seeds, headers: refHeaders() });
       await runLoad(ctx, workers, ref, warmIds.map(refRoom), refHeaders, WARMUP);
-      const reference = await runLoad(ctx, workers, ref, ids.map(refRoom), refHeaders);
-      ctx.log(`reference: ${summaryLine(reference)}`);
-      await ref.stop();
 
       const app = await withBuildReadLock(() => spawnAppServer(database.env));
       servers.push(app);
@@ -339,9 +369,21 @@ export default {
       const appHeaders = (i: number) => ({ origin: app.url, cookie: cookies[i % cookies.length] });
       await runLoad(ctx, workers, app, warmIds, appHeaders, WARMUP);
       const dbMeter = await databaseCpuMeter(database);
-      const ours = await runLoad(ctx, workers, app, ids, appHeaders, { docs: DOCS, seconds: SECONDS, db: dbMeter });
+
+      const refRuns: LoadResult[] = [];
+      const appRuns: LoadResult[] = [];
+      for (let round = 1; round <= ROUNDS; round++) {
+        refRuns.push(await runLoad(ctx, workers, ref, ids.map(refRoom), refHeaders));
+        ctx.log(`round ${round} reference: ${summaryLine(refRuns[refRuns.length - 1])}`);
+        await sleep(QUIET_MS);
+        appRuns.push(await runLoad(ctx, workers, app, ids, appHeaders, { docs: DOCS, seconds: SECONDS, db: dbMeter }));
+        ctx.log(`round ${round} app: ${summaryLine(appRuns[appRuns.length - 1])}`);
+        await sleep(QUIET_MS); // the app stores and unloads the documents its clients left
+      }
       await dbMeter?.close();
-      ctx.log(`app: ${summaryLine(ours)}`);
+      await ref.stop();
+      const reference = combine(refRuns);
+      const ours = combine(appRuns);
       const appPid = app.pid;
       await app.stop();
       ctx.log(`app server ${appPid} stopped; reading the stored drafts`);
@@ -351,7 +393,7 @@ export default {
       await reopened.close();
       const storedDiffers = ids.filter((id, d) => docDigest(stored.get(id)!).hash !== ours.digests[d]).length;
 
-      const c = `${DOCS} docs × ${CLIENTS} clients × ${RATE} edits/s × ${SECONDS} s`;
+      const c = `${DOCS} docs × ${CLIENTS} clients × ${RATE} edits/s × ${SECONDS} s, ${ROUNDS} rounds`;
       const rows: Row[] = [
         { case: c, metric: `connect and sync ${DOCS * CLIENTS} clients`, unit: 'ms', value: ours.connectMs, reference: reference.connectMs },
         { case: c, metric: 'p50 delivery latency', unit: 'ms', value: ours.latency.p50, reference: reference.latency.p50, note: OUT_OF_BAND },

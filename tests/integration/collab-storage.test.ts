@@ -95,9 +95,9 @@ describe(`collaboration storage (${backend})`, () => {
     expect(storedIn).toBeLessThan(400); // 250 ms flush plus a polling step
 
     const plainText = async () => (await owner((trx) => trx.selectFrom('drafts').select('plain_text').where('id', '=', draftId).executeTakeFirstOrThrow())).plain_text;
-    await until(async () => (await plainText()) === '案由\n现状与问题', 'plain text', 3000);
+    await until(async () => (await plainText()) === '案由\n现状与问题', 'plain text', 5000);
     c.type('建议');
-    await until(async () => (await plainText()) === '案由\n现状与问题\n建议', 'plain text again', 3000);
+    await until(async () => (await plainText()) === '案由\n现状与问题\n建议', 'plain text again', 5000); // 2 s at rest, then the next tick
 
     const beforeUnload = await stored(draftId);
     expect(beforeUnload.text).toBe('案由\n现状与问题\n建议');
