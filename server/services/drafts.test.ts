@@ -131,6 +131,9 @@ describe('creating and changing drafts', () => {
     const doc = new Y.Doc();
     Y.applyUpdate(doc, row.data);
     expect(doc.getXmlFragment('default').toString()).toContain('<heading level="1">关于共建川渝柑橘产业带的提案</heading>');
+    // The seeded text is recorded as the author's (attribution and diffs name them).
+    const owners = await asOwner((trx) => trx.selectFrom('draft_client_ids').select(['client_id', 'user_id']).where('draft_id', '=', id).execute());
+    expect(owners.map((o) => [Number(o.client_id), o.user_id])).toEqual([[[...doc.store.clients.keys()][0], as['sc-member'].id]]);
     expect((await auditRows(id)).map((a) => a.action)).toEqual(['draft.create', 'boundary.share']);
     // The other region reads a joint draft straight away.
     expect((await getDraft(database.db, as['cq-member'], id)).role).toBe('viewer');

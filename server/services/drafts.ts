@@ -11,7 +11,9 @@ import { authorize, can, PolicyError, type Actor, type CollaboratorRole, type Dr
 import type { ChangeAction } from '../../shared/realtime/events';
 import type { Visibility } from '../../shared/domain/model';
 import type { DraftKind } from '../../shared/validation/drafts';
+import { claimClientIds } from '../../db/queries/collab';
 import { documentStateFromJSON, documentText } from '../collab/document';
+import { writersOf } from '../collab/protocol';
 import { dbActor } from './actor';
 import { audit } from './audit';
 import { InputError, NotFoundError } from './errors';
@@ -160,6 +162,8 @@ export async function createDraft(db: Kysely<DB>, actor: Actor, workspaceId: str
       title: input.title, authorId: actor.id, plainText: initial.text,
     });
     await insertDraftSnapshot(trx, id, initial.state);
+    // The seeded text is the author's: attribution and diffs show it as theirs, not unrecorded.
+    await claimClientIds(trx, id, writersOf(initial.state), actor.id);
     const detail = { title: input.title, kind: input.kind, visibility: input.visibility, ...(input.imported ? { importedFrom: input.imported.fileName } : {}) };
     await audit(trx, { actor, region: actor.region, ip: call.ip, action: 'draft.create', target: auditTarget(id), detail });
     if (input.visibility === 'joint') {

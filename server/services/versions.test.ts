@@ -127,11 +127,13 @@ describe(`versions of the joint draft (${backend})`, () => {
     expect(opened.compare).toMatchObject({ kind: 'current' });
     expect(versionText(opened.compare!.before)).toBe(firstText);
     expect(versionText(opened.compare!.after)).toBe(secondText);
-    // Whoever wrote under which client id, from the server's table (never from inside the document);
-    // 李明's edit only deleted, and a deletion carries no client id: no author is recorded for it.
+    // Whoever wrote under which client id, from the server's table (never from inside the document):
+    // 李明 as the author of the seeded text, 刘洋 for her paragraph; 李明's edit only deleted, and a
+    // deletion carries no client id.
     const owners = new Map(opened.authorship.clientIds);
-    expect([...owners.values()]).toEqual([as['sc-member'].id]);
+    expect([...owners.values()].sort()).toEqual([as['cq-member'].id, as['sc-member'].id].sort());
     expect(opened.authorship.people[as['sc-member'].id]).toMatchObject({ name: '刘洋', region: 'sichuan' });
+    expect(opened.authorship.people[as['cq-member'].id]).toMatchObject({ name: '李明', region: 'chongqing' });
   });
 
   it('compares two versions oldest first, whichever is opened', async () => {
