@@ -61,11 +61,14 @@ export const syncStep1Message = (doc: Y.Doc) => framed((e) => {
 });
 
 /** Answer to a client's step 1: what the server has that the client's state vector lacks. */
-export const syncStep2Message = (doc: Y.Doc, stateVector: Uint8Array) => framed((e) => {
+export const syncStep2Message = (update: Uint8Array) => framed((e) => {
   encoding.writeVarUint(e, MESSAGE.SYNC);
   encoding.writeVarUint(e, SYNC.STEP2);
-  encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(doc, stateVector));
+  encoding.writeVarUint8Array(e, update);
 });
+
+/** The state vector of a client that has nothing yet (a new browser without an offline copy). */
+export const isEmptyStateVector = (stateVector: Uint8Array) => stateVector.length === 1 && stateVector[0] === 0;
 
 export const updateMessage = (update: Uint8Array) => framed((e) => {
   encoding.writeVarUint(e, MESSAGE.SYNC);

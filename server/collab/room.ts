@@ -12,7 +12,7 @@ import { documentText } from './document';
 import type { CollabLimits } from './limits';
 import type { Persistence, StoredRoom } from './persistence';
 import {
-  awarenessMessage, awarenessStatesMessage, ProtocolError, syncStep1Message, syncStep2Message, updateMessage, writersOf,
+  awarenessMessage, awarenessStatesMessage, isEmptyStateVector, ProtocolError, syncStep1Message, syncStep2Message, updateMessage, writersOf,
   type ClientMessage,
 } from './protocol';
 
@@ -57,6 +57,8 @@ export class CollabRoom implements StoredRoom {
   loaded = false;
   unloading = false;
 
+  /** The stored snapshot the document was loaded from, while nothing has changed since (it is the whole state). */
+  private loadedSnapshot: Uint8Array | null = null;
   /** A connection's awareness update while it is applied. */
   private receivedAwareness: Uint8Array | null = null;
   /** The last transaction, if it changed the document (set by the afterTransaction listener). */
@@ -88,6 +90,7 @@ export class CollabRoom implements StoredRoom {
     for (const [id, user] of owners) this.owners.set(id, user);
     for (const u of stored.updates) this.storedIds.add(u.id);
     this.tail = tail;
+    this.loadedSnapshot = stored.updates.length === 0 ? stored.snapshot : null;
     this.loaded = true;
     if (cluster.enabled) cluster.publish(this.draftId, CLUSTER_MESSAGE.SYNC_REQUEST, Y.encodeStateVector(this.doc));
     // A long log (e.g. the first load after heavy editing elsewhere) is folded without anyone asking,
@@ -131,7 +134,9 @@ export class CollabRoom implements StoredRoom {
       case 'sync-step1': {
         let reply: Uint8Array;
         try {
-          reply = syncStep2Message(this.doc, message.stateVector);
+          // A new client of a document unchanged since it loaded from its snapshot gets the snapshot as stored.
+          const whole = this.loadedSnapshot && isEmptyStateVector(message.stateVector) ? this.loadedSnapshot : null;
+          reply = syncStep2Message(whole ?? Y.encodeStateAsUpdate(this.doc, message.stateVector));
         } catch (err) {
           throw new ProtocolError(`malformed state vector: ${(err as Error).message}`);
         }
@@ -243,6 +248,7 @@ export class CollabRoom implements StoredRoom {
    * another process (which stores and publishes it), it is published and queued for storage as `actor`.
    */
   private changed(update: Uint8Array, origin: Connection | ServerWrite | typeof REMOTE, actor: DbActor | null) {
+    this.loadedSnapshot = null;
     const message = updateMessage(update);
     for (const c of this.connections) if (c !== origin && c.attached) c.send(message);
     const { persistence, cluster } = this.services;
