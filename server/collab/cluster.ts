@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger';
+import { redisTarget } from '../redis';
 
 /**
  * Fan-out between server processes (REDIS_URL set): one Redis channel per open document carries
@@ -33,8 +34,6 @@ export interface ClusterLink {
 }
 
 const ORIGIN_BYTES = 16;
-const CONTROL_CHANNEL = 'collab:control';
-const docChannel = (draftId: string) => `collab:doc:${draftId}`;
 const SUBSCRIBE_WAIT_MS = 2000;
 
 export const localOnly: ClusterLink = {
@@ -50,10 +49,13 @@ export const localOnly: ClusterLink = {
 export function createClusterLink(redisUrl: string | undefined, parentLog: Logger): ClusterLink {
   if (!redisUrl) return localOnly;
   const log = parentLog.child({ part: 'collab-cluster' });
+  const { url, prefix } = redisTarget(redisUrl);
+  const CONTROL_CHANNEL = `${prefix}:collab:control`;
+  const docChannel = (draftId: string) => `${prefix}:collab:doc:${draftId}`;
   const origin = crypto.randomBytes(ORIGIN_BYTES);
   const options = { maxRetriesPerRequest: 3, enableAutoPipelining: true };
-  const pub = new Redis(redisUrl, options);
-  const sub = new Redis(redisUrl, options);
+  const pub = new Redis(url, options);
+  const sub = new Redis(url, options);
   // A Redis outage must not crash the process: ioredis reconnects (and resubscribes) by itself.
   let lastWarn = 0;
   const warn = (err: Error) => {

@@ -59,6 +59,7 @@ export class CollabRoom implements StoredRoom {
 
   /** The stored snapshot the document was loaded from, while nothing has changed since (it is the whole state). */
   private loadedSnapshot: Uint8Array | null = null;
+  private changedOnce = false;
   /** A connection's awareness update while it is applied. */
   private receivedAwareness: Uint8Array | null = null;
   /** The last transaction, if it changed the document (set by the afterTransaction listener). */
@@ -90,7 +91,8 @@ export class CollabRoom implements StoredRoom {
     for (const [id, user] of owners) this.owners.set(id, user);
     for (const u of stored.updates) this.storedIds.add(u.id);
     this.tail = tail;
-    this.loadedSnapshot = stored.updates.length === 0 ? stored.snapshot : null;
+    // Another process's update may have arrived while the snapshot was read: then it is not the whole state.
+    this.loadedSnapshot = stored.updates.length === 0 && !this.changedOnce ? stored.snapshot : null;
     this.loaded = true;
     if (cluster.enabled) cluster.publish(this.draftId, CLUSTER_MESSAGE.SYNC_REQUEST, Y.encodeStateVector(this.doc));
     // A long log (e.g. the first load after heavy editing elsewhere) is folded without anyone asking,
@@ -249,6 +251,7 @@ export class CollabRoom implements StoredRoom {
    */
   private changed(update: Uint8Array, origin: Connection | ServerWrite | typeof REMOTE, actor: DbActor | null) {
     this.loadedSnapshot = null;
+    this.changedOnce = true;
     const message = updateMessage(update);
     for (const c of this.connections) if (c !== origin && c.attached) c.send(message);
     const { persistence, cluster } = this.services;

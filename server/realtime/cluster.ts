@@ -3,6 +3,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { RealtimeServer } from './types';
+import { redisTarget } from '../redis';
 
 /**
  * Several server processes behind a load balancer (REDIS_URL set): the socket.io Redis adapter
@@ -15,24 +16,10 @@ export interface Cluster {
   close(): Promise<void>;
 }
 
-/** Channel names start with this unless REDIS_URL says otherwise (`?prefix=`). */
-export const DEFAULT_CHANNEL_PREFIX = 'cppcc:socket.io';
 /** How long startup waits for Redis before going on (ioredis keeps reconnecting afterwards). */
 const READY_WAIT_MS = 5000;
 /** A fetchSockets/serverSideEmit round trip waits this long for the other processes' answers. */
 const REQUESTS_TIMEOUT_MS = 3000;
-
-/**
- * Deployments (or parallel test runs) sharing one Redis keep apart by a channel prefix given as
- * `redis://host:6379/0?prefix=NAME`: Redis database numbers do not separate pub/sub channels.
- * The parameter is removed before ioredis sees the URL (it would take query parameters as options).
- */
-export function redisTarget(redisUrl: string): { url: string; prefix: string } {
-  const url = new URL(redisUrl);
-  const prefix = url.searchParams.get('prefix') || DEFAULT_CHANNEL_PREFIX;
-  url.searchParams.delete('prefix');
-  return { url: url.toString(), prefix };
-}
 
 export async function attachCluster(io: RealtimeServer, config: Pick<Config, 'redisUrl'>, parentLog: Logger): Promise<Cluster> {
   if (!config.redisUrl) return { clustered: false, close: async () => undefined };
@@ -54,7 +41,7 @@ export async function attachCluster(io: RealtimeServer, config: Pick<Config, 're
   sub.on('error', warn);
 
   // Creating the adapter subscribes `sub` to the prefix's channels.
-  io.adapter(createAdapter(pub, sub, { key: prefix, requestsTimeout: REQUESTS_TIMEOUT_MS }));
+  io.adapter(createAdapter(pub, sub, { key: `${prefix}:socket.io`, requestsTimeout: REQUESTS_TIMEOUT_MS }));
   // Replies on one connection come in order: once PING answers, the subscriptions sent before it
   // are in place, and an event another process emits from now on reaches this one.
   const ready = await Promise.race([

@@ -21,7 +21,8 @@ import { CLOSE } from '../../shared/realtime/collab';
 import { loadDocument, documentText } from '../../server/collab/document';
 import { createCollab, type Collab } from '../../server/collab';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+// A channel prefix of its own: other test files may use the same Redis at the same time.
+const REDIS_URL = `${(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/\/$/, '')}/?prefix=collab-test-${process.pid}`;
 const SESSION_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 
 let fresh: FreshDatabase;
