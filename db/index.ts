@@ -135,9 +135,18 @@ export interface DbActor { id: string; region: string; orgId: string }
  */
 export function withActor<T>(db: Kysely<DB>, actor: DbActor | null, fn: (trx: Transaction<DB>) => Promise<T>) {
   return db.transaction().execute(async (trx) => {
-    await sql`select set_config('app.user_id', ${actor?.id ?? ''}, true),
-                     set_config('app.region', ${actor?.region ?? ''}, true),
-                     set_config('app.org_id', ${actor?.orgId ?? ''}, true)`.execute(trx);
+    await actAs(trx, actor);
     return fn(trx);
   });
+}
+
+/**
+ * Sets (or changes) the row-level security identity inside an open transaction, for the rest of it:
+ * withActor's first step, and how one transaction acts for several users in turn (the session
+ * lookup, the collaboration server's batched writes).
+ */
+export async function actAs(trx: Executor, actor: DbActor | null) {
+  await sql`select set_config('app.user_id', ${actor?.id ?? ''}, true),
+                   set_config('app.region', ${actor?.region ?? ''}, true),
+                   set_config('app.org_id', ${actor?.orgId ?? ''}, true)`.execute(trx);
 }

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { DbActor, Executor } from '../index';
+import type { Executor } from '../index';
 
 /**
  * The stored form of a live draft document (migration 002): a snapshot (Yjs V1 state) plus an append
@@ -11,16 +11,6 @@ import type { DbActor, Executor } from '../index';
  * lock (try, never wait). last_update_id records the highest row folded (for inspection).
  */
 const logLockKey = (draftId: string) => sql`hashtextextended(${'draft-log:' + draftId}, 0)`;
-
-/**
- * Sets the row-level security identity inside an open transaction, like withActor does at its
- * start: the collaboration server writes the batches of several users in one transaction.
- */
-export async function actAs(trx: Executor, actor: DbActor) {
-  await sql`select set_config('app.user_id', ${actor.id}, true),
-                   set_config('app.region', ${actor.region}, true),
-                   set_config('app.org_id', ${actor.orgId}, true)`.execute(trx);
-}
 
 export interface StoredDocument {
   snapshot: Uint8Array | null;

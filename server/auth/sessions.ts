@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
-import { withActor, type Executor } from '../../db';
+import { actAs, withActor, type Executor } from '../../db';
 import type { Actor } from '../../shared/policy';
 import type { WorkspaceRole } from '../../shared/domain/model';
 
@@ -38,8 +38,9 @@ export async function createSession(db: Kysely<DB>, userId: string, meta: { ip: 
 /** The user behind a session token, or null if it is unknown, revoked, expired, idle or disabled. */
 export async function getSessionUser(db: Kysely<DB>, token: string): Promise<SessionUser | null> {
   const id = hashToken(token);
-  const row = await withActor(db, null, (trx) =>
-    trx.selectFrom('sessions as s')
+  // One transaction: the session (no actor yet), then the memberships as the user they belong to.
+  return withActor(db, null, async (trx) => {
+    const row = await trx.selectFrom('sessions as s')
       .innerJoin('users as u', 'u.id', 's.user_id')
       .innerJoin('orgs as o', 'o.id', 'u.org_id')
       .select(['s.id as sessionId', 's.last_seen_at', 'u.id', 'u.username', 'u.display_name', 'u.org_id',
@@ -49,27 +50,24 @@ export async function getSessionUser(db: Kysely<DB>, token: string): Promise<Ses
       .where('s.expires_at', '>', sql<Date>`now()`)
       .where('s.last_seen_at', '>', new Date(Date.now() - IDLE_TIMEOUT_MS))
       .where('u.status', '=', 'active')
-      .executeTakeFirst(),
-  );
-  if (!row) return null;
-  const actorRef = { id: row.id, region: row.region, orgId: row.org_id };
-  const memberships = await withActor(db, actorRef, (trx) =>
-    trx.selectFrom('workspace_members').select(['workspace_id', 'role']).where('user_id', '=', row.id).execute(),
-  );
-  if (Date.now() - row.last_seen_at.getTime() > TOUCH_EVERY_MS) {
-    await withActor(db, null, (trx) =>
-      trx.updateTable('sessions').set({ last_seen_at: new Date() }).where('id', '=', id).execute(),
-    );
-  }
-  return {
-    ...actorRef,
-    username: row.username,
-    displayName: row.display_name,
-    orgName: row.orgName,
-    roles: row.roles,
-    sessionId: row.sessionId,
-    workspaces: Object.fromEntries(memberships.map((m) => [m.workspace_id, m.role as WorkspaceRole])),
-  };
+      .executeTakeFirst();
+    if (!row) return null;
+    const actorRef = { id: row.id, region: row.region, orgId: row.org_id };
+    await actAs(trx, actorRef);
+    const memberships = await trx.selectFrom('workspace_members').select(['workspace_id', 'role']).where('user_id', '=', row.id).execute();
+    if (Date.now() - row.last_seen_at.getTime() > TOUCH_EVERY_MS) {
+      await trx.updateTable('sessions').set({ last_seen_at: new Date() }).where('id', '=', id).execute();
+    }
+    return {
+      ...actorRef,
+      username: row.username,
+      displayName: row.display_name,
+      orgName: row.orgName,
+      roles: row.roles,
+      sessionId: row.sessionId,
+      workspaces: Object.fromEntries(memberships.map((m) => [m.workspace_id, m.role as WorkspaceRole])),
+    };
+  });
 }
 
 export async function revokeSession(db: Kysely<DB>, sessionId: string) {

@@ -1,9 +1,9 @@
 import * as Y from 'yjs';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
-import { withActor, type DbActor, type Executor } from '../../db';
+import { actAs, withActor, type DbActor, type Executor } from '../../db';
 import {
-  actAs, appendUpdates, listClientIds, listLogIds, readStoredDocument, replaceSnapshot, setPlainTexts, tryLockLogForCompaction,
+  appendUpdates, listClientIds, listLogIds, readStoredDocument, replaceSnapshot, setPlainTexts, tryLockLogForCompaction,
 } from '../../db/queries/collab';
 import type { Logger } from '../logger';
 import { documentFromStored } from './document';
