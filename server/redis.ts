@@ -1,3 +1,6 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from './logger';
+
 /** Channel names start with this unless REDIS_URL says otherwise (`?prefix=`). */
 export const DEFAULT_CHANNEL_PREFIX = 'cppcc';
 
@@ -12,4 +15,26 @@ export function redisTarget(redisUrl: string): { url: string; prefix: string } {
   const prefix = url.searchParams.get('prefix') || DEFAULT_CHANNEL_PREFIX;
   url.searchParams.delete('prefix');
   return { url: url.toString(), prefix };
+}
+
+/**
+ * A publishing and a subscribing connection to REDIS_URL, and its channel prefix. Commands fail after
+ * a few retries instead of queueing forever while Redis is away; an outage is logged (at most every
+ * 10 s) saying what degrades, never thrown: without an 'error' listener it would crash the process,
+ * and ioredis reconnects and resubscribes by itself.
+ */
+export function connectRedis(redisUrl: string, log: Logger, outage: string, options: RedisOptions = {}) {
+  const { url, prefix } = redisTarget(redisUrl);
+  const all: RedisOptions = { maxRetriesPerRequest: 3, ...options };
+  const pub = new Redis(url, all);
+  const sub = new Redis(url, all);
+  let lastWarn = 0;
+  const warn = (err: Error) => {
+    if (Date.now() - lastWarn < 10_000) return;
+    lastWarn = Date.now();
+    log.warn({ err }, outage);
+  };
+  pub.on('error', warn);
+  sub.on('error', warn);
+  return { pub, sub, prefix, warn };
 }

@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
-import { Redis } from 'ioredis';
 import type { Logger } from '../logger';
-import { redisTarget } from '../redis';
+import { connectRedis } from '../redis';
 
 /**
  * Fan-out between server processes (REDIS_URL set): one Redis channel per open document carries
@@ -49,22 +48,10 @@ export const localOnly: ClusterLink = {
 export function createClusterLink(redisUrl: string | undefined, parentLog: Logger): ClusterLink {
   if (!redisUrl) return localOnly;
   const log = parentLog.child({ part: 'collab-cluster' });
-  const { url, prefix } = redisTarget(redisUrl);
+  const { pub, sub, prefix, warn } = connectRedis(redisUrl, log, 'redis unavailable; collaboration reaches only this process until it is back', { enableAutoPipelining: true });
   const CONTROL_CHANNEL = `${prefix}:collab:control`;
   const docChannel = (draftId: string) => `${prefix}:collab:doc:${draftId}`;
   const origin = crypto.randomBytes(ORIGIN_BYTES);
-  const options = { maxRetriesPerRequest: 3, enableAutoPipelining: true };
-  const pub = new Redis(url, options);
-  const sub = new Redis(url, options);
-  // A Redis outage must not crash the process: ioredis reconnects (and resubscribes) by itself.
-  let lastWarn = 0;
-  const warn = (err: Error) => {
-    if (Date.now() - lastWarn < 10_000) return;
-    lastWarn = Date.now();
-    log.warn({ err }, 'redis unavailable; collaboration reaches only this process until it is back');
-  };
-  pub.on('error', warn);
-  sub.on('error', warn);
 
   const handlers = new Map<string, (kind: ClusterMessageKind, payload: Uint8Array) => void>();
   const controlHandlers: Array<(m: ControlMessage) => void> = [];

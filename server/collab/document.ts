@@ -2,7 +2,9 @@ import * as Y from 'yjs';
 import { prosemirrorJSONToYDoc } from '@tiptap/y-tiptap';
 import { DOCUMENT_FIELD, documentSchema } from '../../shared/editor/extensions';
 import type { Executor } from '../../db';
-import { readStoredDocument, type StoredDocument } from '../../db/queries/collab';
+import { appendUpdates, claimClientIds, readStoredDocument, setPlainTexts, type StoredDocument } from '../../db/queries/collab';
+import { ForgedClientId } from './authorship';
+import { writersOf } from './protocol';
 
 /**
  * Pure helpers over a draft's Yjs document, for the collaboration server and for services
@@ -42,6 +44,20 @@ export function documentFromStored(stored: StoredDocument): Y.Doc {
  */
 export async function loadDocument(trx: Executor, draftId: string): Promise<Y.Doc> {
   return documentFromStored(await readStoredDocument(trx, draftId));
+}
+
+/**
+ * Stores a change made on the server for `userId` (a restore) into a document nobody has open:
+ * its client ids must be the user's (claimed now if new), the update is appended to the log, and
+ * the plain text follows (no live server keeps it current). Runs under the caller's transaction.
+ */
+export async function appendToStoredDocument(trx: Executor, draftId: string, update: Uint8Array, userId: string) {
+  const owners = await claimClientIds(trx, draftId, writersOf(update), userId);
+  for (const [id, owner] of owners) if (owner !== userId) throw new ForgedClientId(`client id ${id} belongs to another user`);
+  await appendUpdates(trx, [{ draftId, data: update, userId }]);
+  const doc = await loadDocument(trx, draftId);
+  await setPlainTexts(trx, [{ draftId, text: documentText(doc) }]);
+  doc.destroy();
 }
 
 /** Paragraph-like elements hold text runs directly; everything else (lists, tables, cells) only holds blocks. */

@@ -4,17 +4,14 @@ import { WebSocket } from 'ws';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { withActor, type DbActor } from '../../db';
-import { appendUpdates, claimClientIds, setPlainTexts } from '../../db/queries/collab';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { decideUpgrade } from './auth';
-import { ForgedClientId } from './authorship';
-import { documentText, loadDocument } from './document';
+import { appendToStoredDocument } from './document';
 import { CLUSTER_MESSAGE, createClusterLink, type ControlMessage } from './cluster';
 import { Connection } from './connection';
 import { defaultLimits, type CollabLimits } from './limits';
 import { defaultPersistenceOptions, Persistence, type PersistenceOptions } from './persistence';
-import { writersOf } from './protocol';
 import { RoomRegistry } from './registry';
 import { recheckConnections } from './revocation';
 import { ServerWrite } from './room';
@@ -137,15 +134,7 @@ export function createCollab(opts: {
     async applyUpdate(draftId, update, actor) {
       const room = await registry.current(draftId);
       if (room) return room.applyServerWrite(update, new ServerWrite(actor));
-      await withActor(db, actor, async (trx) => {
-        const owners = await claimClientIds(trx, draftId, writersOf(update), actor.id);
-        for (const [id, owner] of owners) if (owner !== actor.id) throw new ForgedClientId(`client id ${id} belongs to another user`);
-        await appendUpdates(trx, [{ draftId, data: update, userId: actor.id }]);
-        // Nobody has it open here to keep its text current: do it now.
-        const doc = await loadDocument(trx, draftId);
-        await setPlainTexts(trx, [{ draftId, text: documentText(doc) }]);
-        doc.destroy();
-      });
+      await withActor(db, actor, (trx) => appendToStoredDocument(trx, draftId, update, actor.id));
       cluster.publish(draftId, CLUSTER_MESSAGE.UPDATE, update);
     },
 

@@ -1,9 +1,8 @@
 import { createAdapter } from '@socket.io/redis-adapter';
-import { Redis, type RedisOptions } from 'ioredis';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { RealtimeServer } from './types';
-import { redisTarget } from '../redis';
+import { connectRedis } from '../redis';
 
 /**
  * Several server processes behind a load balancer (REDIS_URL set): the socket.io Redis adapter
@@ -24,21 +23,10 @@ const REQUESTS_TIMEOUT_MS = 3000;
 export async function attachCluster(io: RealtimeServer, config: Pick<Config, 'redisUrl'>, parentLog: Logger): Promise<Cluster> {
   if (!config.redisUrl) return { clustered: false, close: async () => undefined };
   const log = parentLog.child({ part: 'realtime-cluster' });
-  const { url, prefix } = redisTarget(config.redisUrl);
-  // Commands fail after a few retries instead of queueing forever while Redis is away: a presence
-  // snapshot then fails (logged) rather than hanging; broadcasts meanwhile reach local sockets only.
-  const options: RedisOptions = { maxRetriesPerRequest: 3, connectionName: 'cppcc-realtime' };
-  const pub = new Redis(url, options);
-  const sub = new Redis(url, options);
-  let lastWarn = 0;
-  const warn = (err: Error) => {
-    if (Date.now() - lastWarn < 10_000) return;
-    lastWarn = Date.now();
-    log.warn({ err }, 'redis unavailable; realtime events reach only this process until it is back');
-  };
-  // Without an 'error' listener an outage would crash the process; ioredis reconnects and resubscribes.
-  pub.on('error', warn);
-  sub.on('error', warn);
+  // A presence snapshot fails (logged) rather than hanging while Redis is away; broadcasts meanwhile
+  // reach local sockets only.
+  const { pub, sub, prefix } = connectRedis(config.redisUrl, log, 'redis unavailable; realtime events reach only this process until it is back',
+    { connectionName: 'cppcc-realtime' });
 
   // Creating the adapter subscribes `sub` to the prefix's channels.
   io.adapter(createAdapter(pub, sub, { key: `${prefix}:socket.io`, requestsTimeout: REQUESTS_TIMEOUT_MS }));

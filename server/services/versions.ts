@@ -4,15 +4,13 @@ import { updateYFragment, yXmlFragmentToProseMirrorRootNode } from '@tiptap/y-ti
 import type { DB } from '../../db/schema';
 import { withActor, type Executor } from '../../db';
 import { findDraftRef } from '../../db/queries/drafts';
-import { appendUpdates, claimClientIds, listClientIds, setPlainTexts } from '../../db/queries/collab';
+import { listClientIds } from '../../db/queries/collab';
 import { findDraftVersion, insertDraftVersion, listClientAuthors, listDraftVersions } from '../../db/queries/versions';
 import { authorize, can, type Actor, type DraftRef } from '../../shared/policy';
 import type { Region } from '../../shared/domain/model';
 import { DOCUMENT_FIELD, documentSchema } from '../../shared/editor/extensions';
 import { COMPARE_CURRENT, type VersionCompare } from '../../shared/validation/versions';
-import { documentText, loadDocument } from '../collab/document';
-import { ForgedClientId } from '../collab/authorship';
-import { writersOf } from '../collab/protocol';
+import { appendToStoredDocument, loadDocument } from '../collab/document';
 import { dbActor } from './actor';
 import { audit } from './audit';
 import { NotFoundError } from './errors';
@@ -232,14 +230,7 @@ export async function restoreVersion(db: Kysely<DB>, actor: Actor, draftId: stri
     await call.collab.applyUpdate(draftId, update, dbA);
   } else {
     // No live server (scripts, tests): store it as the hub would for a document nobody has open.
-    await withActor(db, dbA, async (trx) => {
-      const owners = await claimClientIds(trx, draftId, writersOf(update), actor.id);
-      for (const [id, owner] of owners) if (owner !== actor.id) throw new ForgedClientId(`client id ${id} belongs to another user`);
-      await appendUpdates(trx, [{ draftId, data: update, userId: actor.id }]);
-      const doc = await loadDocument(trx, draftId);
-      await setPlainTexts(trx, [{ draftId, text: documentText(doc) }]);
-      doc.destroy();
-    });
+    await withActor(db, dbA, (trx) => appendToStoredDocument(trx, draftId, update, actor.id));
   }
   await withActor(db, dbA, (trx) => auditVersion(trx, actor, draft, call.ip, 'draft.version.restore', { versionId, name }));
   await call.realtime?.recordChanged('draft', draftId, draft, 'updated');

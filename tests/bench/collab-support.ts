@@ -7,7 +7,6 @@
 import { fork, spawn, execSync, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import * as Y from 'yjs';
 import { WebSocket } from 'ws';
@@ -69,17 +68,6 @@ export async function waitIdle(pid: number, quietMs = 1000, maxMs = 60_000): Pro
   return false;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 export interface ServerChild {
   url: string;
   pid: number;
@@ -91,6 +79,9 @@ export interface ServerChild {
   /** SIGTERM, then SIGKILL after `graceMs`; resolves once it exited. */
   stop(graceMs?: number): Promise<void>;
 }
+
+/** A free port (the tests' helper; imported on use: the client workers load this file too). */
+const freePort = async () => (await import('../support/collab')).freePort();
 
 async function spawnNode(args: string[], env: Record<string, string>, ready: RegExp, port: number): Promise<ServerChild> {
   const proc = spawn(process.execPath, args, {
