@@ -134,8 +134,9 @@ const fmtNumber = (n: number) => {
   const abs = Math.abs(n);
   return n.toFixed(abs >= 100 || Number.isInteger(n) ? 0 : abs >= 10 ? 1 : 2);
 };
-const fmtValue = (v: number | string | undefined, unit?: string) =>
-  v === undefined ? '' : typeof v === 'number' ? `${fmtNumber(v)}${unit ? ` ${unit}` : ''}` : v;
+// NaN (an empty sample, e.g. a run too short for "after 5 s") arrives from the child as null.
+const fmtValue = (v: number | string | null | undefined, unit?: string) =>
+  v === undefined ? '' : v === null ? '–' : typeof v === 'number' ? `${fmtNumber(v)}${unit ? ` ${unit}` : ''}` : v;
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export function renderTable(outcomes: Outcome[]): string {
