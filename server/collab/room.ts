@@ -7,7 +7,7 @@ import type { Logger } from '../logger';
 import { checkAuthorship, type Writer } from './authorship';
 import { sanitizeAwarenessUpdate } from './awareness';
 import { CLUSTER_MESSAGE, type ClusterLink, type ClusterMessageKind } from './cluster';
-import type { Connection } from './connection';
+import { binaryFrame, type Connection } from './connection';
 import { documentText } from './document';
 import type { CollabLimits } from './limits';
 import type { Persistence, StoredRoom } from './persistence';
@@ -252,8 +252,8 @@ export class CollabRoom implements StoredRoom {
   private changed(update: Uint8Array, origin: Connection | ServerWrite | typeof REMOTE, actor: DbActor | null) {
     this.loadedSnapshot = null;
     this.changedOnce = true;
-    const message = updateMessage(update);
-    for (const c of this.connections) if (c !== origin && c.attached) c.send(message);
+    const frame = binaryFrame(updateMessage(update));
+    for (const c of this.connections) if (c !== origin && c.attached) c.sendFrame(frame);
     const { persistence, cluster } = this.services;
     persistence.textChanged(this, actor);
     if (!actor) return;
@@ -266,9 +266,9 @@ export class CollabRoom implements StoredRoom {
     if (origin === 'local') return; // the server's own (always empty) state, e.g. on destroy
     // A connection's (sanitized) update goes on as it is, like document updates.
     const update = this.receivedAwareness ?? encodeAwarenessUpdate(this.awareness, added.concat(updated, removed));
-    const message = awarenessMessage(update);
+    const frame = binaryFrame(awarenessMessage(update));
     // The sender hears its own state back too: y-websocket counts it as a sign of life.
-    for (const c of this.connections) if (c.attached) c.send(message);
+    for (const c of this.connections) if (c.attached) c.sendFrame(frame);
     // Other processes time out a vanished state themselves; remote ones came from there.
     if (origin !== REMOTE && origin !== 'timeout') this.services.cluster.publish(this.draftId, CLUSTER_MESSAGE.AWARENESS, update);
   }

@@ -18,6 +18,7 @@ export function createTransport(opts: {
   accept: (ws: WebSocket, decision: Extract<UpgradeDecision, { ok: true }>) => void;
   isClosing: () => boolean;
 }) {
+  // No compression: keystrokes are tiny, and Connection.sendFrame relies on ws writing synchronously.
   const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload, perMessageDeflate: false });
 
   const complete = (req: IncomingMessage, socket: Duplex, head: Buffer, then: (ws: WebSocket) => void) => {
