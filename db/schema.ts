@@ -130,6 +130,8 @@ export interface DraftUpdateTable {
   id: Generated<number>;
   draft_id: string;
   data: Uint8Array;
+  /** How many updates `data` holds (migration 005: several are length-prefixed). */
+  updates: Generated<number>;
   user_id: string | null;
   created_at: CreatedAt;
 }

@@ -3,6 +3,7 @@ import * as foundation from './2026-11-29-001-foundation';
 import * as drafts from './2026-11-29-002-drafts';
 import * as notifications from './2026-11-29-003-notifications';
 import * as search from './2026-11-29-004-search';
+import * as packedLog from './2026-11-29-005-packed-log';
 
 /** Every migration, in order. Files are frozen once landed; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29-002-drafts': drafts,
   '2026-11-29-003-notifications': notifications,
   '2026-11-29-004-search': search,
+  '2026-11-29-005-packed-log': packedLog,
 };

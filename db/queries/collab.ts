@@ -1,9 +1,12 @@
 import { sql } from 'kysely';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import type { Executor } from '../index';
 
 /**
- * The stored form of a live draft document (migration 002): a snapshot (Yjs V1 state) plus an append
- * log of merged update batches; the Yjs client ids each user writes under; the extracted plain text.
+ * The stored form of a live draft document (migrations 002, 005): a snapshot (Yjs V1 state) plus an
+ * append log whose rows each hold one author's updates of one flush (several length-prefixed); the
+ * Yjs client ids each user writes under; the extracted plain text.
  * The document is the snapshot plus EVERY log row still there: compaction folds the rows it can see
  * into the snapshot and deletes exactly those, in one REPEATABLE READ transaction, so a row
  * committed meanwhile (even with a lower id) stays and is loaded; applying an update twice is
@@ -14,8 +17,25 @@ const logLockKey = (draftId: string) => sql`hashtextextended(${'draft-log:' + dr
 
 export interface StoredDocument {
   snapshot: Uint8Array | null;
-  /** Every draft_updates row of the draft, in id order. */
+  /** The updates of every draft_updates row of the draft, in id order (a row's updates share its id). */
   updates: Array<{ id: number; data: Uint8Array }>;
+  /** How many log rows they came from. */
+  rows: number;
+}
+
+/** A log row's data from its updates: one as it is, several each length-prefixed (see migration 005). */
+export function packUpdates(updates: Uint8Array[]): Uint8Array {
+  if (updates.length === 1) return updates[0];
+  const encoder = encoding.createEncoder();
+  for (const update of updates) encoding.writeVarUint8Array(encoder, update);
+  return encoding.toUint8Array(encoder);
+}
+
+/** The updates a log row holds (its data and `updates` count). */
+export function unpackUpdates(data: Uint8Array, count: number): Uint8Array[] {
+  if (count === 1) return [data];
+  const decoder = decoding.createDecoder(data);
+  return Array.from({ length: count }, () => decoding.readVarUint8Array(decoder));
 }
 
 /**
@@ -28,37 +48,40 @@ export interface StoredDocument {
 export async function readStoredDocument(db: Executor, draftId: string): Promise<StoredDocument> {
   const { rows } = await sql<{ snapshot: string | null; log: string | null }>`
     select encode(s.data, 'base64') as snapshot,
-           (select encode(string_agg(int8send(u.id) || int4send(length(u.data)) || u.data, ''::bytea order by u.id), 'base64')
+           (select encode(string_agg(int8send(u.id) || int4send(u.updates) || int4send(length(u.data)) || u.data, ''::bytea order by u.id), 'base64')
               from draft_updates u where u.draft_id = ${draftId}) as log
       from (select 1) as one
       left join draft_snapshots s on s.draft_id = ${draftId}`.execute(db);
   const updates: StoredDocument['updates'] = [];
+  let count = 0;
   const log = fromBase64(rows[0].log);
   if (log) {
     const view = new DataView(log.buffer, log.byteOffset, log.byteLength);
-    for (let at = 0; at < log.byteLength;) {
+    for (let at = 0; at < log.byteLength; count++) {
       const id = Number(view.getBigInt64(at));
-      const length = view.getInt32(at + 8);
-      updates.push({ id, data: log.subarray(at + 12, at + 12 + length) });
-      at += 12 + length;
+      const packed = view.getInt32(at + 8);
+      const length = view.getInt32(at + 12);
+      for (const data of unpackUpdates(log.subarray(at + 16, at + 16 + length), packed)) updates.push({ id, data });
+      at += 16 + length;
     }
   }
-  return { snapshot: fromBase64(rows[0].snapshot), updates };
+  return { snapshot: fromBase64(rows[0].snapshot), updates, rows: count };
 }
 
 /** PostgreSQL's base64 has line breaks, which Node's decoder skips. */
 const fromBase64 = (text: string | null): Uint8Array | null => (text === null ? null : new Uint8Array(Buffer.from(text, 'base64')));
 
 /**
- * Appends updates (one row each) to the logs of the given drafts, as the current actor; returns the
- * new rows' ids in order. Three array parameters instead of three per row: a flush writes a row
- * per keystroke, and building and binding a VALUES list cost more CPU per row.
+ * Appends one row per entry (its updates packed) to the logs of the given drafts, as the current
+ * actor; returns the new rows' ids in order. Array parameters instead of a VALUES list: building
+ * and binding one cost more CPU per row.
  */
-export async function appendUpdates(trx: Executor, rows: Array<{ draftId: string; data: Uint8Array; userId: string }>): Promise<number[]> {
+export async function appendUpdates(trx: Executor, rows: Array<{ draftId: string; updates: Uint8Array[]; userId: string }>): Promise<number[]> {
   if (rows.length === 0) return [];
   const { rows: ids } = await sql<{ id: string }>`
-    insert into draft_updates (draft_id, data, user_id)
-    select * from unnest(${rows.map((r) => r.draftId)}::uuid[], ${rows.map((r) => toBuffer(r.data))}::bytea[], ${rows.map((r) => r.userId)}::uuid[])
+    insert into draft_updates (draft_id, data, updates, user_id)
+    select * from unnest(${rows.map((r) => r.draftId)}::uuid[], ${rows.map((r) => toBuffer(packUpdates(r.updates)))}::bytea[],
+                         ${rows.map((r) => r.updates.length)}::int4[], ${rows.map((r) => r.userId)}::uuid[])
     returning id`.execute(trx);
   return ids.map((r) => Number(r.id));
 }

@@ -54,7 +54,7 @@ export async function loadDocument(trx: Executor, draftId: string): Promise<Y.Do
 export async function appendToStoredDocument(trx: Executor, draftId: string, update: Uint8Array, userId: string) {
   const owners = await claimClientIds(trx, draftId, writersOf(update), userId);
   for (const [id, owner] of owners) if (owner !== userId) throw new ForgedClientId(`client id ${id} belongs to another user`);
-  await appendUpdates(trx, [{ draftId, data: update, userId }]);
+  await appendUpdates(trx, [{ draftId, updates: [update], userId }]);
   const doc = await loadDocument(trx, draftId);
   await setPlainTexts(trx, [{ draftId, text: documentText(doc) }]);
   doc.destroy();

@@ -53,7 +53,7 @@ function groupBy<T>(items: T[], key: (item: T) => string): T[][] {
 
 /**
  * Storing live documents (an append log plus a snapshot, see db/queries/collab.ts):
- * - every applied update is queued per (draft, author) and written within `flushMs`, one row each,
+ * - every applied update is queued per (draft, author) and written within `flushMs`, a row per batch,
  *   all queued batches in one transaction (RLS: as a user who can read the draft; user_id is the author);
  * - the log is folded into the snapshot when its tail grows past a threshold and when the
  *   document unloads (compaction takes an advisory lock, so one process does it at a time); the
@@ -103,7 +103,6 @@ export class Persistence {
   private timer: NodeJS.Timeout | null = null;
   private chain: Promise<void> = Promise.resolve();
   private compacting = new Set<string>();
-  /** Rooms whose text changed, with the actor to write it as, and when it was last written. */
   /** Rooms whose text changed: the actor who may write it, and when it last changed. */
   private textDirty = new Map<StoredRoom, { actor: DbActor | null; at: number }>();
   private textWrittenAt = new WeakMap<StoredRoom, number>();
@@ -124,7 +123,7 @@ export class Persistence {
       stored: await readStoredDocument(trx, draftId),
       owners: await listClientIds(trx, draftId),
     }));
-    return { stored, owners, tail: { rows: stored.updates.length, bytes: stored.updates.reduce((n, u) => n + u.data.length, 0) } };
+    return { stored, owners, tail: { rows: stored.rows, bytes: stored.updates.reduce((n, u) => n + u.data.length, 0) } };
   }
 
   /** Queues an applied update, written as its author within flushMs. */
@@ -159,10 +158,7 @@ export class Persistence {
     return this.chain;
   }
 
-  /**
-   * Every queued update becomes a row of its own: one multi-row INSERT costs less than merging the
-   * few updates a batch holds (Y.mergeUpdates took 2/3 of the flush's CPU), and compaction folds them.
-   */
+  /** Every queued batch becomes one log row (its updates packed, not merged), all in one INSERT. */
   private async writePending() {
     if (this.pending.size === 0) return;
     const batches = [...this.pending.values()];
@@ -183,12 +179,11 @@ export class Persistence {
     }
   }
 
-  /** Appends the batches' updates, one row each, as the transaction's actor. */
+  /** Appends each batch as a row, as the transaction's actor. */
   private async append(trx: Executor, batches: Batch[]) {
-    const rows = batches.flatMap((batch) => batch.updates.map((data) => ({ batch, data })));
-    const ids = await appendUpdates(trx, rows.map((r) => ({ draftId: r.batch.room.draftId, data: r.data, userId: r.batch.actor.id })));
-    // RETURNING gives the ids in the order of the VALUES list.
-    return ids.map((id, i) => ({ batch: rows[i].batch, id, bytes: rows[i].data.length }));
+    const ids = await appendUpdates(trx, batches.map((b) => ({ draftId: b.room.draftId, updates: b.updates, userId: b.actor.id })));
+    // RETURNING gives the ids in the order of the rows.
+    return ids.map((id, i) => ({ batch: batches[i], id, bytes: batches[i].updates.reduce((n, u) => n + u.length, 0) }));
   }
 
   /**

@@ -75,7 +75,7 @@ async function edit(user: string, draftId: string, change: (fragment: Y.XmlFragm
   const update = Y.mergeUpdates(updates);
   await withActor(t.db, dbA(user), async (trx) => {
     await claimClientIds(trx, draftId, writersOf(update), as[user].id);
-    await appendUpdates(trx, [{ draftId, data: update, userId: as[user].id }]);
+    await appendUpdates(trx, [{ draftId, updates: [update], userId: as[user].id }]);
   });
 }
 const appendParagraph = (text: string) => (f: Y.XmlFragment) => {

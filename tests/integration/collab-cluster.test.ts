@@ -20,6 +20,7 @@ import {
 import { CLOSE } from '../../shared/realtime/collab';
 import { loadDocument, documentText } from '../../server/collab/document';
 import { createCollab, type Collab } from '../../server/collab';
+import { unpackUpdates } from '../../db/queries/collab';
 
 // A channel prefix of its own: other test files may use the same Redis at the same time.
 const REDIS_URL = `${(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/\/$/, '')}/?prefix=collab-test-${process.pid}`;
@@ -78,11 +79,11 @@ describe.skipIf(backend !== 'postgres')('collaboration across processes with Red
     await until(() => onB.provider.awareness.getStates().get(onA.doc.clientID)?.user?.name === '李明', 'presence across processes');
 
     await sleep(500); // both processes flushed
-    const rows = await asOwner(db(), (trx) => trx.selectFrom('draft_updates').select(['data']).where('draft_id', '=', draftId).execute());
-    // No Yjs struct range appears in two rows: the process that received an update stored it, the other did not.
+    const rows = await asOwner(db(), (trx) => trx.selectFrom('draft_updates').select(['data', 'updates']).where('draft_id', '=', draftId).execute());
+    // No Yjs struct range is stored twice: the process that received an update stored it, the other did not.
     const ranges = new Map<number, Array<[number, number]>>();
-    for (const { data } of rows) {
-      const meta = Y.parseUpdateMeta(data);
+    for (const update of rows.flatMap((r) => unpackUpdates(r.data, r.updates))) {
+      const meta = Y.parseUpdateMeta(update);
       for (const [client, from] of meta.from) {
         const list = ranges.get(client) ?? [];
         for (const [f, t] of list) expect(from >= t || meta.to.get(client)! <= f).toBe(true);

@@ -108,6 +108,21 @@ describe(`collaboration storage (${backend})`, () => {
     expect(await stored(draftId)).toEqual(beforeUnload);
   });
 
+  it('stores a burst of edits within one flush as one row holding each of them, and reads them back', async () => {
+    const draftId = await newDraft(['开头']);
+    const c = client(draftId);
+    await c.synced;
+    c.type('第一句'); // the first waits for the authorship check; the rest queue behind it
+    for (let i = 0; i < 5; i++) c.type(`第${i}条`);
+    const log = () => owner((trx) => trx.selectFrom('draft_updates').select(['id', 'updates', 'user_id']).where('draft_id', '=', draftId).execute());
+    await until(async () => (await log()).reduce((n, r) => n + r.updates, 0) === 6, 'six updates in the log');
+    const rows = await log();
+    expect(rows.length).toBeLessThan(6);
+    const author = await actorOf(server.database.db, 'cq-member');
+    expect(rows.every((r) => r.user_id === author.id)).toBe(true);
+    expect((await stored(draftId)).text).toBe(c.text());
+  });
+
   it('compacts from the stored log, not the live document, when the log holds a row this process never applied', async () => {
     const draftId = await newDraft(['本进程']);
     const c = client(draftId);
