@@ -92,11 +92,22 @@ export async function refreshSocket(
 }
 
 /** Every local socket of a user, refreshed (logout, disable, membership or role change). */
-export async function refreshUserSockets(state: RealtimeState, userId: string) {
+export function refreshUserSockets(state: RealtimeState, userId: string) {
+  return refreshSockets(state, localSockets(state, rooms.user(userId)));
+}
+
+/**
+ * Every socket of this process, refreshed: sessions also end by expiring (idle, absolute age),
+ * which nothing announces, so index.ts calls this every few minutes.
+ */
+export function refreshAllSockets(state: RealtimeState) {
+  return refreshSockets(state, [...state.io.of('/').sockets.values()]);
+}
+
+async function refreshSockets(state: RealtimeState, sockets: RealtimeSocket[]) {
   const sessions = new Map<string, Promise<SessionUser | null>>();
-  const sockets = localSockets(state, rooms.user(userId));
   await Promise.all(sockets.map((s) => refreshSocket(state, s, sessions).catch((err) => {
-    state.log.warn({ err, userId }, 'realtime access refresh failed; closing the socket');
+    state.log.warn({ err, userId: s.data.user.id }, 'realtime access refresh failed; closing the socket');
     endSession(s);
   })));
 }

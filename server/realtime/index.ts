@@ -13,7 +13,7 @@ import { attachCluster } from './cluster';
 import { createHub, type RealtimeHub } from './hub';
 import { createPresence } from './presence';
 import { authorizeWatch } from './records';
-import { refreshSocket, refreshUserSockets } from './access';
+import { refreshAllSockets, refreshSocket, refreshUserSockets } from './access';
 import { socketDataOf, type RealtimeServer, type RealtimeSocket, type RealtimeState } from './types';
 
 export type { RealtimeHub } from './hub';
@@ -21,12 +21,16 @@ export { nullHub } from './hub';
 
 /** A page watches a handful of records; a socket asking for more is misbehaving. */
 const MAX_WATCHED = 50;
+/** How often every socket's session is read again (an expired session ends its sockets within this). */
+const REVALIDATE_EVERY_MS = 5 * 60_000;
 
 export interface Realtime {
   io: RealtimeServer;
   hub: RealtimeHub;
   /** For main.ts's one upgrade router (prefix REALTIME_PATH): hands the request to engine.io. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Reads every socket's session again now (also done every REVALIDATE_EVERY_MS). */
+  revalidate(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -89,11 +93,17 @@ export async function createRealtime(opts: { db: Kysely<DB>; config: Config; log
       .finally(() => { if (typeof done === 'function') done(); });
   });
 
+  const revalidate = () => refreshAllSockets(state);
+  const revalidating = setInterval(() => { void revalidate(); }, REVALIDATE_EVERY_MS);
+  revalidating.unref();
+
   return {
     io,
     hub,
     handleUpgrade: (req, socket, head) => engine.handleUpgrade(req, socket, head),
+    revalidate,
     async close() {
+      clearInterval(revalidating);
       presence.close();
       await io.close();
       await cluster.close();

@@ -6,6 +6,7 @@ import http from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { io as connectClient, type Socket } from 'socket.io-client';
 import { backend, startTestServer, type TestServer } from '../support/server';
+import { asOwner } from '../support/owner';
 import { actorOf, noticeId, SEED, workspaceId } from '../factories/demo';
 import { removeMember } from '../../server/services/membership';
 import { setStatus } from '../../server/services/users';
@@ -225,6 +226,23 @@ describe(`realtime access taken away (${backend})`, () => {
     expect(a.events.ended).toBe(1);
     expect(b.socket.connected).toBe(true);
     expect((await attempt({ Cookie: a.cookie, Origin: server.url })).error?.data?.code).toBe('unauthorized');
+  });
+
+  it('a session that expired while its socket was open ends the socket at the next revalidation; others stay', async () => {
+    const db = server.database.db;
+    const user = await actorOf(db, 'cq-member2');
+    const a = await connectAs('cq-member2');
+    const reason = new Promise<string>((resolve) => a.socket.once('disconnect', resolve));
+    // Nothing announces an expiry: the session simply passes its absolute age (a's is the user's only one yet).
+    await asOwner(db, (trx) => trx.updateTable('sessions').set({ expires_at: new Date(Date.now() - 1000) }).where('user_id', '=', user.id).execute());
+    const b = await connectAs('cq-member2');
+    await settle();
+    expect(a.socket.connected).toBe(true); // until the server looks again
+    await server.realtime.revalidate();
+    expect(await reason).toBe('io server disconnect');
+    expect(a.events.ended).toBe(1);
+    expect(b.socket.connected).toBe(true);
+    expect(b.events.ended).toBe(0);
   });
 
   it('disabling a user disconnects every socket of theirs, and they cannot connect again', async () => {
