@@ -8,7 +8,7 @@ import { DEMO_DRAFT_TITLES } from '../../db/seed/drafts';
 import { CLOSE, collabUrl } from '../../shared/realtime/collab';
 import { findZipEntry, readZipDirectory, readZipEntry } from '../../server/word/zip';
 import {
-  chromiumPath, collectPageErrors, launchBrowser, loginThroughForm, newUserContext, waitForHydration, warnIfNoChromium,
+  chromiumPath, collectPageErrors, editorText, launchBrowser, loginThroughForm, newUserContext, waitForHydration, warnIfNoChromium,
 } from './support';
 
 const cookieHeader = async (context: BrowserContext) => (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
@@ -32,15 +32,6 @@ const PARA = {
 
 type Who = 'cq' | 'sc';
 interface Person { context: BrowserContext; page: Page; errors: string[]; name: string }
-
-/** The editor's text as a reader sees it: other people's carets (their name labels) removed. */
-const editorText = (page: Page) => page.evaluate(() => {
-  const root = document.querySelector('.ProseMirror');
-  if (!root) return '';
-  const copy = root.cloneNode(true) as HTMLElement;
-  copy.querySelectorAll('.collaboration-carets__caret, .collaboration-carets__label').forEach((n) => n.remove());
-  return (copy.textContent ?? '').replace(/\u2060/g, '');
-});
 
 /** One text block of the editor (from ProseMirror's document, where carets are not content). */
 const blockText = (page: Page, prefix: string): Promise<string | null> => page.evaluate((prefix) => {

@@ -40,6 +40,15 @@ export async function newUserContext(browser: Browser, baseURL: string): Promise
   return { context, page };
 }
 
+/** The editor's text as a reader sees it: other people's carets (their name labels) removed. */
+export const editorText = (page: Page) => page.evaluate(() => {
+  const root = document.querySelector('.ProseMirror');
+  if (!root) return '';
+  const copy = root.cloneNode(true) as HTMLElement;
+  copy.querySelectorAll('.collaboration-carets__caret, .collaboration-carets__label').forEach((n) => n.remove());
+  return (copy.textContent ?? '').replace(/\u2060/g, '');
+});
+
 /**
  * Resolves once React has hydrated the document (the root fiber is no longer dehydrated).
  * Interacting earlier would hit the server-rendered HTML only (a native form post, a full reload).
