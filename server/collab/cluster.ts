@@ -7,6 +7,8 @@ import { connectRedis } from '../redis';
  * its updates and awareness, tagged with the sending process so each ignores its own; a control
  * channel carries access rechecks to every process. Only the process whose client sent an update
  * persists it (the others apply it in memory). Without REDIS_URL this is a no-op.
+ * The control channel also carries flush requests: a version or export made on one process must
+ * include the keystrokes another process still buffers.
  */
 
 export const CLUSTER_MESSAGE = {
@@ -19,7 +21,12 @@ export const CLUSTER_MESSAGE = {
 } as const;
 export type ClusterMessageKind = (typeof CLUSTER_MESSAGE)[keyof typeof CLUSTER_MESSAGE];
 
-export type ControlMessage = { type: 'recheckDraft'; draftId: string } | { type: 'recheckUser'; userId: string };
+export type ControlMessage =
+  | { type: 'recheckDraft'; draftId: string }
+  | { type: 'recheckUser'; userId: string }
+  /** Store what you have buffered, then answer `flushed` with the same id. */
+  | { type: 'flush'; requestId: string }
+  | { type: 'flushed'; requestId: string };
 
 export interface ClusterLink {
   readonly enabled: boolean;
@@ -29,6 +36,8 @@ export interface ClusterLink {
   publish(draftId: string, kind: ClusterMessageKind, payload: Uint8Array): void;
   control(message: ControlMessage): void;
   onControl(handler: (message: ControlMessage) => void): void;
+  /** How many other processes listen on the control channel now. */
+  peers(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -42,6 +51,7 @@ export const localOnly: ClusterLink = {
   publish: () => undefined,
   control: () => undefined,
   onControl: () => undefined,
+  peers: async () => 0,
   close: async () => undefined,
 };
 
@@ -102,6 +112,11 @@ export function createClusterLink(redisUrl: string | undefined, parentLog: Logge
     },
     onControl(handler) {
       controlHandlers.push(handler);
+    },
+    async peers() {
+      await controlReady;
+      const [, listeners] = await pub.pubsub('NUMSUB', CONTROL_CHANNEL) as [string, number];
+      return Math.max(0, Number(listeners) - 1);
     },
     async close() {
       await controlReady;

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
@@ -28,7 +29,10 @@ export interface CollabHub {
   recheckDraft(draftId: string): Promise<void>;
   /** The same for every connection of a user (disabled, logged out, password reset, membership or org change). */
   recheckUser(userId: string): Promise<void>;
-  /** Stores this process's buffered updates now (before reading the document from the database). */
+  /**
+   * Stores the buffered updates now (before reading the document from the database): this process's,
+   * and with Redis every other process's too (it asks them and waits for their answers, at most 1 s).
+   */
   flush(): Promise<void>;
   /**
    * Applies a change made on the server for `actor` (e.g. restoring a version as a new change): to the
@@ -56,6 +60,8 @@ export const nullCollab: CollabHub = {
 };
 
 const PING_EVERY_MS = 30_000;
+/** How long a flush waits for other processes to answer that they stored what they buffered. */
+const FLUSH_ANSWER_WAIT_MS = 1000;
 /** Sessions expire and memberships change without a recheck call reaching us: confirm every so often. */
 const REVALIDATE_AFTER_MS = 10 * 60_000;
 
@@ -97,12 +103,37 @@ export function createCollab(opts: {
   });
 
   const recheckLocal = (filter: (c: Connection) => boolean) => recheckConnections(db, log, [...connections].filter(filter));
+  /** Flush requests of this process waiting for other processes' answers, by request id. */
+  const flushAnswers = new Map<string, () => void>();
   cluster.onControl((message: ControlMessage) => {
-    const run = message.type === 'recheckDraft'
-      ? recheckLocal((c) => c.draftId === message.draftId)
-      : recheckLocal((c) => c.user.id === message.userId);
-    run.catch((err) => log.warn({ err }, 'collab recheck from another process failed'));
+    switch (message.type) {
+      case 'flush':
+        void persistence.flush().then(() => cluster.control({ type: 'flushed', requestId: message.requestId }));
+        return;
+      case 'flushed':
+        flushAnswers.get(message.requestId)?.();
+        return;
+      default: {
+        const run = message.type === 'recheckDraft'
+          ? recheckLocal((c) => c.draftId === message.draftId)
+          : recheckLocal((c) => c.user.id === message.userId);
+        run.catch((err) => log.warn({ err }, 'collab recheck from another process failed'));
+      }
+    }
   });
+
+  /** Asks every other process to store what it buffers and waits for them (a dead or slow one: at most 1 s). */
+  async function flushOthers() {
+    const peers = await cluster.peers().catch(() => 0);
+    if (peers === 0) return;
+    const requestId = crypto.randomUUID();
+    let answered = 0;
+    const all = new Promise<boolean>((resolve) => flushAnswers.set(requestId, () => { if (++answered === peers) resolve(true); }));
+    cluster.control({ type: 'flush', requestId });
+    const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), FLUSH_ANSWER_WAIT_MS).unref());
+    if (!(await Promise.race([all, timeout]))) log.warn({ peers, answered }, 'collab flush: not every process answered in time');
+    flushAnswers.delete(requestId);
+  }
 
   const keepalive = setInterval(() => {
     const stale: Connection[] = [];
@@ -129,7 +160,9 @@ export function createCollab(opts: {
       await recheckLocal((c) => c.user.id === userId);
     },
 
-    flush: () => persistence.flush(),
+    async flush() {
+      await Promise.all([persistence.flush(), cluster.enabled ? flushOthers() : undefined]);
+    },
 
     async applyUpdate(draftId, update, actor) {
       const room = await registry.current(draftId);

@@ -161,6 +161,24 @@ describe(`a document opened on a second hub learns unstored edits through Redis 
     await server?.stop();
   });
 
+  it('a flush on one process stores what another process still buffers (a version or export made anywhere has every keystroke)', async () => {
+    const draftId = await createDraft(server.database.db, {
+      workspace: SEED.workspaces.chuanyu, author: 'cq-member', visibility: 'joint', text: ['联合提案'],
+    });
+    const writer = openClient(slowUrl, draftId, { cookie: cookies['cq-member'] });
+    clients.push(writer);
+    await writer.synced;
+    const reader = openClient(server.url, draftId, { cookie: cookies['cq-member'] });
+    clients.push(reader);
+    await reader.synced;
+    writer.type('刚刚输入的一句');
+    await until(() => reader.text() === writer.text(), 'the edit relayed by the slow process (so it applied it)');
+    const stored = () => asOwner(server.database.db, async (trx) => documentText(await loadDocument(trx, draftId)));
+    expect(await stored()).toBe('联合提案'); // the slow process flushes once a minute
+    await server.collab.flush(); // as the version and export services do, on the other process
+    expect(await stored()).toBe('联合提案\n刚刚输入的一句');
+  });
+
   it('answers a late process with what it has not stored yet, then stores it on shutdown', async () => {
     const draftId = await createDraft(server.database.db, {
       workspace: SEED.workspaces.chuanyu, author: 'cq-member', visibility: 'joint', text: ['联合提案'], collaborators: { 'sc-member': 'editor' },
