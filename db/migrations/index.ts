@@ -4,6 +4,7 @@ import * as drafts from './2026-11-29-002-drafts';
 import * as notifications from './2026-11-29-003-notifications';
 import * as search from './2026-11-29-004-search';
 import * as packedLog from './2026-11-29-005-packed-log';
+import * as draftChildPolicies from './2026-11-29-006-draft-child-policies';
 
 /** Every migration, in order. Files are frozen once landed; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29-003-notifications': notifications,
   '2026-11-29-004-search': search,
   '2026-11-29-005-packed-log': packedLog,
+  '2026-11-29-006-draft-child-policies': draftChildPolicies,
 };
