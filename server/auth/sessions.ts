@@ -36,38 +36,43 @@ export async function createSession(db: Kysely<DB>, userId: string, meta: { ip: 
 }
 
 /** The user behind a session token, or null if it is unknown, revoked, expired, idle or disabled. */
-export async function getSessionUser(db: Kysely<DB>, token: string): Promise<SessionUser | null> {
+export function getSessionUser(db: Kysely<DB>, token: string): Promise<SessionUser | null> {
+  return withActor(db, null, (trx) => readSessionUser(trx, token));
+}
+
+/**
+ * getSessionUser inside the caller's transaction (begun with no actor): the session, then the
+ * memberships as the user they belong to; on success the transaction goes on acting as that user.
+ */
+export async function readSessionUser(trx: Executor, token: string): Promise<SessionUser | null> {
   const id = hashToken(token);
-  // One transaction: the session (no actor yet), then the memberships as the user they belong to.
-  return withActor(db, null, async (trx) => {
-    const row = await trx.selectFrom('sessions as s')
-      .innerJoin('users as u', 'u.id', 's.user_id')
-      .innerJoin('orgs as o', 'o.id', 'u.org_id')
-      .select(['s.id as sessionId', 's.last_seen_at', 'u.id', 'u.username', 'u.display_name', 'u.org_id',
-        'u.region', 'u.roles', 'o.name as orgName'])
-      .where('s.id', '=', id)
-      .where('s.revoked_at', 'is', null)
-      .where('s.expires_at', '>', sql<Date>`now()`)
-      .where('s.last_seen_at', '>', new Date(Date.now() - IDLE_TIMEOUT_MS))
-      .where('u.status', '=', 'active')
-      .executeTakeFirst();
-    if (!row) return null;
-    const actorRef = { id: row.id, region: row.region, orgId: row.org_id };
-    await actAs(trx, actorRef);
-    const memberships = await trx.selectFrom('workspace_members').select(['workspace_id', 'role']).where('user_id', '=', row.id).execute();
-    if (Date.now() - row.last_seen_at.getTime() > TOUCH_EVERY_MS) {
-      await trx.updateTable('sessions').set({ last_seen_at: new Date() }).where('id', '=', id).execute();
-    }
-    return {
-      ...actorRef,
-      username: row.username,
-      displayName: row.display_name,
-      orgName: row.orgName,
-      roles: row.roles,
-      sessionId: row.sessionId,
-      workspaces: Object.fromEntries(memberships.map((m) => [m.workspace_id, m.role as WorkspaceRole])),
-    };
-  });
+  const row = await trx.selectFrom('sessions as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .innerJoin('orgs as o', 'o.id', 'u.org_id')
+    .select(['s.id as sessionId', 's.last_seen_at', 'u.id', 'u.username', 'u.display_name', 'u.org_id',
+      'u.region', 'u.roles', 'o.name as orgName'])
+    .where('s.id', '=', id)
+    .where('s.revoked_at', 'is', null)
+    .where('s.expires_at', '>', sql<Date>`now()`)
+    .where('s.last_seen_at', '>', new Date(Date.now() - IDLE_TIMEOUT_MS))
+    .where('u.status', '=', 'active')
+    .executeTakeFirst();
+  if (!row) return null;
+  const actorRef = { id: row.id, region: row.region, orgId: row.org_id };
+  await actAs(trx, actorRef);
+  const memberships = await trx.selectFrom('workspace_members').select(['workspace_id', 'role']).where('user_id', '=', row.id).execute();
+  if (Date.now() - row.last_seen_at.getTime() > TOUCH_EVERY_MS) {
+    await trx.updateTable('sessions').set({ last_seen_at: new Date() }).where('id', '=', id).execute();
+  }
+  return {
+    ...actorRef,
+    username: row.username,
+    displayName: row.display_name,
+    orgName: row.orgName,
+    roles: row.roles,
+    sessionId: row.sessionId,
+    workspaces: Object.fromEntries(memberships.map((m) => [m.workspace_id, m.role as WorkspaceRole])),
+  };
 }
 
 export async function revokeSession(db: Kysely<DB>, sessionId: string) {

@@ -6,8 +6,9 @@ import type { CollaboratorRole } from '../../shared/policy';
 import { CLOSE, COLLAB_PATH } from '../../shared/realtime/collab';
 import { isAllowedOrigin } from '../auth/origin';
 import { sessionTokenFrom } from '../auth/cookie';
-import { getSessionUser, type SessionUser } from '../auth/sessions';
-import { getDraftAccess } from '../services/draft-access';
+import { withActor } from '../../db';
+import { readSessionUser, type SessionUser } from '../auth/sessions';
+import { draftAccessIn } from '../services/draft-access';
 
 /**
  * Who may open `/collab/<draftId>`, decided before the document is touched. A browser cannot read
@@ -39,11 +40,16 @@ export async function decideUpgrade(
   // cookies, so a missing or foreign Origin is refused before the session is even looked at.
   if (!req.headers.origin || !isAllowedOrigin(req, config)) return refuse(CLOSE.FORBIDDEN, 'origin not allowed');
   const token = await sessionTokenFrom(req.headers.cookie, config);
-  const user = token ? await getSessionUser(db, token) : null;
-  if (!token || !user) return refuse(CLOSE.UNAUTHENTICATED, 'sign in first');
+  if (!token) return refuse(CLOSE.UNAUTHENTICATED, 'sign in first');
   const draftId = draftIdFromUrl(req.url);
-  if (!draftId) return refuse(CLOSE.NOT_FOUND, 'no such draft');
-  const access = await getDraftAccess(db, user, draftId);
-  if (!access.ok) return access.status === 404 ? refuse(CLOSE.NOT_FOUND, 'no such draft') : refuse(CLOSE.FORBIDDEN, 'not allowed');
+  // The session, then the draft as its user: one transaction (every live connection starts here).
+  const found = await withActor(db, null, async (trx) => {
+    const user = await readSessionUser(trx, token);
+    return user && { user, access: draftId ? await draftAccessIn(trx, user, draftId) : null };
+  });
+  if (!found) return refuse(CLOSE.UNAUTHENTICATED, 'sign in first');
+  const { user, access } = found;
+  if (!draftId || !access || (!access.ok && access.status === 404)) return refuse(CLOSE.NOT_FOUND, 'no such draft');
+  if (!access.ok) return refuse(CLOSE.FORBIDDEN, 'not allowed');
   return { ok: true, user, token, draftId, role: access.role };
 }

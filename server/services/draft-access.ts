@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
-import { withActor } from '../../db';
+import { withActor, type Executor } from '../../db';
 import { findDraftRef } from '../../db/queries/drafts';
 import { can, type Actor, type CollaboratorRole, type DraftRef } from '../../shared/policy';
 import { dbActor } from './actor';
@@ -13,8 +13,13 @@ export type DraftAccess =
  * What the actor may do with a draft's live document, for the collaboration server: write
  * (editor), comment (commenter) or only read (viewer); refused with 404 when they may not read it.
  */
-export async function getDraftAccess(db: Kysely<DB>, actor: Actor, draftId: string): Promise<DraftAccess> {
-  const draft = await withActor(db, dbActor(actor), (trx) => findDraftRef(trx, draftId));
+export function getDraftAccess(db: Kysely<DB>, actor: Actor, draftId: string): Promise<DraftAccess> {
+  return withActor(db, dbActor(actor), (trx) => draftAccessIn(trx, actor, draftId));
+}
+
+/** getDraftAccess inside the caller's transaction, which acts as `actor`. */
+export async function draftAccessIn(trx: Executor, actor: Actor, draftId: string): Promise<DraftAccess> {
+  const draft = await findDraftRef(trx, draftId);
   if (!draft) return { ok: false, status: 404 };
   const read = can(actor, 'draft.read', draft);
   if (!read.allowed) return { ok: false, status: read.status };
