@@ -122,16 +122,24 @@ export function createCollab(opts: {
     }
   });
 
-  /** Asks every other process to store what it buffers and waits for them (a dead or slow one: at most 1 s). */
+  /**
+   * Asks every other process to store what it buffers and waits for their answers: at most
+   * FLUSH_ANSWER_WAIT_MS in all (a process that died, or Redis away), then it goes on without them.
+   */
   async function flushOthers() {
-    const peers = await cluster.peers().catch(() => 0);
-    if (peers === 0) return;
     const requestId = crypto.randomUUID();
-    let answered = 0;
-    const all = new Promise<boolean>((resolve) => flushAnswers.set(requestId, () => { if (++answered === peers) resolve(true); }));
-    cluster.control({ type: 'flush', requestId });
-    const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), FLUSH_ANSWER_WAIT_MS).unref());
-    if (!(await Promise.race([all, timeout]))) log.warn({ peers, answered }, 'collab flush: not every process answered in time');
+    const answered = (async () => {
+      const peers = await cluster.peers();
+      if (peers === 0) return true;
+      let answers = 0;
+      const all = new Promise<boolean>((resolve) => flushAnswers.set(requestId, () => { if (++answers === peers) resolve(true); }));
+      cluster.control({ type: 'flush', requestId });
+      return all;
+    })().catch(() => false);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), FLUSH_ANSWER_WAIT_MS); });
+    if (!(await Promise.race([answered, late]))) log.warn('collab flush: not every process answered in time');
+    clearTimeout(timer);
     flushAnswers.delete(requestId);
   }
 

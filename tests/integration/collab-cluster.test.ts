@@ -21,6 +21,8 @@ import { CLOSE } from '../../shared/realtime/collab';
 import { loadDocument, documentText } from '../../server/collab/document';
 import { createCollab, type Collab } from '../../server/collab';
 import { unpackUpdates } from '../../db/queries/collab';
+import { Redis } from 'ioredis';
+import { redisTarget } from '../../server/redis';
 
 // A channel prefix of its own: other test files may use the same Redis at the same time.
 const REDIS_URL = `${(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/\/$/, '')}/?prefix=collab-test-${process.pid}`;
@@ -177,6 +179,17 @@ describe(`a document opened on a second hub learns unstored edits through Redis 
     expect(await stored()).toBe('联合提案'); // the slow process flushes once a minute
     await server.collab.flush(); // as the version and export services do, on the other process
     expect(await stored()).toBe('联合提案\n刚刚输入的一句');
+  });
+
+  it('a flush goes on without a process that never answers (it died, or its Redis link is gone)', async () => {
+    const { url, prefix } = redisTarget(REDIS_URL);
+    const silent = new Redis(url); // listens on the control channel like a process, answers nothing
+    await silent.subscribe(`${prefix}:collab:control`);
+    try {
+      await expect(server.collab.flush()).resolves.toBeUndefined(); // after FLUSH_ANSWER_WAIT_MS, not never
+    } finally {
+      silent.disconnect();
+    }
   });
 
   it('answers a late process with what it has not stored yet, then stores it on shutdown', async () => {
