@@ -40,8 +40,8 @@ export function unpackUpdates(data: Uint8Array, count: number): Uint8Array[] {
 
 /**
  * Snapshot and log in ONE statement, so a compaction committing in between cannot make a load see
- * the old snapshot and the shortened log. The log comes as one value of (int8 id, int4 length, data)
- * records: a long log (hundreds of thousands of keystrokes stored before a compaction) costs one value
+ * the old snapshot and the shortened log. The log comes as one value of (int8 id, int4 updates,
+ * int4 length, data) records: a long log (hundreds of thousands of keystrokes stored before a compaction) costs one value
  * to transfer and parse, not a row object per keystroke. Binary values travel as base64 text: the
  * drivers decode bytea from hex text, which took 4× as long for such a log on PGlite.
  */

@@ -49,7 +49,7 @@ export async function decideUpgrade(
   });
   if (!found) return refuse(CLOSE.UNAUTHENTICATED, 'sign in first');
   const { user, access } = found;
-  if (!draftId || !access || (!access.ok && access.status === 404)) return refuse(CLOSE.NOT_FOUND, 'no such draft');
-  if (!access.ok) return refuse(CLOSE.FORBIDDEN, 'not allowed');
+  if (!draftId || !access) return refuse(CLOSE.NOT_FOUND, 'no such draft');
+  if (!access.ok) return access.status === 404 ? refuse(CLOSE.NOT_FOUND, 'no such draft') : refuse(CLOSE.FORBIDDEN, 'not allowed');
   return { ok: true, user, token, draftId, role: access.role };
 }

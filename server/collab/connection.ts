@@ -145,18 +145,20 @@ export class Connection {
   }
 
   send(message: Uint8Array) {
-    // No callback: a failed write errors the socket, which closes it (and this connection) anyway.
-    if (this.writable()) this.ws.send(message);
+    this.sendFrame(binaryFrame(message));
   }
 
   /**
-   * Sends a frame made by binaryFrame. It goes straight to the socket, in order with ws's own frames:
-   * ws writes synchronously while it does not compress (the transport turns compression off).
+   * Sends a frame made by binaryFrame (a broadcast frames its message once for every connection).
+   * It goes straight to the socket, in order with ws's own frames (pings, close): ws writes
+   * synchronously while it does not compress (the transport turns compression off). No callback: a
+   * failed write errors the socket, which closes it (and this connection) anyway.
    */
   sendFrame(frame: Buffer) {
     if (this.writable()) this.socket.write(frame);
   }
 
+  /** Whether the socket takes more; a client that stopped reading is cut here. */
   private writable(): boolean {
     if (!this.open) return false;
     // A client that stopped reading would make us buffer without end.

@@ -103,6 +103,7 @@ export function createCollab(opts: {
   });
 
   const recheckLocal = (filter: (c: Connection) => boolean) => recheckConnections(db, log, [...connections].filter(filter));
+  const recheckRemote = (run: Promise<void>) => { run.catch((err) => log.warn({ err }, 'collab recheck from another process failed')); };
   /** Flush requests of this process waiting for other processes' answers, by request id. */
   const flushAnswers = new Map<string, () => void>();
   cluster.onControl((message: ControlMessage) => {
@@ -113,12 +114,10 @@ export function createCollab(opts: {
       case 'flushed':
         flushAnswers.get(message.requestId)?.();
         return;
-      default: {
-        const run = message.type === 'recheckDraft'
-          ? recheckLocal((c) => c.draftId === message.draftId)
-          : recheckLocal((c) => c.user.id === message.userId);
-        run.catch((err) => log.warn({ err }, 'collab recheck from another process failed'));
-      }
+      case 'recheckDraft':
+        return recheckRemote(recheckLocal((c) => c.draftId === message.draftId));
+      case 'recheckUser':
+        return recheckRemote(recheckLocal((c) => c.user.id === message.userId));
     }
   });
 

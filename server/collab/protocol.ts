@@ -48,12 +48,10 @@ export function decodeClientMessage(data: Uint8Array): ClientMessage {
   return message;
 }
 
-/** A message as a Buffer: ws would otherwise wrap a Uint8Array anew for every connection it goes to. */
 const framed = (write: (encoder: encoding.Encoder) => void): Uint8Array => {
   const encoder = encoding.createEncoder();
   write(encoder);
-  const bytes = encoding.toUint8Array(encoder);
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return encoding.toUint8Array(encoder);
 };
 
 export const syncStep1Message = (doc: Y.Doc) => framed((e) => {
