@@ -1,8 +1,6 @@
 import type { Transaction } from 'kysely';
-import * as Y from 'yjs';
-import { prosemirrorJSONToYDoc } from '@tiptap/y-tiptap';
 import type { DB } from '../schema';
-import { DOCUMENT_FIELD, documentSchema } from '../../shared/editor/extensions';
+import { documentStateFromJSON } from '../../shared/editor/state';
 
 /**
  * Demo drafts (草稿) for the joint platform: the hydrogen-corridor joint proposal co-drafted by
@@ -27,14 +25,6 @@ const table = (head: string[], rows: string[][]): Node => ({
   ],
 });
 const doc = (...content: Node[]): Node => ({ type: 'doc', content });
-
-/** The seeded document and the Yjs client id its text is written under (recorded as the author's). */
-function stateOf(json: Node): { data: Buffer; clientId: number } {
-  const ydoc = prosemirrorJSONToYDoc(documentSchema(), json, DOCUMENT_FIELD);
-  const update = Y.encodeStateAsUpdate(ydoc);
-  ydoc.destroy();
-  return { data: Buffer.from(update.buffer, update.byteOffset, update.byteLength), clientId: ydoc.clientID };
-}
 
 /** Blocks separated by '\n', as the collaboration server extracts plain text. */
 function plainText(n: Node): string {
@@ -129,8 +119,8 @@ export async function seedDemoDrafts(trx: Transaction<DB>, users: DemoUsers): Pr
       workspace_id: chuanyu, owner_org_id: a.orgId, owner_region: a.region, visibility, kind, title,
       author_id: a.id, plain_text: plainText(json), created_at: new Date(at.getTime() - 7 * 24 * 3600 * 1000), updated_at: at,
     }).returning('id').executeTakeFirstOrThrow();
-    const { data, clientId } = stateOf(json);
-    await trx.insertInto('draft_snapshots').values({ draft_id: id, data, last_update_id: 0 }).execute();
+    const { state, clientId } = documentStateFromJSON(json);
+    await trx.insertInto('draft_snapshots').values({ draft_id: id, data: state, last_update_id: 0 }).execute();
     await trx.insertInto('draft_client_ids').values({ draft_id: id, client_id: clientId, user_id: a.id }).execute();
     if (collaborators.length > 0) {
       await trx.insertInto('draft_collaborators').values(collaborators.map(([u, role]) => ({

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { documentStateFromJSON, documentText } from './document';
+import { documentText } from './document';
+import { documentStateFromJSON } from '../../shared/editor/state';
 import { decodeAwarenessUpdate, encodeAwarenessEntries, sanitizeAwarenessUpdate } from './awareness';
 import { decodeClientMessage, ProtocolError, syncStep1Message, updateMessage } from './protocol';
 
 const docOf = (json: unknown) => {
   const doc = new Y.Doc();
-  Y.applyUpdate(doc, documentStateFromJSON(json));
+  Y.applyUpdate(doc, documentStateFromJSON(json).state);
   return doc;
 };
 

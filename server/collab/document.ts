@@ -1,30 +1,15 @@
 import * as Y from 'yjs';
-import { prosemirrorJSONToYDoc } from '@tiptap/y-tiptap';
-import { DOCUMENT_FIELD, documentSchema } from '../../shared/editor/extensions';
+import { DOCUMENT_FIELD } from '../../shared/editor/extensions';
 import type { Executor } from '../../db';
 import { appendUpdates, claimClientIds, readStoredDocument, setPlainTexts, type StoredDocument } from '../../db/queries/collab';
 import { ForgedClientId } from './authorship';
 import { writersOf } from './protocol';
 
 /**
- * Pure helpers over a draft's Yjs document, for the collaboration server and for services
- * (seeding a new draft, versions, export). None of them reads a live document through a schema
- * (COLLAB.md trap 1: that can delete what the schema lacks).
+ * Helpers over a draft's stored Yjs document, for the collaboration server and for services
+ * (versions, restore, export); a new draft's first state is shared/editor/state.ts. None of them
+ * reads a live document through a schema (COLLAB.md trap 1: that can delete what the schema lacks).
  */
-
-/**
- * The initial state of a new draft from ProseMirror JSON: store it as the draft's snapshot with
- * last_update_id 0, once, on the server, before any client connects (two separately seeded copies
- * would show the text twice). Its content is written under one fresh Yjs client id.
- */
-export function documentStateFromJSON(json: unknown): Uint8Array {
-  const doc = prosemirrorJSONToYDoc(documentSchema(), json, DOCUMENT_FIELD);
-  try {
-    return Y.encodeStateAsUpdate(doc);
-  } finally {
-    doc.destroy();
-  }
-}
 
 /** A new document holding a stored state (snapshot, then the log in id order). */
 export function documentFromStored(stored: StoredDocument): Y.Doc {

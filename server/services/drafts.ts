@@ -12,8 +12,8 @@ import type { ChangeAction } from '../../shared/realtime/events';
 import type { Visibility } from '../../shared/domain/model';
 import type { DraftKind } from '../../shared/validation/drafts';
 import { claimClientIds } from '../../db/queries/collab';
-import { documentStateFromJSON, documentText } from '../collab/document';
-import { writersOf } from '../collab/protocol';
+import { documentText } from '../collab/document';
+import { documentStateFromJSON } from '../../shared/editor/state';
 import { dbActor } from './actor';
 import { audit } from './audit';
 import { InputError, NotFoundError } from './errors';
@@ -42,11 +42,11 @@ function initialDocument(title: string, imported?: unknown) {
       { type: 'paragraph' },
     ],
   } satisfies JSONNode;
-  const state = documentStateFromJSON(json);
+  const { state, clientId } = documentStateFromJSON(json);
   const doc = new Y.Doc();
   try {
     Y.applyUpdate(doc, state);
-    return { state, text: documentText(doc) };
+    return { state, clientId, text: documentText(doc) };
   } finally {
     doc.destroy();
   }
@@ -163,7 +163,7 @@ export async function createDraft(db: Kysely<DB>, actor: Actor, workspaceId: str
     });
     await insertDraftSnapshot(trx, id, initial.state);
     // The seeded text is the author's: attribution and diffs show it as theirs, not unrecorded.
-    await claimClientIds(trx, id, writersOf(initial.state), actor.id);
+    await claimClientIds(trx, id, [initial.clientId], actor.id);
     const detail = { title: input.title, kind: input.kind, visibility: input.visibility, ...(input.imported ? { importedFrom: input.imported.fileName } : {}) };
     await audit(trx, { actor, region: actor.region, ip: call.ip, action: 'draft.create', target: auditTarget(id), detail });
     if (input.visibility === 'joint') {

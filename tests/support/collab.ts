@@ -14,7 +14,8 @@ import type { DB } from '../../db';
 import type { CollaboratorRole } from '../../shared/policy';
 import type { Visibility } from '../../shared/domain/model';
 import { collabUrl } from '../../shared/realtime/collab';
-import { documentStateFromJSON, documentText } from '../../server/collab/document';
+import { documentText } from '../../server/collab/document';
+import { documentStateFromJSON } from '../../shared/editor/state';
 import { actorOf, workspaceId } from '../factories/demo';
 import { asOwner } from './owner';
 
@@ -54,7 +55,7 @@ export async function createDraft(db: Kysely<DB>, o: {
       await trx.insertInto('draft_collaborators').values({ draft_id: id, user_id: c.user.id, region: c.user.region, role: c.role, added_by: author.id }).execute();
     }
     await trx.insertInto('draft_snapshots').values({
-      draft_id: id, data: documentStateFromJSON(paragraphs(...(o.text ?? ['']))), last_update_id: 0, updated_at: new Date(),
+      draft_id: id, data: documentStateFromJSON(paragraphs(...(o.text ?? ['']))).state, last_update_id: 0, updated_at: new Date(),
     }).execute();
     return id;
   });
