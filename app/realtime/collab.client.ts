@@ -15,7 +15,7 @@ import { DOCUMENT_FIELD } from '../../shared/editor/extensions';
 
 export type CollabStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'closed';
 /** Why the server refused for good (no reconnecting): shown to the user. */
-export type CollabRefusal = 'unauthenticated' | 'forbidden' | 'notFound' | 'badMessage';
+export type CollabRefusal = 'unauthenticated' | 'forbidden' | 'notFound' | 'badMessage' | 'outsideSchema';
 
 export interface CollabSession { doc: Y.Doc; provider: WebsocketProvider }
 
@@ -42,6 +42,7 @@ const REFUSALS: Record<number, CollabRefusal> = {
   [CLOSE.NOT_FOUND]: 'notFound',
   // A forged or malformed message would be sent again from the stored copy: stop instead of looping.
   [CLOSE.BAD_MESSAGE]: 'badMessage',
+  [CLOSE.OUTSIDE_SCHEMA]: 'outsideSchema',
 };
 
 export const localStoreName = (draftId: string, userId: string) => `draft:${draftId}:${userId}`;
@@ -100,8 +101,9 @@ export function useCollabDocument(draftId: string, userId: string, onRetry?: () 
       refused = true;
       const why = REFUSALS[code] ?? 'forbidden';
       setRefusal(why);
-      // Access is gone: do not keep the draft's text in this browser.
-      if (why === 'forbidden' || why === 'notFound') void persistence.clearData();
+      // Access is gone: do not keep the draft's text in this browser. A refused edit would be sent
+      // again from the stored copy after every reload: drop that copy, the server's is loaded instead.
+      if (why !== 'unauthenticated') void persistence.clearData();
     }));
     persistence.whenSynced.then(ifAlive(() => {
       setLocalLoaded(true);

@@ -21,20 +21,23 @@ export interface Writer {
 
 /**
  * Checks that `writer` may write under every id in `ids`: synchronous when all are known, a database
- * round trip when some are new. Throws ForgedClientId (or rejects with it) when one is someone else's.
+ * round trip when some are new (they become the writer's). Throws ForgedClientId (or rejects with it)
+ * when one is someone else's, unless `relay`: then that content is passed on as its owner's.
  */
 export function checkAuthorship(
-  db: Kysely<DB>, draftId: string, owners: Map<number, string>, writer: Writer, ids: number[],
+  db: Kysely<DB>, draftId: string, owners: Map<number, string>, writer: Writer, ids: number[], relay = false,
 ): void | Promise<void> {
   const userId = writer.actor.id;
   let unknown: number[] | undefined;
+  const mine: number[] = [];
   for (const id of ids) {
     const owner = owners.get(id);
     if (owner === undefined) (unknown ??= []).push(id);
-    else if (owner !== userId) throw new ForgedClientId(`client id ${id} belongs to another user`);
+    else if (owner === userId) mine.push(id);
+    else if (!relay) throw new ForgedClientId(`client id ${id} belongs to another user`);
   }
   if (!unknown) {
-    for (const id of ids) writer.clientIds.add(id);
+    for (const id of mine) writer.clientIds.add(id);
     return;
   }
   const fresh = unknown.filter((id) => !writer.clientIds.has(id));
@@ -47,8 +50,9 @@ export function checkAuthorship(
       const owner = stored.get(id);
       if (owner === undefined) throw new Error(`client id ${id} was not stored`);
       owners.set(id, owner);
-      if (owner !== userId) throw new ForgedClientId(`client id ${id} belongs to another user`);
+      if (owner === userId) mine.push(id);
+      else if (!relay) throw new ForgedClientId(`client id ${id} belongs to another user`);
     }
-    for (const id of ids) writer.clientIds.add(id);
+    for (const id of mine) writer.clientIds.add(id);
   });
 }

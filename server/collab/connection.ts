@@ -9,6 +9,7 @@ import { AwarenessRefused, identityOf, type AwarenessIdentity } from './awarenes
 import { connectionRateLimiter, type CollabLimits } from './limits';
 import { decodeClientMessage, ProtocolError } from './protocol';
 import type { CollabRoom } from './room';
+import { OutsideSchema } from './update-check';
 
 /** Close code for a failure of ours (database unavailable): the client retries. */
 export const CLOSE_INTERNAL_ERROR = 1011;
@@ -22,8 +23,8 @@ export const CLOSE_INTERNAL_ERROR = 1011;
 export class Connection {
   /** Yjs client ids whose content this connection has written. */
   readonly clientIds = new Set<number>();
-  /** Awareness client ids this connection speaks for. */
-  readonly awarenessIds = new Set<number>();
+  /** The awareness client id this connection speaks for (its first announced; see CollabRoom). */
+  awarenessId: number | null = null;
   identity: AwarenessIdentity;
   room: CollabRoom | null = null;
   /** Greeted by its room (sync step 1 sent): broadcasts reach it from now on. */
@@ -135,7 +136,10 @@ export class Connection {
   }
 
   private fail(err: unknown) {
-    if (err instanceof ProtocolError || err instanceof AwarenessRefused) {
+    if (err instanceof OutsideSchema) {
+      this.log.warn({ draftId: this.draftId, userId: this.user.id, reason: err.message }, 'collab refused an edit outside the schema');
+      this.close(CLOSE.OUTSIDE_SCHEMA, 'edit outside the document schema');
+    } else if (err instanceof ProtocolError || err instanceof AwarenessRefused) {
       this.log.info({ draftId: this.draftId, userId: this.user.id, reason: (err as Error).message }, 'collab closed a connection for a bad message');
       this.close(CLOSE.BAD_MESSAGE, 'bad message');
     } else {

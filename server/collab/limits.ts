@@ -12,8 +12,6 @@ export interface CollabLimits {
   maxBacklog: number;
   /** New Yjs client ids one connection may introduce (a browser uses one; offline history a few). */
   maxClientIdsPerConnection: number;
-  /** Awareness client ids one connection may speak for. */
-  maxAwarenessIdsPerConnection: number;
   /** Largest awareness state (JSON characters) accepted per client. */
   maxAwarenessStateChars: number;
   /** A client that does not read its socket is dropped once this much is buffered for it. */
@@ -28,7 +26,6 @@ export const defaultLimits: CollabLimits = {
   byteBurst: 8 * 1024 * 1024,
   maxBacklog: 1000,
   maxClientIdsPerConnection: 32,
-  maxAwarenessIdsPerConnection: 4,
   maxAwarenessStateChars: 16 * 1024,
   maxBufferedBytes: 32 * 1024 * 1024,
 };

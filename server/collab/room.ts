@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import * as encoding from 'lib0/encoding';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
@@ -9,6 +10,8 @@ import { sanitizeAwarenessUpdate } from './awareness';
 import { CLUSTER_MESSAGE, type ClusterLink, type ClusterMessageKind } from './cluster';
 import { binaryFrame, type Connection } from './connection';
 import { documentText } from './document';
+import { documentSchema } from '../../shared/editor/extensions';
+import { inspectUpdate } from './update-check';
 import type { CollabLimits } from './limits';
 import type { Persistence, StoredRoom } from './persistence';
 import {
@@ -24,6 +27,8 @@ const SLOW_LOAD_MS = 250;
 const COMPACT_AFTER_LOAD_MS = 1000;
 /** Origin of awareness removals made by this server (a connection closed). */
 const SERVER = Symbol('server');
+/** Origin of the changes Yjs makes by itself after applying an update (sent to every connection). */
+const YJS_CLEANUP = Symbol('yjs-cleanup');
 
 /** A change made on the server for a user (restoring a version): stored and broadcast like a client's. */
 export class ServerWrite {
@@ -62,12 +67,12 @@ export class CollabRoom implements StoredRoom {
   private changedOnce = false;
   /** A connection's awareness update while it is applied. */
   private receivedAwareness: Uint8Array | null = null;
-  /** The last transaction, if it changed the document (set by the afterTransaction listener). */
-  private lastChange: Y.Transaction | null = null;
+  /** While an update is applied: the transactions that changed the document (its own, then Yjs's cleanups). */
+  private changes: Y.Transaction[] | null = null;
 
   constructor(readonly draftId: string, private readonly services: RoomServices) {
     this.awareness.setLocalState(null); // the server is not a participant
-    this.doc.on('afterTransaction', (tr: Y.Transaction) => { this.lastChange = changedAnything(tr) ? tr : null; });
+    this.doc.on('afterTransaction', (tr: Y.Transaction) => { if (this.changes && changedAnything(tr)) this.changes.push(tr); });
     this.awareness.on('update', (changes: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) =>
       this.onAwareness(changes, origin));
   }
@@ -112,8 +117,8 @@ export class CollabRoom implements StoredRoom {
   /** A connection left: its awareness states go (and the others hear it). */
   detach(conn: Connection) {
     this.connections.delete(conn);
-    const ids = [...conn.awarenessIds].filter((id) => this.awareness.getStates().has(id));
-    if (ids.length > 0) removeAwarenessStates(this.awareness, ids, SERVER);
+    const id = conn.awarenessId;
+    if (id !== null && this.awareness.getStates().has(id)) removeAwarenessStates(this.awareness, [id], SERVER);
   }
 
   readerActors(): DbActor[] {
@@ -149,13 +154,17 @@ export class CollabRoom implements StoredRoom {
       case 'sync-update': {
         // Viewers and commenters are answered but never written: not applied, stored nor broadcast.
         if (conn.role !== 'editor') return;
-        const writers = writersOf(message.update);
+        // Checked before it is applied: what it writes must fit the schema; content already here is not new.
+        const { writers } = inspectUpdate(this.doc, message.update, documentSchema());
         // The usual keystroke: written under the id this connection has already proven its own.
         if (writers.length === 1 && conn.clientIds.has(writers[0])) return this.applyFrom(conn, message.update);
         const writer: Writer = { actor: conn.actor, clientIds: conn.clientIds, maxClientIds: this.services.limits.maxClientIdsPerConnection };
-        const checked = checkAuthorship(this.services.db, this.draftId, this.owners, writer, writers);
-        if (checked) return checked.then(() => this.applyFrom(conn, message.update));
-        this.applyFrom(conn, message.update);
+        // A client's catch-up after connecting (sync step 2) may hand back other people's edits this
+        // server lost (a crash before they were stored): they keep their owner. A live update may not.
+        const relay = message.type === 'sync-step2';
+        const checked = checkAuthorship(this.services.db, this.draftId, this.owners, writer, writers, relay);
+        if (checked) return checked.then(() => this.applyRelayed(conn, message.update, writers));
+        this.applyRelayed(conn, message.update, writers);
         return;
       }
       case 'awareness': {
@@ -185,40 +194,64 @@ export class CollabRoom implements StoredRoom {
 
   private applyFrom(conn: Connection, update: Uint8Array) {
     if (conn.closedByServer) return; // revoked or refused while its authorship was checked
+    this.applyAndAnnounce(update, conn, conn.actor);
+  }
+
+  private applyRelayed(conn: Connection, update: Uint8Array, writers: number[]) {
+    const others = writers.filter((id) => this.owners.get(id) !== conn.user.id);
+    if (others.length > 0) this.services.log.warn({ draftId: this.draftId, userId: conn.user.id, clientIds: others }, 'collab took back edits of other users that it did not have');
+    this.applyFrom(conn, update);
+  }
+
+  /**
+   * Applies an update and announces it: the received bytes to everyone else, and whatever Yjs
+   * changed on its own in reaction (see `apply`) to everyone.
+   */
+  private applyAndAnnounce(update: Uint8Array, origin: Connection | ServerWrite | typeof REMOTE, actor: DbActor | null) {
+    let changes: Y.Transaction[];
     try {
-      if (this.apply(update, conn)) this.changed(update, conn, conn.actor);
+      changes = this.apply(update, origin);
     } catch (err) {
       // A malformed tail (the delete set) can follow structs that did integrate: those go on as Yjs
       // encodes them, so nobody's copy differs from the server's; then the sender is refused.
-      if (this.lastChange) this.changed(Y.encodeStateAsUpdate(this.doc, Y.encodeStateVector(this.lastChange.beforeState)), conn, conn.actor);
+      const first = this.changes?.[0];
+      this.changes = null;
+      if (first) this.changed(Y.encodeStateAsUpdate(this.doc, Y.encodeStateVector(first.beforeState)), origin, actor);
       throw new ProtocolError(`malformed update: ${(err as Error).message}`);
     }
+    if (changes.length > 0 || this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null) this.changed(update, origin, actor);
+    // Yjs tidies formatting marks after a remote change to formatted text, in transactions of its own:
+    // deletions made here that no client sent. They are everyone's and the stored copy's too.
+    for (const tr of changes.slice(1)) this.changed(transactionUpdate(this.doc, tr), YJS_CLEANUP, actor);
   }
 
   /**
-   * Applies an update; true if it brought anything new, or may have (a part waits for missing
-   * dependencies). The received bytes themselves are then broadcast and stored: equivalent to Yjs
-   * re-encoding the transaction, without that cost on every keystroke, and they keep a pending part
-   * the document cannot integrate yet but every client must still receive.
+   * Applies an update and returns the transactions that changed the document: the update's own
+   * (absent when it brought nothing new), then any Yjs ran in reaction. When it brought something
+   * new, or may have (a part waits for missing dependencies), the received bytes themselves are
+   * broadcast and stored: equivalent to Yjs re-encoding the transaction, without that cost on every
+   * keystroke, and they keep a pending part every client must still receive.
    */
-  private apply(update: Uint8Array, origin: unknown): boolean {
-    this.lastChange = null;
+  private apply(update: Uint8Array, origin: unknown): Y.Transaction[] {
+    const changes: Y.Transaction[] = (this.changes = []);
     Y.applyUpdate(this.doc, update, origin);
-    return this.lastChange !== null || this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null;
+    this.changes = null;
+    return changes;
   }
 
   /**
-   * A connection speaks for the awareness client ids it claimed first (its doc.clientID), a few at
-   * most, never one another live connection here uses, the server's own, or one owned by another user.
+   * A connection speaks for one awareness client id: the first it announces (y-websocket sends its
+   * own state first when it connects). Later entries for other ids are other people's states that
+   * the y-websocket client passes on to everyone it hears from: ignored, never claimed. The id may
+   * not be the server's own, another live connection's here, or owned by another user.
    */
   private mayUseAwarenessId(conn: Connection, id: number): boolean {
-    if (conn.awarenessIds.has(id)) return true;
-    if (conn.awarenessIds.size >= this.services.limits.maxAwarenessIdsPerConnection) return false;
+    if (conn.awarenessId !== null) return conn.awarenessId === id;
     if (id === this.doc.clientID) return false;
     const owner = this.owners.get(id);
     if (owner !== undefined && owner !== conn.user.id) return false;
-    for (const other of this.connections) if (other !== conn && other.awarenessIds.has(id)) return false;
-    conn.awarenessIds.add(id);
+    for (const other of this.connections) if (other.awarenessId === id) return false;
+    conn.awarenessId = id;
     return true;
   }
 
@@ -228,11 +261,11 @@ export class CollabRoom implements StoredRoom {
    * update's own check still decides).
    */
   private claimAhead(conn: Connection) {
-    const unclaimed = [...conn.awarenessIds].filter((id) => !this.owners.has(id) && !conn.clientIds.has(id));
-    if (unclaimed.length === 0) return;
+    const id = conn.awarenessId;
+    if (id === null || this.owners.has(id) || conn.clientIds.has(id)) return;
     const writer: Writer = { actor: conn.actor, clientIds: conn.clientIds, maxClientIds: this.services.limits.maxClientIdsPerConnection };
     try {
-      Promise.resolve(checkAuthorship(this.services.db, this.draftId, this.owners, writer, unclaimed)).catch(() => undefined);
+      Promise.resolve(checkAuthorship(this.services.db, this.draftId, this.owners, writer, [id])).catch(() => undefined);
     } catch {
       // someone else's id: the update check will refuse it
     }
@@ -242,14 +275,14 @@ export class CollabRoom implements StoredRoom {
   async applyServerWrite(update: Uint8Array, write: ServerWrite) {
     const writer: Writer = { actor: write.actor, clientIds: new Set(), maxClientIds: Number.MAX_SAFE_INTEGER };
     await checkAuthorship(this.services.db, this.draftId, this.owners, writer, writersOf(update));
-    if (this.apply(update, write)) this.changed(update, write, write.actor);
+    this.applyAndAnnounce(update, write, write.actor);
   }
 
   /**
    * A change reached the document: every other local connection receives it; unless it came from
    * another process (which stores and publishes it), it is published and queued for storage as `actor`.
    */
-  private changed(update: Uint8Array, origin: Connection | ServerWrite | typeof REMOTE, actor: DbActor | null) {
+  private changed(update: Uint8Array, origin: Connection | ServerWrite | typeof REMOTE | typeof YJS_CLEANUP, actor: DbActor | null) {
     this.loadedSnapshot = null;
     this.changedOnce = true;
     const frame = binaryFrame(updateMessage(update));
@@ -277,7 +310,7 @@ export class CollabRoom implements StoredRoom {
     if (this.unloading) return;
     try {
       if (kind === CLUSTER_MESSAGE.UPDATE) {
-        if (this.apply(payload, REMOTE)) this.changed(payload, REMOTE, null);
+        this.applyAndAnnounce(payload, REMOTE, null);
       } else if (kind === CLUSTER_MESSAGE.AWARENESS) {
         applyAwarenessUpdate(this.awareness, payload, REMOTE);
       } else if (kind === CLUSTER_MESSAGE.SYNC_REQUEST && this.loaded) {
@@ -298,6 +331,28 @@ export class CollabRoom implements StoredRoom {
     this.awareness.destroy();
     this.doc.destroy();
   }
+}
+
+/**
+ * A transaction as an update. Yjs's cleanup transactions only delete: their delete set, encoded as
+ * a V1 update with no structs (Yjs has no public encoder for one transaction's delete set).
+ */
+function transactionUpdate(doc: Y.Doc, tr: Y.Transaction): Uint8Array {
+  for (const [client, clock] of tr.afterState) {
+    if (tr.beforeState.get(client) !== clock) return Y.encodeStateAsUpdate(doc, Y.encodeStateVector(tr.beforeState));
+  }
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, 0); // no structs
+  encoding.writeVarUint(encoder, tr.deleteSet.clients.size);
+  for (const [client, ranges] of tr.deleteSet.clients) {
+    encoding.writeVarUint(encoder, client);
+    encoding.writeVarUint(encoder, ranges.length);
+    for (const { clock, len } of ranges) {
+      encoding.writeVarUint(encoder, clock);
+      encoding.writeVarUint(encoder, len);
+    }
+  }
+  return encoding.toUint8Array(encoder);
 }
 
 /** Yjs's own test for whether a transaction produces an update. */

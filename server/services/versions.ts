@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import * as Y from 'yjs';
 import { updateYFragment, yXmlFragmentToProseMirrorRootNode } from '@tiptap/y-tiptap';
+import type { Node as PMNode } from '@tiptap/pm/model';
 import type { DB } from '../../db/schema';
 import { withActor, type Executor } from '../../db';
 import { findDraftRef } from '../../db/queries/drafts';
@@ -84,6 +85,13 @@ function freshClientId(current: Y.Doc, taken: ReadonlySet<number>): number {
   }
 }
 
+/** A document of the version's blocks only: what the schema cannot hold at the top (bare text) is left out. */
+function blocksOnly(root: PMNode): PMNode {
+  const blocks: PMNode[] = [];
+  root.forEach((child) => { if (child.isBlock) blocks.push(child); });
+  return blocks.length === root.childCount ? root : root.type.createAndFill(null, blocks) ?? root.type.createAndFill()!;
+}
+
 /**
  * The change that turns `current` into the content of a version: on a copy under a fresh client id,
  * y-tiptap's updateYFragment replaces what differs (equal blocks at both ends are kept); the update
@@ -94,13 +102,17 @@ export function restoreUpdate(current: Y.Doc, versionData: Uint8Array, taken: Re
   const old = versionDocument(versionData);
   const copy = new Y.Doc({ gc: true });
   try {
-    const target = yXmlFragmentToProseMirrorRootNode(old.getXmlFragment(DOCUMENT_FIELD), documentSchema());
+    const target = blocksOnly(yXmlFragmentToProseMirrorRootNode(old.getXmlFragment(DOCUMENT_FIELD), documentSchema()));
     Y.applyUpdate(copy, Y.encodeStateAsUpdate(current));
     copy.clientID = freshClientId(current, taken);
     const updates: Uint8Array[] = [];
     copy.on('update', (u: Uint8Array) => updates.push(u));
     copy.transact(() => {
-      updateYFragment(copy, copy.getXmlFragment(DOCUMENT_FIELD), target, { mapping: new Map(), isOMark: new Map() });
+      const fragment = copy.getXmlFragment(DOCUMENT_FIELD);
+      // Content written before the server checked the schema (a bare text run at the top) cannot be
+      // compared block by block: the restore removes it.
+      for (let i = fragment.length - 1; i >= 0; i--) if (!(fragment.get(i) instanceof Y.XmlElement)) fragment.delete(i, 1);
+      updateYFragment(copy, fragment, target, { mapping: new Map(), isOMark: new Map() });
     }, 'restore');
     if (updates.length === 0) return null;
     return updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);

@@ -16,6 +16,8 @@ export const CLOSE = {
   NOT_FOUND: 4404,
   /** A malformed, oversized or forged message: this connection only. */
   BAD_MESSAGE: 4400,
+  /** An edit that does not fit the document's schema: refused, nothing of it stored or forwarded. */
+  OUTSIDE_SCHEMA: 4422,
   /** Too many messages per second. */
   RATE_LIMITED: 4429,
   /** Access changed (e.g. role downgraded): reconnect to get the new rights. */

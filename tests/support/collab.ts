@@ -76,14 +76,14 @@ export interface CollabClient {
 }
 
 /** A y-websocket client (the browser's provider) with a session cookie and an Origin header. */
-export function openClient(serverUrl: string, draftId: string, o: { cookie?: string; origin?: string | null } = {}): CollabClient {
+export function openClient(serverUrl: string, draftId: string, o: { cookie?: string; origin?: string | null; doc?: Y.Doc } = {}): CollabClient {
   const headers: Record<string, string> = {};
   if (o.cookie) headers.cookie = o.cookie;
   if (o.origin !== null) headers.origin = o.origin ?? serverUrl;
   class HeaderSocket extends WebSocket {
     constructor(url: string, protocols?: string | string[]) { super(url, protocols, { headers }); }
   }
-  const doc = new Y.Doc();
+  const doc = o.doc ?? new Y.Doc();
   const provider = new WebsocketProvider(collabUrl(serverUrl), draftId, doc, {
     WebSocketPolyfill: HeaderSocket as unknown as typeof globalThis.WebSocket,
     disableBc: true, // else clients in one test process would sync with each other, not through the server
@@ -209,4 +209,32 @@ export async function loginAt(url: string, username: string, password: string): 
   const cookie = res.headers.get('set-cookie');
   if (res.status !== 302 || !cookie) throw new Error(`login as ${username} failed: ${res.status}`);
   return cookie.split(';')[0];
+}
+
+/** The text run of the first block whose text starts with `prefix` (an existing paragraph, heading, cell or list item). */
+export function textRunOf(doc: Y.Doc, prefix: string): Y.XmlText {
+  let found: Y.XmlText | null = null;
+  const walk = (el: Y.XmlElement | Y.XmlFragment) => {
+    for (const child of el.toArray()) {
+      if (found) return;
+      if (child instanceof Y.XmlText) {
+        if ((child.toDelta() as Array<{ insert: unknown }>).map((d) => d.insert).join('').startsWith(prefix)) found = child;
+      } else if (child instanceof Y.XmlElement) walk(child);
+    }
+  };
+  walk(doc.getXmlFragment('default'));
+  if (!found) throw new Error(`no block starting with ${prefix}`);
+  return found;
+}
+
+/** Types `text` into an existing block, as a click there and typing would: at its end, or in its middle. */
+export function typeInto(doc: Y.Doc, prefix: string, text: string, where: 'end' | 'middle' = 'end') {
+  const run = textRunOf(doc, prefix);
+  run.insert(where === 'end' ? run.length : Math.floor(run.length / 2), text);
+}
+
+/** Who owns each Yjs client id of a draft, as stored: client id → user id. */
+export async function storedClientOwners(db: Kysely<DB>, draftId: string): Promise<Map<number, string>> {
+  const rows = await asOwner(db, (trx) => trx.selectFrom('draft_client_ids').select(['client_id', 'user_id']).where('draft_id', '=', draftId).execute());
+  return new Map(rows.map((r) => [Number(r.client_id), r.user_id]));
 }

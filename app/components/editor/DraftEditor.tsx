@@ -94,6 +94,7 @@ const REFUSAL_KEYS: Record<CollabRefusal, string> = {
   forbidden: 'drafts.refused.forbidden',
   notFound: 'drafts.refused.notFound',
   badMessage: 'drafts.refused.badMessage',
+  outsideSchema: 'drafts.refused.outsideSchema',
 };
 
 /**
