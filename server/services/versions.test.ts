@@ -227,6 +227,24 @@ describe(`versions of the joint draft (${backend})`, () => {
       () => listVersions(t.db, as['cq-member'], MISSING),
     ]) expect(status(await refusal(work()))).toBe(404);
   });
+
+  it('restores over, and from, content written before the schema was checked (a bare text run at the top)', async () => {
+    // Stored as an older server took it: a text run directly in the document, first.
+    await edit('cq-member', H(), (fragment) => fragment.insert(0, [new Y.XmlText('裸文本')]));
+    const version = await saveVersion(t.db, as['cq-member'], H(), { name: '含裸文本' }, offline);
+    await edit('sc-member', H(), (fragment) => {
+      const p = new Y.XmlElement('paragraph');
+      p.insert(0, [new Y.XmlText('恢复前新增')]);
+      fragment.push([p]);
+    });
+    const { changed } = await restoreVersion(t.db, as['cq-member'], H(), version.id, offline);
+    expect(changed).toBe(true);
+    const stored = documentFromStored(await asOwner(t.db, (trx) => readStoredDocument(trx, H())));
+    expect(documentText(stored)).not.toContain('恢复前新增');
+    expect(documentText(stored)).toContain('氢能是构建清洁低碳');
+    // The restore removed the bare run: every top-level child is a block again.
+    expect(stored.getXmlFragment(DOCUMENT_FIELD).toArray().every((c) => c instanceof Y.XmlElement)).toBe(true);
+  });
 });
 
 describe(`versions across the boundary (${backend})`, () => {

@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import * as Y from 'yjs';
 import { updateYFragment, yXmlFragmentToProseMirrorRootNode } from '@tiptap/y-tiptap';
-import type { Node as PMNode } from '@tiptap/pm/model';
 import type { DB } from '../../db/schema';
 import { withActor, type Executor } from '../../db';
 import { findDraftRef } from '../../db/queries/drafts';
@@ -85,11 +84,13 @@ function freshClientId(current: Y.Doc, taken: ReadonlySet<number>): number {
   }
 }
 
-/** A document of the version's blocks only: what the schema cannot hold at the top (bare text) is left out. */
-function blocksOnly(root: PMNode): PMNode {
-  const blocks: PMNode[] = [];
-  root.forEach((child) => { if (child.isBlock) blocks.push(child); });
-  return blocks.length === root.childCount ? root : root.type.createAndFill(null, blocks) ?? root.type.createAndFill()!;
+/**
+ * The fragment without what it cannot hold at the top: content written before the server checked
+ * the schema (a bare text run) cannot be read or compared block by block. Changes `fragment`.
+ */
+function blocksOnly(fragment: Y.XmlFragment): Y.XmlFragment {
+  for (let i = fragment.length - 1; i >= 0; i--) if (!(fragment.get(i) instanceof Y.XmlElement)) fragment.delete(i, 1);
+  return fragment;
 }
 
 /**
@@ -102,17 +103,13 @@ export function restoreUpdate(current: Y.Doc, versionData: Uint8Array, taken: Re
   const old = versionDocument(versionData);
   const copy = new Y.Doc({ gc: true });
   try {
-    const target = blocksOnly(yXmlFragmentToProseMirrorRootNode(old.getXmlFragment(DOCUMENT_FIELD), documentSchema()));
+    const target = yXmlFragmentToProseMirrorRootNode(blocksOnly(old.getXmlFragment(DOCUMENT_FIELD)), documentSchema());
     Y.applyUpdate(copy, Y.encodeStateAsUpdate(current));
     copy.clientID = freshClientId(current, taken);
     const updates: Uint8Array[] = [];
     copy.on('update', (u: Uint8Array) => updates.push(u));
     copy.transact(() => {
-      const fragment = copy.getXmlFragment(DOCUMENT_FIELD);
-      // Content written before the server checked the schema (a bare text run at the top) cannot be
-      // compared block by block: the restore removes it.
-      for (let i = fragment.length - 1; i >= 0; i--) if (!(fragment.get(i) instanceof Y.XmlElement)) fragment.delete(i, 1);
-      updateYFragment(copy, fragment, target, { mapping: new Map(), isOMark: new Map() });
+      updateYFragment(copy, blocksOnly(copy.getXmlFragment(DOCUMENT_FIELD)), target, { mapping: new Map(), isOMark: new Map() });
     }, 'restore');
     if (updates.length === 0) return null;
     return updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
