@@ -1,0 +1,262 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { startTestServer, type TestServer } from '../support/server';
+import { asOwner } from '../support/owner';
+import { DEMO_DRAFT_TITLES } from '../../db/seed/drafts';
+import { findZipEntry, readZipDirectory, readZipEntry } from '../../server/word/zip';
+import {
+  chromiumPath, collectPageErrors, editorText, launchBrowser, loginThroughForm, newUserContext, waitForHydration, warnIfNoChromium,
+} from './support';
+
+warnIfNoChromium();
+
+/**
+ * Co-drafting as two members really use it, in Chromium on the production build, on the seeded
+ * hydrogen-corridor proposal: they click into existing blocks (a paragraph, a heading, a table cell,
+ * a list item) and type, both at once; they delete and undo; they reload again and again while the
+ * other types; one opens a second tab; and for a while (SOAK_MS, 3 minutes by default) both type at
+ * human speed at random places with a reload every 30 s. Nothing typed may be lost, nobody may be
+ * locked out, and a fresh reader, the stored text and the Word export agree with both editors.
+ */
+
+const SOAK_MS = Number(process.env.SOAK_MS ?? 180_000);
+
+interface Person { context: BrowserContext; page: Page; errors: string[] }
+
+const cookieHeader = async (context: BrowserContext) => (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+
+/**
+ * The editor's blocks a person might click into, by position (typing never adds blocks here, while
+ * markers typed anywhere would break a match on their text): see db/seed/drafts.ts.
+ */
+function block(page: Page, kind: 'first' | 'heading' | 'cell' | 'listItem' | 'last'): Locator {
+  const editor = page.locator('.ProseMirror');
+  switch (kind) {
+    case 'first': return editor.locator(':scope > p').first(); // 起草说明：… (starts bold)
+    case 'heading': return editor.locator(':scope > h2').first(); // 案由
+    case 'cell': return editor.locator('td p').first(); // 川渝分别出台…
+    case 'listItem': return editor.locator('li p').nth(1); // 统筹布局跨省加氢基础设施…
+    case 'last': return editor.locator(':scope > p').last(); // 以上建议，请国家发展改革委…
+  }
+}
+
+/** Opens the draft as a person does: the full page, hydrated, connected and editable. */
+async function openDraft(page: Page, draftId: string) {
+  await page.goto(`/drafts/${draftId}`);
+  await waitForHydration(page);
+  await ready(page);
+}
+
+async function ready(page: Page) {
+  await page.locator('[data-testid="draft-editor"][contenteditable="true"]').waitFor({ timeout: 20_000 });
+  await page.locator('[data-testid="collab-status"][data-status="connected"]').waitFor({ timeout: 20_000 });
+}
+
+/** A click into the block, the End (or Home) key, then typing (as a person: one key at a time). */
+async function typeAtEnd(page: Page, target: Locator, text: string, delay = 30, key: 'End' | 'Home' = 'End') {
+  await target.click();
+  await page.keyboard.press(key);
+  await page.keyboard.type(text, { delay });
+}
+
+/** How long until `page` shows every one of `texts` (ms), failing after `timeout`. */
+async function seenWithin(page: Page, texts: string[], timeout: number): Promise<number> {
+  const started = Date.now();
+  let last = '';
+  try {
+    await expect.poll(async () => { last = await editorText(page); return texts.every((s) => last.includes(s)); }, { timeout, interval: 20 }).toBe(true);
+  } catch {
+    throw new Error(`${texts.filter((s) => !last.includes(s)).join(' ')} not seen within ${timeout} ms in: ${last}`);
+  }
+  return Date.now() - started;
+}
+
+/**
+ * The text with every typed marker taken out, innermost first (a click may land inside an earlier
+ * marker, so one can hold another), and the markers not found. Nothing lost and nothing added means
+ * no marker is missing and what is left is the seeded text.
+ */
+function withoutMarkers(text: string, markers: string[]): { rest: string; missing: string[] } {
+  let rest = text;
+  let left = [...markers];
+  for (let progress = true; progress && left.length > 0;) {
+    progress = false;
+    left = left.filter((m) => {
+      if (!rest.includes(m)) return true;
+      rest = rest.replace(m, '');
+      progress = true;
+      return false;
+    });
+  }
+  return { rest, missing: left };
+}
+
+const refusedAlert = (page: Page) => page.getByTestId('collab-refused').count();
+
+describe.skipIf(!chromiumPath)('browser: co-drafting under real use', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let draftId: string;
+  let cq: Person;
+  let sc: Person;
+  /** Every marker typed in this file, so the end state can be checked against the log of what was typed. */
+  const typed: string[] = [];
+  /** The text as seeded, before anyone typed. */
+  let seeded = '';
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+    draftId = (await asOwner(server.database.db, (trx) => trx.selectFrom('drafts').select('id')
+      .where('title', '=', DEMO_DRAFT_TITLES.hydrogen).executeTakeFirstOrThrow())).id;
+    const person = async (username: string): Promise<Person> => {
+      const { context, page } = await newUserContext(browser, server.url);
+      const errors = collectPageErrors(page);
+      await loginThroughForm(page, username);
+      return { context, page, errors };
+    };
+    [cq, sc] = await Promise.all([person('cq-member'), person('sc-member')]);
+    await Promise.all([openDraft(cq.page, draftId), openDraft(sc.page, draftId)]);
+    seeded = await editorText(cq.page);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('both click into existing blocks and type at the same time: each sees the other within 1 s', async () => {
+    const kinds = ['first', 'heading', 'cell', 'listItem', 'last'] as const;
+    const latencies: number[] = [];
+    for (let i = 0; i < kinds.length; i++) {
+      const cqMark = `【渝${i}】`;
+      const scMark = `【川${i}】`;
+      typed.push(cqMark, scMark);
+      // cq types into one block while sc types into another (in the last round the same one, at its
+      // start: two people typing at one spot at once may interleave their characters).
+      const same = i === kinds.length - 1;
+      await Promise.all([
+        typeAtEnd(cq.page, block(cq.page, kinds[i]), cqMark),
+        typeAtEnd(sc.page, block(sc.page, same ? kinds[i] : kinds[(i + 2) % kinds.length]), scMark, 30, same ? 'Home' : 'End'),
+      ]);
+      latencies.push(await seenWithin(sc.page, [cqMark], 1000), await seenWithin(cq.page, [scMark], 1000));
+    }
+    console.log(`[real-use] typed text seen by the other side after ${latencies.join(', ')} ms`);
+    expect(await editorText(cq.page)).toBe(await editorText(sc.page));
+  });
+
+  it('delete and undo in the middle of existing text reach the other side', async () => {
+    const target = block(cq.page, 'cell');
+    await target.click();
+    await cq.page.keyboard.press('End');
+    for (let i = 0; i < 3; i++) await cq.page.keyboard.press('ArrowLeft');
+    await cq.page.keyboard.type('删除我', { delay: 30 });
+    await seenWithin(sc.page, ['删除我'], 2000);
+    // A pause, as a person makes: the undo manager groups what is typed within 500 ms into one step.
+    await cq.page.waitForTimeout(700);
+    for (let i = 0; i < 3; i++) await cq.page.keyboard.press('Backspace');
+    await expect.poll(() => editorText(sc.page), { timeout: 2000 }).not.toContain('删除我');
+    await cq.page.waitForTimeout(700);
+    await cq.page.keyboard.press('Control+z');
+    await seenWithin(sc.page, ['删除我'], 2000);
+    await cq.page.keyboard.press('Control+z');
+    await expect.poll(() => editorText(sc.page), { timeout: 2000 }).not.toContain('删除我');
+    await expect.poll(async () => (await editorText(cq.page)) === (await editorText(sc.page)), { timeout: 2000 }).toBe(true);
+  });
+
+  it('each reloads ten times while the other types: never locked out, nothing lost', async () => {
+    for (const [reloader, typist, side] of [[sc, cq, '渝'], [cq, sc, '川']] as const) {
+      for (let i = 0; i < 10; i++) {
+        const mark = `〔${side}载${i}〕`;
+        const own = `〔${side === '渝' ? '川' : '渝'}后${i}〕`;
+        typed.push(mark, own);
+        await Promise.all([
+          typeAtEnd(typist.page, block(typist.page, i % 2 ? 'last' : 'first'), mark, 60),
+          (async () => { await reloader.page.reload(); await waitForHydration(reloader.page); await ready(reloader.page); })(),
+        ]);
+        expect(await refusedAlert(reloader.page)).toBe(0);
+        await typeAtEnd(reloader.page, block(reloader.page, 'heading'), own);
+        await seenWithin(typist.page, [own], 2000);
+        await seenWithin(reloader.page, [mark], 2000);
+      }
+    }
+    await expect.poll(async () => (await editorText(cq.page)) === (await editorText(sc.page)), { timeout: 5000 }).toBe(true);
+  }, 300_000);
+
+  it('two tabs of the same member (sharing the browser\'s stored copy) and the other member converge', async () => {
+    const second = await cq.context.newPage();
+    const errors = collectPageErrors(second);
+    await openDraft(second, draftId);
+    const marks = ['〔渝甲页〕', '〔渝乙页〕', '〔川页〕'];
+    typed.push(...marks);
+    await Promise.all([
+      typeAtEnd(cq.page, block(cq.page, 'first'), marks[0]),
+      typeAtEnd(second, block(second, 'listItem'), marks[1]),
+      typeAtEnd(sc.page, block(sc.page, 'cell'), marks[2]),
+    ]);
+    for (const page of [cq.page, second, sc.page]) await seenWithin(page, marks, 2000);
+    await second.reload();
+    await waitForHydration(second);
+    await ready(second);
+    await seenWithin(second, marks, 2000);
+    await second.close();
+    expect(errors).toEqual([]);
+  });
+
+  it(`a soak: both type at human speed at random places for ${SOAK_MS / 1000} s with a reload every 30 s; everyone ends identical`, async () => {
+    const ends = Date.now() + SOAK_MS;
+    const kinds = ['first', 'heading', 'cell', 'listItem', 'last'] as const;
+    const typist = async (p: Person, side: string) => {
+      let reloadedAt = Date.now();
+      for (let n = 0; Date.now() < ends; n++) {
+        if (Date.now() - reloadedAt > 30_000) {
+          await p.page.reload();
+          await waitForHydration(p.page);
+          await ready(p.page);
+          expect(await refusedAlert(p.page)).toBe(0);
+          reloadedAt = Date.now();
+        }
+        const target = block(p.page, kinds[Math.floor(Math.random() * kinds.length)]);
+        const box = await target.boundingBox();
+        if (!box) continue;
+        // A click somewhere along the block's first line, then a word.
+        await target.click({ position: { x: Math.max(2, Math.random() * Math.min(box.width - 4, 600)), y: 8 } });
+        const mark = `〔${side}${n}〕`;
+        typed.push(mark);
+        await p.page.keyboard.type(mark, { delay: 80 + Math.random() * 80 });
+        await p.page.waitForTimeout(200 + Math.random() * 400);
+      }
+    };
+    await Promise.all([typist(cq, '渝s'), typist(sc, '川s')]);
+    let texts = ['', ''];
+    await expect.poll(async () => {
+      texts = [await editorText(cq.page), await editorText(sc.page)];
+      return texts[0] === texts[1] && withoutMarkers(texts[0], typed).missing.length === 0;
+    }, { timeout: 15_000 }).toBe(true);
+    expect(withoutMarkers(texts[0], typed)).toEqual({ rest: seeded, missing: [] });
+  }, SOAK_MS + 120_000);
+
+  it('a fresh reader, the stored text and the Word export hold every marker typed above', async () => {
+    const final = await editorText(cq.page);
+    expect(withoutMarkers(final, typed)).toEqual({ rest: seeded, missing: [] });
+    // A member of a third role who never opened the draft in this browser.
+    const reader = await newUserContext(browser, server.url);
+    const errors = collectPageErrors(reader.page);
+    await loginThroughForm(reader.page, 'sc-coordinator');
+    await reader.page.goto(`/drafts/${draftId}`);
+    await waitForHydration(reader.page);
+    await expect.poll(() => editorText(reader.page), { timeout: 10_000 }).toBe(final);
+    expect(errors).toEqual([]);
+    // Stored plain text (search) once the draft rests, and the Word export.
+    await expect.poll(async () => (await asOwner(server.database.db, (trx) => trx.selectFrom('drafts').select('plain_text')
+      .where('id', '=', draftId).executeTakeFirstOrThrow())).plain_text, { timeout: 15_000 })
+      .toSatisfy((text: string) => withoutMarkers(text.replace(/\n/g, ''), typed).missing.length === 0);
+    const res = await server.request(`/drafts/${draftId}/export.docx`, { cookie: await cookieHeader(cq.context) });
+    expect(res.status).toBe(200);
+    const buf = Buffer.from(await res.arrayBuffer());
+    const xml = readZipEntry(buf, findZipEntry(readZipDirectory(buf)!, 'word/document.xml')!, 50 * 1024 * 1024).toString('utf8');
+    const docText = [...xml.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join('');
+    expect(withoutMarkers(docText, typed).missing).toEqual([]);
+    expect(cq.errors).toEqual([]);
+    expect(sc.errors).toEqual([]);
+  });
+});
