@@ -3,7 +3,8 @@ import { Link, useLoaderData } from '@remix-run/react';
 import { Badge, Card, Col, Empty, Row, Space, Typography } from 'antd';
 import { getHome } from '../../server/services/workspaces';
 import { requireUser } from '../lib/session.server';
-import { useT } from '../lib/i18n';
+import { formatDate } from '../../shared/format/datetime';
+import { useLocale, useT } from '../lib/i18n';
 import { RegionTag } from '../components/RegionTag';
 import { VisibilityTag } from '../components/VisibilityTag';
 import { useLiveRevalidation } from '../realtime/hooks';
@@ -19,6 +20,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export default function Home() {
   const { workspaces, latestNotices } = useLoaderData<typeof loader>();
   const t = useT();
+  const locale = useLocale();
   useLiveRevalidation((e) => workspaces.some((w) => w.id === e.workspaceId));
   return (
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
@@ -55,7 +57,7 @@ export default function Home() {
                     <Space wrap size={4}>
                       <VisibilityTag visibility={n.visibility} />
                       <span>{n.workspaceName}</span>·<span>{n.ownerOrgName}</span>·<span>{n.authorName}</span>·
-                      <time dateTime={new Date(n.createdAt).toISOString()}>{new Date(n.createdAt).toLocaleDateString('zh-CN')}</time>
+                      <time dateTime={new Date(n.createdAt).toISOString()}>{formatDate(n.createdAt, locale)}</time>
                     </Space>
                   </div>
                 </li>

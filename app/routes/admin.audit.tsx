@@ -7,7 +7,8 @@ import { authorize, PolicyError } from '../../shared/policy';
 import { auditFilterSchema } from '../../shared/validation/schemas';
 import { parseWith, type FieldErrors } from '../../shared/validation/parse';
 import { guard, requireUser } from '../lib/session.server';
-import { useT, type T } from '../lib/i18n';
+import { formatDateTime } from '../../shared/format/datetime';
+import { useLocale, useT, type T } from '../lib/i18n';
 
 const FILTER_KEYS = ['action', 'actor', 'from', 'to'] as const;
 
@@ -30,11 +31,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     throw err;
   }
 }
-
-const TIME = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit',
-  hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false,
-});
 
 const known = (t: T, key: string, fallback: string) => {
   const label = t(key);
@@ -70,6 +66,7 @@ export default function AdminAudit() {
   const [, setParams] = useSearchParams();
   const [form] = Form.useForm();
   const t = useT();
+  const locale = useLocale();
 
   const apply = (values: Record<string, string | undefined>, nextPage = 1) => {
     const next = new URLSearchParams();
@@ -118,7 +115,7 @@ export default function AdminAudit() {
         columns={[
           {
             title: t('admin.audit.time'), dataIndex: 'at', width: 170,
-            render: (at: string) => <time dateTime={new Date(at).toISOString()}>{TIME.format(new Date(at))}</time>,
+            render: (at: string) => <time dateTime={new Date(at).toISOString()}>{formatDateTime(at, locale, { seconds: true })}</time>,
           },
           { title: t('admin.audit.actor'), dataIndex: 'actorName', render: (n: string | null) => n ?? t('admin.audit.system') },
           { title: t('admin.audit.action'), dataIndex: 'action', render: (a: string) => actionLabel(t, a) },

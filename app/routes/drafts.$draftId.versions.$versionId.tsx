@@ -5,10 +5,11 @@ import { Alert, Button, Select, Space, Typography } from 'antd';
 import { openVersion } from '../../server/services/versions';
 import { COMPARE_CURRENT, versionCompareSchema, type VersionCompare } from '../../shared/validation/versions';
 import { callContext, guard, requireId, requireUser } from '../lib/session.server';
-import { useT } from '../lib/i18n';
+import { formatDateTime } from '../../shared/format/datetime';
+import { useLocale, useT } from '../lib/i18n';
 import { RegionTag } from '../components/RegionTag';
 import { VersionView } from '../components/editor/VersionView';
-import { DiffView, formatVersionTime, useRestoreVersion } from '../components/editor/DiffView';
+import { DiffView, useRestoreVersion } from '../components/editor/DiffView';
 import type { loader as versionsLoader } from './drafts.$draftId.versions';
 
 /**
@@ -71,6 +72,7 @@ export default function DraftVersion() {
   const mounted = useMounted();
   const { restore, busy } = useRestoreVersion(draftId);
   const t = useT();
+  const locale = useLocale();
 
   const compareValue = compare ? (compare.kind === 'current' ? COMPARE_CURRENT : compare.version!.id) : '';
   const otherLabel = compare?.kind === 'current' ? t('versions.current') : compare?.version?.name ?? '';
@@ -83,7 +85,7 @@ export default function DraftVersion() {
       <div>
         <Typography.Title level={2} style={{ fontSize: 18, margin: 0 }} data-testid="version-name-heading">{version.name}</Typography.Title>
         <Typography.Text type="secondary">
-          {t('versions.savedBy', { name: version.authorName, org: version.authorOrg, time: formatVersionTime(version.createdAt) })}
+          {t('versions.savedBy', { name: version.authorName, org: version.authorOrg, time: formatDateTime(version.createdAt, locale) })}
         </Typography.Text>{' '}
         <RegionTag region={version.authorRegion} />
       </div>
@@ -94,7 +96,7 @@ export default function DraftVersion() {
           options={[
             { value: '', label: t('versions.compareNone') },
             { value: COMPARE_CURRENT, label: t('versions.current') },
-            ...others.filter((o) => o.id !== version.id).map((o) => ({ value: o.id, label: `${o.name} · ${formatVersionTime(o.createdAt)}` })),
+            ...others.filter((o) => o.id !== version.id).map((o) => ({ value: o.id, label: `${o.name} · ${formatDateTime(o.createdAt, locale)}` })),
           ]} />
         {abilities.restore && (
           <Button danger disabled={busy} onClick={() => restore(version)} data-testid="restore-this-version">

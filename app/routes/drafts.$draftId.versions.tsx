@@ -9,10 +9,11 @@ import {
 import { parseWith } from '../../shared/validation/parse';
 import { badRequest, readInput, readIntent, submitForm, type ActionResult } from '../lib/input.server';
 import { callContext, guard, requireId, requireUser } from '../lib/session.server';
-import { useT } from '../lib/i18n';
+import { formatDateTime } from '../../shared/format/datetime';
+import { useLocale, useT } from '../lib/i18n';
 import { AppForm } from '../components/AppForm';
 import { RegionTag } from '../components/RegionTag';
-import { formatVersionTime, RESTORE_FETCHER, useRestoreVersion } from '../components/editor/DiffView';
+import { RESTORE_FETCHER, useRestoreVersion } from '../components/editor/DiffView';
 
 /**
  * 历史版本: a drawer over the editor (like 草稿设置), so the live editor underneath stays connected and
@@ -52,6 +53,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 
 function VersionList({ draftId, versions, canRestore }: { draftId: string; versions: VersionSummary[]; canRestore: boolean }) {
   const t = useT();
+  const locale = useLocale();
   const { restore, busy } = useRestoreVersion(draftId);
   return (
     <Table<VersionSummary>
@@ -68,7 +70,7 @@ function VersionList({ draftId, versions, canRestore }: { draftId: string; versi
         },
         {
           title: t('versions.timeColumn'), key: 'time',
-          render: (_, v) => <time dateTime={new Date(v.createdAt).toISOString()}>{formatVersionTime(v.createdAt)}</time>,
+          render: (_, v) => <time dateTime={new Date(v.createdAt).toISOString()}>{formatDateTime(v.createdAt, locale)}</time>,
         },
         {
           title: t('versions.actions'), key: 'actions',
@@ -93,11 +95,12 @@ function VersionList({ draftId, versions, canRestore }: { draftId: string; versi
 /** 对比两个版本: from a version to a later version or the current text (the view orders them by time). */
 function ComparePicker({ versions }: { versions: VersionSummary[] }) {
   const t = useT();
+  const locale = useLocale();
   const navigate = useNavigate();
   const [from, setFrom] = useState<string | undefined>(versions[1]?.id ?? versions[0]?.id);
   const [to, setTo] = useState<string>(versions.length > 1 ? versions[0].id : COMPARE_CURRENT);
   const same = from === to;
-  const options = versions.map((v) => ({ value: v.id, label: `${v.name} · ${formatVersionTime(v.createdAt)}` }));
+  const options = versions.map((v) => ({ value: v.id, label: `${v.name} · ${formatDateTime(v.createdAt, locale)}` }));
   return (
     <Form layout="inline" onFinish={() => { if (from && !same) navigate(`${from}?compare=${to}`); }} style={{ rowGap: 8 }}>
       <Form.Item label={t('versions.compareFrom')} htmlFor="compare-from">

@@ -6,7 +6,8 @@ import { listDrafts } from '../../server/services/drafts';
 import { draftListFilterSchema } from '../../shared/validation/drafts';
 import { parseWith, type FieldErrors } from '../../shared/validation/parse';
 import { guard, requireUser } from '../lib/session.server';
-import { useT } from '../lib/i18n';
+import { formatDateTime } from '../../shared/format/datetime';
+import { useLocale, useT } from '../lib/i18n';
 import { useLiveRevalidation } from '../realtime/hooks';
 import { RegionTag } from '../components/RegionTag';
 import { VisibilityTag } from '../components/VisibilityTag';
@@ -30,6 +31,7 @@ export default function DraftsPage() {
   const { drafts, workspaces, errors } = useLoaderData<typeof loader>();
   const [params, setParams] = useSearchParams();
   const t = useT();
+  const locale = useLocale();
   useLiveRevalidation((e) => e.kind === 'draft');
   const workspace = params.get('workspace') || undefined;
   const mine = params.get('mine') === '1';
@@ -115,7 +117,7 @@ export default function DraftsPage() {
           { title: t('drafts.myRole'), key: 'role', render: (_, d) => (d.myRole ? <DraftRoleTag role={d.myRole} /> : <Typography.Text type="secondary">{t('drafts.reader')}</Typography.Text>) },
           {
             title: t('drafts.updated'), key: 'updated',
-            render: (_, d) => <time dateTime={new Date(d.updatedAt).toISOString()}>{new Date(d.updatedAt).toLocaleString('zh-CN', { dateStyle: 'short', timeStyle: 'short' })}</time>,
+            render: (_, d) => <time dateTime={new Date(d.updatedAt).toISOString()}>{formatDateTime(d.updatedAt, locale)}</time>,
           },
         ]}
       />

@@ -8,7 +8,8 @@ import { noticeSchema, visibilitySchema } from '../../shared/validation/schemas'
 import { parseWith } from '../../shared/validation/parse';
 import { callContext, guard, requireId, requireUser } from '../lib/session.server';
 import { badRequest, readInput, readIntent, submitForm } from '../lib/input.server';
-import { useT } from '../lib/i18n';
+import { formatDateTime } from '../../shared/format/datetime';
+import { useLocale, useT } from '../lib/i18n';
 import { AppForm } from '../components/AppForm';
 import { RegionTag } from '../components/RegionTag';
 import { VisibilityTag } from '../components/VisibilityTag';
@@ -62,6 +63,7 @@ export default function NoticePage() {
   useLiveRevalidation((e) => e.kind === 'notice' && e.id === notice.id);
   const [visibilityForm] = Form.useForm<{ visibility: Visibility }>();
   const t = useT();
+  const locale = useLocale();
 
   useEffect(() => {
     if (result?.ok && result.message) message.success(t(result.message));
@@ -103,7 +105,7 @@ export default function NoticePage() {
           { key: 'visibility', label: t('notice.visibility'), children: <VisibilityTag visibility={notice.visibility} /> },
           { key: 'owner', label: t('notice.owner'), children: <>{notice.ownerOrgName} <RegionTag region={notice.ownerRegion} /></> },
           { key: 'author', label: t('notice.author'), children: <Link to={`/users/${notice.authorId}`}>{notice.authorName}</Link> },
-          { key: 'created', label: t('notice.created'), children: <time dateTime={new Date(notice.createdAt).toISOString()}>{new Date(notice.createdAt).toLocaleString('zh-CN')}</time> },
+          { key: 'created', label: t('notice.created'), children: <time dateTime={new Date(notice.createdAt).toISOString()}>{formatDateTime(notice.createdAt, locale)}</time> },
         ]} />
         <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', marginTop: 16 }} data-testid="notice-body">{notice.body}</Typography.Paragraph>
       </article>

@@ -10,6 +10,7 @@ import {
   markReadSchema, NOTIFICATION_COUNT_VIEW, NOTIFICATION_KINDS, notificationFilterSchema, notificationPreferencesSchema, toNotificationFilter,
 } from '../../shared/validation/notifications';
 import { parseWith, type FieldErrors } from '../../shared/validation/parse';
+import { formatDateTime } from '../../shared/format/datetime';
 import { callContext, requireUser } from '../lib/session.server';
 import { badRequest, readInput, submitForm } from '../lib/input.server';
 import { useLocale, useT } from '../lib/i18n';
@@ -95,10 +96,6 @@ function useNotificationsLive(unread: number) {
     };
   }, [socket]);
 }
-
-// Both regions keep Beijing time: one zone keeps the server's and the browser's rendering identical.
-const formatTime = (locale: string, at: string | Date) =>
-  new Intl.DateTimeFormat(locale, { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'short' }).format(new Date(at));
 
 /** 通知: my notifications (filter, mark read, open the record) and which kinds I receive. */
 export default function NotificationsPage() {
@@ -201,7 +198,7 @@ export default function NotificationsPage() {
           { title: t('notifications.from'), key: 'from', render: (_, n) => n.actorName ?? t('notifications.system') },
           {
             title: t('notifications.time'), key: 'time',
-            render: (_, n) => <time dateTime={new Date(n.createdAt).toISOString()}>{formatTime(locale, n.createdAt)}</time>,
+            render: (_, n) => <time dateTime={new Date(n.createdAt).toISOString()}>{formatDateTime(n.createdAt, locale)}</time>,
           },
           {
             title: t('notifications.actions'), key: 'actions',

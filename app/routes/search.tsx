@@ -4,10 +4,11 @@ import { Form as RemixForm, Link, useLoaderData, useSearchParams, useSubmit } fr
 import { Alert, Button, Empty, Input, Select, Space, Tag, Typography } from 'antd';
 import { search, type SearchGroup, type SearchHit, type Segment } from '../../server/services/search';
 import { translate, type Locale } from '../../shared/i18n';
+import { formatDate } from '../../shared/format/datetime';
 import { SEARCH_QUERY_MAX, searchQuerySchema, type SearchKind } from '../../shared/validation/search';
 import { parseWith, type FieldErrors } from '../../shared/validation/parse';
 import { guard, requireUser } from '../lib/session.server';
-import { useT, type T } from '../lib/i18n';
+import { useLocale, useT, type T } from '../lib/i18n';
 import { RegionTag } from '../components/RegionTag';
 import { VisibilityTag } from '../components/VisibilityTag';
 
@@ -35,10 +36,8 @@ function Marked({ segments }: { segments: Segment[] }) {
 
 const countLabel = (t: T, g: SearchGroup) => (g.capped ? t('search.countCapped', { n: g.count }) : String(g.count));
 
-// Dates in the platform's time zone, so the server and browser render the same text.
-const dateOf = (iso: string) => new Date(iso).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' });
-
 function Hit({ hit, t }: { hit: SearchHit; t: T }) {
+  const locale = useLocale();
   return (
     <li style={{ padding: '12px 0', borderBottom: '1px solid #f0f0f0' }} data-testid={`search-hit-${hit.kind}`}>
       <Link to={hit.href} style={{ fontSize: 16 }}><Marked segments={hit.title} /></Link>
@@ -51,7 +50,7 @@ function Hit({ hit, t }: { hit: SearchHit; t: T }) {
           {hit.orgName && <Typography.Text type="secondary">{hit.orgName}</Typography.Text>}
           {hit.at && (
             <Typography.Text type="secondary">
-              {t(hit.kind === 'workspace' ? 'search.created' : 'search.updated')} <time dateTime={hit.at}>{dateOf(hit.at)}</time>
+              {t(hit.kind === 'workspace' ? 'search.created' : 'search.updated')} <time dateTime={hit.at}>{formatDate(hit.at, locale)}</time>
             </Typography.Text>
           )}
         </Space>

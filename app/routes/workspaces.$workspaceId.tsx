@@ -9,7 +9,8 @@ import { createNotice } from '../../server/services/notices';
 import { memberAddSchema, noticeSchema } from '../../shared/validation/schemas';
 import { callContext, guard, requireId, requireUser } from '../lib/session.server';
 import { badRequest, readInput, readIntent, submitForm } from '../lib/input.server';
-import { useT } from '../lib/i18n';
+import { formatDate } from '../../shared/format/datetime';
+import { useLocale, useT } from '../lib/i18n';
 import { AppForm } from '../components/AppForm';
 import { MemberTable } from '../components/MemberTable';
 import { RegionTag } from '../components/RegionTag';
@@ -51,6 +52,7 @@ export default function WorkspacePage() {
   const busy = useNavigation().state !== 'idle';
   const { message } = App.useApp();
   const t = useT();
+  const locale = useLocale();
   useLiveRevalidation((e) => e.workspaceId === workspace.id);
   const online = usePresence(workspace.id);
 
@@ -96,7 +98,7 @@ export default function WorkspacePage() {
             { title: t('notice.author'), dataIndex: 'authorName', key: 'author' },
             {
               title: t('notice.created'), key: 'created',
-              render: (_, n) => <time dateTime={new Date(n.createdAt).toISOString()}>{new Date(n.createdAt).toLocaleDateString('zh-CN')}</time>,
+              render: (_, n) => <time dateTime={new Date(n.createdAt).toISOString()}>{formatDate(n.createdAt, locale)}</time>,
             },
           ]}
         />

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { DEMO_PASSWORD, startTestServer, type TestServer } from '../support/server';
 import {
-  antdSsrCss, chromiumPath, launchBrowser, loginThroughForm, newUserContext, seriousA11yViolations, waitForHydration,
-  warnIfNoChromium,
+  antdSsrCss, chromiumPath, expectNoBrowserErrors, launchBrowser, loginThroughForm, newUserContext, seriousA11yViolations,
+  waitForHydration, warnIfNoChromium,
 } from './support';
 
 warnIfNoChromium();
@@ -20,6 +20,8 @@ describe.skipIf(!chromiumPath)('browser: accessible, keyboard usable, styled fro
     await browser?.close();
     await server?.stop();
   });
+
+  afterEach(expectNoBrowserErrors);
 
   it('has no serious or critical axe-core violations on /login, / and a workspace page', async () => {
     const { context, page } = await newUserContext(browser, server.url);

@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server';
 import { asOwner } from '../support/db';
 import { DEMO_DRAFT_TITLES } from '../../db/seed/drafts';
 import {
-  chromiumPath, collectPageErrors, launchBrowser, loginThroughForm, newUserContext, seriousA11yViolations, waitForHydration, warnIfNoChromium,
+  chromiumPath, expectNoBrowserErrors, launchBrowser, loginThroughForm, newUserContext, seriousA11yViolations, waitForHydration,
+  warnIfNoChromium,
 } from './support';
 
 warnIfNoChromium();
@@ -23,7 +24,6 @@ describe.skipIf(!chromiumPath)('browser: comments anchored to the text, live acr
   let cq: Page;
   let sc: Page;
   let draftPath: string;
-  const errors: string[] = [];
 
   const open = async (page: Page) => {
     await page.goto(draftPath);
@@ -68,7 +68,6 @@ describe.skipIf(!chromiumPath)('browser: comments anchored to the text, live acr
     draftPath = `/drafts/${id}`;
     ({ page: cq } = await newUserContext(browser, server.url));
     ({ page: sc } = await newUserContext(browser, server.url));
-    errors.push(...collectPageErrors(cq), ...collectPageErrors(sc));
     await loginThroughForm(cq, 'cq-member');
     await loginThroughForm(sc, 'sc-member');
     await Promise.all([open(cq), open(sc)]);
@@ -80,6 +79,8 @@ describe.skipIf(!chromiumPath)('browser: comments anchored to the text, live acr
     await browser?.close();
     await server?.stop();
   });
+
+  afterEach(expectNoBrowserErrors);
 
   it('cq-member selects text and comments with a mention; sc-member sees it appear without a reload', async () => {
     await select(cq, QUOTE);
@@ -137,7 +138,6 @@ describe.skipIf(!chromiumPath)('browser: comments anchored to the text, live acr
 
   it('a commenter comments from the read-only editor', async () => {
     const { context, page } = await newUserContext(browser, server.url);
-    errors.push(...collectPageErrors(page));
     await loginThroughForm(page, 'sc-coordinator');
     await open(page);
     expect(await page.locator('[data-testid="draft-editor"]').getAttribute('contenteditable')).toBe('false');
@@ -160,6 +160,5 @@ describe.skipIf(!chromiumPath)('browser: comments anchored to the text, live acr
       await orphans.waitFor({ timeout: 10_000 });
       await expect.poll(() => page.locator('.comment-thread--orphaned').allInnerTexts().then((t) => t.join('\n'))).toContain('核实装机数据');
     }
-    expect(errors).toEqual([]);
   });
 });

@@ -1,7 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server';
-import { chromiumPath, launchBrowser, loginThroughForm, newUserContext, waitForHydration, warnIfNoChromium } from './support';
+import {
+  chromiumPath, expectNoBrowserErrors, launchBrowser, loginThroughForm, newUserContext, waitForHydration, warnIfNoChromium,
+} from './support';
 import { SEED, workspaceId } from '../factories/demo';
 
 warnIfNoChromium();
@@ -35,6 +37,8 @@ describe.skipIf(!chromiumPath)('browser: live pages across the boundary', () => 
     await browser?.close();
     await server?.stop();
   });
+
+  afterEach(expectNoBrowserErrors);
 
   async function post(title: string, visibility: '川渝联合' | '本省市') {
     await cq.getByLabel('标题').fill(title);

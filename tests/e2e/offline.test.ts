@@ -1,9 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page, WebSocketRoute } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server';
 import { asOwner } from '../support/owner';
 import { DEMO_DRAFT_TITLES } from '../../db/seed/drafts';
-import { chromiumPath, editorText, launchBrowser, loginThroughForm, newUserContext, waitForHydration, warnIfNoChromium } from './support';
+import {
+  chromiumPath, editorText, expectNoBrowserErrors, launchBrowser, loginThroughForm, newUserContext, waitForHydration, warnIfNoChromium,
+  type UserContext,
+} from './support';
 
 warnIfNoChromium();
 
@@ -18,8 +21,8 @@ describe.skipIf(!chromiumPath)('browser: editing offline', () => {
   let server: TestServer;
   let browser: Browser;
   let draftId: string;
-  let cq: { context: BrowserContext; page: Page };
-  let sc: { context: BrowserContext; page: Page };
+  let cq: UserContext;
+  let sc: UserContext;
   let cut = false;
   const live: WebSocketRoute[] = [];
 
@@ -51,6 +54,8 @@ describe.skipIf(!chromiumPath)('browser: editing offline', () => {
     await browser?.close();
     await server?.stop();
   });
+
+  afterEach(expectNoBrowserErrors);
 
   it('keeps typing while offline, keeps the edit across a reload, and delivers it when the connection returns', async () => {
     await Promise.all([cq.page, sc.page].map(async (page) => { await openDraft(page); await connected(page); }));

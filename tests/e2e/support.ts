@@ -33,11 +33,62 @@ export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: chromiumPath, headless: true, args: FLAGS });
 }
 
-/** A new, isolated context (own cookies and storage) for one user. */
-export async function newUserContext(browser: Browser, baseURL: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ baseURL, locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+/**
+ * The browsers' time zone: every user is in Beijing time, so that is the default; E2E_TIMEZONE runs the
+ * whole suite in another zone (e.g. America/New_York), which must render exactly the same pages.
+ */
+export const DEFAULT_TIMEZONE = process.env.E2E_TIMEZONE || 'Asia/Shanghai';
+
+export interface UserContext {
+  context: BrowserContext;
+  page: Page;
+  /** Every console error, page error and hydration warning of this context so far (a test may read them). */
+  errors: string[];
+  /** Errors this test causes on purpose, matched narrowly; the allowance ends with the current test. */
+  allowErrors(...patterns: RegExp[]): void;
+}
+
+/** Every context made in this test file: its errors, how many were already checked, what the current test allows. */
+const watched: Array<{ label: string; errors: string[]; checked: number; allowed: RegExp[] }> = [];
+
+/**
+ * A new, isolated context (own cookies and storage) for one user, in Beijing time unless told otherwise.
+ * It records every console error, page error and React hydration warning of all its pages:
+ * `afterEach(expectNoBrowserErrors)` fails the test that saw one.
+ */
+export async function newUserContext(
+  browser: Browser, baseURL: string, options: { timezoneId?: string } = {},
+): Promise<UserContext> {
+  const timezoneId = options.timezoneId ?? DEFAULT_TIMEZONE;
+  const context = await browser.newContext({ baseURL, locale: 'zh-CN', timezoneId, viewport: { width: 1280, height: 900 } });
+  const entry = { label: `context ${watched.length + 1} (${timezoneId})`, errors: [] as string[], checked: 0, allowed: [] as RegExp[] };
+  watched.push(entry);
+  const where = (page: Page | null) => (page ? ` [${page.url()}]` : '');
+  context.on('weberror', (e) => entry.errors.push(`pageerror: ${e.error().message}${where(e.page())}`));
+  context.on('console', (msg) => {
+    // React reports a hydration mismatch as an error in production, and as a warning in some development paths.
+    if (msg.type() === 'error' || (msg.type() === 'warning' && /hydrat/i.test(msg.text()))) {
+      const { url, lineNumber } = msg.location();
+      entry.errors.push(`console.${msg.type()}: ${msg.text()}${url ? ` (from ${url}:${lineNumber})` : ''}${where(msg.page())}`);
+    }
+  });
   const page = await context.newPage();
-  return { context, page };
+  return { context, page, errors: entry.errors, allowErrors: (...patterns) => entry.allowed.push(...patterns) };
+}
+
+/**
+ * Fails with every browser error seen since the last call (in any context made by `newUserContext`),
+ * except those the test allowed. Use as `afterEach(expectNoBrowserErrors)` in every browser test file.
+ */
+export function expectNoBrowserErrors(): void {
+  const unexpected: string[] = [];
+  for (const entry of watched) {
+    const fresh = entry.errors.slice(entry.checked);
+    entry.checked = entry.errors.length;
+    unexpected.push(...fresh.filter((e) => !entry.allowed.some((p) => p.test(e))).map((e) => `${entry.label}: ${e}`));
+    entry.allowed = [];
+  }
+  if (unexpected.length > 0) throw new Error(`browser errors:\n  ${unexpected.join('\n  ')}`);
 }
 
 /** The editor's text as a reader sees it: other people's carets (their name labels) removed. */
@@ -90,14 +141,6 @@ export async function seriousA11yViolations(page: Page, label: string): Promise<
   if (lines.length > 0) console.warn(`[axe] ${label}:\n  ${lines.join('\n  ')}`);
   return result.violations.flatMap((v, i) =>
     v.impact === 'serious' || v.impact === 'critical' ? [`${label}: ${lines[i]}`] : []);
-}
-
-/** Collects uncaught page errors and console errors (a hydration mismatch is logged as one). */
-export function collectPageErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
-  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(`console.error: ${msg.text()}`); });
-  return errors;
 }
 
 /** The contents of the server-rendered `<style id="antd-ssr">`. */

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import * as Y from 'yjs';
 import { startTestServer, type TestServer } from '../support/server';
@@ -6,7 +6,8 @@ import { asOwner } from '../support/db';
 import { SEED } from '../factories/demo';
 import { createDraft, openClient, sleep, type CollabClient } from '../support/collab';
 import {
-  chromiumPath, collectPageErrors, launchBrowser, loginThroughForm, newUserContext, seriousA11yViolations, waitForHydration, warnIfNoChromium,
+  chromiumPath, expectNoBrowserErrors, launchBrowser, loginThroughForm, newUserContext, seriousA11yViolations, waitForHydration,
+  warnIfNoChromium,
 } from './support';
 
 warnIfNoChromium();
@@ -26,7 +27,6 @@ describe.skipIf(!chromiumPath)('browser: versions, diff and attribution on a liv
   let watcher: CollabClient;
   let draftId: string;
   let cqId: string;
-  const errors: string[] = [];
   const ORIGINAL = ['案由：成渝氢走廊建设', '建议：统筹布局加氢站网络'];
 
   const editor = (page: Page) => page.locator('[data-testid="draft-editor"]');
@@ -56,7 +56,6 @@ describe.skipIf(!chromiumPath)('browser: versions, diff and attribution on a liv
     watcher = openClient(server.url, draftId, { cookie: await server.login('cq-leader') });
     ({ page: cq } = await newUserContext(browser, server.url));
     ({ page: sc } = await newUserContext(browser, server.url));
-    errors.push(...collectPageErrors(cq), ...collectPageErrors(sc));
     await loginThroughForm(cq, 'cq-member');
     await loginThroughForm(sc, 'sc-member');
     await Promise.all([open(cq), open(sc), watcher.synced]);
@@ -67,6 +66,8 @@ describe.skipIf(!chromiumPath)('browser: versions, diff and attribution on a liv
     await browser?.close();
     await server?.stop();
   });
+
+  afterEach(expectNoBrowserErrors);
 
   it('an editor saves a named version from the versions drawer', async () => {
     await cq.getByTestId('open-versions').click();
@@ -157,6 +158,5 @@ describe.skipIf(!chromiumPath)('browser: versions, diff and attribution on a liv
     await expect.poll(() => watcher.text()).toBe(ORIGINAL.join('\n'));
     const versions = await asOwner(server.database.db, (trx) => trx.selectFrom('draft_versions').select('name').where('draft_id', '=', draftId).execute());
     expect(versions.map((v) => v.name)).toEqual(['征求意见稿']);
-    expect(errors).toEqual([]);
   });
 });

@@ -8,7 +8,8 @@ import {
   commentCreateSchema, commentReplySchema, encodeMentions, splitMentions, type CommentAnchor,
 } from '../../../shared/validation/comments';
 import { parseWith, type FieldErrors } from '../../../shared/validation/parse';
-import { useT } from '../../lib/i18n';
+import { formatDateTime } from '../../../shared/format/datetime';
+import { useLocale, useT } from '../../lib/i18n';
 import { RegionTag } from '../RegionTag';
 import { anchorOf, commentHighlightsKey, quoteOf, type Placement } from './commentHighlights';
 
@@ -54,9 +55,6 @@ const CSS = `
 .comment__body { white-space: pre-wrap; word-break: break-word; margin: 2px 0 0; font-size: 14px; }
 .comment-mention { color: #1d39c4; font-weight: 600; }
 `;
-
-const formatTime = (at: When) =>
-  new Date(at).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 
 /** The floating "评论" button over a selection (editors and commenters; also Ctrl/Cmd+Alt+M). */
 export function CommentBubbleMenu({ editor }: { editor: Editor }) {
@@ -148,13 +146,14 @@ function Body({ body, names }: { body: string; names: Record<string, string> }) 
 
 function CommentItem({ c, names, meId, act, root }: { c: PanelComment; names: Record<string, string>; meId: string; act: Act; root: boolean }) {
   const t = useT();
+  const locale = useLocale();
   return (
     <div className="comment" data-comment-id={c.id}>
       <div className="comment__meta">
         <Typography.Text strong>{c.authorName}{c.authorId === meId ? t('comments.me') : ''}</Typography.Text>
         <span>{c.authorOrg}</span>
         <RegionTag region={c.authorRegion} />
-        <time dateTime={new Date(c.createdAt).toISOString()}>{formatTime(c.createdAt)}</time>
+        <time dateTime={new Date(c.createdAt).toISOString()}>{formatDateTime(c.createdAt, locale)}</time>
         {c.canDelete && (
           <Popconfirm title={t(root ? 'comments.deleteThreadConfirm' : 'comments.deleteConfirm')} onConfirm={() => act.send({ intent: 'deleteComment', commentId: c.id })}>
             <Button size="small" type="link" danger loading={isPending(act, 'commentId', c.id)} aria-label={t('comments.deleteNamed', { name: c.authorName })}>{t('comments.delete')}</Button>

@@ -21,9 +21,6 @@ import { VersionView, type YChange } from './VersionView';
 /** The fetcher every restore button shares, so the drawer reports the result wherever it was pressed. */
 export const RESTORE_FETCHER = 'draft-version-restore';
 
-export const formatVersionTime = (at: string | Date) =>
-  new Date(at).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'short' });
-
 /** Asks first (a restore changes everyone's text), then restores through the shared fetcher. */
 export function useRestoreVersion(draftId: string) {
   const fetcher = useFetcher<ActionResult>({ key: RESTORE_FETCHER });

@@ -1,0 +1,151 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { sql } from 'kysely';
+import { saveVersion } from '../../server/services/versions';
+import { startTestServer, type TestServer } from '../support/server';
+import { asOwner } from '../support/owner';
+import { actorOf, SEED, workspaceId } from '../factories/demo';
+import {
+  chromiumPath, expectNoBrowserErrors, launchBrowser, loginThroughForm, newUserContext, waitForHydration, warnIfNoChromium,
+} from './support';
+
+warnIfNoChromium();
+
+/**
+ * Every page of the app, loaded in full (server-rendered, then hydrated) by people of each kind, in
+ * Beijing time and in New York time: not one console error, page error or hydration mismatch. The
+ * server renders in its own zone whatever the browser's is, so a date formatted without a fixed zone
+ * (or anything else that differs between the two) shows up here.
+ */
+
+/** 2025-01-02 00:30 in Beijing, still 2025-01-01 in UTC and New York: every record's date differs by zone. */
+const NEAR_MIDNIGHT = new Date('2025-01-01T16:30:00Z');
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+/** A page's route: its path with the ids replaced, so that each route is loaded once per person. */
+const routeOf = (path: string) => new URL(path, 'http://x').pathname.replace(UUID, ':id');
+/** Links that are not pages: form endpoints and file downloads. */
+const NOT_A_PAGE = /^\/(logout|lang)$|\.docx$/;
+
+const EVERYONE = ['/', '/workspaces', '/workspaces/:id', '/notices/:id', '/notifications', '/search', '/users/:id'];
+const DRAFTERS = ['/drafts', '/drafts/new', '/drafts/import', '/drafts/:id', '/drafts/:id/versions', '/drafts/:id/versions/:id'];
+const ADMIN = ['/admin/users', '/admin/users/new', '/admin/users/:id', '/admin/orgs', '/admin/workspaces', '/admin/workspaces/:id', '/admin/audit'];
+
+/** The routes each person must reach (they may reach more): a missing one means a page was not checked. */
+const MUST_REACH: Record<string, string[]> = {
+  'cq-member': [...EVERYONE, ...DRAFTERS, '/drafts/:id/settings'],
+  'sc-member': [...EVERYONE, ...DRAFTERS, '/drafts/:id/settings'],
+  'gz-member': [...EVERYONE, '/drafts', '/drafts/new', '/drafts/import'],
+  'unit-ndrc': ['/', '/workspaces', '/notifications', '/search', '/users/:id'],
+  'cq-admin': [...EVERYONE.filter((r) => r !== '/notices/:id'), '/drafts', ...ADMIN],
+};
+
+/** Where the crawl starts: the home page, and pages no link leads to (the search box is a form). */
+const START = ['/', '/search?q=氢走廊'];
+
+/** Each person in each zone; cq-member, who reaches the most pages, reads New York's in English. */
+const CASES = ['Asia/Shanghai', 'America/New_York'].flatMap((timezoneId) => Object.keys(MUST_REACH).map((username) =>
+  ({ username, timezoneId, locale: username === 'cq-member' && timezoneId !== 'Asia/Shanghai' ? 'en' : 'zh-CN' })));
+
+/**
+ * Waits until a page has done what it does after hydration (the bell loads its count, Remix fetches the
+ * routes its links lead to). Leaving earlier aborts those requests, and Remix logs that as an error.
+ */
+function settling(page: Page): () => Promise<void> {
+  const inFlight = new Set<unknown>();
+  page.on('request', (r) => inFlight.add(r));
+  page.on('requestfinished', (r) => inFlight.delete(r));
+  page.on('requestfailed', (r) => inFlight.delete(r));
+  return async () => {
+    await page.locator('[data-testid="notification-bell"]:not([data-unread=""])').waitFor();
+    await expect.poll(() => inFlight.size, { timeout: 10_000, interval: 20 }).toBe(0);
+  };
+}
+
+describe.skipIf(!chromiumPath)('browser: every page hydrates without an error, in any time zone', () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+    const db = server.database.db;
+    // A saved version of each draft, so that versions lists and version pages show a time.
+    const drafts = await asOwner(db, (trx) => trx.selectFrom('drafts').innerJoin('users', 'users.id', 'drafts.author_id')
+      .select(['drafts.id', 'users.username']).execute());
+    for (const d of drafts) await saveVersion(db, await actorOf(db, d.username), d.id, { name: '征求意见稿' });
+    // A notification for each member, so that their notification lists show a time.
+    const sender = await actorOf(db, 'cq-coordinator');
+    const invitation = async (username: string, workspace: string) => {
+      const [to, id] = await Promise.all([actorOf(db, username), workspaceId(db, workspace)]);
+      return { user_id: to.id, region: to.region, kind: 'invitation' as const, record_kind: 'workspace', record_id: id, workspace_id: id, text: workspace, actor_id: sender.id };
+    };
+    const notes = await Promise.all([
+      invitation('cq-member', SEED.workspaces.chuanyu), invitation('sc-member', SEED.workspaces.chuanyu), invitation('gz-member', SEED.workspaces.wujiang),
+    ]);
+    await asOwner(db, async (trx) => {
+      await trx.insertInto('notifications').values(notes).execute();
+      // Every dated record at the one instant whose date differs between the zones.
+      // (created_at is never changed by the app, so its column type allows no update: plain SQL.)
+      for (const table of ['notices', 'drafts', 'draft_versions', 'notifications', 'workspaces']) {
+        await sql`UPDATE ${sql.table(table)} SET created_at = ${NEAR_MIDNIGHT}`.execute(trx);
+      }
+      await trx.updateTable('notices').set({ updated_at: NEAR_MIDNIGHT }).execute();
+      await trx.updateTable('drafts').set({ updated_at: NEAR_MIDNIGHT }).execute();
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  afterEach(expectNoBrowserErrors);
+
+  /**
+   * Loads each page in full, then every page it links to, once per route; returns the routes loaded.
+   * Each must answer 200: a link shown to someone leads to a page they may see.
+   */
+  async function loadEveryPage(page: Page, errors: string[], username: string): Promise<string[]> {
+    // Also their own profile, and a draft of their own first (its settings are linked for its author only).
+    const me = await actorOf(server.database.db, username);
+    const mine = await asOwner(server.database.db, (trx) => trx.selectFrom('drafts').select('id')
+      .where('author_id', '=', me.id).orderBy('title').executeTakeFirst());
+    const queue = [...START, `/users/${me.id}`, ...(mine ? [`/drafts/${mine.id}`] : [])];
+    const loaded = new Set<string>();
+    const settled = settling(page);
+    while (queue.length > 0) {
+      const path = queue.shift()!;
+      const route = routeOf(path);
+      if (loaded.has(route) || NOT_A_PAGE.test(route)) continue;
+      loaded.add(route);
+      await settled();
+      const res = await page.goto(path);
+      expect(res?.status(), path).toBe(200);
+      await waitForHydration(page);
+      await settled();
+      // Stop at the first page with errors (they are listed after the test).
+      if (errors.length > 0) throw new Error(`browser errors on ${path}`);
+      const links = await page.$$eval('a[href]:not([download])', (as) => as.map((a) => (a as HTMLAnchorElement).href));
+      for (const href of links) {
+        const url = new URL(href);
+        if (url.origin === server.url) queue.push(url.pathname + url.search);
+      }
+    }
+    return [...loaded];
+  }
+
+  for (const { username, timezoneId, locale } of CASES) {
+    it(`${username}, ${timezoneId}, ${locale}: every page they reach`, async () => {
+      const { context, page, errors } = await newUserContext(browser, server.url, { timezoneId });
+      try {
+        if (locale !== 'zh-CN') await context.addCookies([{ name: 'lang', value: locale, url: server.url }]);
+        await loginThroughForm(page, username);
+        const routes = await loadEveryPage(page, errors, username);
+        console.log(`[pages] ${username} ${timezoneId} ${locale}: ${routes.length} routes: ${routes.join(' ')}`);
+        expect(routes).toEqual(expect.arrayContaining(MUST_REACH[username]));
+      } finally {
+        await context.close();
+      }
+    }, 120_000);
+  }
+});
