@@ -67,6 +67,40 @@ describe(`login (${backend})`, () => {
   });
 });
 
+describe(`redirects stay on this site (${backend})`, () => {
+  // What browsers read as another host: a backslash is a slash, tabs and newlines are dropped.
+  const FOREIGN = ['/\\evil.example', '/\t/evil.example', '//evil.example', '/\\/evil.example', 'http://evil.example/', 'javascript:alert(1)'];
+  const landsOn = (res: Response) => new URL(res.headers.get('location') ?? '', server.url);
+
+  it('after a real login, redirectTo is followed only on this origin', async () => {
+    // The login page carries redirectTo into its form as given (/login?redirectTo=/%5Cevil.example).
+    const page = await server.request(`/login?redirectTo=${encodeURIComponent('/\\evil.example')}`);
+    expect(await page.text()).toContain('value="/\\evil.example"');
+    for (const redirectTo of FOREIGN) {
+      const res = await postLogin({ username: 'sc-member', password: DEMO_PASSWORD, redirectTo });
+      expect(res.status, redirectTo).toBe(302);
+      expect(landsOn(res).origin, redirectTo).toBe(new URL(server.url).origin);
+      expect(res.headers.get('location'), redirectTo).toBe('/');
+    }
+    const ok = await postLogin({ username: 'sc-member', password: DEMO_PASSWORD, redirectTo: '/workspaces?tab=2' });
+    expect(ok.headers.get('location')).toBe('/workspaces?tab=2');
+  });
+
+  it('the language switch goes back to a Referer on this origin only, and never fails on one', async () => {
+    const switchTo = (referer: string) => server.request('/lang', {
+      method: 'POST', headers: { Referer: referer }, body: new URLSearchParams({ locale: 'en' }),
+    });
+    for (const referer of [...FOREIGN, `${server.url.replace('http:', 'https:')}/workspaces`, 'not a url', '/workspaces', '']) {
+      const res = await switchTo(referer);
+      expect(res.status, referer).toBe(302);
+      expect(res.headers.get('location'), referer).toBe('/');
+      expect(res.headers.get('set-cookie'), referer).toMatch(/^lang=en;/);
+    }
+    const back = await switchTo(`${server.url}/workspaces?tab=2`);
+    expect(back.headers.get('location')).toBe('/workspaces?tab=2');
+  });
+});
+
 describe(`sessions (${backend})`, () => {
   it('the session cookie is HttpOnly and SameSite=Lax (and Secure in production on PostgreSQL)', async () => {
     const res = await postLogin({ username: 'sc-member', password: DEMO_PASSWORD });
