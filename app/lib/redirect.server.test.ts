@@ -25,5 +25,7 @@ describe('safeRedirect', () => {
   it('falls back on nothing, non-strings and the unparsable', () => {
     for (const to of [undefined, null, '', 42, ['/x'], 'http://[::1']) expect(safeRedirect(to, OWN)).toBe('/');
     expect(safeRedirect('http://evil.example/', OWN, '/login')).toBe('/login');
+    // Our own URL with an opaque origin (a proxy forwarding a strange protocol) trusts nothing.
+    expect(safeRedirect('/.//evil.example', 'gopher://app.example/login')).toBe('/');
   });
 });

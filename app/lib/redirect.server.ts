@@ -9,7 +9,8 @@ export function safeRedirect(to: unknown, ownUrl: string, fallback = '/'): strin
   try {
     const own = new URL(ownUrl);
     const target = new URL(to, own);
-    if (target.origin !== own.origin) return fallback;
+    // An opaque origin ('null', e.g. a forwarded protocol that is not http) equals every other one.
+    if (own.origin === 'null' || target.origin !== own.origin) return fallback;
     // Only the local part is sent; it must resolve to this origin again (`http://app//evil` has the path `//evil`).
     const local = target.pathname + target.search + target.hash;
     return new URL(local, own).origin === own.origin ? local : fallback;
