@@ -3,6 +3,7 @@
  * revocation, cross-origin posts and disabling a user.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { backend, DEMO_PASSWORD, startTestServer, type TestServer } from '../support/server';
 import { asOwner } from '../support/db';
 import { actorOf } from '../factories/demo';
@@ -12,7 +13,8 @@ const INVALID = '用户名或密码不正确';
 const TOO_MANY = '登录失败次数过多';
 
 let server: TestServer;
-beforeAll(async () => { server = await startTestServer(); });
+// Behind a proxy, as in production: X-Forwarded-For tells the client's address apart.
+beforeAll(async () => { server = await startTestServer({ TRUST_PROXY: 'true' }); });
 afterAll(() => server?.stop());
 
 function postLogin(fields: Record<string, string>, headers: Record<string, string> = {}) {
@@ -203,6 +205,23 @@ describe(`disabling a user (${backend})`, () => {
     await setStatus(server.database.db, await actorOf(server.database.db, 'cq-admin'), cqMember.id, 'disabled');
     expect((await home(cookie)).status).toBe(302);
     expect((await sessionsOf('cq-member')).every((s) => s.revoked_at !== null)).toBe(true);
+  });
+});
+
+describe(`throttling under parallel attempts (${backend})`, () => {
+  it('24 wrong passwords sent at once check at most 5; the owner at another address still logs in', async () => {
+    const from = { 'X-Forwarded-For': '203.0.113.50' };
+    const answers = await Promise.all(Array.from({ length: 24 }, (_, i) => postLogin({ username: 'cq-coordinator', password: `wrong-${i}` }, from)));
+    const statuses = answers.map((r) => r.status);
+    // Each password check leaves one login.failed entry (a refused attempt leaves login.throttled instead).
+    const checked = await asOwner(server.database.db, (trx) => trx.selectFrom('audit_log').select('id')
+      .where('action', '=', 'login.failed').where(sql<boolean>`detail->>'username' = 'cq-coordinator'`).execute());
+    expect(checked.length).toBeLessThanOrEqual(5);
+    expect(statuses.filter((s) => s === 401).length).toBe(checked.length);
+    expect(statuses.filter((s) => s === 429).length).toBe(24 - checked.length);
+    expect((await postLogin({ username: 'cq-coordinator', password: DEMO_PASSWORD }, from)).status).toBe(429);
+    const owner = await postLogin({ username: 'cq-coordinator', password: DEMO_PASSWORD }, { 'X-Forwarded-For': '198.51.100.7' });
+    expect(owner.status).toBe(302);
   });
 });
 
