@@ -30,7 +30,8 @@ const attempt = (username: string, ip: string, password = 'wrong-password') => l
 const tally = (results: Awaited<ReturnType<typeof attempt>>[]) =>
   results.reduce<Record<string, number>>((n, r) => { const k = r.ok ? 'ok' : r.error; n[k] = (n[k] ?? 0) + 1; return n; }, {});
 
-describe(`login throttling under parallel attempts (${backend})`, () => {
+// Dozens of real argon2 checks at once: give a busy 2-core machine time.
+describe(`login throttling under parallel attempts (${backend})`, { timeout: 60_000 }, () => {
   it('25 wrong passwords at once for one account from one address: 5 password checks, the rest refused', async () => {
     const results = await Promise.all(Array.from({ length: 25 }, () => attempt('cq-staff', '203.0.113.7')));
     expect(checks.count).toBe(5);
