@@ -51,6 +51,16 @@ describe('acquireDirLock', () => {
     release();
   });
 
+  it('takes over a lock naming this very pid that this process does not hold (pid 1 in a container after kill -9)', () => {
+    // A restarted container's server has the pid its killed predecessor had: the lock names "us".
+    fs.writeFileSync(file, String(process.pid));
+    const release = acquireDirLock(file);
+    expect(fs.readFileSync(file, 'utf8')).toBe(String(process.pid));
+    expect(() => acquireDirLock(file)).toThrow(DataDirLockedError); // now it is held, by this process
+    release();
+    expect(fs.existsSync(file)).toBe(false);
+  });
+
   it('takes over an empty or garbled lock file', () => {
     fs.writeFileSync(file, '');
     acquireDirLock(file)();

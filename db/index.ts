@@ -53,6 +53,7 @@ async function openPostgres(url: string, opts: DatabaseOptions): Promise<Databas
   try {
     await migrate(owner);
     await opts.beforeAppRole?.(owner);
+    if (!opts.databaseOwnerUrl) await assertCanActAsAppRole(owner);
   } finally {
     await owner.destroy();
   }
@@ -97,6 +98,16 @@ async function openPGlite(opts: DatabaseOptions): Promise<Database> {
   } catch (err) {
     release();
     throw err;
+  }
+}
+
+/** A single DATABASE_URL switches to the app role: its login must be a member (the migration cannot always make it one). */
+async function assertCanActAsAppRole(owner: Kysely<DB>) {
+  const { rows } = await sql<{ role: string; member: boolean }>`
+    select current_user as role, pg_has_role(current_user, ${APP_ROLE}, 'MEMBER') as member`.execute(owner);
+  if (!rows[0]?.member) {
+    throw new Error(`DATABASE_URL's login "${rows[0]?.role}" owns the tables but is not a member of ${APP_ROLE}, so it cannot act as it: ` +
+      `as a superuser run GRANT ${APP_ROLE} TO "${rows[0]?.role}", or give the app a login of its own (see README, "Running on PostgreSQL").`);
   }
 }
 

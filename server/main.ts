@@ -62,6 +62,15 @@ export async function startServer(config: Config): Promise<RunningServer> {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('X-Frame-Options', 'DENY');
     res.setHeader('Referrer-Policy', 'same-origin');
+    // Remix's adapter builds request.url from Host and X-Forwarded-Host, whose port it reads even when
+    // proxies are not trusted: drop what we do not trust, and answer a host no URL can be made of here
+    // (it would throw inside the adapter as a 500).
+    if (!config.trustProxy) delete req.headers['x-forwarded-host'];
+    const forwarded = req.headers['x-forwarded-host'];
+    if (!isHostHeader(req.headers.host) || (forwarded !== undefined && !String(forwarded).split(',').every((h) => isHostHeader(h.trim())))) {
+      res.status(400).type('text/plain').send('Bad request: the Host header is not a host name');
+      return;
+    }
     // Cross-site form posts are refused: SameSite=Lax cookies plus an Origin check.
     if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method) && !isAllowedOrigin(req, config)) {
       res.status(403).type('text/plain').send('Forbidden origin');
@@ -148,6 +157,17 @@ export async function startServer(config: Config): Promise<RunningServer> {
     })());
 
   return { url, port, server, database, log, realtime, collab, close };
+}
+
+/** A Host header value is `name[:port]` and nothing else (absent is fine: HTTP/1.0). */
+function isHostHeader(value: string | undefined): boolean {
+  if (value === undefined) return true;
+  try {
+    const url = new URL(`http://${value}`);
+    return url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password && !value.includes('/');
+  } catch {
+    return false;
+  }
 }
 
 async function main() {

@@ -50,11 +50,6 @@ export function callContext(context: AppLoadContext): CallContext {
   return { ip: clientIp(context), realtime: context.realtime, collab: context.collab };
 }
 
-/** Only same-site paths are followed after login. */
-export function safeRedirect(to: unknown, fallback = '/') {
-  return typeof to === 'string' && to.startsWith('/') && !to.startsWith('//') ? to : fallback;
-}
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A route id that is not even well-formed is simply not found. */

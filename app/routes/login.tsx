@@ -4,7 +4,8 @@ import { Alert, Button, Card, Input, Typography } from 'antd';
 import { login } from '../../server/services/login';
 import { loginSchema } from '../../shared/validation/schemas';
 import { parseWith, type FieldErrors } from '../../shared/validation/parse';
-import { clientIp, commitSession, getUser, safeRedirect } from '../lib/session.server';
+import { clientIp, commitSession, getUser } from '../lib/session.server';
+import { safeRedirect } from '../lib/redirect.server';
 import { readInput } from '../lib/input.server';
 import { useT } from '../lib/i18n';
 
@@ -28,7 +29,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const errors: FieldErrors = { _form: result.error === 'tooManyAttempts' ? 'login.tooManyAttempts' : 'login.invalid' };
     return data({ errors }, { status: result.error === 'tooManyAttempts' ? 429 : 401 });
   }
-  return redirect(safeRedirect(parsed.data.redirectTo), {
+  return redirect(safeRedirect(parsed.data.redirectTo, request.url), {
     headers: { 'Set-Cookie': await commitSession(context, result.token) },
   });
 }

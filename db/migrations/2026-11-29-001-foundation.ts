@@ -16,7 +16,20 @@ export async function up(db: Kysely<any>): Promise<void> {
     EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; -- another test database created it first
     END $$;
   `.execute(db);
-  await sql`GRANT cppcc_app TO CURRENT_USER`.execute(db).catch(() => undefined);
+  // The owner joins cppcc_app (needed only with a single DATABASE_URL, which switches to it with SET
+  // ROLE) when it may: a superuser or, on PostgreSQL 15, CREATEROLE. A plain owner may not (PostgreSQL
+  // asks for ADMIN OPTION) and needs no membership when the app has its own login; a failed GRANT would
+  // abort the whole migration, so it is tried in a block of its own. Changed after landing (it was an
+  // unconditional GRANT whose error aborted the migration): wherever that GRANT ran, this does the same.
+  await sql`
+    DO $$ BEGIN
+      IF NOT pg_has_role(current_user, 'cppcc_app', 'MEMBER') THEN
+        EXECUTE format('GRANT cppcc_app TO %I', current_user);
+      END IF;
+    EXCEPTION WHEN insufficient_privilege THEN
+      RAISE NOTICE 'the owner % may not join cppcc_app: give the app its own login (DATABASE_URL)', current_user;
+    END $$;
+  `.execute(db);
 
   await sql.raw(`
     -- Request context, set with set_config(..., true) per transaction. A pooled connection reads an

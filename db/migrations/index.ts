@@ -5,6 +5,8 @@ import * as notifications from './2026-11-29-003-notifications';
 import * as search from './2026-11-29-004-search';
 import * as packedLog from './2026-11-29-005-packed-log';
 import * as draftChildPolicies from './2026-11-29-006-draft-child-policies';
+import * as regionOwnership from './2026-12-06-007-region-ownership';
+import * as loginAttemptOutcome from './2026-12-06-008-login-attempt-outcome';
 
 /** Every migration, in order. Files are frozen once landed; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +16,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29-004-search': search,
   '2026-11-29-005-packed-log': packedLog,
   '2026-11-29-006-draft-child-policies': draftChildPolicies,
+  '2026-12-06-007-region-ownership': regionOwnership,
+  '2026-12-06-008-login-attempt-outcome': loginAttemptOutcome,
 };

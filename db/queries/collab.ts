@@ -138,10 +138,12 @@ export async function claimClientIds(trx: Executor, draftId: string, clientIds: 
   return new Map(rows.map((r) => [Number(r.client_id), r.user_id]));
 }
 
-/** The extracted texts, for search and export; touching updated_at orders "recently edited" lists. */
+/**
+ * The extracted texts, for search and export; touching updated_at orders "recently edited" lists.
+ * Through app_set_draft_texts (migration 007): either region's editors of a joint draft store its
+ * text, while the row itself may be updated by its own region only.
+ */
 export async function setPlainTexts(trx: Executor, texts: Array<{ draftId: string; text: string }>) {
   if (texts.length === 0) return;
-  await sql`update drafts d set plain_text = t.text, updated_at = now()
-              from unnest(${texts.map((t) => t.draftId)}::uuid[], ${texts.map((t) => t.text)}::text[]) as t(id, text)
-             where d.id = t.id`.execute(trx);
+  await sql`select app_set_draft_texts(${texts.map((t) => t.draftId)}::uuid[], ${texts.map((t) => t.text)}::text[])`.execute(trx);
 }

@@ -1,14 +1,17 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { withActor } from '../../db';
+import { findLoginUser, markLoginSucceeded, reserveLoginAttempt, type LoginLimits } from '../../db/queries/login';
 import { dummyHash, verifyPassword } from '../auth/passwords';
 import { createSession } from '../auth/sessions';
 import { audit } from './audit';
 
-/** Failed logins allowed per window, per username and per IP, before we ask the person to wait. */
-export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
-export const MAX_FAILURES_PER_USERNAME = 5;
-export const MAX_FAILURES_PER_IP = 30;
+/**
+ * Failed logins allowed in 15 minutes before we ask the person to wait: 5 for one account from one
+ * address, 50 for one account from everywhere (so an attacker at one address does not lock its owner
+ * out), 30 from one address over every account.
+ */
+export const LOGIN_LIMITS: LoginLimits = { windowMs: 15 * 60 * 1000, perUsernameAndAddress: 5, perUsername: 50, perAddress: 30 };
 
 export type LoginResult =
   | { ok: true; token: string; userId: string }
@@ -19,24 +22,15 @@ export async function login(
   input: { username: string; password: string; ip: string; userAgent: string },
 ): Promise<LoginResult> {
   const username = input.username.trim().toLowerCase();
-  const since = new Date(Date.now() - LOGIN_WINDOW_MS);
 
-  const { byUser, byIp, user } = await withActor(db, null, async (trx) => {
-    const counts = await trx.selectFrom('login_attempts')
-      .select((eb) => [
-        eb.fn.countAll<number>().filterWhere('username', '=', username).as('byUser'),
-        eb.fn.countAll<number>().filterWhere('ip', '=', input.ip).as('byIp'),
-      ])
-      .where('succeeded', '=', false).where('at', '>', since)
-      .where((eb) => eb.or([eb('username', '=', username), eb('ip', '=', input.ip)]))
-      .executeTakeFirstOrThrow();
-    const user = await trx.selectFrom('users')
-      .select(['id', 'display_name', 'region', 'status', 'password_hash'])
-      .where('username', '=', username).executeTakeFirst();
-    return { ...counts, user };
-  });
+  // The attempt is counted and recorded before the password is checked, one at a time per username and
+  // per address, so attempts sent in parallel cannot all pass under the limits.
+  const { attemptId, user } = await withActor(db, null, async (trx) => ({
+    attemptId: await reserveLoginAttempt(trx, username, input.ip, LOGIN_LIMITS),
+    user: await findLoginUser(trx, username),
+  }));
 
-  if (byUser >= MAX_FAILURES_PER_USERNAME || byIp >= MAX_FAILURES_PER_IP) {
+  if (attemptId === null) {
     await withActor(db, null, (trx) => audit(trx, {
       actor: null, region: user?.region ?? null, action: 'login.throttled', detail: { username }, ip: input.ip,
     }));
@@ -47,7 +41,7 @@ export async function login(
   const ok = !!user && passwordOk && user.status === 'active';
 
   await withActor(db, null, async (trx) => {
-    await trx.insertInto('login_attempts').values({ username, ip: input.ip, succeeded: ok }).execute();
+    if (ok) await markLoginSucceeded(trx, attemptId);
     await audit(trx, {
       actor: ok && user ? { id: user.id, displayName: user.display_name } : null,
       region: user?.region ?? null,

@@ -3,6 +3,7 @@
  * revocation, cross-origin posts and disabling a user.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { backend, DEMO_PASSWORD, startTestServer, type TestServer } from '../support/server';
 import { asOwner } from '../support/db';
 import { actorOf } from '../factories/demo';
@@ -12,7 +13,8 @@ const INVALID = '用户名或密码不正确';
 const TOO_MANY = '登录失败次数过多';
 
 let server: TestServer;
-beforeAll(async () => { server = await startTestServer(); });
+// Behind a proxy, as in production: X-Forwarded-For tells the client's address apart.
+beforeAll(async () => { server = await startTestServer({ TRUST_PROXY: 'true' }); });
 afterAll(() => server?.stop());
 
 function postLogin(fields: Record<string, string>, headers: Record<string, string> = {}) {
@@ -64,6 +66,40 @@ describe(`login (${backend})`, () => {
     expect(await res.text()).toContain(TOO_MANY);
     // The limit is per username: others still log in.
     expect((await postLogin({ username: 'cq-leader', password: DEMO_PASSWORD })).status).toBe(302);
+  });
+});
+
+describe(`redirects stay on this site (${backend})`, () => {
+  // What browsers read as another host: a backslash is a slash, tabs and newlines are dropped.
+  const FOREIGN = ['/\\evil.example', '/\t/evil.example', '//evil.example', '/\\/evil.example', 'http://evil.example/', 'javascript:alert(1)'];
+  const landsOn = (res: Response) => new URL(res.headers.get('location') ?? '', server.url);
+
+  it('after a real login, redirectTo is followed only on this origin', async () => {
+    // The login page carries redirectTo into its form as given (/login?redirectTo=/%5Cevil.example).
+    const page = await server.request(`/login?redirectTo=${encodeURIComponent('/\\evil.example')}`);
+    expect(await page.text()).toContain('value="/\\evil.example"');
+    for (const redirectTo of FOREIGN) {
+      const res = await postLogin({ username: 'sc-member', password: DEMO_PASSWORD, redirectTo });
+      expect(res.status, redirectTo).toBe(302);
+      expect(landsOn(res).origin, redirectTo).toBe(new URL(server.url).origin);
+      expect(res.headers.get('location'), redirectTo).toBe('/');
+    }
+    const ok = await postLogin({ username: 'sc-member', password: DEMO_PASSWORD, redirectTo: '/workspaces?tab=2' });
+    expect(ok.headers.get('location')).toBe('/workspaces?tab=2');
+  });
+
+  it('the language switch goes back to a Referer on this origin only, and never fails on one', async () => {
+    const switchTo = (referer: string) => server.request('/lang', {
+      method: 'POST', headers: { Referer: referer }, body: new URLSearchParams({ locale: 'en' }),
+    });
+    for (const referer of [...FOREIGN, `${server.url.replace('http:', 'https:')}/workspaces`, 'not a url', '/workspaces', '']) {
+      const res = await switchTo(referer);
+      expect(res.status, referer).toBe(302);
+      expect(res.headers.get('location'), referer).toBe('/');
+      expect(res.headers.get('set-cookie'), referer).toMatch(/^lang=en;/);
+    }
+    const back = await switchTo(`${server.url}/workspaces?tab=2`);
+    expect(back.headers.get('location')).toBe('/workspaces?tab=2');
   });
 });
 
@@ -169,6 +205,23 @@ describe(`disabling a user (${backend})`, () => {
     await setStatus(server.database.db, await actorOf(server.database.db, 'cq-admin'), cqMember.id, 'disabled');
     expect((await home(cookie)).status).toBe(302);
     expect((await sessionsOf('cq-member')).every((s) => s.revoked_at !== null)).toBe(true);
+  });
+});
+
+describe(`throttling under parallel attempts (${backend})`, () => {
+  it('24 wrong passwords sent at once check at most 5; the owner at another address still logs in', async () => {
+    const from = { 'X-Forwarded-For': '203.0.113.50' };
+    const answers = await Promise.all(Array.from({ length: 24 }, (_, i) => postLogin({ username: 'cq-coordinator', password: `wrong-${i}` }, from)));
+    const statuses = answers.map((r) => r.status);
+    // Each password check leaves one login.failed entry (a refused attempt leaves login.throttled instead).
+    const checked = await asOwner(server.database.db, (trx) => trx.selectFrom('audit_log').select('id')
+      .where('action', '=', 'login.failed').where(sql<boolean>`detail->>'username' = 'cq-coordinator'`).execute());
+    expect(checked.length).toBeLessThanOrEqual(5);
+    expect(statuses.filter((s) => s === 401).length).toBe(checked.length);
+    expect(statuses.filter((s) => s === 429).length).toBe(24 - checked.length);
+    expect((await postLogin({ username: 'cq-coordinator', password: DEMO_PASSWORD }, from)).status).toBe(429);
+    const owner = await postLogin({ username: 'cq-coordinator', password: DEMO_PASSWORD }, { 'X-Forwarded-For': '198.51.100.7' });
+    expect(owner.status).toBe(302);
   });
 });
 

@@ -101,4 +101,51 @@ describe('one PGlite folder, one process', () => {
     expect(await (await fetch(`${first.url}/healthz`)).json()).toEqual({ status: 'ok', db: 'ok' });
     expect(await loginStatus(first)).toBe(302); // the demo data survived the restart
   });
+
+  it('a lock naming this very process, which it does not hold, is taken over (a restarted container has the same pid)', async () => {
+    await first!.close();
+    first = undefined;
+    fs.writeFileSync(path.join(dataDir, 'pg.lock'), String(process.pid)); // as if a previous life of this pid was killed
+    first = await startServer(config());
+    expect(fs.readFileSync(path.join(dataDir, 'pg.lock'), 'utf8')).toBe(String(process.pid));
+    await expect(startServer(config())).rejects.toBeInstanceOf(DataDirLockedError); // held now: a second open is still refused
+    expect(await loginStatus(first)).toBe(302);
+  });
+
+  // The real case: `node server/main.ts` as pid 1 of its own pid namespace, its own stale lock naming pid 1.
+  const unshare = ['--pid', '--fork', '--mount-proc'];
+  const canUnshare = spawnSync('unshare', [...unshare, 'true']).status === 0;
+  if (!canUnshare) console.log('skipping the pid-1 lock test: `unshare --pid` is not available here (needs root or user namespaces)');
+  it.runIf(canUnshare)('the server as pid 1 (a container after kill -9) starts over the lock naming pid 1', async () => {
+    await first?.close();
+    first = undefined;
+    fs.writeFileSync(path.join(dataDir, 'pg.lock'), '1');
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1',
+      DATA_DIR: dataDir, LOG_LEVEL: 'info', SESSION_SECRET: 'test-secret-test-secret-test-secret-0123456789' };
+    const child = spawn('unshare', [...unshare, process.execPath, '--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stderr.on('data', (d) => { output += d; });
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    // unshare ignores SIGTERM while it waits: signals go to the server itself (its pid out here).
+    const server = () => Number(fs.readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/)[0]);
+    try {
+      const url = await new Promise<string | null>((resolve) => {
+        const timer = setTimeout(() => resolve(null), 120_000); // a busy 2-core machine starts slowly
+        child.stdout.on('data', (d) => {
+          output += d;
+          const m = /"url":"([^"]+)"[^\n]*"msg":"listening"/.exec(output);
+          if (m) { clearTimeout(timer); resolve(m[1]); }
+        });
+        void exited.then(() => { clearTimeout(timer); resolve(null); });
+      });
+      expect(url, output).not.toBeNull();
+      expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: 'ok', db: 'ok' });
+      expect(fs.readFileSync(path.join(dataDir, 'pg.lock'), 'utf8')).toBe('1');
+      process.kill(server(), 'SIGTERM'); // the server closes the database and removes its lock
+      await exited;
+      expect(fs.existsSync(path.join(dataDir, 'pg.lock'))).toBe(false);
+    } finally {
+      if (child.exitCode === null) { try { process.kill(server(), 'SIGKILL'); } catch { /* gone */ } await exited; }
+    }
+  }, 180_000);
 });
