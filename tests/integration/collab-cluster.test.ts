@@ -110,15 +110,19 @@ describe.skipIf(backend !== 'postgres')('collaboration across processes with Red
     const blocks = ['起草说明', '氢能是构建', '成渝地区是我国', '经两地委员联合调研', '以上建议'];
     const marks: string[] = [];
     for (let i = 0; i < 100; i++) {
-      for (const [who, side] of [[cq, '渝'], [sc, '川']] as const) {
+      // Each in a block of their own at a time: two people typing at one spot at once may interleave.
+      for (const [who, side, offset] of [[cq, '渝', 0], [sc, '川', 2]] as const) {
         const mark = `〔${side}${i}〕`;
         marks.push(mark);
         if (i % 10 === 9) who.type(mark); // a new block now and then
-        else typeInto(who.doc, blocks[i % blocks.length], mark, i % 2 ? 'end' : 'middle');
+        else typeInto(who.doc, blocks[(i + offset) % blocks.length], mark, i % 2 ? 'end' : 'middle');
       }
       await sleep(10);
     }
-    await until(() => cq.text() === sc.text() && marks.every((m) => cq.text().includes(m)), 'every edit on both processes', 15_000);
+    await until(() => cq.text() === sc.text() && marks.every((m) => cq.text().includes(m)), 'every edit on both processes', 15_000)
+      .catch((err) => {
+        throw new Error(`${err.message}: cq lacks ${marks.filter((m) => !cq.text().includes(m)).join(' ')}; sc lacks ${marks.filter((m) => !sc.text().includes(m)).join(' ')}; closes ${cq.closes} / ${sc.closes}\n${b.output().slice(-3000)}`);
+      });
     expect(cq.closes).toEqual([]);
     expect(sc.closes).toEqual([]);
     await a.collab.flush();

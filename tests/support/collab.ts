@@ -227,10 +227,14 @@ export function textRunOf(doc: Y.Doc, prefix: string): Y.XmlText {
   return found;
 }
 
-/** Types `text` into an existing block, as a click there and typing would: at its end, or in its middle. */
+/**
+ * Types `text` into an existing block, as a click there and typing would: at its end, or in its
+ * middle (after its first '，', which only the seeded text has: never inside an earlier insertion).
+ */
 export function typeInto(doc: Y.Doc, prefix: string, text: string, where: 'end' | 'middle' = 'end') {
   const run = textRunOf(doc, prefix);
-  run.insert(where === 'end' ? run.length : Math.floor(run.length / 2), text);
+  const comma = (run.toDelta() as Array<{ insert: unknown }>).map((d) => (typeof d.insert === 'string' ? d.insert : ' ')).join('').indexOf('，');
+  run.insert(where === 'end' || comma < 0 ? run.length : comma + 1, text);
 }
 
 /** Who owns each Yjs client id of a draft, as stored: client id → user id. */
