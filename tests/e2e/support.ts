@@ -102,6 +102,13 @@ export async function newUserContext(
 }
 
 /**
+ * What Remix logs when a response it was reading is aborted. A person's own change comes back to their page
+ * as a live event, and the revalidation that starts can abort the one Remix began after their action. The
+ * later revalidation loads the same data, so tests in which people change things on live pages allow it.
+ */
+export const REVALIDATION_ABORTED = /^console\.error: AbortError: signal is aborted without reason/;
+
+/**
  * Fails with every browser error seen since the last call (in any context made by `newUserContext`),
  * except those the test allowed. Use as `afterEach(expectNoBrowserErrors)` in every browser test file.
  */
