@@ -1,11 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server';
 import { asOwner } from '../support/db';
 import { DEMO_DRAFT_TITLES } from '../../db/seed/drafts';
 import {
-  chromiumPath, expectNoBrowserErrors, launchBrowser, loginThroughForm, newUserContext, seriousA11yViolations, waitForHydration,
-  warnIfNoChromium,
+  chromiumPath, expectNoBrowserErrors, launchBrowser, loginThroughForm, newUserContext, REVALIDATION_ABORTED, seriousA11yViolations,
+  waitForHydration, warnIfNoChromium, type UserContext,
 } from './support';
 
 warnIfNoChromium();
@@ -23,6 +23,7 @@ describe.skipIf(!chromiumPath)('browser: comments anchored to the text, live acr
   let browser: Browser;
   let cq: Page;
   let sc: Page;
+  const users: UserContext[] = [];
   let draftPath: string;
 
   const open = async (page: Page) => {
@@ -66,8 +67,8 @@ describe.skipIf(!chromiumPath)('browser: comments anchored to the text, live acr
     const { id } = await asOwner(server.database.db, (trx) => trx.selectFrom('drafts').select('id')
       .where('title', '=', DEMO_DRAFT_TITLES.hydrogen).executeTakeFirstOrThrow());
     draftPath = `/drafts/${id}`;
-    ({ page: cq } = await newUserContext(browser, server.url));
-    ({ page: sc } = await newUserContext(browser, server.url));
+    users.push(await newUserContext(browser, server.url), await newUserContext(browser, server.url));
+    [cq, sc] = users.map((u) => u.page);
     await loginThroughForm(cq, 'cq-member');
     await loginThroughForm(sc, 'sc-member');
     await Promise.all([open(cq), open(sc)]);
@@ -80,6 +81,7 @@ describe.skipIf(!chromiumPath)('browser: comments anchored to the text, live acr
     await server?.stop();
   });
 
+  beforeEach(() => { for (const u of users) u.allowErrors(REVALIDATION_ABORTED); });
   afterEach(expectNoBrowserErrors);
 
   it('cq-member selects text and comments with a mention; sc-member sees it appear without a reload', async () => {
@@ -137,7 +139,8 @@ describe.skipIf(!chromiumPath)('browser: comments anchored to the text, live acr
   });
 
   it('a commenter comments from the read-only editor', async () => {
-    const { context, page } = await newUserContext(browser, server.url);
+    const { context, page, allowErrors } = await newUserContext(browser, server.url);
+    allowErrors(REVALIDATION_ABORTED);
     await loginThroughForm(page, 'sc-coordinator');
     await open(page);
     expect(await page.locator('[data-testid="draft-editor"]').getAttribute('contenteditable')).toBe('false');

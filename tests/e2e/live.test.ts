@@ -1,8 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server';
 import {
-  chromiumPath, expectNoBrowserErrors, launchBrowser, loginThroughForm, newUserContext, waitForHydration, warnIfNoChromium,
+  chromiumPath, expectNoBrowserErrors, launchBrowser, loginThroughForm, newUserContext, REVALIDATION_ABORTED, waitForHydration,
+  warnIfNoChromium, type UserContext,
 } from './support';
 import { SEED, workspaceId } from '../factories/demo';
 
@@ -17,13 +18,14 @@ describe.skipIf(!chromiumPath)('browser: live pages across the boundary', () => 
   let browser: Browser;
   let cq: Page;
   let sc: Page;
+  const users: UserContext[] = [];
   let chuanyu: string;
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
     chuanyu = await workspaceId(server.database.db, SEED.workspaces.chuanyu);
-    ({ page: cq } = await newUserContext(browser, server.url));
-    ({ page: sc } = await newUserContext(browser, server.url));
+    users.push(await newUserContext(browser, server.url), await newUserContext(browser, server.url));
+    [cq, sc] = users.map((u) => u.page);
     await loginThroughForm(cq, 'cq-coordinator');
     await loginThroughForm(sc, 'sc-member');
     await cq.goto(`/workspaces/${chuanyu}`);
@@ -38,6 +40,7 @@ describe.skipIf(!chromiumPath)('browser: live pages across the boundary', () => 
     await server?.stop();
   });
 
+  beforeEach(() => { for (const u of users) u.allowErrors(REVALIDATION_ABORTED); });
   afterEach(expectNoBrowserErrors);
 
   async function post(title: string, visibility: '川渝联合' | '本省市') {

@@ -61,6 +61,8 @@ describe.skipIf(!chromiumPath)('browser: editing offline', () => {
     await Promise.all([cq.page, sc.page].map(async (page) => { await openDraft(page); await connected(page); }));
     const offlineText = '离线时补充：建议设立川渝氢能联合实验室';
 
+    // Offline, the page's other requests and socket.io's reconnection attempts fail, and Chromium logs each.
+    cq.allowErrors(/net::ERR_INTERNET_DISCONNECTED/);
     // The network goes: the browser says so, and the live socket drops.
     cut = true;
     await cq.context.setOffline(true);

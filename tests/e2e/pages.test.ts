@@ -121,10 +121,13 @@ describe.skipIf(!chromiumPath)('browser: every page hydrates without an error, i
       await settled();
       const res = await page.goto(path);
       expect(res?.status(), path).toBe(200);
+      // Stop at the first page with errors (they are listed after the test): a page that fails to
+      // hydrate may never settle.
+      const stopOnErrors = () => { if (errors.length > 0) throw new Error(`browser errors on ${path}`); };
       await waitForHydration(page);
+      stopOnErrors();
       await settled();
-      // Stop at the first page with errors (they are listed after the test).
-      if (errors.length > 0) throw new Error(`browser errors on ${path}`);
+      stopOnErrors();
       const links = await page.$$eval('a[href]:not([download])', (as) => as.map((a) => (a as HTMLAnchorElement).href));
       for (const href of links) {
         const url = new URL(href);

@@ -42,14 +42,30 @@ export const DEFAULT_TIMEZONE = process.env.E2E_TIMEZONE || 'Asia/Shanghai';
 export interface UserContext {
   context: BrowserContext;
   page: Page;
-  /** Every console error, page error and hydration warning of this context so far (a test may read them). */
+  /** The console errors, page errors and hydration warnings of this context (the first ones of each test). */
   errors: string[];
   /** Errors this test causes on purpose, matched narrowly; the allowance ends with the current test. */
   allowErrors(...patterns: RegExp[]): void;
 }
 
-/** Every context made in this test file: its errors, how many were already checked, what the current test allows. */
-const watched: Array<{ label: string; errors: string[]; checked: number; allowed: RegExp[] }> = [];
+interface Watched {
+  label: string;
+  errors: string[];
+  /** How many of `errors` earlier tests already checked. */
+  checked: number;
+  /** Errors of this test past the limit, counted only. */
+  dropped: number;
+  allowed: RegExp[];
+}
+
+/** Every context made in this test file. */
+const watched: Watched[] = [];
+
+/**
+ * A page whose hydration fails can end in an endless render loop (hundreds of errors a second, the tab hung):
+ * a test keeps its first errors, then the page is closed.
+ */
+const KEPT_PER_TEST = 50;
 
 /**
  * A new, isolated context (own cookies and storage) for one user, in Beijing time unless told otherwise.
@@ -61,20 +77,36 @@ export async function newUserContext(
 ): Promise<UserContext> {
   const timezoneId = options.timezoneId ?? DEFAULT_TIMEZONE;
   const context = await browser.newContext({ baseURL, locale: 'zh-CN', timezoneId, viewport: { width: 1280, height: 900 } });
-  const entry = { label: `context ${watched.length + 1} (${timezoneId})`, errors: [] as string[], checked: 0, allowed: [] as RegExp[] };
-  watched.push(entry);
   const where = (page: Page | null) => (page ? ` [${page.url()}]` : '');
-  context.on('weberror', (e) => entry.errors.push(`pageerror: ${e.error().message}${where(e.page())}`));
+  const entry: Watched = { label: `context ${watched.length + 1} (${timezoneId})`, errors: [], checked: 0, dropped: 0, allowed: [] };
+  watched.push(entry);
+  const record = (error: string, page: Page | null) => {
+    if (entry.errors.length - entry.checked < KEPT_PER_TEST) {
+      entry.errors.push(error);
+    } else if (entry.dropped++ === 0) {
+      // A hung page blocks every later call on it until Chromium gives up on it, minutes later: close it
+      // now, so that the test fails at once (its next step finds the page closed).
+      page?.close().catch(() => undefined);
+    }
+  };
+  context.on('weberror', (e) => record(`pageerror: ${e.error().message}${where(e.page())}`, e.page()));
   context.on('console', (msg) => {
     // React reports a hydration mismatch as an error in production, and as a warning in some development paths.
     if (msg.type() === 'error' || (msg.type() === 'warning' && /hydrat/i.test(msg.text()))) {
       const { url, lineNumber } = msg.location();
-      entry.errors.push(`console.${msg.type()}: ${msg.text()}${url ? ` (from ${url}:${lineNumber})` : ''}${where(msg.page())}`);
+      record(`console.${msg.type()}: ${msg.text()}${url ? ` (from ${url}:${lineNumber})` : ''}${where(msg.page())}`, msg.page());
     }
   });
   const page = await context.newPage();
   return { context, page, errors: entry.errors, allowErrors: (...patterns) => entry.allowed.push(...patterns) };
 }
+
+/**
+ * What Remix logs when a response it was reading is aborted. A person's own change comes back to their page
+ * as a live event, and the revalidation that starts can abort the one Remix began after their action. The
+ * later revalidation loads the same data, so tests in which people change things on live pages allow it.
+ */
+export const REVALIDATION_ABORTED = /^console\.error: AbortError: signal is aborted without reason/;
 
 /**
  * Fails with every browser error seen since the last call (in any context made by `newUserContext`),
@@ -86,6 +118,8 @@ export function expectNoBrowserErrors(): void {
     const fresh = entry.errors.slice(entry.checked);
     entry.checked = entry.errors.length;
     unexpected.push(...fresh.filter((e) => !entry.allowed.some((p) => p.test(e))).map((e) => `${entry.label}: ${e}`));
+    if (entry.dropped > 0) unexpected.push(`${entry.label}: and ${entry.dropped} more`);
+    entry.dropped = 0;
     entry.allowed = [];
   }
   if (unexpected.length > 0) throw new Error(`browser errors:\n  ${unexpected.join('\n  ')}`);

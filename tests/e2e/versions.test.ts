@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import * as Y from 'yjs';
 import { startTestServer, type TestServer } from '../support/server';
@@ -6,8 +6,8 @@ import { asOwner } from '../support/db';
 import { SEED } from '../factories/demo';
 import { createDraft, openClient, sleep, type CollabClient } from '../support/collab';
 import {
-  chromiumPath, expectNoBrowserErrors, launchBrowser, loginThroughForm, newUserContext, seriousA11yViolations, waitForHydration,
-  warnIfNoChromium,
+  chromiumPath, expectNoBrowserErrors, launchBrowser, loginThroughForm, newUserContext, REVALIDATION_ABORTED, seriousA11yViolations,
+  waitForHydration, warnIfNoChromium, type UserContext,
 } from './support';
 
 warnIfNoChromium();
@@ -24,6 +24,7 @@ describe.skipIf(!chromiumPath)('browser: versions, diff and attribution on a liv
   let browser: Browser;
   let cq: Page;
   let sc: Page;
+  const users: UserContext[] = [];
   let watcher: CollabClient;
   let draftId: string;
   let cqId: string;
@@ -54,8 +55,8 @@ describe.skipIf(!chromiumPath)('browser: versions, diff and attribution on a liv
     });
     cqId = (await asOwner(db, (trx) => trx.selectFrom('users').select('id').where('username', '=', 'cq-member').executeTakeFirstOrThrow())).id;
     watcher = openClient(server.url, draftId, { cookie: await server.login('cq-leader') });
-    ({ page: cq } = await newUserContext(browser, server.url));
-    ({ page: sc } = await newUserContext(browser, server.url));
+    users.push(await newUserContext(browser, server.url), await newUserContext(browser, server.url));
+    [cq, sc] = users.map((u) => u.page);
     await loginThroughForm(cq, 'cq-member');
     await loginThroughForm(sc, 'sc-member');
     await Promise.all([open(cq), open(sc), watcher.synced]);
@@ -67,6 +68,7 @@ describe.skipIf(!chromiumPath)('browser: versions, diff and attribution on a liv
     await server?.stop();
   });
 
+  beforeEach(() => { for (const u of users) u.allowErrors(REVALIDATION_ABORTED); });
   afterEach(expectNoBrowserErrors);
 
   it('an editor saves a named version from the versions drawer', async () => {
