@@ -9,7 +9,7 @@ import { DOCUMENT_FIELD } from '../../shared/editor/extensions';
  * useCollabDocument: one draft's live Yjs document in the browser. A y-websocket provider syncs it
  * with the collaboration server (room = draft id); y-indexeddb keeps a copy in this browser so edits
  * made offline survive a reload and merge when the connection returns. The IndexedDB name carries
- * the draft AND the user (COLLAB.md): one person's unsynced edits are never uploaded under another's
+ * the draft AND the user (docs/collaboration.md): one person's unsynced edits are never uploaded under another's
  * session. Everything is created in an effect (browser only) and destroyed on unmount.
  */
 

@@ -147,7 +147,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       SET search_path = public AS
       $$ SELECT EXISTS (SELECT 1 FROM workspace_orgs o WHERE o.workspace_id = ws AND o.region = app_region()) $$;
 
-    -- The read rule of every shared record (DOMAIN.md): inside a workspace the user belongs to, and
+    -- The read rule of every shared record (docs/domain.md): inside a workspace the user belongs to, and
     -- joint, or region-visible in the user's region, or org-visible in the user's org.
     CREATE FUNCTION app_can_read(ws uuid, owner_org uuid, owner_region text, visibility text)
       RETURNS boolean LANGUAGE sql STABLE AS

@@ -4,7 +4,7 @@ import { documentStateFromJSON } from '../../shared/editor/state';
 
 /**
  * Demo drafts (草稿) for the joint platform: the hydrogen-corridor joint proposal co-drafted by
- * Chongqing and Sichuan members (DOMAIN.md, reference/ work report), and one private draft per region
+ * Chongqing and Sichuan members (docs/domain.md), and one private draft per region
  * in the same workspace, so the per-province boundary shows inside one shared platform.
  * Each document is seeded once here as a snapshot (last_update_id 0), before any client connects.
  */

@@ -4,7 +4,7 @@ import type { Role, Visibility, WorkspaceRole } from '../../shared/domain/model'
 import { seedDemoDrafts } from './drafts';
 
 /**
- * Demo data drawn from the 2025 work report of the Chongqing CPPCC (shared/DOMAIN.md).
+ * Demo data drawn from the 2025 work report of the Chongqing CPPCC (docs/domain.md).
  * Runs as the owner, once: returns false when the database already has data.
  */
 export async function seedDemo(owner: Kysely<DB>, passwordHash: string): Promise<boolean> {

@@ -5,7 +5,7 @@ import { claimClientIds } from '../../db/queries/collab';
 import { ProtocolError } from './protocol';
 
 /**
- * Server-verified authorship (COLLAB.md, "Who wrote what"): every Yjs client id belongs to one user,
+ * Server-verified authorship (docs/collaboration.md, "Who wrote what"): every Yjs client id belongs to one user,
  * recorded in draft_client_ids the first time content under it arrives. An update that writes under
  * an id owned by someone else is refused before it is applied. Ownership never changes, so the
  * per-document map is a cache that cannot go stale; the database decides races between processes.

@@ -8,7 +8,7 @@ import { writersOf } from './protocol';
 /**
  * Helpers over a draft's stored Yjs document, for the collaboration server and for services
  * (versions, restore, export); a new draft's first state is shared/editor/state.ts. None of them
- * reads a live document through a schema (COLLAB.md trap 1: that can delete what the schema lacks).
+ * reads a live document through a schema (docs/collaboration.md, trap 1: that can delete what the schema lacks).
  */
 
 /** A new document holding a stored state (snapshot, then the log in id order). */

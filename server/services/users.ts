@@ -15,7 +15,7 @@ import { audit } from './audit';
 import { InputError, NotFoundError } from './errors';
 import { accessChanged, type CallContext } from './call';
 
-/** 用户管理: an admin administers the users of their own region only (DOMAIN.md). */
+/** 用户管理: an admin administers the users of their own region only (docs/domain.md). */
 
 type Acting = Actor & { displayName?: string };
 

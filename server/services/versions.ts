@@ -19,7 +19,7 @@ import type { CallContext } from './call';
 /**
  * 版本: named versions of a draft (定稿前版本, 征求意见稿 ...). Saving stores the whole document as
  * Y.encodeStateAsUpdateV2; two such blobs are what the browser's read-only diff view renders
- * (COLLAB.md, "Versions, diff, restore"). Reading follows draft.read; saving and restoring need
+ * (docs/collaboration.md, "Versions and restore"). Reading follows draft.read; saving and restoring need
  * draft.edit. Restoring never rewrites history: the server computes the change that makes the
  * current text equal the old version's and applies it as a NEW change under a fresh Yjs client id
  * owned by the restorer, through the collaboration hub, so everyone connected sees it live and the
@@ -69,7 +69,7 @@ function encodeV2(doc: Y.Doc): Uint8Array {
   return Y.encodeStateAsUpdateV2(doc);
 }
 
-/** A version's document, as a throwaway Y.Doc (reading it through a schema may drop content: COLLAB.md trap 1). */
+/** A version's document, as a throwaway Y.Doc (reading it through a schema may drop content: docs/collaboration.md, trap 1). */
 export function versionDocument(data: Uint8Array): Y.Doc {
   const doc = new Y.Doc();
   Y.applyUpdateV2(doc, data);

@@ -1,4 +1,4 @@
-/** The vocabulary of the permission model (DOMAIN.md). Pure: runs in the browser and on the server. */
+/** The vocabulary of the permission model (docs/domain.md). Pure: runs in the browser and on the server. */
 
 /** 省/直辖市: an open set; `sichuan` and `chongqing` today, `guizhou` joined an inspection. */
 export type Region = string;

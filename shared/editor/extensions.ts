@@ -5,7 +5,7 @@ import { getSchema, type Extensions } from '@tiptap/core';
 /**
  * The ONE list of document extensions, shared by the browser editor and the server (seeding,
  * text extraction, .docx import/export, versions). A server reading a live document with a schema
- * that lacks a node a client used would delete that content (COLLAB.md, trap 1).
+ * that lacks a node a client used would delete that content (docs/collaboration.md, trap 1).
  * Undo/redo is off: with collaboration, undo comes from the Yjs binding (per user).
  */
 export const documentExtensions: Extensions = [

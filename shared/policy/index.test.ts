@@ -1,6 +1,6 @@
 /**
  * The permission boundary as a matrix: every role × actor region × visibility × owner org/region ×
- * membership × action. The expected outcome is written out below from DOMAIN.md and issue 2
+ * membership × action. The expected outcome is written out below from docs/domain.md and issue 2
  * ("The permission boundary"), independently of shared/policy, and compared with `can`.
  */
 import { describe, expect, it } from 'vitest';
@@ -42,7 +42,7 @@ function actorOrgs(role: Role, region: string): OrgKey[] {
   return region === 'sichuan' ? ['sc', 'cd'] : ['cq', 'bishan'];
 }
 
-// ---- Expected outcomes, from the rules in DOMAIN.md and issue 2 -------------------------------------
+// ---- Expected outcomes, from the rules in docs/domain.md and issue 2 -------------------------------------
 
 interface Case {
   roles: Role[];

@@ -1,5 +1,5 @@
 /**
- * The permission boundary (DOMAIN.md, "The permission boundary"), as short rules over loaded data.
+ * The permission boundary (docs/domain.md, "The permission boundary"), as short rules over loaded data.
  * Every loader, action and service asks `can`/`authorize`; row-level security in PostgreSQL checks
  * the read boundary again, so a forgotten call here cannot leak the other region's private rows.
  */

@@ -26,7 +26,7 @@ export interface RecordChange {
   action: ChangeAction;
 }
 
-/** Someone online in a workspace now (names and regions are visible across regions, DOMAIN.md). */
+/** Someone online in a workspace now (names and regions are visible across regions, docs/domain.md). */
 export interface PresenceEntry {
   userId: string;
   displayName: string;

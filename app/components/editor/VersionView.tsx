@@ -11,7 +11,7 @@ import { EditorStyles } from './editorStyles';
 
 /**
  * 版本只读视图: a SEPARATE read-only Tiptap editor bound to a scratch Y.Doc (never the live
- * document: COLLAB.md traps 2–4), rendering a saved state, or the difference between two saved
+ * document: docs/collaboration.md, traps 2–4), rendering a saved state, or the difference between two saved
  * states, with y-tiptap's snapshot rendering: `setMeta(ySyncPluginKey, { snapshot, prevSnapshot })`
  * with two Y.encodeStateAsUpdateV2 blobs. y-tiptap replays both into its own history doc (gc off)
  * and marks what the later one added or removed as `ychange` marks (text) and `ychange` node
@@ -194,7 +194,7 @@ export function VersionView({ after, before, authorship, label, onRendered }: Pr
     const prevSnapshot = before ? fromBase64(before) : snapshot;
     editor.view.dispatch(editor.state.tr.setMeta(ySyncPluginKey, { snapshot, prevSnapshot }));
     return () => {
-      // Leave the snapshot with unrenderSnapshot (COLLAB.md trap 4), never by setting it to null.
+      // Leave the snapshot with unrenderSnapshot (docs/collaboration.md, trap 4), never by setting it to null.
       if (editor.isDestroyed) return;
       const binding = ySyncPluginKey.getState(editor.state)?.binding;
       if (binding?.prosemirrorView) binding.unrenderSnapshot();

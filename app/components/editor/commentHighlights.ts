@@ -7,7 +7,7 @@ import type { CommentAnchor } from '../../../shared/validation/comments';
 
 /**
  * Comment highlights: decorations over the text each open thread is anchored to. Comments are NOT
- * marks in the document (a commenter has no write access, COLLAB.md): the anchors are Yjs relative
+ * marks in the document (a commenter has no write access, docs/collaboration.md): the anchors are Yjs relative
  * positions kept in the database, resolved here against the live Y.Doc.
  *
  * When to resolve: a transaction that comes from Yjs (another person's edit, the first sync) moves
