@@ -53,8 +53,17 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array, schema: Schema): I
 
 class Placement {
   private readonly places = new Map<Y.Item, Place>();
+  /** The update's items per client, in clock order (as an update lists them), for lookups by id. */
+  private readonly incoming = new Map<number, Y.Item[]>();
 
-  constructor(private readonly doc: Y.Doc, private readonly schema: Schema, private readonly incoming: Array<Y.Item | Y.GC | Y.Skip>) {}
+  constructor(private readonly doc: Y.Doc, private readonly schema: Schema, structs: Array<Y.Item | Y.GC | Y.Skip>) {
+    for (const s of structs) {
+      if (!(s instanceof Y.Item)) continue;
+      const list = this.incoming.get(s.id.client);
+      if (list) list.push(s);
+      else this.incoming.set(s.id.client, [s]);
+    }
+  }
 
   check(items: Y.Item[]) {
     for (const item of items) this.checkItem(item, this.placeOf(item));
@@ -156,8 +165,11 @@ class Placement {
 
   /** The item of this update holding `id`; an update must carry what the server lacks of its context. */
   private incomingItem(id: Y.ID): Y.Item {
-    for (const s of this.incoming) {
-      if (s instanceof Y.Item && s.id.client === id.client && s.id.clock <= id.clock && id.clock < s.id.clock + s.length) return s;
+    const items = this.incoming.get(id.client);
+    if (items) {
+      try {
+        return items[Y.findIndexSS(items, id.clock)]; // throws when no item holds the clock
+      } catch { /* refused below */ }
     }
     return refuse('an item whose context the server does not have');
   }

@@ -53,7 +53,7 @@ async function ready(page: Page) {
 }
 
 /** A click into the block, the End (or Home) key, then typing (as a person: one key at a time). */
-async function typeAtEnd(page: Page, target: Locator, text: string, delay = 30, key: 'End' | 'Home' = 'End') {
+async function typeInBlock(page: Page, target: Locator, text: string, { delay = 30, key = 'End' }: { delay?: number; key?: 'End' | 'Home' } = {}) {
   await target.click();
   await page.keyboard.press(key);
   await page.keyboard.type(text, { delay });
@@ -143,8 +143,8 @@ describe.skipIf(!chromiumPath)('browser: co-drafting under real use', () => {
       // start: two people typing at one spot at once may interleave their characters).
       const same = i === kinds.length - 1;
       await Promise.all([
-        typeAtEnd(cq.page, block(cq.page, kinds[i]), cqMark),
-        typeAtEnd(sc.page, block(sc.page, same ? kinds[i] : kinds[(i + 2) % kinds.length]), scMark, 30, same ? 'Home' : 'End'),
+        typeInBlock(cq.page, block(cq.page, kinds[i]), cqMark),
+        typeInBlock(sc.page, block(sc.page, same ? kinds[i] : kinds[(i + 2) % kinds.length]), scMark, { key: same ? 'Home' : 'End' }),
       ]);
       latencies.push(await seenWithin(sc.page, [cqMark], 1000), await seenWithin(cq.page, [scMark], 1000));
     }
@@ -178,11 +178,11 @@ describe.skipIf(!chromiumPath)('browser: co-drafting under real use', () => {
         const own = `〔${side === '渝' ? '川' : '渝'}后${i}〕`;
         typed.push(mark, own);
         await Promise.all([
-          typeAtEnd(typist.page, block(typist.page, i % 2 ? 'last' : 'first'), mark, 60),
+          typeInBlock(typist.page, block(typist.page, i % 2 ? 'last' : 'first'), mark, { delay: 60 }),
           (async () => { await reloader.page.reload(); await waitForHydration(reloader.page); await ready(reloader.page); })(),
         ]);
         expect(await refusedAlert(reloader.page)).toBe(0);
-        await typeAtEnd(reloader.page, block(reloader.page, 'heading'), own);
+        await typeInBlock(reloader.page, block(reloader.page, 'heading'), own);
         await seenWithin(typist.page, [own], 2000);
         await seenWithin(reloader.page, [mark], 2000);
       }
@@ -196,9 +196,9 @@ describe.skipIf(!chromiumPath)('browser: co-drafting under real use', () => {
     const marks = ['〔渝甲页〕', '〔渝乙页〕', '〔川页〕'];
     typed.push(...marks);
     await Promise.all([
-      typeAtEnd(cq.page, block(cq.page, 'first'), marks[0]),
-      typeAtEnd(second, block(second, 'listItem'), marks[1]),
-      typeAtEnd(sc.page, block(sc.page, 'cell'), marks[2]),
+      typeInBlock(cq.page, block(cq.page, 'first'), marks[0]),
+      typeInBlock(second, block(second, 'listItem'), marks[1]),
+      typeInBlock(sc.page, block(sc.page, 'cell'), marks[2]),
     ]);
     for (const page of [cq.page, second, sc.page]) await seenWithin(page, marks, 2000);
     await second.reload();
@@ -206,6 +206,31 @@ describe.skipIf(!chromiumPath)('browser: co-drafting under real use', () => {
     await ready(second);
     await seenWithin(second, marks, 2000);
     await second.close();
+  });
+
+  it('on a 390 px phone, a member taps into existing text and types while the other region types on a desktop', async () => {
+    const phone = await newUserContext(browser, server.url, { phone: true });
+    await loginThroughForm(phone.page, 'cq-member');
+    await openDraft(phone.page, draftId);
+    const marks = ['〔渝手机〕', '〔川桌面〕'];
+    typed.push(...marks);
+    const paragraph = block(phone.page, 'last');
+    await paragraph.scrollIntoViewIfNeeded();
+    await paragraph.tap();
+    await phone.page.keyboard.press('End');
+    await Promise.all([
+      phone.page.keyboard.type(marks[0], { delay: 60 }),
+      typeInBlock(sc.page, block(sc.page, 'heading'), marks[1]),
+    ]);
+    await seenWithin(sc.page, [marks[0]], 2000);
+    await seenWithin(phone.page, [marks[1]], 2000);
+    // A reload on the phone: not locked out, the text still there.
+    await phone.page.reload();
+    await waitForHydration(phone.page);
+    await ready(phone.page);
+    expect(await refusedAlert(phone.page)).toBe(0);
+    await seenWithin(phone.page, marks, 2000);
+    await phone.context.close();
   });
 
   it(`a soak: both type at human speed at random places for ${SOAK_MS / 1000} s with a reload every 30 s; everyone ends identical`, async () => {

@@ -73,10 +73,14 @@ const KEPT_PER_TEST = 50;
  * `afterEach(expectNoBrowserErrors)` fails the test that saw one.
  */
 export async function newUserContext(
-  browser: Browser, baseURL: string, options: { timezoneId?: string } = {},
+  browser: Browser, baseURL: string, options: { timezoneId?: string; phone?: boolean } = {},
 ): Promise<UserContext> {
   const timezoneId = options.timezoneId ?? DEFAULT_TIMEZONE;
-  const context = await browser.newContext({ baseURL, locale: 'zh-CN', timezoneId, viewport: { width: 1280, height: 900 } });
+  // A phone: 390 px wide, touch, as members use it in the field.
+  const screen = options.phone
+    ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 3 }
+    : { viewport: { width: 1280, height: 900 } };
+  const context = await browser.newContext({ baseURL, locale: 'zh-CN', timezoneId, ...screen });
   const where = (page: Page | null) => (page ? ` [${page.url()}]` : '');
   const entry: Watched = { label: `context ${watched.length + 1} (${timezoneId})`, errors: [], checked: 0, dropped: 0, allowed: [] };
   watched.push(entry);
