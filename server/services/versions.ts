@@ -69,7 +69,7 @@ function encodeV2(doc: Y.Doc): Uint8Array {
   return Y.encodeStateAsUpdateV2(doc);
 }
 
-/** A version's document, as a throwaway Y.Doc (reading it through a schema may drop content: docs/collaboration.md, trap 1). */
+/** A version's document, as a throwaway Y.Doc (reading through a schema may drop content: docs/collaboration.md, trap 1). */
 export function versionDocument(data: Uint8Array): Y.Doc {
   const doc = new Y.Doc();
   Y.applyUpdateV2(doc, data);
