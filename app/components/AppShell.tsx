@@ -9,6 +9,26 @@ import { SearchBox } from './SearchBox';
 
 export interface ShellUser { id: string; displayName: string; orgName: string; region: string; roles: Role[] }
 
+/**
+ * Desktop: one header row. A phone (≤ 640 px, members in the field): the header wraps, search takes its
+ * own row, the organisation name gives way, and wide tables scroll inside their card instead of
+ * widening the page (a page wider than the screen zooms out
+ * and misplaces taps). Selectors name antd's own class too, to outrank its generated styles.
+ */
+const STYLES = `
+.ant-layout-header.app-header { display: flex; flex-wrap: wrap; align-items: center; gap: 0 24px; height: auto; min-height: 64px; background: #8e1515; padding-inline: 24px; }
+.app-header .app-search { width: 240px; flex-shrink: 0; }
+.ant-layout-content.app-content { padding: 24px; max-width: 1200px; width: 100%; margin: 0 auto; box-sizing: border-box; }
+.app-content .ant-table-container { overflow-x: auto; }
+@media (max-width: 640px) {
+  .ant-layout-header.app-header { line-height: 40px; padding: 4px 12px 8px; gap: 0 12px; }
+  .app-header .app-search { order: 10; width: 100%; }
+  .app-header .app-org { display: none; }
+  .ant-layout-content.app-content { padding: 12px; }
+  .app-content .ant-table-container table { min-width: 600px; }
+}
+`;
+
 /** The frame of every signed-in page: who you are, where you can go, language and logout. */
 export function AppShell({ user, children }: { user: ShellUser; children: ReactNode }) {
   const t = useT();
@@ -25,7 +45,8 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 24, background: '#8e1515', paddingInline: 24 }}>
+      <style dangerouslySetInnerHTML={{ __html: STYLES }} />
+      <Layout.Header className="app-header">
         <Link to="/" style={{ color: '#fff', fontWeight: 600, fontSize: 16, whiteSpace: 'nowrap' }}>{t('app.title')}</Link>
         <nav aria-label={t('nav.label')} style={{ flex: 1, minWidth: 0 }}>
           <Menu theme="dark" mode="horizontal" selectedKeys={selected} items={items}
@@ -36,7 +57,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
           <NotificationBell />
           <span data-testid="current-user">
             <Typography.Text strong style={{ color: '#fff' }}>{user.displayName}</Typography.Text>
-            <span style={{ marginInline: 8, opacity: 0.85 }}>{user.orgName}</span>
+            <span className="app-org" style={{ marginInline: 8, opacity: 0.85 }}>{user.orgName}</span>
             <RegionTag region={user.region} />
           </span>
           <RemixForm method="post" action="/lang" style={{ display: 'inline' }}>
@@ -50,7 +71,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
           </RemixForm>
         </Space>
       </Layout.Header>
-      <Layout.Content style={{ padding: 24, maxWidth: 1200, width: '100%', margin: '0 auto' }}>
+      <Layout.Content className="app-content">
         {children}
       </Layout.Content>
     </Layout>

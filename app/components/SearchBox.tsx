@@ -14,7 +14,7 @@ export function SearchBox() {
   const [params] = useSearchParams();
   const current = pathname === '/search' ? params.get('q') ?? '' : '';
   return (
-    <RemixForm method="get" action="/search" role="search" aria-label={t('search.box')} style={{ width: 240, flexShrink: 0 }}>
+    <RemixForm method="get" action="/search" role="search" aria-label={t('search.box')} className="app-search">
       <Input
         key={current}
         name="q"

@@ -127,6 +127,10 @@ describe.skipIf(!chromiumPath)('browser: co-drafting under real use', () => {
   });
 
   afterEach(expectNoBrowserErrors);
+  // After every test the text is the seeded text plus every marker typed, nothing lost or doubled.
+  afterEach(async () => {
+    expect(unaccounted(await editorText(cq.page), seeded, typed)).toBe('');
+  });
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
@@ -153,6 +157,11 @@ describe.skipIf(!chromiumPath)('browser: co-drafting under real use', () => {
   });
 
   it('delete and undo in the middle of existing text reach the other side', async () => {
+    // A word typed elsewhere just before (within the undo manager's 500 ms): undo must not take it back.
+    const elsewhere = '〔渝前〕';
+    typed.push(elsewhere);
+    await typeInBlock(cq.page, block(cq.page, 'last'), elsewhere, { delay: 10 });
+    const before = await editorText(cq.page);
     const target = block(cq.page, 'cell');
     await target.click();
     await cq.page.keyboard.press('End');
@@ -167,8 +176,9 @@ describe.skipIf(!chromiumPath)('browser: co-drafting under real use', () => {
     await cq.page.keyboard.press('Control+z');
     await seenWithin(sc.page, ['删除我'], 2000);
     await cq.page.keyboard.press('Control+z');
-    await expect.poll(() => editorText(sc.page), { timeout: 2000 }).not.toContain('删除我');
-    await expect.poll(async () => (await editorText(cq.page)) === (await editorText(sc.page)), { timeout: 2000 }).toBe(true);
+    // Undo took back what was typed here and nothing else (not the marker cq typed just before, elsewhere).
+    await expect.poll(() => editorText(sc.page), { timeout: 2000 }).toBe(before);
+    expect(await editorText(cq.page)).toBe(before);
   });
 
   it('each reloads ten times while the other types: never locked out, nothing lost', async () => {
@@ -259,10 +269,16 @@ describe.skipIf(!chromiumPath)('browser: co-drafting under real use', () => {
     };
     await Promise.all([typist(cq, '渝s'), typist(sc, '川s')]);
     let texts = ['', ''];
-    await expect.poll(async () => {
-      texts = [await editorText(cq.page), await editorText(sc.page)];
-      return texts[0] === texts[1] && unaccounted(texts[0], seeded, typed) === '';
-    }, { timeout: 15_000 }).toBe(true);
+    try {
+      await expect.poll(async () => {
+        texts = [await editorText(cq.page), await editorText(sc.page)];
+        return texts[0] === texts[1] && unaccounted(texts[0], seeded, typed) === '';
+      }, { timeout: 15_000 }).toBe(true);
+    } catch {
+      const broken = typed.filter((m) => !texts[0].includes(m));
+      throw new Error(`the editors ${texts[0] === texts[1] ? 'agree' : 'differ'}; cq: ${unaccounted(texts[0], seeded, typed)}; ` +
+        `sc: ${unaccounted(texts[1], seeded, typed)}; markers not found whole: ${broken.join(' ')}\ncq: ${texts[0]}\nsc: ${texts[1]}`);
+    }
   }, SOAK_MS + 120_000);
 
   it('a fresh reader, the stored text and the Word export hold every marker typed above', async () => {

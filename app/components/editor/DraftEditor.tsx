@@ -4,6 +4,7 @@ import { EditorContent, useEditor, type Editor } from '@tiptap/react';
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { documentExtensions, DOCUMENT_FIELD } from '../../../shared/editor/extensions';
+import { UndoSteps } from './undoSteps';
 import { useCollabDocument, type CollabRefusal, type CollabSession } from '../../realtime/collab.client';
 import { useT } from '../../lib/i18n';
 import { CharacterCount } from './CharacterCount';
@@ -59,6 +60,7 @@ function CollabEditor({ session, me, editable, status, canComment, onEditor }: {
         selectionRender: (user) => ({ nodeName: 'span', class: 'collaboration-carets__selection', style: `background-color: ${safeColor(user.color)}33` }),
       }),
       CommentHighlights,
+      UndoSteps,
     ],
     editorProps: {
       attributes: { role: 'textbox', 'aria-multiline': 'true', 'aria-label': t('drafts.editorLabel'), 'aria-readonly': String(!editable), 'data-testid': 'draft-editor' },
