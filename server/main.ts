@@ -17,6 +17,7 @@ import { createRealtime, type Realtime } from './realtime';
 import { REALTIME_PATH } from '../shared/realtime/events';
 import { createCollab, type Collab } from './collab';
 import { COLLAB_PATH } from '../shared/realtime/collab';
+import { createRateLimits, noRateLimits } from './rate-limits';
 
 export interface RunningServer {
   url: string;
@@ -93,8 +94,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
   });
 
   const server = http.createServer(app);
-  const realtime = await createRealtime({ db: database.db, config, log });
-  const collab = createCollab({ db: database.db, config, log });
+  const rateLimits = config.rateLimits ? createRateLimits(config.redisUrl, log) : noRateLimits;
+  const realtime = await createRealtime({ db: database.db, config, log, rateLimits });
+  const collab = createCollab({ db: database.db, config, log, rateLimits });
   let build: () => Promise<ServerBuild>;
   let vite: import('vite').ViteDevServer | undefined;
   if (config.env === 'development') {
@@ -113,7 +115,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   app.all('*', createRequestHandler({
     build: build as any,
     mode: config.env,
-    getLoadContext: (req) => ({ db: database.db, config, log, ip: req.ip ?? req.socket.remoteAddress ?? '', realtime: realtime.hub, collab }) satisfies ServerContext,
+    getLoadContext: (req) => ({ db: database.db, config, log, ip: req.ip ?? req.socket.remoteAddress ?? '', realtime: realtime.hub, collab, rateLimits }) satisfies ServerContext,
   }));
   app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     // Client errors raised by Express itself (e.g. a URIError on broken %-encoding carries status 400) stay 4xx.
@@ -152,6 +154,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       setTimeout(() => server.closeAllConnections(), 10_000).unref();
       await stopped;
       await vite?.close();
+      await rateLimits.close();
       await database.close();
       log.info('stopped');
     })());
