@@ -18,6 +18,7 @@ import { REALTIME_PATH } from '../shared/realtime/events';
 import { createCollab, type Collab } from './collab';
 import { COLLAB_PATH } from '../shared/realtime/collab';
 import { createRateLimits, noRateLimits } from './rate-limits';
+import { connectRedisCommands } from './redis';
 
 export interface RunningServer {
   url: string;
@@ -80,21 +81,19 @@ export async function startServer(config: Config): Promise<RunningServer> {
     next();
   });
 
+  const redis = config.redisUrl ? connectRedisCommands(config.redisUrl, log) : undefined;
+  // The database, and Redis when configured: without it live edits and events stop crossing processes.
   app.get('/healthz', async (_req, res) => {
-    try {
-      await Promise.race([
-        sql`select 1`.execute(database.db),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000)),
-      ]);
-      res.json({ status: 'ok', db: 'ok' });
-    } catch (err) {
-      log.warn({ err }, 'health check: database does not answer');
-      res.status(503).json({ status: 'error', db: 'unavailable' });
-    }
+    const [db, red] = await Promise.all([
+      answers(sql`select 1`.execute(database.db), 'database', log),
+      redis ? answers(redis.client.ping(), 'Redis', log) : undefined,
+    ]);
+    const body = { status: db && red !== false ? 'ok' : 'error', db: db ? 'ok' : 'unavailable', ...(redis ? { redis: red ? 'ok' : 'unavailable' } : {}) };
+    res.status(body.status === 'ok' ? 200 : 503).json(body);
   });
 
   const server = http.createServer(app);
-  const rateLimits = config.rateLimits ? createRateLimits(config.redisUrl, log) : noRateLimits;
+  const rateLimits = config.rateLimits ? createRateLimits(redis) : noRateLimits;
   const realtime = await createRealtime({ db: database.db, config, log, rateLimits });
   const collab = createCollab({ db: database.db, config, log, rateLimits });
   let build: () => Promise<ServerBuild>;
@@ -154,12 +153,26 @@ export async function startServer(config: Config): Promise<RunningServer> {
       setTimeout(() => server.closeAllConnections(), 10_000).unref();
       await stopped;
       await vite?.close();
-      await rateLimits.close();
+      redis?.client.disconnect();
       await database.close();
       log.info('stopped');
     })());
 
   return { url, port, server, database, log, realtime, collab, close };
+}
+
+/** Whether `check` succeeds within 2 s (a health check must answer even when a dependency hangs). */
+async function answers(check: Promise<unknown>, what: string, log: Logger): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([check, new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('timeout')), 2000); })]);
+    return true;
+  } catch (err) {
+    log.warn({ err }, `health check: ${what} does not answer`);
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** A Host header value is `name[:port]` and nothing else (absent is fine: HTTP/1.0). */

@@ -1,7 +1,5 @@
 import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { Redis } from 'ioredis';
-import { redisTarget } from './redis';
-import type { Logger } from './logger';
+import type { RedisCommands } from './redis';
 
 /**
  * What one user may do per window, beyond which the server answers 429 (pages and forms) or closes
@@ -23,19 +21,17 @@ export type RateLimitKind = keyof typeof RATE_LIMITS;
 export interface RateLimits {
   /** Counts one action of `userId`; false when they are over the limit (nothing else happens then). */
   take(kind: RateLimitKind, userId: string): Promise<boolean>;
-  close(): Promise<void>;
 }
 
 /** For benchmarks and tests that act as hundreds of clients of one user (RATE_LIMITS=false). */
-export const noRateLimits: RateLimits = { take: async () => true, close: async () => {} };
+export const noRateLimits: RateLimits = { take: async () => true };
 
 /**
- * The limiters: in memory for a single process; in Redis when REDIS_URL is set, so that several
- * processes share one count. While Redis is away each process counts for itself (the memory
+ * The limiters: in memory for a single process; in Redis when one is given (REDIS_URL), so that
+ * several processes share one count. While Redis is away each process counts for itself (the memory
  * limiter is the library's insurance), rather than letting everything through or refusing everyone.
  */
-export function createRateLimits(redisUrl: string | undefined, log: Logger): RateLimits {
-  const redis = redisUrl ? connectLimitStore(redisUrl, log) : undefined;
+export function createRateLimits(redis?: RedisCommands): RateLimits {
   const limiters = new Map<RateLimitKind, RateLimiterAbstract>();
   for (const [kind, { points, seconds }] of Object.entries(RATE_LIMITS) as [RateLimitKind, { points: number; seconds: number }][]) {
     const memory = new RateLimiterMemory({ points, duration: seconds, keyPrefix: kind });
@@ -53,21 +49,5 @@ export function createRateLimits(redisUrl: string | undefined, log: Logger): Rat
         return false; // a RateLimiterRes: over the limit
       }
     },
-    async close() {
-      redis?.client.disconnect();
-    },
   };
-}
-
-/** A command connection that fails fast while Redis is away (the insurance limiter counts then). */
-function connectLimitStore(redisUrl: string, log: Logger) {
-  const { url, prefix } = redisTarget(redisUrl);
-  const client = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
-  let lastWarn = 0;
-  client.on('error', (err) => {
-    if (Date.now() - lastWarn < 10_000) return;
-    lastWarn = Date.now();
-    log.warn({ err }, 'Redis unavailable: rate limits count per process until it is back');
-  });
-  return { client, prefix };
 }
