@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { Region, Role, Visibility, WorkspaceRole } from '../shared/domain/model';
 import type { NotificationKind } from '../shared/validation/notifications';
 
@@ -214,15 +214,3 @@ export interface DB {
 }
 
 export type Org = Selectable<OrgTable>;
-export type User = Selectable<UserTable>;
-export type NewUser = Insertable<UserTable>;
-export type UserUpdate = Updateable<UserTable>;
-export type UserContact = Selectable<UserContactTable>;
-export type Session = Selectable<SessionTable>;
-export type Workspace = Selectable<WorkspaceTable>;
-export type WorkspaceMember = Selectable<WorkspaceMemberTable>;
-export type Notice = Selectable<NoticeTable>;
-export type AuditEntry = Selectable<AuditLogTable>;
-export type Draft = Selectable<DraftTable>;
-export type DraftComment = Selectable<DraftCommentTable>;
-export type DraftVersion = Selectable<DraftVersionTable>;

@@ -33,7 +33,6 @@ export function AppForm<S extends z.ZodTypeAny>({ schema, intent, action, childr
     if (!result || (result.intent && result.intent !== intent)) return;
     if (result.errors) showErrors(result.errors);
     else if (result.ok && resetOnSuccess && navigation.state === 'idle') form.resetFields();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [result]);
 
   return (

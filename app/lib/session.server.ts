@@ -1,6 +1,7 @@
 import { redirect, type AppLoadContext } from '@remix-run/node';
 import { getSessionUser, type SessionUser } from '../../server/auth/sessions';
 import { sessionCookie, sessionTokenFrom } from '../../server/auth/cookie';
+import { UUID_PATTERN } from '../../shared/validation/common';
 import { PolicyError } from '../../shared/policy';
 import { NotFoundError } from '../../server/services/errors';
 import type { CallContext } from '../../server/services/call';
@@ -50,10 +51,9 @@ export function callContext(context: AppLoadContext): CallContext {
   return { ip: clientIp(context), realtime: context.realtime, collab: context.collab, rateLimits: context.rateLimits };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A route id that is not even well-formed is simply not found. */
 export function requireId(value: string | undefined): string {
-  if (!value || !UUID.test(value)) throw new Response('not found', { status: 404 });
+  if (!value || !UUID_PATTERN.test(value)) throw new Response('not found', { status: 404 });
   return value.toLowerCase();
 }

@@ -50,7 +50,6 @@ export default function AdminOrgs() {
     if (!result?.ok) return;
     message.success(t(result.message ?? 'admin.saved'));
     if (result.intent === 'rename') setRenaming(null);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [result]);
 
   const levelLabel = (l: string | null) => (l ? t(`admin.org.level.${l}`) : '');

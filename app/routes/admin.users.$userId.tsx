@@ -57,7 +57,6 @@ export default function EditUser() {
 
   useEffect(() => {
     if (result?.ok) message.success(t(result.message ?? 'admin.saved'));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [result]);
 
   const formError = result && !result.ok ? result.errors._form : undefined;

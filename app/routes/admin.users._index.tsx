@@ -3,26 +3,15 @@ import { Link, useLoaderData, useNavigate, useSearchParams } from '@remix-run/re
 import { Button, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import { listUsers } from '../../server/services/users';
 import { ROLES, type Role } from '../../shared/domain/model';
+import { userListFilterSchema } from '../../shared/validation/schemas';
 import { guard, requireUser } from '../lib/session.server';
 import { useT } from '../lib/i18n';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Filters are forgiving: a value that is not a known org or role is simply no filter. */
-function readFilter(url: URL) {
-  const q = (url.searchParams.get('q') ?? '').trim().slice(0, 40);
-  const orgId = url.searchParams.get('orgId') ?? '';
-  const role = url.searchParams.get('role') ?? '';
-  return {
-    q: q || undefined,
-    orgId: UUID.test(orgId) ? orgId.toLowerCase() : undefined,
-    role: (ROLES as readonly string[]).includes(role) ? (role as Role) : undefined,
-  };
-}
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  const filter = readFilter(new URL(request.url));
+  // Forgiving: the schema turns what it cannot read into "no filter", so parsing never fails.
+  const filter = userListFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const { users, orgs } = await guard(() => listUsers(context.db, user, filter));
   return { users, orgs, filter };
 }

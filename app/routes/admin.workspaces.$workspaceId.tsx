@@ -59,7 +59,6 @@ export default function AdminWorkspace() {
 
   useEffect(() => {
     if (result?.ok && result.message) message.success(t(result.message));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [result]);
 
   type OrgRow = (typeof orgs)[number];

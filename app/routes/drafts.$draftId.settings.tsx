@@ -101,7 +101,6 @@ export default function DraftSettings() {
         message.error(t(Object.values(result.errors)[0] ?? 'validation.invalid'));
       }
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [result]);
   useEffect(() => { visibilityForm.setFieldsValue({ visibility: draft.visibility }); }, [draft.visibility, visibilityForm]);
 

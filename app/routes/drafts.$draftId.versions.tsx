@@ -129,13 +129,11 @@ export default function DraftVersions() {
 
   useEffect(() => {
     if (result?.ok && result.message) message.success(t(result.message));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [result]);
   useEffect(() => {
     if (!restoreResult) return;
     if (restoreResult.ok && restoreResult.message) message.success(t(restoreResult.message));
     else if (!restoreResult.ok) message.error(t(Object.values(restoreResult.errors)[0] ?? 'validation.invalid'));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [restoreResult]);
 
   const close = () => navigate(`/drafts/${draft.id}`, { preventScrollReset: true });

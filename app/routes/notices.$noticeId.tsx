@@ -70,7 +70,6 @@ export default function NoticePage() {
     if (result && !result.ok && result.intent === 'visibility' && result.errors) {
       visibilityForm.setFields(Object.entries(result.errors).map(([name, key]) => ({ name: name as 'visibility', errors: [t(key)] })));
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [result]);
   useEffect(() => { visibilityForm.setFieldsValue({ visibility: notice.visibility }); }, [notice.visibility, visibilityForm]);
 

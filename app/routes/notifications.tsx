@@ -113,7 +113,6 @@ export default function NotificationsPage() {
 
   useEffect(() => {
     if (result?.ok && result.message) message.success(t(result.message));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [result]);
 
   const show = params.get('show') === 'unread' ? 'unread' : 'all';

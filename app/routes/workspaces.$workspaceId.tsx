@@ -58,7 +58,6 @@ export default function WorkspacePage() {
 
   useEffect(() => {
     if (result?.ok && result.message) message.success(t(result.message));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [result]);
 
   type NoticeRow = (typeof notices)[number];

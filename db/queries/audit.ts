@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { containsPattern, prefixPattern } from './like';
 import type { Executor } from '../index';
 import type { Region } from '../../shared/domain/model';
 
@@ -12,17 +13,16 @@ export interface AuditQuery {
   before?: Date;
 }
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 function filtered(db: Executor, region: Region, f: AuditQuery) {
   // Row-level security already limits rows to app.region; the explicit condition says so in code too.
   let q = db.selectFrom('audit_log as a').where('a.region', '=', region);
   if (f.action) {
     q = f.action.endsWith('.*')
-      ? q.where('a.action', 'like', `${escapeLike(f.action.slice(0, -1))}%`)
+      ? q.where('a.action', 'like', prefixPattern(f.action.slice(0, -1)))
       : q.where('a.action', '=', f.action);
   }
-  if (f.actor) q = q.where('a.actor_name', 'ilike', `%${escapeLike(f.actor)}%`);
+  if (f.actor) q = q.where('a.actor_name', 'ilike', containsPattern(f.actor));
   if (f.from) q = q.where('a.at', '>=', f.from);
   if (f.before) q = q.where('a.at', '<', f.before);
   return q;

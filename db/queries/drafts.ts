@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { containsPattern } from './like';
 import type { Executor } from '../index';
 import type { DraftRef, CollaboratorRole } from '../../shared/policy';
 import type { Visibility } from '../../shared/domain/model';
@@ -36,8 +37,6 @@ const collaboratorsJson = sql<Array<{ userId: string; role: CollaboratorRole }> 
 const toRoles = (rows: Array<{ userId: string; role: CollaboratorRole }> | null) =>
   Object.fromEntries((rows ?? []).map((c) => [c.userId, c.role])) as Record<string, CollaboratorRole>;
 
-/** Escape LIKE wildcards so a title search for "10%" means the text "10%". */
-const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 export interface DraftListFilter { workspaceIds: string[]; workspaceId?: string; q?: string; involving?: string }
 
@@ -54,7 +53,7 @@ export async function listDrafts(db: Executor, f: DraftListFilter, limit = 200) 
     .innerJoin('orgs as o', 'o.id', 'd.owner_org_id')
     .select([...draftColumns, collaboratorsJson])
     .where('d.workspace_id', 'in', ids);
-  if (f.q) query = query.where(sql<boolean>`d.title ilike ${likePattern(f.q)}`);
+  if (f.q) query = query.where(sql<boolean>`d.title ilike ${containsPattern(f.q)}`);
   if (f.involving) {
     const userId = f.involving;
     query = query.where((eb) => eb.or([

@@ -1,5 +1,6 @@
 import { sql, type Expression, type RawBuilder } from 'kysely';
 import type { Executor } from '../index';
+import { containsPattern } from './like';
 import type { CollaboratorRole } from '../../shared/policy';
 
 /**
@@ -9,8 +10,6 @@ import type { CollaboratorRole } from '../../shared/policy';
  * at most `cap + 1` rows so the caller can tell that there were more.
  */
 
-/** A LIKE pattern matching `q` literally anywhere: %, _ and \ in the term match themselves. */
-export const containsPattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 export interface SearchTerms {
   /** The trimmed term, 1–100 characters. */

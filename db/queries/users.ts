@@ -1,4 +1,5 @@
 import type { Executor } from '../index';
+import { containsPattern } from './like';
 import type { Region, Role } from '../../shared/domain/model';
 
 const userColumns = [
@@ -23,7 +24,7 @@ export interface UserListFilter { q?: string; orgId?: string; role?: Role }
 export function listRegionUsers(db: Executor, region: Region, f: UserListFilter, limit = 1000) {
   let q = userQuery(db).where('u.region', '=', region);
   if (f.q) {
-    const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = containsPattern(f.q);
     q = q.where((eb) => eb.or([eb('u.display_name', 'ilike', like), eb('u.username', 'ilike', like)]));
   }
   if (f.orgId) q = q.where('u.org_id', '=', f.orgId);

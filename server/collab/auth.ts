@@ -4,6 +4,7 @@ import type { DB } from '../../db/schema';
 import type { Config } from '../config';
 import type { CollaboratorRole } from '../../shared/policy';
 import { CLOSE, COLLAB_PATH } from '../../shared/realtime/collab';
+import { UUID_PATTERN } from '../../shared/validation/common';
 import { isAllowedOrigin } from '../auth/origin';
 import { sessionTokenFrom } from '../auth/cookie';
 import { withActor } from '../../db';
@@ -20,7 +21,6 @@ export type UpgradeDecision =
   | { ok: true; user: SessionUser; token: string; draftId: string; role: CollaboratorRole }
   | { ok: false; code: number; reason: string };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const refuse = (code: number, reason: string): UpgradeDecision => ({ ok: false, code, reason });
 
@@ -29,7 +29,7 @@ export function draftIdFromUrl(url: string | undefined): string | null {
   const pathname = (url ?? '').split('?')[0];
   if (!pathname.startsWith(COLLAB_PATH)) return null;
   const id = pathname.slice(COLLAB_PATH.length);
-  return UUID.test(id) ? id.toLowerCase() : null;
+  return UUID_PATTERN.test(id) ? id.toLowerCase() : null;
 }
 
 export async function decideUpgrade(

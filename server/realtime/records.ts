@@ -8,17 +8,13 @@ import { NotFoundError } from '../services/errors';
 /**
  * How `record:watch` decides, per kind: load the record through its service (withActor + policy,
  * so row-level security checks again) and return its policy view, or null when the actor may not
- * read it. Later record kinds (drafts, proposals, ...) register theirs with `registerWatchable`.
+ * read it. A new record kind adds its entry here (docs/recipe.md).
  */
 export type WatchAuthorizer = (db: Kysely<DB>, actor: Actor, id: string) => Promise<RecordRef>;
 
 const authorizers = new Map<RecordKind, WatchAuthorizer>([
   ['notice', async (db, actor, id) => toRecordRef((await getNotice(db, actor, id)).notice)],
 ]);
-
-export function registerWatchable(kind: RecordKind, authorize: WatchAuthorizer) {
-  authorizers.set(kind, authorize);
-}
 
 /** The record's policy view if the actor may read it; null if unknown, forbidden or not watchable. */
 export async function authorizeWatch(db: Kysely<DB>, actor: Actor, kind: RecordKind, id: string): Promise<RecordRef | null> {

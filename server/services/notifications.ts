@@ -9,7 +9,6 @@ import {
   markAllNotificationsRead, markNotificationRead, mutedRecipients, unreadCounts, upsertPreferences,
 } from '../../db/queries/notifications';
 import { can, type Actor, type DraftRef, type RecordRef, type WorkspaceRef } from '../../shared/policy';
-import type { RecordKind } from '../../shared/realtime/events';
 import {
   NOTIFICATION_KINDS, type NotificationFilter, type NotificationKind,
 } from '../../shared/validation/notifications';
@@ -27,7 +26,7 @@ import type { CallContext } from './call';
 export type NotifyRecord =
   | { kind: 'workspace'; id: string; ref?: WorkspaceRef }
   | { kind: 'draft'; id: string; ref?: DraftRef }
-  | { kind: Exclude<RecordKind, 'workspace' | 'draft'>; id: string; ref?: RecordRef };
+  | { kind: 'notice'; id: string; ref?: RecordRef };
 
 export interface NotifyInput {
   recipients: readonly string[];
@@ -45,8 +44,7 @@ type Readable = { workspaceId: string | null; readable: (a: Actor) => boolean };
 
 /**
  * The record's read rule, loaded in the sender's transaction when no ref is given. Null when the
- * sender cannot see it either (then nobody is told anything). Record kinds without a loader here
- * (proposals, inspections, ... when they land) must pass their ref.
+ * sender cannot see it either (then nobody is told anything). A new record kind adds its case.
  */
 async function readRule(trx: Executor, record: NotifyRecord): Promise<Readable | null> {
   switch (record.kind) {
@@ -64,11 +62,6 @@ async function readRule(trx: Executor, record: NotifyRecord): Promise<Readable |
         workspaceId: n.workspaceId, ownerOrgId: n.ownerOrgId, ownerRegion: n.ownerRegion, visibility: n.visibility, authorId: n.authorId,
       } : undefined);
       return ref ? { workspaceId: ref.workspaceId, readable: (a) => can(a, 'record.read', ref).allowed } : null;
-    }
-    default: {
-      if (!record.ref) throw new Error(`notify: a ${record.kind} needs its ref`);
-      const ref = record.ref;
-      return { workspaceId: ref.workspaceId, readable: (a) => can(a, 'record.read', ref).allowed };
     }
   }
 }

@@ -12,7 +12,7 @@ export const REALTIME_PATH = '/socket.io/';
  * Kinds of shared record an event may name. `notice` and `workspace` exist today; the drafting,
  * proposal, inspection and calendar issues add theirs here (and a watch authorizer on the server).
  */
-export const RECORD_KINDS = ['notice', 'workspace', 'draft', 'proposal', 'inspection', 'finding', 'event'] as const;
+export const RECORD_KINDS = ['notice', 'workspace', 'draft'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 export const CHANGE_ACTIONS = ['created', 'updated', 'deleted', 'visibility', 'members'] as const;

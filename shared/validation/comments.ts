@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { id } from './common';
 
 /**
  * 评论 (comments on a draft): the forms of the comments panel, used by the browser before sending
@@ -17,8 +18,6 @@ export const COMMENT_BODY_MAX = 2000;
 export const COMMENT_QUOTE_MAX = 500;
 export const COMMENT_MENTIONS_MAX = 20;
 
-const id = z.string({ required_error: 'validation.required', invalid_type_error: 'validation.required' })
-  .uuid('validation.required').transform((v) => v.toLowerCase());
 
 const MENTION = /<@([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})>/gi;
 

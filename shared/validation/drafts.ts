@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { id, oneOf } from './common';
 import { VISIBILITIES } from '../domain/model';
 
 /** 草稿 forms and filters: one schema per form, used by the browser before sending and by the action. */
@@ -13,10 +14,6 @@ export const COLLABORATOR_ROLES = ['editor', 'commenter', 'viewer'] as const;
 const required = (max: number) =>
   z.string({ required_error: 'validation.required', invalid_type_error: 'validation.required' })
     .trim().min(1, 'validation.required').max(max, 'validation.tooLong');
-const id = z.string({ required_error: 'validation.required', invalid_type_error: 'validation.required' })
-  .uuid('validation.required').transform((v) => v.toLowerCase());
-const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
-  z.enum(values, { errorMap: () => ({ message: 'validation.choose' }) });
 
 // Proposal titles run long (《关于支持成渝氢走廊区域纳入国家燃料电池汽车示范应用城市群的提案》 is 33 characters).
 const title = required(200);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { oneOf } from './common';
 
 /**
  * Kinds of notification (issue 3). `deadline` (截止日期临近) and `overdue` (已逾期) are defined
@@ -10,8 +11,6 @@ export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 export const isNotificationKind = (v: unknown): v is NotificationKind => NOTIFICATION_KINDS.includes(v as NotificationKind);
 
-const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
-  z.enum(values, { errorMap: () => ({ message: 'validation.choose' }) });
 // An empty select sends '' (or nothing): both mean "no filter".
 const optional = <S extends z.ZodTypeAny>(s: S) => z.union([z.literal('').transform(() => undefined), s]).optional();
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { id, oneOf } from './common';
 import { ORG_KINDS, ORG_LEVELS, ROLES, VISIBILITIES, WORKSPACE_ROLES } from '../domain/model';
 
 /** Form schemas: one per form, used by the browser before sending and by the action on receipt. */
@@ -9,11 +10,8 @@ const required = (max: number) =>
 const optionalText = (max: number) =>
   z.string({ invalid_type_error: 'validation.invalid' }).trim().max(max, 'validation.tooLong').optional()
     .transform((v) => (v ? v : null));
-const id = z.string({ required_error: 'validation.required' }).uuid('validation.required');
 const password = z.string({ required_error: 'validation.required' })
   .min(10, 'validation.passwordTooShort').max(200, 'validation.tooLong');
-const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
-  z.enum(values, { errorMap: () => ({ message: 'validation.choose' }) });
 const roles = z.array(oneOf(ROLES), { required_error: 'validation.chooseRole', invalid_type_error: 'validation.chooseRole' })
   .min(1, 'validation.chooseRole');
 
@@ -79,4 +77,14 @@ export const auditFilterSchema = z.object({
   from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'validation.date').optional().or(z.literal('')),
   to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'validation.date').optional().or(z.literal('')),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
+});
+
+/**
+ * The admin's user list filters (`?q=&orgId=&role=`): forgiving, as a link someone edited by hand should
+ * be: a value that is not a well-formed org id or a known role is simply no filter.
+ */
+export const userListFilterSchema = z.object({
+  q: z.string().trim().max(40).optional().catch(undefined).transform((v) => v || undefined),
+  orgId: id.optional().catch(undefined),
+  role: z.enum(ROLES).optional().catch(undefined),
 });

@@ -195,7 +195,6 @@ export function AttributionToggle({ editor, draftId }: { editor: Editor | null; 
       }
     };
     editor.registerPlugin(attributionPlugin(() => lookupRef.current!, report));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [on, editor, authorship]);
 
   // Off (or unmounted): remove the decorations; the document itself was never changed.

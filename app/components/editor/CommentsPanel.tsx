@@ -122,7 +122,6 @@ function useCommentAction(draftId: string, onDone?: (r: Result) => void) {
     if (r.ok && r.message) message.success(t(r.message));
     if (!r.ok && r.errors?._form) message.error(t(r.errors._form));
     done.current?.(r);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [fetcher.state, fetcher.data]);
   const send = (body: Record<string, unknown>) =>
     fetcher.submit(body as never, { method: 'post', encType: 'application/json', action: `/drafts/${draftId}` });
@@ -250,7 +249,6 @@ export function CommentsPanel({ draftId, editor, meId, data: loaded }: { draftId
   const anchorsKey = openThreads.map((th) => th.id).join();
   useEffect(() => {
     if (editor && !editor.isDestroyed) editor.commands.setCommentThreads(openThreads.map((th) => ({ id: th.id, anchor: th.anchor })));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [editor, anchorsKey]);
 
   // A thread clicked in the text comes into view in the panel.

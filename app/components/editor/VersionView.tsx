@@ -166,7 +166,6 @@ export function VersionView({ after, before, authorship, label, onRendered }: Pr
   // (Left to the garbage collector: React's development double effects would reuse a destroyed doc.)
   const { scratch, pud } = useMemo(
     () => ({ scratch: new Y.Doc(), pud: permanentUserDataOf(authorship) }),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
     [authorshipKey],
   );
   const describe = (c: YChange) => describeChange(t, authorship.people, c);

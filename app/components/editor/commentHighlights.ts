@@ -55,7 +55,6 @@ declare module '@tiptap/core' {
 const isKnown = (doc: Y.Doc, id: { client: number; clock: number } | undefined) =>
   !id || Y.getState(doc.store, id.client) > id.clock;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type SyncState = { doc: Y.Doc; type: Y.XmlFragment; binding: { mapping: any } | null } | undefined;
 
 /** Resolves one anchor against the live Y.Doc; a malformed anchor counts as deleted text. */
