@@ -23,6 +23,8 @@ const schema = z.object({
   /** Behind a load balancer: trust X-Forwarded-For / -Proto from it. */
   TRUST_PROXY: bool.default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** How long one Word import or export may convert before it is stopped, in milliseconds. */
+  WORD_TIME_LIMIT_MS: z.coerce.number({ message: 'must be a number' }).int().min(100).default(10_000),
 });
 
 export interface Config {
@@ -40,6 +42,7 @@ export interface Config {
   allowedOrigins: string[];
   trustProxy: boolean;
   logLevel: string;
+  wordTimeLimitMs: number;
   /** Cookies get the Secure flag (production, unless plain http is explicitly local). */
   secureCookies: boolean;
 }
@@ -78,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
+    wordTimeLimitMs: e.WORD_TIME_LIMIT_MS,
     secureCookies: e.NODE_ENV === 'production' && !embedded,
   };
 }

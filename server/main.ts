@@ -17,6 +17,7 @@ import { createRealtime, type Realtime } from './realtime';
 import { REALTIME_PATH } from '../shared/realtime/events';
 import { createCollab, type Collab } from './collab';
 import { COLLAB_PATH } from '../shared/realtime/collab';
+import { createWordPool } from './word/pool';
 
 export interface RunningServer {
   url: string;
@@ -95,6 +96,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const server = http.createServer(app);
   const realtime = await createRealtime({ db: database.db, config, log });
   const collab = createCollab({ db: database.db, config, log });
+  // Threads start on the first import or export; two at most on the 2-core machine.
+  const word = createWordPool({ size: 2, timeLimitMs: config.wordTimeLimitMs });
   let build: () => Promise<ServerBuild>;
   let vite: import('vite').ViteDevServer | undefined;
   if (config.env === 'development') {
@@ -113,7 +116,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   app.all('*', createRequestHandler({
     build: build as any,
     mode: config.env,
-    getLoadContext: (req) => ({ db: database.db, config, log, ip: req.ip ?? req.socket.remoteAddress ?? '', realtime: realtime.hub, collab }) satisfies ServerContext,
+    getLoadContext: (req) => ({ db: database.db, config, log, ip: req.ip ?? req.socket.remoteAddress ?? '', realtime: realtime.hub, collab, word }) satisfies ServerContext,
   }));
   app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     // Client errors raised by Express itself (e.g. a URIError on broken %-encoding carries status 400) stay 4xx.
@@ -149,6 +152,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       server.closeIdleConnections();
       await realtime.close(); // open websockets would otherwise hold server.close() for 10 s
       await collab.close(); // closes its sockets and stores every open document: before the database closes
+      await word.close();
       setTimeout(() => server.closeAllConnections(), 10_000).unref();
       await stopped;
       await vite?.close();

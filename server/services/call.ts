@@ -1,5 +1,6 @@
 import type { RealtimeHub } from '../realtime/hub';
 import type { CollabHub } from '../collab';
+import type { WordConverter } from '../word/pool';
 
 /**
  * What a change needs besides its input: the client's address (for the audit log) and whom to
@@ -10,6 +11,8 @@ export interface CallContext {
   ip?: string;
   realtime?: RealtimeHub;
   collab?: CollabHub;
+  /** Word conversion in worker threads (draft-word.ts needs it). */
+  word?: WordConverter;
 }
 
 /** After a commit that changed what a user may read: their sockets and live documents follow at once. */

@@ -7,3 +7,8 @@ export class NotFoundError extends Error {
 export class InputError extends Error {
   constructor(readonly field: string, readonly messageKey: string) { super(messageKey); this.name = 'InputError'; }
 }
+
+/** The work cannot be done now (a Word conversion over its time limit): a 503 with a sentence (an i18n key). */
+export class UnavailableError extends Error {
+  constructor(readonly messageKey: string) { super(messageKey); this.name = 'UnavailableError'; }
+}
