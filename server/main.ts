@@ -17,6 +17,8 @@ import { createRealtime, type Realtime } from './realtime';
 import { REALTIME_PATH } from '../shared/realtime/events';
 import { createCollab, type Collab } from './collab';
 import { COLLAB_PATH } from '../shared/realtime/collab';
+import { createRateLimits, noRateLimits } from './rate-limits';
+import { connectRedisCommands } from './redis';
 import { createWordPool } from './word/pool';
 
 export interface RunningServer {
@@ -80,24 +82,24 @@ export async function startServer(config: Config): Promise<RunningServer> {
     next();
   });
 
+  const redis = config.redisUrl ? connectRedisCommands(config.redisUrl, log) : undefined;
+  // The database, and Redis when configured: without it live edits and events stop crossing processes.
   app.get('/healthz', async (_req, res) => {
-    try {
-      await Promise.race([
-        sql`select 1`.execute(database.db),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000)),
-      ]);
-      res.json({ status: 'ok', db: 'ok' });
-    } catch (err) {
-      log.warn({ err }, 'health check: database does not answer');
-      res.status(503).json({ status: 'error', db: 'unavailable' });
-    }
+    const [db, red] = await Promise.all([
+      answers(sql`select 1`.execute(database.db), 'database', log),
+      redis ? answers(redis.client.ping(), 'Redis', log) : undefined,
+    ]);
+    const body = { status: db && red !== false ? 'ok' : 'error', db: db ? 'ok' : 'unavailable', ...(redis ? { redis: red ? 'ok' : 'unavailable' } : {}) };
+    res.status(body.status === 'ok' ? 200 : 503).json(body);
   });
 
   const server = http.createServer(app);
-  const realtime = await createRealtime({ db: database.db, config, log });
-  const collab = createCollab({ db: database.db, config, log });
-  // Threads start on the first import or export; two at most on the 2-core machine.
-  const word = createWordPool({ size: 2, timeLimitMs: config.wordTimeLimitMs });
+  const rateLimits = config.rateLimits ? createRateLimits(redis) : noRateLimits;
+  const realtime = await createRealtime({ db: database.db, config, log, rateLimits });
+  const collab = createCollab({ db: database.db, config, log, rateLimits });
+  // One thread, started on the first import or export: the other core stays with the event loop
+  // (and PGlite, which runs on it), whatever documents are converting.
+  const word = createWordPool({ size: 1, timeLimitMs: config.wordTimeLimitMs });
   let build: () => Promise<ServerBuild>;
   let vite: import('vite').ViteDevServer | undefined;
   if (config.env === 'development') {
@@ -116,7 +118,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   app.all('*', createRequestHandler({
     build: build as any,
     mode: config.env,
-    getLoadContext: (req) => ({ db: database.db, config, log, ip: req.ip ?? req.socket.remoteAddress ?? '', realtime: realtime.hub, collab, word }) satisfies ServerContext,
+    getLoadContext: (req) => ({ db: database.db, config, log, ip: req.ip ?? req.socket.remoteAddress ?? '', realtime: realtime.hub, collab, rateLimits, word }) satisfies ServerContext,
   }));
   app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     // Client errors raised by Express itself (e.g. a URIError on broken %-encoding carries status 400) stay 4xx.
@@ -156,11 +158,26 @@ export async function startServer(config: Config): Promise<RunningServer> {
       setTimeout(() => server.closeAllConnections(), 10_000).unref();
       await stopped;
       await vite?.close();
+      redis?.client.disconnect();
       await database.close();
       log.info('stopped');
     })());
 
   return { url, port, server, database, log, realtime, collab, close };
+}
+
+/** Whether `check` succeeds within 2 s (a health check must answer even when a dependency hangs). */
+async function answers(check: Promise<unknown>, what: string, log: Logger): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([check, new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('timeout')), 2000); })]);
+    return true;
+  } catch (err) {
+    log.warn({ err }, `health check: ${what} does not answer`);
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** A Host header value is `name[:port]` and nothing else (absent is fine: HTTP/1.0). */

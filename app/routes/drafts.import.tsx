@@ -70,7 +70,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const id = await guard(() => importDraft(context.db, user, workspaceId, { ...input, fileName: upload.name, file: bytes }, callContext(context)));
     return redirect(`/drafts/${id}`);
   } catch (err) {
-    if (err instanceof InputError) return badRequest({ [err.field]: err.messageKey });
+    if (err instanceof InputError) return badRequest({ [err.field]: err.messageKey }, undefined, err.status);
     throw err;
   }
 }
