@@ -7,6 +7,7 @@ import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from '@r
 import { Alert, Button, Card, Form, Input, Radio, Select, Space, Typography } from 'antd';
 import { z } from 'zod';
 import { importDraft, DOCX_MAX_BYTES } from '../../server/services/draft-word';
+import { authorize } from '../../shared/policy';
 import { InputError } from '../../server/services/errors';
 import { DRAFT_KINDS, draftCreateSchema } from '../../shared/validation/drafts';
 import { parseWith, type FieldErrors } from '../../shared/validation/parse';
@@ -47,7 +48,7 @@ function cappedUploadHandler(maxTotal: number): UploadHandler {
 // Refusals are returned, not thrown: with single fetch a thrown 400 would replace the page with the error boundary.
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
-  if (user.roles.includes('handler')) throw new Response('policy.handlerReadOnly', { status: 403 });
+  await guard(async () => authorize(user, 'draft.start', {}));
   const limit = DOCX_MAX_BYTES + 64 * 1024; // the file and the few text fields
   if (!(request.headers.get('Content-Type') ?? '').startsWith('multipart/form-data')) return badRequest({ file: 'word.fileRequired' });
   if (Number(request.headers.get('Content-Length') ?? 0) > limit) return badRequest({ file: 'word.tooLarge' });

@@ -109,6 +109,8 @@ export const en: Messages = {
   'policy.outsideVisibility': 'This record is outside your visibility',
   'policy.notAssigned': 'This record is not assigned to your unit',
   'policy.handlerReadOnly': 'Handling units cannot post records',
+  'policy.needsAdmin': 'Requires the administrator role',
+  'policy.keepOwnAdmin': 'You cannot drop your own administrator role; another administrator of your region must do it',
   'policy.ownOrgOnly': 'You can post for your own committee only',
   'policy.needsStaff': 'Requires a staff, coordinator or leader role',
   'policy.notOwner': 'Only the author or a leader/coordinator of the owning region can change this',
