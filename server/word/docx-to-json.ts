@@ -78,11 +78,12 @@ export async function checkDocx(buf: Buffer): Promise<{ textLength: number; runs
   if (!/^\uFEFF?\s*</.test(main.toString('utf8', 0, 64))) throw new DocxError('word.unreadable');
   let textLength = 0;
   let runs = 0;
-  // The parts whose text mammoth writes out: the body, its notes and comments.
+  // The parts whose text mammoth writes out: the body, its notes and comments. Any namespace prefix
+  // (or none): mammoth resolves namespaces, so `w:` is only the usual one.
   for (const name of new Set([parts.mainDocument, parts.footnotes, parts.endnotes, parts.comments])) {
     const xml = inflated.get(name)?.toString('utf8') ?? '';
-    for (const m of xml.matchAll(/<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>/g)) textLength += m[1].length;
-    runs += xml.match(/<w:r[\s>/]/g)?.length ?? 0;
+    for (const m of xml.matchAll(/<(?:[\w.-]+:)?t(?:\s[^>]*)?>([^<]*)<\/(?:[\w.-]+:)?t>/g)) textLength += m[1].length;
+    runs += xml.match(/<(?:[\w.-]+:)?r[\s>/]/g)?.length ?? 0;
   }
   const types = inflated.get('[Content_Types].xml')!.toString('utf8');
   // A .docm (macros), .xlsx or .pptx is a ZIP too: only a word processing document is accepted.

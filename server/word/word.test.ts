@@ -157,6 +157,10 @@ describe('checking an upload before mammoth opens it', () => {
     expect(await checkDocx(crafted)).toEqual({ textLength: 2000, runs: 1000 });
     // What mammoth converts is indeed main.bin.
     expect(jsonText((await docxToDocumentJSON(crafted)).json)).toBe('川渝'.repeat(1000));
+    // Another namespace prefix is the same document to mammoth, and the same count here.
+    const prefixed = craftedDocx(1000, '川渝', 'x');
+    expect(await checkDocx(prefixed)).toEqual({ textLength: 2000, runs: 1000 });
+    expect(jsonText((await docxToDocumentJSON(prefixed)).json)).toBe('川渝'.repeat(1000));
   });
 
   it('refuses too many runs or too much text in that part before converting it, in milliseconds', async () => {

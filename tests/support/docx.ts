@@ -53,13 +53,14 @@ const OFFICE_DOCUMENT = 'http://schemas.openxmlformats.org/officeDocument/2006/r
 /**
  * A small .docx whose package relationships name `word/main.bin` as the main part, holding `runs`
  * runs of text, bold and italic in turn (the costliest to convert, ~0.15 ms each), while
- * `word/document.xml` is a one-line decoy: mammoth reads main.bin.
+ * `word/document.xml` is a one-line decoy: mammoth reads main.bin. `ns` is the prefix of the
+ * WordprocessingML namespace (Word writes `w`; any other is the same document).
  */
-export function craftedDocx(runs: number, text = '川渝'): Buffer {
-  const run = (i: number) => `<w:r><w:rPr>${i % 2 ? '<w:i/>' : '<w:b/>'}</w:rPr><w:t>${text}</w:t></w:r>`;
+export function craftedDocx(runs: number, text = '川渝', ns = 'w'): Buffer {
+  const run = (i: number) => `<${ns}:r><${ns}:rPr><${ns}:${i % 2 ? 'i' : 'b'}/></${ns}:rPr><${ns}:t>${text}</${ns}:t></${ns}:r>`;
   const body = Array.from({ length: runs }, (_, i) => run(i)).join('');
-  const main = '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-    + `<w:body><w:p>${body}</w:p></w:body></w:document>`;
+  const main = `<?xml version="1.0" encoding="UTF-8"?><${ns}:document xmlns:${ns}="http://schemas.openxmlformats.org/wordprocessingml/2006/main">`
+    + `<${ns}:body><${ns}:p>${body}</${ns}:p></${ns}:body></${ns}:document>`;
   return zip([
     { name: '[Content_Types].xml', data: WORD_TYPES, deflate: true },
     { name: '_rels/.rels', data: Buffer.from(`<?xml version="1.0"?><Relationships xmlns="${RELS}"><Relationship Id="rId1" Type="${OFFICE_DOCUMENT}" Target="word/main.bin"/></Relationships>`), deflate: true },
