@@ -167,7 +167,7 @@ describe('checking an upload before mammoth opens it', () => {
     const started = performance.now();
     expect(await refusal(() => importDocx(craftedDocx(100_000), IMPORT_LIMITS))).toBe('word.tooLong');
     expect(await refusal(() => importDocx(craftedDocx(IMPORT_LIMITS.maxRuns + 1, ''), IMPORT_LIMITS))).toBe('word.tooLong');
-    expect(performance.now() - started).toBeLessThan(1500); // converting either takes 5-15 s
+    expect(performance.now() - started).toBeLessThan(5000); // converting either takes 6-15 s (0.3 s here when the machine is idle)
   });
 
   it('refuses a main part that is missing, not XML, or a bomb under another name', async () => {
@@ -215,12 +215,10 @@ describe('the Word worker pool', () => {
     pool = createWordPool({ timeLimitMs: 1000 });
     const small = await documentJSONToDocx(proposal, { title: 'x' });
     await pool.importDocx(small, IMPORT_LIMITS); // the thread is up: the limit is the conversion's alone
-    const started = performance.now();
-    const slow = pool.importDocx(craftedDocx(IMPORT_LIMITS.maxRuns), IMPORT_LIMITS).then((result) => ({ result, ms: performance.now() - started }));
+    // Within the import limits, so it would convert, in 6 s or more: the refusal says the limit stopped it.
+    const slow = pool.importDocx(craftedDocx(IMPORT_LIMITS.maxRuns), IMPORT_LIMITS);
     const next = pool.importDocx(small, IMPORT_LIMITS); // queued behind it: its own limit starts when it runs
-    const { result, ms } = await slow;
-    expect(result).toEqual({ ok: false, refusal: 'word.tooComplex' });
-    expect(ms).toBeLessThan(3000); // converting it takes 5 s or more
+    expect(await slow).toEqual({ ok: false, refusal: 'word.tooComplex' });
     const after = await next;
     expect(after.ok && shape(after.value)).toEqual(shape(proposal));
   }, 30_000);
