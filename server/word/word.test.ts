@@ -56,9 +56,6 @@ function documentXml(buf: Buffer): string {
   return readZipEntry(buf, findZipEntry(entries, 'word/document.xml')!, 50 * 1024 * 1024).toString('utf8');
 }
 
-/** A ZIP with the given entries, stored or deflated, declaring `declaredSize` if given (to lie about it). */
-
-
 const refusal = async (work: () => Promise<unknown>) => {
   try { await work(); } catch (err) { return err instanceof DocxError ? err.reason : err; }
   return null;

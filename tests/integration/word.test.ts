@@ -91,11 +91,11 @@ describe(`Word export (${backend})`, () => {
   });
 });
 
-function upload(fields: Record<string, string>, file?: { name: string; data: Buffer | string; type?: string }) {
+function upload(fields: Record<string, string>, file?: { name: string; data: Buffer | string; type?: string }, user = 'sc-member') {
   const body = new FormData();
   for (const [k, v] of Object.entries(fields)) body.append(k, v);
   if (file) body.append('file', new Blob([typeof file.data === 'string' ? file.data : new Uint8Array(file.data)], { type: file.type ?? DOCX_CONTENT_TYPE }), file.name);
-  return server.request(`/drafts/import?workspace=${chuanyu}`, { method: 'POST', cookie: cookies['sc-member'], body });
+  return server.request(`/drafts/import?workspace=${chuanyu}`, { method: 'POST', cookie: cookies[user], body });
 }
 
 /**
@@ -225,21 +225,22 @@ describe(`Word import (${backend})`, () => {
 
   it('a crafted .docx whose main part is word/main.bin with 100,000 runs is refused at once, the server answering others meanwhile', async () => {
     const started = performance.now();
-    const { res, slowest } = await healthDuring(upload({ workspaceId: chuanyu, kind: 'proposal', visibility: 'org' }, { name: 'crafted.docx', data: craftedDocx(100_000) }));
+    const { res, slowest } = await healthDuring(upload({ workspaceId: chuanyu, kind: 'proposal', visibility: 'org' },
+      { name: 'crafted.docx', data: craftedDocx(100_000) }, 'cq-member')); // another user: sc-member's imports near the rate limit
     expect(res.status).toBe(400);
     expect(fieldErrors(await res.text())).toEqual({ file: 'word.tooLong' });
     expect(slowest).toBeLessThan(1000); // converting it held the event loop 15 s (not 0: other processes share the 2 cores)
-    expect(performance.now() - started).toBeLessThan(TIME_LIMIT_MS + 5000); // refused from its measures, a thread start at most
+    expect(performance.now() - started).toBeLessThan(10_000); // refused from its measures, after the thread's start (~2 s) at most
   });
 
   it('a document over the time limit is stopped with a field error, and the next import works', async () => {
     const { res, slowest } = await healthDuring(upload({ workspaceId: chuanyu, kind: 'proposal', visibility: 'org' },
-      { name: 'complex.docx', data: craftedDocx(IMPORT_LIMITS.maxRuns) })); // ~6 s of converting
+      { name: 'complex.docx', data: craftedDocx(IMPORT_LIMITS.maxRuns) }, 'cq-member')); // ~6 s of converting
     expect(res.status).toBe(400);
     expect(fieldErrors(await res.text())).toEqual({ file: 'word.tooComplex' });
     expect(translate('zh-CN', 'word.tooComplex')).toContain('文档过于复杂');
     expect(slowest).toBeLessThan(1000);
-    const next = await upload({ workspaceId: chuanyu, kind: 'proposal', visibility: 'org', title: '超时之后' }, { name: 'a.docx', data: await proposalDocx() });
+    const next = await upload({ workspaceId: chuanyu, kind: 'proposal', visibility: 'org', title: '超时之后' }, { name: 'a.docx', data: await proposalDocx() }, 'cq-member');
     expect(next.status).toBe(302);
   });
 

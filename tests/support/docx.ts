@@ -4,8 +4,8 @@ import zlib from 'node:zlib';
 
 export interface ZipFile { name: string; data: Buffer; deflate?: boolean; declaredSize?: number }
 
-/** A ZIP archive of `files`; `declaredSize` lies about an entry's inflated size. */
-export function zip(files: Array<{ name: string; data: Buffer; deflate?: boolean; declaredSize?: number }>): Buffer {
+/** A ZIP archive of `files`, stored or deflated; `declaredSize` lies about an entry's inflated size. */
+export function zip(files: ZipFile[]): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
