@@ -208,7 +208,7 @@ describe('the Word worker pool', () => {
     expect(delay).toBeLessThan(1000); // not 0: the machine's other processes share its 2 cores
   }, 30_000);
 
-  it('stops a conversion over the time limit (word.tooComplex) and goes on with a fresh thread', async () => {
+  it('stops an import or export over the time limit (word.tooComplex) and goes on with a fresh thread', async () => {
     pool = createWordPool({ timeLimitMs: 1000 });
     const small = await documentJSONToDocx(proposal, { title: 'x' });
     await pool.importDocx(small, IMPORT_LIMITS); // the thread is up: the limit is the conversion's alone
@@ -218,6 +218,10 @@ describe('the Word worker pool', () => {
     expect(await slow).toEqual({ ok: false, refusal: 'word.tooComplex' });
     const after = await next;
     expect(after.ok && shape(after.value)).toEqual(shape(proposal));
+    // Export too: 40,000 formatted paragraphs take ~4 s to write.
+    const long = doc(...Array.from({ length: 40_000 }, (_, i) => p(t(`第${i}段`, i % 2 ? 'bold' : 'italic'))));
+    expect(await pool.exportDocx(long, { title: 'x' })).toEqual({ ok: false, refusal: 'word.tooComplex' });
+    expect((await pool.exportDocx(proposal, { title: 'x' })).ok).toBe(true);
   }, 30_000);
 });
 
