@@ -59,7 +59,7 @@ describe('loadConfig', () => {
       expect(c).toMatchObject({
         env: 'production', port: 3000, host: '0.0.0.0', dataDir: path.join(fs.realpathSync(dir), 'data'),
         databaseUrl: undefined, redisUrl: undefined, demo: true, demoPassword: 'demo-2025',
-        allowedOrigins: [], trustProxy: false, logLevel: 'info', secureCookies: false,
+        allowedOrigins: [], trustProxy: false, logLevel: 'info', secureCookies: false, wordTimeLimitMs: 10_000,
       });
       expect(c.sessionSecret.length).toBeGreaterThanOrEqual(32);
     } finally {

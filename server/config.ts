@@ -25,6 +25,8 @@ const schema = z.object({
   /** Per-user rate limits (server/rate-limits.ts); off only for benchmarks that play hundreds of clients of one user. */
   RATE_LIMITS: bool.default('true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** How long one Word import or export may convert before it is stopped, in milliseconds. */
+  WORD_TIME_LIMIT_MS: z.coerce.number({ message: 'must be a number' }).int().min(100).default(10_000),
 });
 
 export interface Config {
@@ -43,6 +45,7 @@ export interface Config {
   trustProxy: boolean;
   rateLimits: boolean;
   logLevel: string;
+  wordTimeLimitMs: number;
   /** Cookies get the Secure flag (production, unless plain http is explicitly local). */
   secureCookies: boolean;
 }
@@ -82,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     rateLimits: e.RATE_LIMITS,
     logLevel: e.LOG_LEVEL,
+    wordTimeLimitMs: e.WORD_TIME_LIMIT_MS,
     secureCookies: e.NODE_ENV === 'production' && !embedded,
   };
 }

@@ -5,6 +5,7 @@ import type { Logger } from './logger';
 import type { RealtimeHub } from './realtime/hub';
 import type { CollabHub } from './collab';
 import type { RateLimits } from './rate-limits';
+import type { WordConverter } from './word/pool';
 
 /** What every Remix loader and action receives as `context`: the server's shared pieces. */
 export interface ServerContext {
@@ -19,6 +20,8 @@ export interface ServerContext {
   collab?: CollabHub;
   /** Per-user rate limits (server/rate-limits.ts). */
   rateLimits: RateLimits;
+  /** Word import and export, in worker threads with a time limit. */
+  word: WordConverter;
 }
 
 declare module '@remix-run/node' {

@@ -19,6 +19,7 @@ import { createCollab, type Collab } from './collab';
 import { COLLAB_PATH } from '../shared/realtime/collab';
 import { createRateLimits, noRateLimits } from './rate-limits';
 import { connectRedisCommands } from './redis';
+import { createWordPool } from './word/pool';
 
 export interface RunningServer {
   url: string;
@@ -96,6 +97,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const rateLimits = config.rateLimits ? createRateLimits(redis) : noRateLimits;
   const realtime = await createRealtime({ db: database.db, config, log, rateLimits });
   const collab = createCollab({ db: database.db, config, log, rateLimits });
+  // One thread, started on the first import or export: the other core stays with the event loop
+  // (and PGlite, which runs on it), whatever documents are converting.
+  const word = createWordPool({ size: 1, timeLimitMs: config.wordTimeLimitMs });
   let build: () => Promise<ServerBuild>;
   let vite: import('vite').ViteDevServer | undefined;
   if (config.env === 'development') {
@@ -114,7 +118,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   app.all('*', createRequestHandler({
     build: build as any,
     mode: config.env,
-    getLoadContext: (req) => ({ db: database.db, config, log, ip: req.ip ?? req.socket.remoteAddress ?? '', realtime: realtime.hub, collab, rateLimits }) satisfies ServerContext,
+    getLoadContext: (req) => ({ db: database.db, config, log, ip: req.ip ?? req.socket.remoteAddress ?? '', realtime: realtime.hub, collab, rateLimits, word }) satisfies ServerContext,
   }));
   app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     // Client errors raised by Express itself (e.g. a URIError on broken %-encoding carries status 400) stay 4xx.
@@ -150,6 +154,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       server.closeIdleConnections();
       await realtime.close(); // open websockets would otherwise hold server.close() for 10 s
       await collab.close(); // closes its sockets and stores every open document: before the database closes
+      await word.close();
       setTimeout(() => server.closeAllConnections(), 10_000).unref();
       await stopped;
       await vite?.close();

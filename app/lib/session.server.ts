@@ -48,7 +48,7 @@ export function clientIp(context: AppLoadContext) {
 
 /** What a service call needs besides its input: the address to audit and whom to tell after commit. */
 export function callContext(context: AppLoadContext): CallContext {
-  return { ip: clientIp(context), realtime: context.realtime, collab: context.collab, rateLimits: context.rateLimits };
+  return { ip: clientIp(context), realtime: context.realtime, collab: context.collab, rateLimits: context.rateLimits, word: context.word };
 }
 
 

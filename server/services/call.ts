@@ -2,6 +2,7 @@ import type { RealtimeHub } from '../realtime/hub';
 import type { CollabHub } from '../collab';
 import type { RateLimitKind, RateLimits } from '../rate-limits';
 import { RateLimitedError } from './errors';
+import type { WordConverter } from '../word/pool';
 
 /**
  * What a change needs besides its input: the client's address (for the audit log) and whom to
@@ -14,6 +15,8 @@ export interface CallContext {
   collab?: CollabHub;
   /** Per-user limits on costly or spammable actions; absent in tests that call services directly. */
   rateLimits?: RateLimits;
+  /** Word conversion in worker threads (draft-word.ts needs it). */
+  word?: WordConverter;
 }
 
 /**

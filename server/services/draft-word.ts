@@ -7,12 +7,12 @@ import { authorize, type Actor } from '../../shared/policy';
 import { DOCUMENT_FIELD } from '../../shared/editor/extensions';
 import type { Region } from '../../shared/domain/model';
 import { loadDocument } from '../collab/document';
-import { checkDocx, DocxError, docxToDocumentJSON, jsonText, type DocumentJSON } from '../word/docx-to-json';
-import { documentJSONToDocx } from '../word/json-to-docx';
+import type { DocumentJSON } from '../word/docx-to-json';
+import type { WordConverter } from '../word/pool';
 import { createDraft, type DraftCreateInput } from './drafts';
 import { dbActor } from './actor';
 import { audit } from './audit';
-import { InputError, NotFoundError } from './errors';
+import { InputError, NotFoundError, UnavailableError } from './errors';
 import { rateLimit, type CallContext } from './call';
 
 /**
@@ -24,10 +24,11 @@ import { rateLimit, type CallContext } from './call';
 /** The largest upload accepted; the route stops reading the request past it. */
 export const DOCX_MAX_BYTES = 10 * 1024 * 1024;
 /**
- * A draft's text, in characters: a long research report is well under this. The conversion runs on
- * the event loop (~1 s for this many characters), so the bound also bounds how long it can stall.
+ * What an imported draft may hold: its text in characters (a long research report is well under
+ * this), and its Word runs, which the conversion's time grows with (~0.15 ms each, in a worker of
+ * the pool, whose time limit stops whatever these bounds let through).
  */
-export const IMPORT_MAX_CHARS = 100_000;
+export const IMPORT_LIMITS = { maxChars: 100_000, maxRuns: 40_000 };
 export const DOCX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
 export interface DraftImportInput extends Omit<DraftCreateInput, 'imported' | 'title'> {
@@ -50,16 +51,9 @@ export function titleFromFileName(fileName: string): string {
 export async function importDraft(db: Kysely<DB>, actor: Actor, workspaceId: string, input: DraftImportInput, call: CallContext = {}) {
   await rateLimit(call, 'wordImport', actor.id, 'file');
   if (input.file.length > DOCX_MAX_BYTES) throw new InputError('file', 'word.tooLarge');
-  let json: DocumentJSON;
-  try {
-    // Measured before converting: an over-long document is refused without the cost of converting it.
-    if (checkDocx(input.file).textLength > IMPORT_MAX_CHARS) throw new InputError('file', 'word.tooLong');
-    ({ json } = await docxToDocumentJSON(input.file));
-  } catch (err) {
-    if (err instanceof DocxError) throw new InputError('file', err.reason);
-    throw err;
-  }
-  if (jsonText(json).length > IMPORT_MAX_CHARS) throw new InputError('file', 'word.tooLong');
+  const result = await converter(call).importDocx(input.file, IMPORT_LIMITS);
+  if (!result.ok) throw new InputError('file', result.refusal);
+  const json = result.value;
   const title = input.title?.trim() || titleFromFileName(input.fileName);
   if (!title) throw new InputError('title', 'word.noTitle');
   const fileName = input.fileName.split(/[\\/]/).pop()!.slice(0, 255);
@@ -94,8 +88,15 @@ export async function exportDraft(db: Kysely<DB>, actor: Actor & { displayName?:
     }
     return { title: draft.title, json };
   });
-  const bytes = await documentJSONToDocx(json, { title });
-  return { title, bytes };
+  const result = await converter(call).exportDocx(json, { title });
+  if (!result.ok) throw new UnavailableError(result.refusal);
+  return { title, bytes: result.value };
+}
+
+/** The server's Word worker pool: conversions never run on the event loop. */
+function converter(call: CallContext): WordConverter {
+  if (!call.word) throw new Error('Word conversion needs the worker pool (call.word)');
+  return call.word;
 }
 
 /** A file name for the title: no path or reserved characters, at most 100 characters, ends in .docx. */

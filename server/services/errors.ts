@@ -14,3 +14,8 @@ export class RateLimitedError extends InputError {
   override readonly status = 429;
   constructor(field = '_form') { super(field, 'error.rateLimited'); this.name = 'RateLimitedError'; }
 }
+
+/** The work cannot be done now (a Word conversion over its time limit): a 503 with a sentence (an i18n key). */
+export class UnavailableError extends Error {
+  constructor(readonly messageKey: string) { super(messageKey); this.name = 'UnavailableError'; }
+}

@@ -1,9 +1,10 @@
-import zlib from 'node:zlib';
-import { describe, expect, it } from 'vitest';
-import { checkDocx, DocxError, docxToDocumentJSON, jsonText, type DocumentJSON } from './docx-to-json';
+import { afterEach, describe, expect, it } from 'vitest';
+import { checkDocx, DocxError, docxToDocumentJSON, importDocx, jsonText, type DocumentJSON } from './docx-to-json';
 import { documentJSONToDocx } from './json-to-docx';
 import { findZipEntry, readZipDirectory, readZipEntry } from './zip';
-import { contentDisposition, exportFileName, titleFromFileName } from '../services/draft-word';
+import { createWordPool, type WordPool } from './pool';
+import { contentDisposition, exportFileName, IMPORT_LIMITS, titleFromFileName } from '../services/draft-word';
+import { craftedDocx, WORD_TYPES, zip, type ZipFile } from '../../tests/support/docx';
 
 /** Word in and out without a server: JSON → .docx → mammoth → JSON keeps what the editor can hold. */
 
@@ -55,51 +56,8 @@ function documentXml(buf: Buffer): string {
   return readZipEntry(buf, findZipEntry(entries, 'word/document.xml')!, 50 * 1024 * 1024).toString('utf8');
 }
 
-/** A ZIP with the given entries, stored or deflated, declaring `declaredSize` if given (to lie about it). */
-function zip(files: Array<{ name: string; data: Buffer; deflate?: boolean; declaredSize?: number }>): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const f of files) {
-    const body = f.deflate ? zlib.deflateRawSync(f.data) : f.data;
-    const name = Buffer.from(f.name);
-    const head = Buffer.alloc(30);
-    head.writeUInt32LE(0x04034b50, 0);
-    head.writeUInt16LE(20, 4);
-    head.writeUInt16LE(f.deflate ? 8 : 0, 8);
-    head.writeUInt32LE(zlib.crc32(f.data), 14);
-    head.writeUInt32LE(body.length, 18);
-    head.writeUInt32LE(f.declaredSize ?? f.data.length, 22);
-    head.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(f.deflate ? 8 : 0, 10);
-    central.writeUInt32LE(zlib.crc32(f.data), 16);
-    central.writeUInt32LE(body.length, 20);
-    central.writeUInt32LE(f.declaredSize ?? f.data.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(head, name, body);
-    centrals.push(central, name);
-    offset += head.length + name.length + body.length;
-  }
-  const dir = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(files.length, 8);
-  end.writeUInt16LE(files.length, 10);
-  end.writeUInt32LE(dir.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, dir, end]);
-}
-
-const WORD_TYPES = Buffer.from('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-  + '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>');
-
-const refusal = (work: () => unknown) => {
-  try { work(); } catch (err) { return err instanceof DocxError ? err.reason : err; }
+const refusal = async (work: () => Promise<unknown>) => {
+  try { await work(); } catch (err) { return err instanceof DocxError ? err.reason : err; }
   return null;
 };
 
@@ -113,7 +71,7 @@ describe('Word round trip: JSON → .docx → mammoth → JSON', () => {
 
   it('writes a real Word document: headings, numbering, a header row and the Chinese text in document.xml', async () => {
     const buf = await documentJSONToDocx(proposal, { title: '《提案》' });
-    expect(() => checkDocx(buf)).not.toThrow();
+    await expect(checkDocx(buf)).resolves.toBeTruthy();
     const xml = documentXml(buf);
     expect(xml).toContain('w:val="Heading1"');
     expect(xml).toContain('w:val="Heading3"');
@@ -157,38 +115,114 @@ describe('Word round trip: JSON → .docx → mammoth → JSON', () => {
 
 describe('checking an upload before mammoth opens it', () => {
   it('accepts a generated .docx and measures its text before converting it', async () => {
-    expect(refusal(() => checkDocx(Buffer.alloc(0)))).toBe('word.notDocx');
+    expect(await refusal(() => checkDocx(Buffer.alloc(0)))).toBe('word.notDocx');
     const buf = await documentJSONToDocx(proposal, { title: 'x' });
-    expect(refusal(() => checkDocx(buf))).toBeNull();
-    expect(checkDocx(buf).textLength).toBe(jsonText(proposal).replace(/\n/g, '').length);
+    expect(await refusal(() => checkDocx(buf))).toBeNull();
+    expect((await checkDocx(buf)).textLength).toBe(jsonText(proposal).replace(/\n/g, '').length);
   });
 
-  it('refuses what is not a Word document: text, random bytes, a zip without word/document.xml, a spreadsheet', () => {
-    expect(refusal(() => checkDocx(Buffer.from('这不是 Word 文档')))).toBe('word.notDocx');
-    expect(refusal(() => checkDocx(Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256))))).toBe('word.notDocx');
-    expect(refusal(() => checkDocx(zip([{ name: '[Content_Types].xml', data: WORD_TYPES }, { name: 'readme.txt', data: Buffer.from('x') }])))).toBe('word.notDocx');
+  it('refuses what is not a Word document: text, random bytes, a zip without word/document.xml, a spreadsheet', async () => {
+    expect(await refusal(() => checkDocx(Buffer.from('这不是 Word 文档')))).toBe('word.notDocx');
+    expect(await refusal(() => checkDocx(Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256))))).toBe('word.notDocx');
+    expect(await refusal(() => checkDocx(zip([{ name: '[Content_Types].xml', data: WORD_TYPES }, { name: 'readme.txt', data: Buffer.from('x') }])))).toBe('word.notDocx');
     const xlsxTypes = Buffer.from(WORD_TYPES.toString().replace('wordprocessingml.document.main', 'spreadsheetml.sheet.main'));
-    expect(refusal(() => checkDocx(zip([{ name: '[Content_Types].xml', data: xlsxTypes }, { name: 'word/document.xml', data: Buffer.from('<w:document/>') }])))).toBe('word.notDocx');
+    expect(await refusal(() => checkDocx(zip([{ name: '[Content_Types].xml', data: xlsxTypes }, { name: 'word/document.xml', data: Buffer.from('<w:document/>') }])))).toBe('word.notDocx');
   });
 
-  it('refuses a zip bomb that lies about its size, without inflating all of it', () => {
+  it('refuses a zip bomb that lies about its size, without inflating all of it', async () => {
     const huge = Buffer.alloc(64 * 1024 * 1024, 0x20); // 64 MB of spaces deflate to ~64 KB
     const bomb = zip([
       { name: '[Content_Types].xml', data: WORD_TYPES },
       { name: 'word/document.xml', data: huge, deflate: true, declaredSize: 1000 },
     ]);
     expect(bomb.length).toBeLessThan(1024 * 1024);
-    expect(refusal(() => checkDocx(bomb))).toBe('word.tooLarge');
+    expect(await refusal(() => checkDocx(bomb))).toBe('word.tooLarge');
   });
 
   it('refuses a truncated .docx', async () => {
     const buf = await documentJSONToDocx(proposal, { title: 'x' });
-    expect(refusal(() => checkDocx(buf.subarray(0, buf.length - 200)))).toBe('word.notDocx');
+    expect(await refusal(() => checkDocx(buf.subarray(0, buf.length - 200)))).toBe('word.notDocx');
     const broken = Buffer.from(buf);
     const entry = findZipEntry(readZipDirectory(broken)!, 'word/document.xml')!;
     broken.fill(0xff, entry.localHeaderOffset + 60, entry.localHeaderOffset + 400); // damage the deflated data
-    expect(refusal(() => checkDocx(broken))).toBe('word.unreadable');
+    expect(await refusal(() => checkDocx(broken))).toBe('word.unreadable');
   });
+
+  it('measures the main part mammoth reads (named by _rels/.rels), not a decoy word/document.xml', async () => {
+    const crafted = craftedDocx(1000);
+    expect(crafted.length).toBeLessThan(8 * 1024);
+    expect(await checkDocx(crafted)).toEqual({ textLength: 2000, runs: 1000 });
+    // What mammoth converts is indeed main.bin.
+    expect(jsonText((await docxToDocumentJSON(crafted)).json)).toBe('川渝'.repeat(1000));
+    // Another namespace prefix is the same document to mammoth, and the same count here.
+    const prefixed = craftedDocx(1000, '川渝', 'x');
+    expect(await checkDocx(prefixed)).toEqual({ textLength: 2000, runs: 1000 });
+    expect(jsonText((await docxToDocumentJSON(prefixed)).json)).toBe('川渝'.repeat(1000));
+  });
+
+  it('refuses too many runs or too much text in that part before converting it, in milliseconds', async () => {
+    const started = performance.now();
+    expect(await refusal(() => importDocx(craftedDocx(100_000), IMPORT_LIMITS))).toBe('word.tooLong');
+    expect(await refusal(() => importDocx(craftedDocx(IMPORT_LIMITS.maxRuns + 1, ''), IMPORT_LIMITS))).toBe('word.tooLong');
+    expect(performance.now() - started).toBeLessThan(5000); // converting either takes 6-15 s (0.3 s here when the machine is idle)
+  });
+
+  it('refuses a main part that is missing, not XML, or a bomb under another name', async () => {
+    const files = (main: Partial<ZipFile> | null): ZipFile[] => [
+      { name: '[Content_Types].xml', data: WORD_TYPES },
+      { name: '_rels/.rels', data: Buffer.from(`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="r" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/main.bin"/></Relationships>`) },
+      ...(main ? [{ name: 'word/main.bin', data: Buffer.from('<w:document/>'), ...main }] : []),
+    ];
+    expect(await refusal(() => checkDocx(zip(files(null))))).toBe('word.notDocx');
+    expect(await refusal(() => checkDocx(zip(files({ data: Buffer.from('PK\x03\x04 binary') }))))).toBe('word.unreadable');
+    const bomb = zip(files({ data: Buffer.alloc(64 * 1024 * 1024, 0x20), deflate: true, declaredSize: 1000 }));
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+    expect(await refusal(() => checkDocx(bomb))).toBe('word.tooLarge');
+    expect(await refusal(() => checkDocx(zip(files({}))))).toBeNull();
+  });
+});
+
+describe('the Word worker pool', () => {
+  let pool: WordPool | undefined;
+  afterEach(() => pool?.close());
+
+  /** The longest the event loop went without running a 10 ms timer while `work` ran. */
+  async function loopDelay(work: () => Promise<unknown>): Promise<number> {
+    let max = 0;
+    let last = performance.now();
+    const tick = setInterval(() => { const now = performance.now(); max = Math.max(max, now - last); last = now; }, 10);
+    try { await work(); } finally { clearInterval(tick); }
+    return Math.max(max, performance.now() - last);
+  }
+
+  it('imports and exports like the functions it runs, with the event loop free meanwhile', async () => {
+    pool = createWordPool({ timeLimitMs: 20_000 });
+    const buf = await documentJSONToDocx(proposal, { title: 'x' });
+    const imported = await pool.importDocx(buf, IMPORT_LIMITS);
+    expect(imported.ok && shape(imported.value)).toEqual(shape(proposal));
+    const exported = await pool.exportDocx(proposal, { title: 'x' });
+    expect(exported.ok && documentXml(exported.value)).toBe(documentXml(buf));
+    expect(await pool.importDocx(Buffer.from('这不是 Word 文档'), IMPORT_LIMITS)).toEqual({ ok: false, refusal: 'word.notDocx' });
+    // 20,000 formatted runs: ~3 s of converting, all of it in the worker.
+    const delay = await loopDelay(() => pool!.importDocx(craftedDocx(20_000), IMPORT_LIMITS));
+    expect(delay).toBeLessThan(1000); // not 0: the machine's other processes share its 2 cores
+  }, 30_000);
+
+  it('stops an import or export over the time limit (word.tooComplex) and goes on with a fresh thread', async () => {
+    pool = createWordPool({ timeLimitMs: 1000 });
+    const small = await documentJSONToDocx(proposal, { title: 'x' });
+    await pool.importDocx(small, IMPORT_LIMITS); // the thread is up: the limit is the conversion's alone
+    // Within the import limits, so it would convert, in 6 s or more: the refusal says the limit stopped it.
+    const slow = pool.importDocx(craftedDocx(IMPORT_LIMITS.maxRuns), IMPORT_LIMITS);
+    const next = pool.importDocx(small, IMPORT_LIMITS); // queued behind it: its own limit starts when it runs
+    expect(await slow).toEqual({ ok: false, refusal: 'word.tooComplex' });
+    const after = await next;
+    expect(after.ok && shape(after.value)).toEqual(shape(proposal));
+    // Export too: 40,000 formatted paragraphs take ~4 s to write.
+    const long = doc(...Array.from({ length: 40_000 }, (_, i) => p(t(`第${i}段`, i % 2 ? 'bold' : 'italic'))));
+    expect(await pool.exportDocx(long, { title: 'x' })).toEqual({ ok: false, refusal: 'word.tooComplex' });
+    expect((await pool.exportDocx(proposal, { title: 'x' })).ok).toBe(true);
+  }, 30_000);
 });
 
 describe('file names', () => {

@@ -15,6 +15,7 @@ export const wordZhCN = {
   'word.unreadable': '无法读取该文档，文件可能已损坏',
   'word.tooLong': '文档内容过长（超过 10 万字），请拆分后分别导入',
   'word.noTitle': '无法从文件名得到标题，请填写标题',
+  'word.tooComplex': '文档过于复杂，无法在限定时间内转换，请简化格式或拆分后重试',
   'audit.action.draft.export': '导出草稿（Word）',
 } as const;
 
@@ -34,5 +35,6 @@ export const wordEn: { [K in keyof typeof wordZhCN]: string } = {
   'word.unreadable': 'The document cannot be read; the file may be damaged',
   'word.tooLong': 'The document is too long (over 100,000 characters): split it and import the parts',
   'word.noTitle': 'No title can be taken from the file name: enter a title',
+  'word.tooComplex': 'The document is too complex to convert in the time allowed: simplify its formatting or split it, then try again',
   'audit.action.draft.export': 'Export draft (Word)',
 };

@@ -10,7 +10,8 @@ import { SEED, workspaceId } from '../factories/demo';
 import { DEMO_DRAFT_TITLES } from '../../db/seed/drafts';
 import { documentJSONToDocx } from '../../server/word/json-to-docx';
 import { findZipEntry, readZipDirectory, readZipEntry } from '../../server/word/zip';
-import { DOCX_CONTENT_TYPE } from '../../server/services/draft-word';
+import { DOCX_CONTENT_TYPE, IMPORT_LIMITS } from '../../server/services/draft-word';
+import { craftedDocx } from '../support/docx';
 import { translate } from '../../shared/i18n';
 
 let server: TestServer;
@@ -21,8 +22,11 @@ let chuanyu: string;
 const draftId = (title: string) => asOwner(server.database.db, async (trx) =>
   (await trx.selectFrom('drafts').select('id').where('title', '=', title).executeTakeFirstOrThrow()).id);
 
+/** Short enough that a document under the import limits can still run over it (see the last tests). */
+const TIME_LIMIT_MS = 2000;
+
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ WORD_TIME_LIMIT_MS: String(TIME_LIMIT_MS) });
   for (const u of ['sc-member', 'cq-member', 'gz-member']) cookies[u] = await server.login(u);
   drafts.hydrogen = await draftId(DEMO_DRAFT_TITLES.hydrogen);
   drafts.chongqing = await draftId(DEMO_DRAFT_TITLES.chongqing);
@@ -87,11 +91,11 @@ describe(`Word export (${backend})`, () => {
   });
 });
 
-function upload(fields: Record<string, string>, file?: { name: string; data: Buffer | string; type?: string }) {
+function upload(fields: Record<string, string>, file?: { name: string; data: Buffer | string; type?: string }, user = 'sc-member') {
   const body = new FormData();
   for (const [k, v] of Object.entries(fields)) body.append(k, v);
   if (file) body.append('file', new Blob([typeof file.data === 'string' ? file.data : new Uint8Array(file.data)], { type: file.type ?? DOCX_CONTENT_TYPE }), file.name);
-  return server.request(`/drafts/import?workspace=${chuanyu}`, { method: 'POST', cookie: cookies['sc-member'], body });
+  return server.request(`/drafts/import?workspace=${chuanyu}`, { method: 'POST', cookie: cookies[user], body });
 }
 
 /**
@@ -200,6 +204,44 @@ describe(`Word import (${backend})`, () => {
     });
     expect(json.status).toBe(400);
     expect(await count()).toBe(before);
+  });
+
+  /** The slowest /healthz answer while `work` runs, asked every 50 ms: what every other user waits. */
+  async function healthDuring(work: Promise<Response>): Promise<{ res: Response; slowest: number }> {
+    let done = false;
+    let slowest = 0;
+    const probe = (async () => {
+      while (!done) {
+        const started = performance.now();
+        expect((await server.request('/healthz')).status).toBe(200);
+        slowest = Math.max(slowest, performance.now() - started);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    const res = await work.finally(() => { done = true; });
+    await probe;
+    return { res, slowest };
+  }
+
+  it('a crafted .docx whose main part is word/main.bin with 100,000 runs is refused at once, the server answering others meanwhile', async () => {
+    const started = performance.now();
+    const { res, slowest } = await healthDuring(upload({ workspaceId: chuanyu, kind: 'proposal', visibility: 'org' },
+      { name: 'crafted.docx', data: craftedDocx(100_000) }, 'cq-member')); // another user: sc-member's imports near the rate limit
+    expect(res.status).toBe(400);
+    expect(fieldErrors(await res.text())).toEqual({ file: 'word.tooLong' });
+    expect(slowest).toBeLessThan(1000); // converting it held the event loop 15 s (not 0: other processes share the 2 cores)
+    expect(performance.now() - started).toBeLessThan(10_000); // refused from its measures, after the thread's start (~2 s) at most
+  });
+
+  it('a document over the time limit is stopped with a field error, and the next import works', async () => {
+    const { res, slowest } = await healthDuring(upload({ workspaceId: chuanyu, kind: 'proposal', visibility: 'org' },
+      { name: 'complex.docx', data: craftedDocx(IMPORT_LIMITS.maxRuns) }, 'cq-member')); // ~6 s of converting
+    expect(res.status).toBe(400);
+    expect(fieldErrors(await res.text())).toEqual({ file: 'word.tooComplex' });
+    expect(translate('zh-CN', 'word.tooComplex')).toContain('文档过于复杂');
+    expect(slowest).toBeLessThan(1000);
+    const next = await upload({ workspaceId: chuanyu, kind: 'proposal', visibility: 'org', title: '超时之后' }, { name: 'a.docx', data: await proposalDocx() }, 'cq-member');
+    expect(next.status).toBe(302);
   });
 
   it('the import page and the links to it and to the export are there', async () => {
