@@ -34,7 +34,7 @@ export function draftIdFromUrl(url: string | undefined): string | null {
 export async function decideUpgrade(
   req: IncomingMessage,
   db: Kysely<DB>,
-  config: Pick<Config, 'allowedOrigins' | 'sessionSecret' | 'secureCookies'>,
+  config: Pick<Config, 'allowedOrigins' | 'trustProxy' | 'sessionSecret' | 'secureCookies'>,
 ): Promise<UpgradeDecision> {
   // Browsers always send Origin on a WebSocket handshake; cross-site hijacking rides on ambient
   // cookies, so a missing or foreign Origin is refused before the session is even looked at.
