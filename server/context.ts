@@ -16,6 +16,8 @@ export interface ServerContext {
   realtime: RealtimeHub;
   /** The collaboration server's access re-checks (issue 4); absent until it is running. */
   collab?: CollabHub;
+  /** This response's Content-Security-Policy nonce, for the page's inline scripts and styles. */
+  cspNonce: string;
 }
 
 declare module '@remix-run/node' {

@@ -6,6 +6,7 @@ import { findDraft } from '../../db/queries/drafts';
 import { authorize, type Actor } from '../../shared/policy';
 import { DOCUMENT_FIELD } from '../../shared/editor/extensions';
 import type { Region } from '../../shared/domain/model';
+import { DOCX_MAX_BYTES } from '../../shared/validation/drafts';
 import { loadDocument } from '../collab/document';
 import { checkDocx, DocxError, docxToDocumentJSON, jsonText, type DocumentJSON } from '../word/docx-to-json';
 import { documentJSONToDocx } from '../word/json-to-docx';
@@ -21,8 +22,6 @@ import type { CallContext } from './call';
  * under the reader's row-level security and the draft.read policy, as the editor page does.
  */
 
-/** The largest upload accepted; the route stops reading the request past it. */
-export const DOCX_MAX_BYTES = 10 * 1024 * 1024;
 /**
  * A draft's text, in characters: a long research report is well under this. The conversion runs on
  * the event loop (~1 s for this many characters), so the bound also bounds how long it can stall.
