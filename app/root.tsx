@@ -54,6 +54,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <style
           id="antd-ssr"
           nonce={nonce}
+          suppressHydrationWarning // the browser hides the nonce attribute (see InlineStyle)
           dangerouslySetInnerHTML={{
             __html: typeof document === 'undefined' ? '__ANTD_SSR_CSS__' : document.getElementById('antd-ssr')?.innerHTML ?? '',
           }}
