@@ -1,3 +1,4 @@
+import { can } from '../shared/policy';
 import { data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import {
   isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError, useRouteLoaderData,
@@ -35,6 +36,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const locale = localeFrom(request);
   const shellUser: ShellUser | null = user && {
     id: user.id, displayName: user.displayName, orgName: user.orgName, region: user.region, roles: [...user.roles],
+    may: { drafts: can(user, 'draft.start', {}).allowed, admin: can(user, 'admin.enter', {}).allowed },
   };
   return data({ user: shellUser, locale });
 }

@@ -22,6 +22,8 @@ const schema = z.object({
   ALLOWED_ORIGINS: z.string().default(''),
   /** Behind a load balancer: trust X-Forwarded-For / -Proto from it. */
   TRUST_PROXY: bool.default('false'),
+  /** Per-user rate limits (server/rate-limits.ts); off only for benchmarks that play hundreds of clients of one user. */
+  RATE_LIMITS: bool.default('true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -39,6 +41,7 @@ export interface Config {
   demoPassword: string;
   allowedOrigins: string[];
   trustProxy: boolean;
+  rateLimits: boolean;
   logLevel: string;
   /** Cookies get the Secure flag (production, unless plain http is explicitly local). */
   secureCookies: boolean;
@@ -77,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoPassword: e.DEMO_PASSWORD,
     allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
     trustProxy: e.TRUST_PROXY,
+    rateLimits: e.RATE_LIMITS,
     logLevel: e.LOG_LEVEL,
     secureCookies: e.NODE_ENV === 'production' && !embedded,
   };

@@ -4,6 +4,7 @@ import type { Config } from './config';
 import type { Logger } from './logger';
 import type { RealtimeHub } from './realtime/hub';
 import type { CollabHub } from './collab';
+import type { RateLimits } from './rate-limits';
 
 /** What every Remix loader and action receives as `context`: the server's shared pieces. */
 export interface ServerContext {
@@ -16,6 +17,8 @@ export interface ServerContext {
   realtime: RealtimeHub;
   /** The collaboration server's access re-checks (issue 4); absent until it is running. */
   collab?: CollabHub;
+  /** Per-user rate limits (server/rate-limits.ts). */
+  rateLimits: RateLimits;
   /** This response's Content-Security-Policy nonce, for the page's inline scripts and styles. */
   cspNonce: string;
 }

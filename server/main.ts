@@ -4,12 +4,12 @@ import type { Duplex } from 'node:stream';
 import express from 'express';
 import { createRequestHandler } from '@remix-run/express';
 import type { ServerBuild } from '@remix-run/node';
-import { sql } from 'kysely';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './logger';
 import { createDatabase, type Database } from '../db';
 import { DataDirLockedError } from '../db/dir-lock';
 import { seedDemo } from '../db/seed';
+import { ping } from '../db/queries/health';
 import { hashPassword } from './auth/passwords';
 import { isAllowedOrigin } from './auth/origin';
 import { bodyLimit, cspNonce, securityHeaders } from './security';
@@ -18,6 +18,8 @@ import { createRealtime, type Realtime } from './realtime';
 import { REALTIME_PATH } from '../shared/realtime/events';
 import { createCollab, type Collab } from './collab';
 import { COLLAB_PATH } from '../shared/realtime/collab';
+import { createRateLimits, noRateLimits } from './rate-limits';
+import { connectRedisCommands } from './redis';
 
 export interface RunningServer {
   url: string;
@@ -78,22 +80,21 @@ export async function startServer(config: Config): Promise<RunningServer> {
   });
   app.use(securityHeaders(config), bodyLimit());
 
+  const redis = config.redisUrl ? connectRedisCommands(config.redisUrl, log) : undefined;
+  // The database, and Redis when configured: without it live edits and events stop crossing processes.
   app.get('/healthz', async (_req, res) => {
-    try {
-      await Promise.race([
-        sql`select 1`.execute(database.db),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000)),
-      ]);
-      res.json({ status: 'ok', db: 'ok' });
-    } catch (err) {
-      log.warn({ err }, 'health check: database does not answer');
-      res.status(503).json({ status: 'error', db: 'unavailable' });
-    }
+    const [db, red] = await Promise.all([
+      answers(ping(database.db), 'database', log),
+      redis ? answers(redis.client.ping(), 'Redis', log) : undefined,
+    ]);
+    const body = { status: db && red !== false ? 'ok' : 'error', db: db ? 'ok' : 'unavailable', ...(redis ? { redis: red ? 'ok' : 'unavailable' } : {}) };
+    res.status(body.status === 'ok' ? 200 : 503).json(body);
   });
 
   const server = http.createServer(app);
-  const realtime = await createRealtime({ db: database.db, config, log });
-  const collab = createCollab({ db: database.db, config, log });
+  const rateLimits = config.rateLimits ? createRateLimits(redis) : noRateLimits;
+  const realtime = await createRealtime({ db: database.db, config, log, rateLimits });
+  const collab = createCollab({ db: database.db, config, log, rateLimits });
   let build: () => Promise<ServerBuild>;
   let vite: import('vite').ViteDevServer | undefined;
   if (config.env === 'development') {
@@ -113,7 +114,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     build: build as any,
     mode: config.env,
     getLoadContext: (req, res) => ({
-      db: database.db, config, log, ip: req.ip ?? req.socket.remoteAddress ?? '', realtime: realtime.hub, collab, cspNonce: cspNonce(res),
+      db: database.db, config, log, ip: req.ip ?? req.socket.remoteAddress ?? '', realtime: realtime.hub, collab, rateLimits, cspNonce: cspNonce(res),
     }) satisfies ServerContext,
   }));
   app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
@@ -154,11 +155,26 @@ export async function startServer(config: Config): Promise<RunningServer> {
       setTimeout(() => server.closeAllConnections(), 10_000).unref();
       await stopped;
       await vite?.close();
+      redis?.client.disconnect();
       await database.close();
       log.info('stopped');
     })());
 
   return { url, port, server, database, log, realtime, collab, close };
+}
+
+/** Whether `check` succeeds within 2 s (a health check must answer even when a dependency hangs). */
+async function answers(check: Promise<unknown>, what: string, log: Logger): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([check, new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('timeout')), 2000); })]);
+    return true;
+  } catch (err) {
+    log.warn({ err }, `health check: ${what} does not answer`);
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** A Host header value is `name[:port]` and nothing else (absent is fine: HTTP/1.0). */

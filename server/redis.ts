@@ -38,3 +38,22 @@ export function connectRedis(redisUrl: string, log: Logger, outage: string, opti
   sub.on('error', warn);
   return { pub, sub, prefix, warn };
 }
+
+/** A command connection (rate limits, health check) and the prefix for its keys. */
+export interface RedisCommands { client: Redis; prefix: string }
+
+/**
+ * Commands fail at once while Redis is away (no offline queue): their callers have a fallback
+ * (rate limits count in memory, /healthz says `unavailable`). Outages are logged at most every 10 s.
+ */
+export function connectRedisCommands(redisUrl: string, log: Logger): RedisCommands {
+  const { url, prefix } = redisTarget(redisUrl);
+  const client = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  let lastWarn = 0;
+  client.on('error', (err) => {
+    if (Date.now() - lastWarn < 10_000) return;
+    lastWarn = Date.now();
+    log.warn({ err }, 'Redis unavailable: rate limits count per process, /healthz reports it');
+  });
+  return { client, prefix };
+}

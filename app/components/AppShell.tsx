@@ -8,7 +8,8 @@ import { NotificationBell } from './NotificationBell';
 import { SearchBox } from './SearchBox';
 import { InlineStyle } from './InlineStyle';
 
-export interface ShellUser { id: string; displayName: string; orgName: string; region: string; roles: Role[] }
+/** `may`: the areas the policy opens to this user (the root loader asks it). */
+export interface ShellUser { id: string; displayName: string; orgName: string; region: string; roles: Role[]; may: { drafts: boolean; admin: boolean } }
 
 /**
  * Desktop: one header row. A phone (≤ 640 px, members in the field): the header wraps, search takes its
@@ -38,9 +39,8 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
   const items = [
     { key: '/', label: <Link to="/">{t('nav.home')}</Link> },
     { key: '/workspaces', label: <Link to="/workspaces">{t('nav.workspaces')}</Link> },
-    // Handling units answer proposals; they neither draft nor read drafts.
-    ...(user.roles.includes('handler') ? [] : [{ key: '/drafts', label: <Link to="/drafts">{t('nav.drafts')}</Link> }]),
-    ...(user.roles.includes('admin') ? [{ key: '/admin', label: <Link to="/admin/users">{t('nav.admin')}</Link> }] : []),
+    ...(user.may.drafts ? [{ key: '/drafts', label: <Link to="/drafts">{t('nav.drafts')}</Link> }] : []),
+    ...(user.may.admin ? [{ key: '/admin', label: <Link to="/admin/users">{t('nav.admin')}</Link> }] : []),
   ];
   const selected = items.map((i) => i.key).filter((k) => (k === '/' ? pathname === '/' : pathname.startsWith(k)));
 

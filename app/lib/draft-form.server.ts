@@ -1,13 +1,15 @@
 import type { AppLoadContext } from '@remix-run/node';
 import { listMyWorkspaces } from '../../server/services/workspaces';
+import { authorize } from '../../shared/policy';
 import { guard, requireUser } from './session.server';
 
 /** What both ways of starting a draft (blank, or from Word) offer: the user's workspaces, one preselected. */
 export async function newDraftChoices(request: Request, context: AppLoadContext) {
   const user = await requireUser(request, context);
-  // Handling units answer proposals; they do not draft them.
-  if (user.roles.includes('handler')) throw new Response('policy.handlerReadOnly', { status: 403 });
-  const workspaces = await guard(() => listMyWorkspaces(context.db, user));
+  const workspaces = await guard(async () => {
+    authorize(user, 'draft.start', {});
+    return listMyWorkspaces(context.db, user);
+  });
   const wanted = new URL(request.url).searchParams.get('workspace');
   return {
     workspaces: workspaces.map((w) => ({ id: w.id, name: w.name })),

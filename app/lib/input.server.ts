@@ -30,8 +30,9 @@ export async function readInput(request: Request): Promise<Record<string, unknow
 /** `intent` names the form that was sent, so a page with several forms shows errors on the right one. */
 export type ActionResult = { ok: true; intent?: string; message?: string } | { ok: false; intent?: string; errors: FieldErrors };
 
-export function badRequest(errors: FieldErrors, intent?: string) {
-  return data<ActionResult>({ ok: false, errors, ...(intent ? { intent } : {}) }, { status: 400 });
+/** A refused submission: 400, or the status the refusal carries (429 when rate limited). */
+export function badRequest(errors: FieldErrors, intent?: string, status = 400) {
+  return data<ActionResult>({ ok: false, errors, ...(intent ? { intent } : {}) }, { status });
 }
 
 /** Which of a page's forms was sent (`intent`), or null when it names none of them. */
@@ -57,7 +58,7 @@ export async function submitForm<S extends z.ZodTypeAny>(
   try {
     await guard(() => work(parsed.data));
   } catch (err) {
-    if (err instanceof InputError) return badRequest({ [err.field]: err.messageKey }, intent);
+    if (err instanceof InputError) return badRequest({ [err.field]: err.messageKey }, intent, err.status);
     throw err;
   }
   return data<ActionResult>({ ok: true, ...(intent ? { intent } : {}), ...(message ? { message } : {}) });

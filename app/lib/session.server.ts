@@ -47,7 +47,7 @@ export function clientIp(context: AppLoadContext) {
 
 /** What a service call needs besides its input: the address to audit and whom to tell after commit. */
 export function callContext(context: AppLoadContext): CallContext {
-  return { ip: clientIp(context), realtime: context.realtime, collab: context.collab };
+  return { ip: clientIp(context), realtime: context.realtime, collab: context.collab, rateLimits: context.rateLimits };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

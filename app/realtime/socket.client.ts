@@ -3,8 +3,11 @@ import { REALTIME_PATH, type ClientToServerEvents, type ServerToClientEvents } f
 
 export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-/** A refused handshake for a passing reason (database busy) is retried; others (signed out) are final. */
-const RETRY_UNAVAILABLE_MS = 5000;
+/**
+ * A refused handshake for a passing reason is retried: the database was busy (soon), or this user
+ * opened too many connections in a minute (after it). Others (signed out) are final.
+ */
+const RETRY_AFTER_MS: Record<string, number> = { unavailable: 5000, 'too-many': 60_000 };
 
 let socket: AppSocket | undefined;
 
@@ -18,7 +21,8 @@ export function getSocket(): AppSocket {
   const s: AppSocket = io({ path: REALTIME_PATH, transports: ['websocket'], autoConnect: false });
   s.on('connect_error', (err) => {
     const code = (err as Error & { data?: { code?: string } }).data?.code;
-    if (!s.active && code === 'unavailable') setTimeout(() => { if (!s.active) s.connect(); }, RETRY_UNAVAILABLE_MS);
+    const wait = code ? RETRY_AFTER_MS[code] : undefined;
+    if (!s.active && wait) setTimeout(() => { if (!s.active) s.connect(); }, wait);
   });
   socket = s;
   return s;

@@ -2,7 +2,8 @@ import { redirect, type LoaderFunctionArgs, type MetaFunction } from '@remix-run
 import { Link, Outlet, useLocation } from '@remix-run/react';
 import { Menu, Space, Typography } from 'antd';
 import { translate, type Locale } from '../../shared/i18n';
-import { requireUser } from '../lib/session.server';
+import { authorize } from '../../shared/policy';
+import { guard, requireUser } from '../lib/session.server';
 import { useT } from '../lib/i18n';
 
 export const meta: MetaFunction = ({ matches }) => {
@@ -13,7 +14,7 @@ export const meta: MetaFunction = ({ matches }) => {
 /** Every admin page needs the admin role; each child's service authorizes its own region again. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  if (!user.roles.includes('admin')) throw new Response('forbidden', { status: 403 });
+  await guard(async () => authorize(user, 'admin.enter', {}));
   if (new URL(request.url).pathname.replace(/\/+$/, '') === '/admin') throw redirect('/admin/users');
   return null;
 }

@@ -55,7 +55,7 @@ async function runComment<S extends z.ZodTypeAny>(
   try {
     await work(parsed.data);
   } catch (err) {
-    if (err instanceof InputError) return commentFail(intent, { [err.field]: err.messageKey });
+    if (err instanceof InputError) return commentFail(intent, { [err.field]: err.messageKey }, err.status);
     if (err instanceof PolicyError) return commentFail(intent, { _form: err.status === 404 ? 'comments.notFound' : 'comments.forbidden' }, err.status);
     if (err instanceof NotFoundError) return commentFail(intent, { _form: 'comments.notFound' }, 404);
     throw err;

@@ -20,7 +20,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const params = Object.fromEntries(new URL(request.url).searchParams);
   const parsed = parseWith(draftListFilterSchema, params);
   // A malformed filter (e.g. a broken workspace id) is a 400 with the field named, never a 500.
-  if (!parsed.ok) return data({ drafts: [], workspaces: [], errors: parsed.errors as FieldErrors }, { status: 400 });
+  if (!parsed.ok) return data({ drafts: [], workspaces: [], abilities: { start: false }, errors: parsed.errors as FieldErrors }, { status: 400 });
   const { workspace, q, mine } = parsed.data;
   const result = await guard(() => listDrafts(context.db, user, { workspaceId: workspace, q, mine }));
   return data({ ...result, errors: {} as FieldErrors });
@@ -28,7 +28,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 /** 草稿: drafts I write or collaborate on, and every draft I may read, by workspace and title. */
 export default function DraftsPage() {
-  const { drafts, workspaces, errors } = useLoaderData<typeof loader>();
+  const { drafts, workspaces, abilities, errors } = useLoaderData<typeof loader>();
   const [params, setParams] = useSearchParams();
   const t = useT();
   const locale = useLocale();
@@ -47,14 +47,16 @@ export default function DraftsPage() {
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
       <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: 16, flexWrap: 'wrap' }}>
         <Typography.Title level={1} style={{ fontSize: 24, margin: 0 }}>{t('drafts.title')}</Typography.Title>
-        <Space size="large">
-          <Link to={workspace ? `/drafts/import?workspace=${workspace}` : '/drafts/import'} data-testid="import-draft">
-            <ImportOutlined aria-hidden="true" /> {t('word.import')}
-          </Link>
-          <Link to={workspace ? `/drafts/new?workspace=${workspace}` : '/drafts/new'} data-testid="new-draft">
-            <PlusOutlined aria-hidden="true" /> {t('drafts.new')}
-          </Link>
-        </Space>
+        {abilities.start && (
+          <Space size="large">
+            <Link to={workspace ? `/drafts/import?workspace=${workspace}` : '/drafts/import'} data-testid="import-draft">
+              <ImportOutlined aria-hidden="true" /> {t('word.import')}
+            </Link>
+            <Link to={workspace ? `/drafts/new?workspace=${workspace}` : '/drafts/new'} data-testid="new-draft">
+              <PlusOutlined aria-hidden="true" /> {t('drafts.new')}
+            </Link>
+          </Space>
+        )}
       </div>
 
       <Form layout="inline" role="search" aria-label={t('drafts.filters')} style={{ rowGap: 8 }} onFinish={() => undefined}>

@@ -7,6 +7,7 @@ import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from '@r
 import { Alert, Button, Card, Form, Input, Radio, Select, Space, Typography } from 'antd';
 import { z } from 'zod';
 import { importDraft } from '../../server/services/draft-word';
+import { authorize } from '../../shared/policy';
 import { InputError } from '../../server/services/errors';
 import { DOCX_MAX_BYTES, DOCX_UPLOAD_MAX_BYTES, DRAFT_KINDS, draftCreateSchema } from '../../shared/validation/drafts';
 import { parseWith, type FieldErrors } from '../../shared/validation/parse';
@@ -47,7 +48,7 @@ function cappedUploadHandler(maxTotal: number): UploadHandler {
 // Refusals are returned, not thrown: with single fetch a thrown 400 would replace the page with the error boundary.
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
-  if (user.roles.includes('handler')) throw new Response('policy.handlerReadOnly', { status: 403 });
+  await guard(async () => authorize(user, 'draft.start', {}));
   if (!(request.headers.get('Content-Type') ?? '').startsWith('multipart/form-data')) return badRequest({ file: 'word.fileRequired' });
   if (Number(request.headers.get('Content-Length') ?? 0) > DOCX_UPLOAD_MAX_BYTES) return badRequest({ file: 'word.tooLarge' });
   let form: FormData;
@@ -69,7 +70,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const id = await guard(() => importDraft(context.db, user, workspaceId, { ...input, fileName: upload.name, file: bytes }, callContext(context)));
     return redirect(`/drafts/${id}`);
   } catch (err) {
-    if (err instanceof InputError) return badRequest({ [err.field]: err.messageKey });
+    if (err instanceof InputError) return badRequest({ [err.field]: err.messageKey }, undefined, err.status);
     throw err;
   }
 }

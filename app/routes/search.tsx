@@ -7,7 +7,8 @@ import { translate, type Locale } from '../../shared/i18n';
 import { formatDate } from '../../shared/format/datetime';
 import { SEARCH_QUERY_MAX, searchQuerySchema, type SearchKind } from '../../shared/validation/search';
 import { parseWith, type FieldErrors } from '../../shared/validation/parse';
-import { guard, requireUser } from '../lib/session.server';
+import { callContext, guard, requireUser } from '../lib/session.server';
+import { RateLimitedError } from '../../server/services/errors';
 import { useLocale, useT, type T } from '../lib/i18n';
 import { RegionTag } from '../components/RegionTag';
 import { VisibilityTag } from '../components/VisibilityTag';
@@ -25,8 +26,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     const empty = await guard(() => search(context.db, user, {}));
     return data({ ...empty, errors: parsed.errors as FieldErrors }, { status: 400 });
   }
-  const result = await guard(() => search(context.db, user, parsed.data));
-  return data({ ...result, errors: {} as FieldErrors });
+  try {
+    const result = await guard(() => search(context.db, user, parsed.data, callContext(context)));
+    return data({ ...result, errors: {} as FieldErrors });
+  } catch (err) {
+    if (!(err instanceof RateLimitedError)) throw err;
+    const empty = await guard(() => search(context.db, user, {}));
+    return data({ ...empty, errors: { [err.field]: err.messageKey } as FieldErrors }, { status: err.status });
+  }
 }
 
 /** Text with the search term in <mark>: React elements only, never HTML from the data. */
@@ -120,7 +127,8 @@ export default function SearchPage() {
         </Space>
       </RemixForm>
 
-      {errors.q ? <Alert type="error" showIcon title={t('search.tooLong')} data-testid="search-error" />
+      {errors._form ? <Alert type="error" showIcon title={t(errors._form)} data-testid="search-error" />
+        : errors.q ? <Alert type="error" showIcon title={t('search.tooLong')} data-testid="search-error" />
         : Object.keys(errors).length > 0 ? <Alert type="error" showIcon title={t('search.badFilter')} data-testid="search-error" />
           : !q ? <Alert type="info" showIcon title={t('search.prompt')} data-testid="search-prompt" />
             : null}

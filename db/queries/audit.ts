@@ -47,3 +47,21 @@ export async function listAuditEntries(db: Executor, region: Region, f: AuditQue
   ]);
   return { rows, total: Number(count.n) };
 }
+
+export interface AuditRow {
+  actorId: string | null;
+  actorName: string | null;
+  region: Region | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  detail: Record<string, unknown>;
+  ip: string | null;
+}
+
+export function insertAuditEntry(db: Executor, e: AuditRow) {
+  return db.insertInto('audit_log').values({
+    actor_id: e.actorId, actor_name: e.actorName, region: e.region, action: e.action,
+    target_type: e.targetType, target_id: e.targetId, detail: JSON.stringify(e.detail), ip: e.ip,
+  }).execute();
+}

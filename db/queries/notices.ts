@@ -1,4 +1,5 @@
 import type { Executor } from '../index';
+import type { Region, Visibility } from '../../shared/domain/model';
 
 const noticeColumns = [
   'n.id', 'n.workspace_id as workspaceId', 'n.owner_org_id as ownerOrgId', 'n.owner_region as ownerRegion',
@@ -24,4 +25,22 @@ export function findNotice(db: Executor, id: string) {
 export function listNotices(db: Executor, workspaceIds: string[], limit = 100) {
   if (workspaceIds.length === 0) return Promise.resolve([]);
   return noticeQuery(db).where('n.workspace_id', 'in', workspaceIds).orderBy('n.created_at', 'desc').limit(limit).execute();
+}
+
+export async function insertNotice(db: Executor, n: {
+  workspaceId: string; ownerOrgId: string; ownerRegion: Region; visibility: Visibility; title: string; body: string; authorId: string;
+}): Promise<string> {
+  const { id } = await db.insertInto('notices').values({
+    workspace_id: n.workspaceId, owner_org_id: n.ownerOrgId, owner_region: n.ownerRegion,
+    visibility: n.visibility, title: n.title, body: n.body, author_id: n.authorId,
+  }).returning('id').executeTakeFirstOrThrow();
+  return id;
+}
+
+export function updateNoticeRow(db: Executor, id: string, set: { title: string; body: string } | { visibility: Visibility }) {
+  return db.updateTable('notices').set({ ...set, updated_at: new Date() }).where('id', '=', id).execute();
+}
+
+export function deleteNoticeRow(db: Executor, id: string) {
+  return db.deleteFrom('notices').where('id', '=', id).execute();
 }

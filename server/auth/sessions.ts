@@ -1,8 +1,10 @@
 import crypto from 'node:crypto';
-import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { actAs, withActor, type Executor } from '../../db';
+import {
+  findLiveSession, insertSession, listUserMemberships, revokeSessionRow, revokeSessionsOfUser, touchSession,
+} from '../../db/queries/sessions';
 import type { Actor } from '../../shared/policy';
 import type { WorkspaceRole } from '../../shared/domain/model';
 
@@ -23,15 +25,9 @@ const hashToken = (token: string) => crypto.createHash('sha256').update(token).d
 /** A new random id at every login; only its hash is stored. */
 export async function createSession(db: Kysely<DB>, userId: string, meta: { ip: string; userAgent: string }) {
   const token = crypto.randomBytes(32).toString('base64url');
-  await withActor(db, null, (trx) =>
-    trx.insertInto('sessions').values({
-      id: hashToken(token),
-      user_id: userId,
-      expires_at: new Date(Date.now() + ABSOLUTE_TIMEOUT_MS),
-      ip: meta.ip,
-      user_agent: meta.userAgent.slice(0, 300),
-    }).execute(),
-  );
+  await withActor(db, null, (trx) => insertSession(trx, {
+    id: hashToken(token), userId, expiresAt: new Date(Date.now() + ABSOLUTE_TIMEOUT_MS), ip: meta.ip, userAgent: meta.userAgent.slice(0, 300),
+  }));
   return token;
 }
 
@@ -46,24 +42,12 @@ export function getSessionUser(db: Kysely<DB>, token: string): Promise<SessionUs
  */
 export async function readSessionUser(trx: Executor, token: string): Promise<SessionUser | null> {
   const id = hashToken(token);
-  const row = await trx.selectFrom('sessions as s')
-    .innerJoin('users as u', 'u.id', 's.user_id')
-    .innerJoin('orgs as o', 'o.id', 'u.org_id')
-    .select(['s.id as sessionId', 's.last_seen_at', 'u.id', 'u.username', 'u.display_name', 'u.org_id',
-      'u.region', 'u.roles', 'o.name as orgName'])
-    .where('s.id', '=', id)
-    .where('s.revoked_at', 'is', null)
-    .where('s.expires_at', '>', sql<Date>`now()`)
-    .where('s.last_seen_at', '>', new Date(Date.now() - IDLE_TIMEOUT_MS))
-    .where('u.status', '=', 'active')
-    .executeTakeFirst();
+  const row = await findLiveSession(trx, id, new Date(Date.now() - IDLE_TIMEOUT_MS));
   if (!row) return null;
   const actorRef = { id: row.id, region: row.region, orgId: row.org_id };
   await actAs(trx, actorRef);
-  const memberships = await trx.selectFrom('workspace_members').select(['workspace_id', 'role']).where('user_id', '=', row.id).execute();
-  if (Date.now() - row.last_seen_at.getTime() > TOUCH_EVERY_MS) {
-    await trx.updateTable('sessions').set({ last_seen_at: new Date() }).where('id', '=', id).execute();
-  }
+  const memberships = await listUserMemberships(trx, row.id);
+  if (Date.now() - row.last_seen_at.getTime() > TOUCH_EVERY_MS) await touchSession(trx, id);
   return {
     ...actorRef,
     username: row.username,
@@ -76,13 +60,10 @@ export async function readSessionUser(trx: Executor, token: string): Promise<Ses
 }
 
 export async function revokeSession(db: Kysely<DB>, sessionId: string) {
-  await withActor(db, null, (trx) =>
-    trx.updateTable('sessions').set({ revoked_at: new Date() }).where('id', '=', sessionId).execute(),
-  );
+  await withActor(db, null, (trx) => revokeSessionRow(trx, sessionId));
 }
 
 /** Disabling a user or resetting a password ends every session of theirs at once. */
 export async function revokeUserSessions(db: Executor, userId: string) {
-  await db.updateTable('sessions').set({ revoked_at: new Date() })
-    .where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+  await revokeSessionsOfUser(db, userId);
 }

@@ -9,6 +9,7 @@ import { sessionTokenFrom } from '../auth/cookie';
 import { withActor } from '../../db';
 import { readSessionUser, type SessionUser } from '../auth/sessions';
 import { draftAccessIn } from '../services/draft-access';
+import type { RateLimits } from '../rate-limits';
 
 /**
  * Who may open `/collab/<draftId>`, decided before the document is touched. A browser cannot read
@@ -35,6 +36,7 @@ export async function decideUpgrade(
   req: IncomingMessage,
   db: Kysely<DB>,
   config: Pick<Config, 'allowedOrigins' | 'trustProxy' | 'sessionSecret' | 'secureCookies'>,
+  rateLimits?: RateLimits,
 ): Promise<UpgradeDecision> {
   // Browsers always send Origin on a WebSocket handshake; cross-site hijacking rides on ambient
   // cookies, so a missing or foreign Origin is refused before the session is even looked at.
@@ -49,6 +51,8 @@ export async function decideUpgrade(
   });
   if (!found) return refuse(CLOSE.UNAUTHENTICATED, 'sign in first');
   const { user, access } = found;
+  // Counted once the user is known: a page that reconnects in a loop, or a script, waits a minute.
+  if (rateLimits && !(await rateLimits.take('connection', user.id))) return refuse(CLOSE.RATE_LIMITED, 'too many connections, try again in a minute');
   if (!draftId || !access) return refuse(CLOSE.NOT_FOUND, 'no such draft');
   if (!access.ok) return access.status === 404 ? refuse(CLOSE.NOT_FOUND, 'no such draft') : refuse(CLOSE.FORBIDDEN, 'not allowed');
   return { ok: true, user, token, draftId, role: access.role };

@@ -12,6 +12,7 @@ import { appendToStoredDocument } from './document';
 import { CLUSTER_MESSAGE, createClusterLink, type ControlMessage } from './cluster';
 import { Connection } from './connection';
 import { defaultLimits, type CollabLimits } from './limits';
+import type { RateLimits } from '../rate-limits';
 import { defaultPersistenceOptions, Persistence, type PersistenceOptions } from './persistence';
 import { RoomRegistry } from './registry';
 import { recheckConnections } from './revocation';
@@ -69,6 +70,8 @@ export function createCollab(opts: {
   db: Kysely<DB>;
   config: Pick<Config, 'allowedOrigins' | 'trustProxy' | 'sessionSecret' | 'secureCookies' | 'redisUrl'>;
   log: Logger;
+  /** Per-user connection attempts (the other limits are per connection). */
+  rateLimits?: RateLimits;
   limits?: Partial<CollabLimits>;
   persistence?: Partial<PersistenceOptions>;
 }): Collab {
@@ -85,7 +88,7 @@ export function createCollab(opts: {
     maxPayload: limits.maxPayload,
     log,
     isClosing: () => closing,
-    decide: (req) => decideUpgrade(req, db, config),
+    decide: (req) => decideUpgrade(req, db, config, opts.rateLimits),
     accept(ws, decision) {
       const conn = new Connection(ws, decision.user, decision.token, decision.role, decision.draftId, limits, log);
       connections.add(conn);

@@ -8,6 +8,7 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { REALTIME_PATH, recordTargetSchema, workspaceTargetSchema, type Ack, type RefusalCode } from '../../shared/realtime/events';
 import { actorRooms, rooms, workspaceOfRoom } from '../../shared/realtime/rooms';
+import type { RateLimits } from '../rate-limits';
 import { authenticateHandshake, HandshakeRefusal } from './auth';
 import { attachCluster } from './cluster';
 import { createHub, type RealtimeHub } from './hub';
@@ -39,7 +40,7 @@ export interface Realtime {
  * listener (engine.io's own would destroy /collab/ upgrades it does not own). Websocket transport
  * only, so a load balancer needs no sticky sessions.
  */
-export async function createRealtime(opts: { db: Kysely<DB>; config: Config; log: Logger }): Promise<Realtime> {
+export async function createRealtime(opts: { db: Kysely<DB>; config: Config; log: Logger; rateLimits?: RateLimits }): Promise<Realtime> {
   const { db, config } = opts;
   const log = opts.log.child({ part: 'realtime' });
   // main.ts routes by path prefix; engine.io only checks the path when attached, which we are not.
@@ -62,7 +63,12 @@ export async function createRealtime(opts: { db: Kysely<DB>; config: Config; log
   const hub = createHub(state);
 
   io.use((socket, next) => {
-    authenticateHandshake(socket.request, db, config).then(({ user, token }) => {
+    authenticateHandshake(socket.request, db, config).then(async (found) => {
+      if (opts.rateLimits && !(await opts.rateLimits.take('connection', found.user.id))) {
+        throw new HandshakeRefusal('too-many', 'too many connections, try again in a minute');
+      }
+      return found;
+    }).then(({ user, token }) => {
       state.tokens.set(socket, token);
       socket.data = socketDataOf(user);
       next();

@@ -1,4 +1,5 @@
 import type { Executor } from '../../db';
+import { insertAuditEntry } from '../../db/queries/audit';
 import type { Region } from '../../shared/domain/model';
 
 export interface AuditEntry {
@@ -13,14 +14,14 @@ export interface AuditEntry {
 
 /** Append one entry in the caller's transaction, so it stands or falls with the change it records. */
 export async function audit(trx: Executor, e: AuditEntry): Promise<void> {
-  await trx.insertInto('audit_log').values({
-    actor_id: e.actor?.id ?? null,
-    actor_name: e.actor?.displayName ?? null,
+  await insertAuditEntry(trx, {
+    actorId: e.actor?.id ?? null,
+    actorName: e.actor?.displayName ?? null,
     region: e.region,
     action: e.action,
-    target_type: e.target?.type ?? null,
-    target_id: e.target?.id ?? null,
-    detail: JSON.stringify(e.detail ?? {}),
+    targetType: e.target?.type ?? null,
+    targetId: e.target?.id ?? null,
+    detail: e.detail ?? {},
     ip: e.ip ?? null,
-  }).execute();
+  });
 }

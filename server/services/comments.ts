@@ -13,7 +13,7 @@ import { dbActor } from './actor';
 import { audit } from './audit';
 import { InputError, NotFoundError } from './errors';
 import { announceNotifications, notify } from './notifications';
-import type { CallContext } from './call';
+import { rateLimit, type CallContext } from './call';
 
 /**
  * 评论: comment threads on a draft, anchored to its text by Yjs relative positions and kept out of
@@ -123,6 +123,7 @@ export interface ThreadInput { body: string; anchor: CommentAnchor; quote: strin
 
 /** A new thread on the selected text; the people it mentions are notified. */
 export async function createThread(db: Kysely<DB>, actor: Actor, draftId: string, input: ThreadInput, call: CallContext = {}) {
+  await rateLimit(call, 'comment', actor.id);
   const { draft, id, notified } = await withActor(db, dbActor(actor), async (trx) => {
     const draft = await loadDraft(trx, actor, draftId);
     authorize(actor, 'draft.comment', draft);
@@ -153,6 +154,7 @@ async function loadThread(trx: Executor, draftId: string, threadId: string) {
  * notification (each person is told once).
  */
 export async function replyToThread(db: Kysely<DB>, actor: Actor, draftId: string, threadId: string, body: string, call: CallContext = {}) {
+  await rateLimit(call, 'comment', actor.id);
   const { draft, id, notified } = await withActor(db, dbActor(actor), async (trx) => {
     const draft = await loadDraft(trx, actor, draftId);
     authorize(actor, 'draft.comment', draft);

@@ -14,7 +14,7 @@ import { createDraft, type DraftCreateInput } from './drafts';
 import { dbActor } from './actor';
 import { audit } from './audit';
 import { InputError, NotFoundError } from './errors';
-import type { CallContext } from './call';
+import { rateLimit, type CallContext } from './call';
 
 /**
  * Word in and out (.docx). Import makes a new draft through the drafts service (same policy, audit
@@ -47,6 +47,7 @@ export function titleFromFileName(fileName: string): string {
  * large, unreadable, too long) or `title`; the workspace and visibility are checked by createDraft.
  */
 export async function importDraft(db: Kysely<DB>, actor: Actor, workspaceId: string, input: DraftImportInput, call: CallContext = {}) {
+  await rateLimit(call, 'wordImport', actor.id, 'file');
   if (input.file.length > DOCX_MAX_BYTES) throw new InputError('file', 'word.tooLarge');
   let json: DocumentJSON;
   try {

@@ -7,7 +7,7 @@ import {
   listDraftCollaborators, listDrafts as queryDrafts, updateDraft, updateDraftCollaborator,
 } from '../../db/queries/drafts';
 import { findMember, findUserRef, findWorkspaceRef, listWorkspaceMembers, listWorkspacesByIds } from '../../db/queries/workspaces';
-import { authorize, can, PolicyError, type Actor, type CollaboratorRole, type DraftRef, type RecordRef } from '../../shared/policy';
+import { authorize, can, PolicyError, isHandlingUnit, type Actor, type CollaboratorRole, type DraftRef, type RecordRef } from '../../shared/policy';
 import type { ChangeAction } from '../../shared/realtime/events';
 import type { Visibility } from '../../shared/domain/model';
 import type { DraftKind } from '../../shared/validation/drafts';
@@ -104,7 +104,7 @@ export async function listDrafts(db: Kysely<DB>, actor: Actor, query: DraftListQ
       ...d,
       myRole: d.authorId === actor.id ? ('author' as const) : collaborators[actor.id] ?? null,
     }));
-    return { drafts, workspaces: workspaces.map((w) => ({ id: w.id, name: w.name })) };
+    return { drafts, workspaces: workspaces.map((w) => ({ id: w.id, name: w.name })), abilities: { start: can(actor, 'draft.start', {}).allowed } };
   });
 }
 
@@ -242,7 +242,7 @@ export async function inviteCollaborator(db: Kysely<DB>, actor: Actor, id: strin
   const ref = await withActor(db, dbActor(actor), async (trx) => {
     const draft = await loadManaged(trx, actor, id);
     const user = await findUserRef(trx, input.userId);
-    if (!user || user.status !== 'active' || user.roles.includes('handler')) throw new InputError('userId', 'drafts.userUnavailable');
+    if (!user || user.status !== 'active' || isHandlingUnit(user)) throw new InputError('userId', 'drafts.userUnavailable');
     if (user.id === draft.authorId) throw new InputError('userId', 'drafts.isAuthor');
     if (user.id in draft.collaborators) throw new InputError('userId', 'drafts.alreadyCollaborator');
     const member = await findMember(trx, draft.workspaceId, user.id);

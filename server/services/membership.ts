@@ -4,7 +4,7 @@ import { withActor, type Executor } from '../../db';
 import {
   deleteMember, findMember, findUserRef, findWorkspaceRef, insertMember, updateMemberRole,
 } from '../../db/queries/workspaces';
-import { authorize, can, PolicyError, type Actor, type WorkspaceRef } from '../../shared/policy';
+import { authorize, can, PolicyError, isHandlingUnit, type Actor, type WorkspaceRef } from '../../shared/policy';
 import type { WorkspaceRole } from '../../shared/domain/model';
 import { dbActor } from './actor';
 import { audit } from './audit';
@@ -54,7 +54,7 @@ export async function addMember(db: Kysely<DB>, actor: Actor, workspaceId: strin
       }
       throw new PolicyError(decision.status, decision.reason, 'workspace.addMember');
     }
-    if (user.roles.includes('handler')) throw new InputError('userId', 'workspace.userUnavailable');
+    if (isHandlingUnit(user)) throw new InputError('userId', 'workspace.userUnavailable');
     if (input.role === 'coordinator') authorize(actor, 'workspace.setCoordinator', { workspace: ref, user });
     if (await findMember(trx, workspaceId, user.id)) throw new InputError('userId', 'validation.alreadyMember');
     await insertMember(trx, workspaceId, user, input.role);

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { withActor } from '../../db';
-import { findNotice } from '../../db/queries/notices';
+import { deleteNoticeRow, findNotice, insertNotice, updateNoticeRow } from '../../db/queries/notices';
 import { findWorkspaceRef } from '../../db/queries/workspaces';
 import { authorize, can, type Actor, type RecordRef } from '../../shared/policy';
 import type { Visibility } from '../../shared/domain/model';
@@ -39,10 +39,10 @@ export async function createNotice(db: Kysely<DB>, actor: Actor, workspaceId: st
   const id = await withActor(db, dbActor(actor), async (trx) => {
     if (!(await findWorkspaceRef(trx, workspaceId))) throw new NotFoundError('workspace');
     authorize(actor, 'record.create', { workspaceId, ownerOrgId: actor.orgId, ownerRegion: actor.region, visibility: input.visibility });
-    const { id } = await trx.insertInto('notices').values({
-      workspace_id: workspaceId, owner_org_id: actor.orgId, owner_region: actor.region,
-      visibility: input.visibility, title: input.title, body: input.body, author_id: actor.id,
-    }).returning('id').executeTakeFirstOrThrow();
+    const id = await insertNotice(trx, {
+      workspaceId, ownerOrgId: actor.orgId, ownerRegion: actor.region, visibility: input.visibility, title: input.title, body: input.body, authorId: actor.id,
+    });
+    await audit(trx, { actor, region: actor.region, action: 'notice.create', target: { type: 'notice', id }, detail: { title: input.title, visibility: input.visibility }, ip: call.ip });
     if (input.visibility === 'joint') {
       await audit(trx, { actor, region: actor.region, action: 'boundary.share', target: { type: 'notice', id }, detail: { from: null, to: 'joint', title: input.title }, ip: call.ip });
     }
@@ -59,7 +59,8 @@ export async function updateNotice(db: Kysely<DB>, actor: Actor, id: string, inp
     const notice = await findNotice(trx, id);
     if (!notice) throw new NotFoundError('notice');
     authorize(actor, 'record.update', toRecordRef(notice));
-    await trx.updateTable('notices').set({ title: input.title, body: input.body, updated_at: new Date() }).where('id', '=', id).execute();
+    await updateNoticeRow(trx, id, { title: input.title, body: input.body });
+    await audit(trx, { actor, region: notice.ownerRegion, action: 'notice.update', target: { type: 'notice', id }, detail: { title: input.title }, ip: call.ip });
     return toRecordRef(notice);
   });
   await call.realtime?.recordChanged('notice', id, ref, 'updated');
@@ -78,7 +79,7 @@ export async function setNoticeVisibility(db: Kysely<DB>, actor: Actor, id: stri
     const result = { workspaceId: notice.workspaceId, readable: can(actor, 'record.read', { ...toRecordRef(notice), visibility: to }).allowed };
     const ref = { ...toRecordRef(notice), visibility: to };
     if (notice.visibility === to) return { result, ref: null };
-    await trx.updateTable('notices').set({ visibility: to, updated_at: new Date() }).where('id', '=', id).execute();
+    await updateNoticeRow(trx, id, { visibility: to });
     const crossing = to === 'joint' || notice.visibility === 'joint';
     await audit(trx, {
       actor, region: notice.ownerRegion, ip: call.ip,
@@ -96,7 +97,8 @@ export async function deleteNotice(db: Kysely<DB>, actor: Actor, id: string, cal
     const notice = await findNotice(trx, id);
     if (!notice) throw new NotFoundError('notice');
     authorize(actor, 'record.delete', toRecordRef(notice));
-    await trx.deleteFrom('notices').where('id', '=', id).execute();
+    await deleteNoticeRow(trx, id);
+    await audit(trx, { actor, region: notice.ownerRegion, action: 'notice.delete', target: { type: 'notice', id }, detail: { title: notice.title }, ip: call.ip });
     return toRecordRef(notice);
   });
   await call.realtime?.recordChanged('notice', id, ref, 'deleted');

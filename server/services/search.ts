@@ -9,6 +9,7 @@ import { can, type Actor } from '../../shared/policy';
 import type { Visibility } from '../../shared/domain/model';
 import { SEARCH_KINDS, type SearchKind, type SearchQuery } from '../../shared/validation/search';
 import { dbActor } from './actor';
+import { rateLimit, type CallContext } from './call';
 import { toRecordRef } from './notices';
 
 /**
@@ -175,7 +176,9 @@ export interface SearchResult {
  * actor's row-level security. A workspace filter the actor may not read finds nothing, exactly as a
  * readable workspace without matches does.
  */
-export async function search(db: Kysely<DB>, actor: Actor, query: Partial<SearchQuery>): Promise<SearchResult> {
+export async function search(db: Kysely<DB>, actor: Actor, query: Partial<SearchQuery>, call: CallContext = {}): Promise<SearchResult> {
+  // Only a search costs (loading the page's filter choices does not).
+  if (query.q) await rateLimit(call, 'search', actor.id);
   return withActor(db, dbActor(actor), async (trx) => {
     const workspaces = await listWorkspaceNames(trx, Object.keys(actor.workspaces));
     const regions = await listRegionCodes(trx);

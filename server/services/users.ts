@@ -111,10 +111,7 @@ export async function updateUser(db: Kysely<DB>, actor: Acting, id: string, inpu
   const result = await withActor(db, dbActor(actor), async (trx) => {
     const user = await loadManaged(trx, actor, id);
     const org = await requireOwnOrg(trx, actor, input.orgId);
-    // An admin dropping their own admin role could leave the region without one: another admin must do it.
-    if (user.id === actor.id && user.roles.includes('admin') && !input.roles.includes('admin')) {
-      throw new InputError('roles', 'admin.user.cannotDropOwnAdmin');
-    }
+    if (!can(actor, 'user.setRoles', { ...user, to: input.roles }).allowed) throw new InputError('roles', 'admin.user.cannotDropOwnAdmin');
     await updateUserRow(trx, id, { displayName: input.displayName, orgId: org.id, roles: input.roles });
     await upsertContact(trx, id, user.region, input);
     const target = { type: 'user', id };

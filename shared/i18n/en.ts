@@ -84,6 +84,7 @@ export const en: Messages = {
   'error.forbidden': 'You are not allowed to do this.',
   'error.unexpected': 'Something went wrong. Please try again later.',
   'error.tooLarge': 'What you sent is too large: the limit is {limit}.',
+  'error.rateLimited': 'Too many requests. Please try again a little later.',
   'error.backHome': 'Back to home',
 
   'validation.required': 'Required',
@@ -109,6 +110,8 @@ export const en: Messages = {
   'policy.outsideVisibility': 'This record is outside your visibility',
   'policy.notAssigned': 'This record is not assigned to your unit',
   'policy.handlerReadOnly': 'Handling units cannot post records',
+  'policy.needsAdmin': 'Requires the administrator role',
+  'policy.keepOwnAdmin': 'You cannot drop your own administrator role; another administrator of your region must do it',
   'policy.ownOrgOnly': 'You can post for your own committee only',
   'policy.needsStaff': 'Requires a staff, coordinator or leader role',
   'policy.notOwner': 'Only the author or a leader/coordinator of the owning region can change this',

@@ -84,6 +84,7 @@ export const zhCN = {
   'error.forbidden': '您没有执行此操作的权限。',
   'error.unexpected': '出现意外错误，请稍后再试。',
   'error.tooLarge': '提交的内容过大，上限为 {limit}。',
+  'error.rateLimited': '操作过于频繁，请稍后再试。',
   'error.backHome': '返回工作台',
 
   'validation.required': '此项为必填项',
@@ -109,6 +110,8 @@ export const zhCN = {
   'policy.outsideVisibility': '该记录不在您的可见范围内',
   'policy.notAssigned': '该记录未交办给您的单位',
   'policy.handlerReadOnly': '承办单位不能发布记录',
+  'policy.needsAdmin': '需要系统管理员权限',
+  'policy.keepOwnAdmin': '不能取消自己的管理员角色，请由本省市另一位管理员操作',
   'policy.ownOrgOnly': '只能以本单位名义发布',
   'policy.needsStaff': '需要工作人员、联络员或领导身份',
   'policy.notOwner': '只有发布人或本省市的领导、联络员可以修改',

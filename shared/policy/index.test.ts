@@ -4,7 +4,9 @@
  * ("The permission boundary"), independently of shared/policy, and compared with `can`.
  */
 import { describe, expect, it } from 'vitest';
-import { authorize, can, PolicyError, type Actor, type RecordRef, type UserRef, type WorkspaceRef } from './index';
+import {
+  authorize, can, PolicyError, isHandlingUnit, type Actor, type CollaboratorRole, type DraftRef, type RecordRef, type UserRef, type WorkspaceRef,
+} from './index';
 import { ROLES, VISIBILITIES, type Role, type Visibility } from '../domain/model';
 
 type Outcome = 'allow' | 403 | 404;
@@ -95,6 +97,24 @@ function expectCreate(c: Case): Outcome {
   return poster ? 'allow' : 403;
 }
 
+/**
+ * Drafts: read like any record; writing needs the editor role on the draft (its author always has it),
+ * commenting editor or commenter; managing (title, visibility, collaborators) is the steward's. Anyone
+ * but a handling unit starts drafts, in a workspace they belong to, owned by their own org.
+ */
+function expectDraft(c: Case, role: CollaboratorRole | null, action: 'edit' | 'comment'): Outcome {
+  const read = expectRead(c);
+  if (read !== 'allow') return read;
+  const effective = c.authoredByActor ? 'editor' : role;
+  if (action === 'edit') return effective === 'editor' ? 'allow' : 403;
+  return effective === 'editor' || effective === 'commenter' ? 'allow' : 403;
+}
+function expectDraftCreate(c: Case): Outcome {
+  if (c.membership === 'none') return 404;
+  if (isHandler(c)) return 403;
+  return c.ownerOrg === c.actorOrg ? 'allow' : 403;
+}
+
 // ---- The matrix -------------------------------------------------------------------------------------
 
 /** Every single role, plus the combinations the demo users have. */
@@ -165,6 +185,22 @@ describe.each(ROLE_SETS.flatMap((roles) => ACTOR_REGIONS.map((region) => [roles.
         const { authorId: _, ...target } = recordOf(c);
         return [expectCreate(c), outcome(can(a, 'record.create', target))];
       })).toEqual([]);
+    });
+    it('draft.read / edit / comment / manage / create / start, for each role the actor may hold on the draft', () => {
+      for (const role of [null, 'viewer', 'commenter', 'editor'] as const) {
+        const draftOf = (c: Case): DraftRef => ({ ...recordOf(c), collaborators: role ? { actor: role, 'someone-else': 'editor' } : { 'someone-else': 'editor' } });
+        const as = `as ${role ?? 'no collaborator'}: `;
+        expect(mismatches(roles, region, (c, a) => [expectRead(c), outcome(can(a, 'draft.read', draftOf(c)))]).map((m) => as + m)).toEqual([]);
+        expect(mismatches(roles, region, (c, a) => [expectDraft(c, role, 'edit'), outcome(can(a, 'draft.edit', draftOf(c)))]).map((m) => as + m)).toEqual([]);
+        expect(mismatches(roles, region, (c, a) => [expectDraft(c, role, 'comment'), outcome(can(a, 'draft.comment', draftOf(c)))]).map((m) => as + m)).toEqual([]);
+        expect(mismatches(roles, region, (c, a) => [expectSteward(c), outcome(can(a, 'draft.manage', draftOf(c)))]).map((m) => as + m)).toEqual([]);
+      }
+      expect(mismatches(roles, region, (c, a) => {
+        const { authorId: _, ...target } = recordOf(c);
+        return [expectDraftCreate(c), outcome(can(a, 'draft.create', target))];
+      })).toEqual([]);
+      expect(outcome(can(makeActor(roles, actorOrgs(roles[0], region)[0], 'member'), 'draft.start', {}))).toBe(roles.includes('handler') ? 403 : 'allow');
+      expect(isHandlingUnit({ roles })).toBe(roles.includes('handler'));
     });
   },
 );
@@ -239,6 +275,15 @@ describe.each(ROLE_SETS.flatMap((roles) => ACTOR_REGIONS.flatMap((region) =>
         expect(outcome(can(a, 'user.readPersonal', user)), `personal fields of ${who}`).toBe(personal ? 'allow' : 403);
       }
       expect(outcome(can(a, 'user.readPersonal', self)), 'own personal fields').toBe('allow');
+      expect(outcome(can(a, 'admin.enter', {})), 'the admin area').toBe(admin ? 'allow' : 403);
+      // Roles: as user.manage, except that an admin keeps their own admin role.
+      for (const [who, user] of Object.entries(people)) {
+        const manage = user.region !== region ? 404 : admin ? 'allow' : 403;
+        expect(outcome(can(a, 'user.setRoles', { ...user, roles: ['member'], to: ['staff'] })), `roles of ${who}`).toBe(manage);
+      }
+      // Not an admin: may not manage users at all; an admin: may not drop their own admin role.
+      expect(outcome(can(a, 'user.setRoles', { ...self, roles, to: ['staff'] })), 'own roles without admin').toBe(403);
+      expect(outcome(can(a, 'user.setRoles', { ...self, roles, to: [...roles] })), 'own roles unchanged').toBe(admin ? 'allow' : 403);
       for (const r of ['sichuan', 'chongqing', 'guizhou']) {
         const expected: Outcome = admin && r === region ? 'allow' : 403;
         expect(outcome(can(a, 'user.list', { region: r })), `list users of ${r}`).toBe(expected);

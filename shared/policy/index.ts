@@ -50,6 +50,10 @@ interface Resources {
   /** Title, kind, visibility and collaborators. */
   'draft.manage': DraftRef;
   'draft.invite': { draft: DraftRef; user: InviteeRef };
+  /** Drafting at all: the drafts area, starting a draft (blank or from Word). */
+  'draft.start': Record<string, never>;
+  /** The administration area (each page's service authorizes its region again). */
+  'admin.enter': Record<string, never>;
   'workspace.read': WorkspaceRef;
   'workspace.create': { ownerRegion: Region };
   'workspace.manage': WorkspaceRef;
@@ -59,6 +63,8 @@ interface Resources {
   'user.list': { region: Region };
   'user.read': UserRef;
   'user.manage': UserRef;
+  /** New roles for a user: an admin may not drop their own admin role (the region could be left without one). */
+  'user.setRoles': UserRef & { roles: readonly Role[]; to: readonly Role[] };
   'user.readPersonal': UserRef;
   'org.manage': { region: Region };
   'audit.read': { region: Region };
@@ -75,10 +81,14 @@ const notFound = (reason: string): Decision => ({ allowed: false, status: 404, r
 const forbidden = (reason: string): Decision => ({ allowed: false, status: 403, reason });
 
 const has = (a: Actor, ...roles: Role[]) => roles.some((r) => a.roles.includes(r));
-const isHandler = (a: Actor) => a.roles.includes('handler');
+/**
+ * Handling units (承办单位) answer proposals: they read only what is assigned to them, neither take
+ * part in workspaces nor draft (so they are never added to one, nor invited to a draft).
+ */
+export const isHandlingUnit = (user: { roles: readonly Role[] }) => user.roles.includes('handler');
 
 function readRecord(a: Actor, r: RecordRef): Decision {
-  if (isHandler(a)) {
+  if (isHandlingUnit(a)) {
     return r.assignedOrgIds?.includes(a.orgId) ? allow : notFound('policy.notAssigned');
   }
   if (!(r.workspaceId in a.workspaces)) return notFound('policy.notInWorkspace');
@@ -106,7 +116,7 @@ const rules: { [A in Action]: (a: Actor, r: Resources[A]) => Decision } = {
   'record.read': readRecord,
   'record.create': (a, r) => {
     if (!(r.workspaceId in a.workspaces)) return notFound('policy.notInWorkspace');
-    if (isHandler(a)) return forbidden('policy.handlerReadOnly');
+    if (isHandlingUnit(a)) return forbidden('policy.handlerReadOnly');
     if (r.ownerRegion !== a.region || r.ownerOrgId !== a.orgId) return forbidden('policy.ownOrgOnly');
     const canPost = has(a, 'staff', 'coordinator', 'leader') || a.workspaces[r.workspaceId] === 'coordinator';
     return canPost ? allow : forbidden('policy.needsStaff');
@@ -129,7 +139,7 @@ const rules: { [A in Action]: (a: Actor, r: Resources[A]) => Decision } = {
   // Any member of the workspace may start a draft (members draft proposals); handlers may not.
   'draft.create': (a, r) => {
     if (!(r.workspaceId in a.workspaces)) return notFound('policy.notInWorkspace');
-    if (isHandler(a)) return forbidden('policy.handlerReadOnly');
+    if (isHandlingUnit(a)) return forbidden('policy.handlerReadOnly');
     return r.ownerRegion === a.region && r.ownerOrgId === a.orgId ? allow : forbidden('policy.ownOrgOnly');
   },
   'draft.edit': (a, d) => {
@@ -157,6 +167,8 @@ const rules: { [A in Action]: (a: Actor, r: Resources[A]) => Decision } = {
     if (d.visibility === 'org' && user.orgId !== d.ownerOrgId) return forbidden('policy.inviteNeedsWiderVisibility');
     return allow;
   },
+  'draft.start': (a) => (isHandlingUnit(a) ? forbidden('policy.handlerReadOnly') : allow),
+  'admin.enter': (a) => (has(a, 'admin') ? allow : forbidden('policy.needsAdmin')),
   'workspace.read': (a, w) => {
     if (w.id in a.workspaces) return allow;
     if (has(a, 'admin') && inWorkspaceRegion(a, w)) return allow;
@@ -189,6 +201,11 @@ const rules: { [A in Action]: (a: Actor, r: Resources[A]) => Decision } = {
   'user.manage': (a, u) => {
     if (u.region !== a.region) return notFound('policy.otherRegion');
     return has(a, 'admin') ? allow : forbidden('policy.adminOwnRegion');
+  },
+  'user.setRoles': (a, u) => {
+    const manage = rules['user.manage'](a, u);
+    if (!manage.allowed) return manage;
+    return u.id === a.id && u.roles.includes('admin') && !u.to.includes('admin') ? forbidden('policy.keepOwnAdmin') : allow;
   },
   'user.readPersonal': (a, u) => {
     if (u.region !== a.region) return forbidden('policy.personalStaysInRegion');

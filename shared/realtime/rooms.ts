@@ -3,7 +3,7 @@
  * these functions mirror the read rule of shared/policy (readRecord) so that an event reaches
  * exactly the people who could open the record, and never a hint of it anyone else.
  */
-import type { Actor, RecordRef } from '../policy';
+import { isHandlingUnit, type Actor, type RecordRef } from '../policy';
 import type { RecordKind } from './events';
 
 export const rooms = {
@@ -20,13 +20,11 @@ export const rooms = {
   record: (kind: RecordKind, id: string) => `record:${kind}:${id}`,
 };
 
-const isHandler = (a: Pick<Actor, 'roles'>) => a.roles.includes('handler');
-
 /** The rooms a socket of this actor belongs to from the start (its user and workspace rooms). */
 export function actorRooms(actor: Actor): string[] {
   const out = [rooms.user(actor.id)];
   // A handler reads nothing through membership (policy readRecord), so it joins no workspace room.
-  if (isHandler(actor)) return [...out, rooms.handlers(actor.orgId)];
+  if (isHandlingUnit(actor)) return [...out, rooms.handlers(actor.orgId)];
   for (const workspaceId of Object.keys(actor.workspaces)) {
     out.push(rooms.workspace(workspaceId), rooms.workspaceRegion(workspaceId, actor.region), rooms.workspaceOrg(workspaceId, actor.orgId));
   }

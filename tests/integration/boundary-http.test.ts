@@ -13,7 +13,7 @@ let cqOrgInCqOwn: string;
 
 beforeAll(async () => {
   server = await startTestServer();
-  for (const u of ['sc-member', 'cq-member', 'cq-member2']) cookies[u] = await server.login(u);
+  for (const u of ['sc-member', 'cq-member', 'cq-member2', 'unit-ndrc', 'cq-admin']) cookies[u] = await server.login(u);
   for (const [k, title] of Object.entries(SEED.notices)) ids.notices[k as keyof typeof SEED.notices] = await noticeId(server.database.db, title);
   for (const [k, name] of Object.entries(SEED.workspaces)) ids.workspaces[k as keyof typeof SEED.workspaces] = await workspaceId(server.database.db, name);
   // An org-private notice of 重庆市政协 in a workspace where 璧山区政协 (cq-member2) is also a member.
@@ -151,6 +151,20 @@ describe(`direct URLs (${backend})`, () => {
     expect(post.status).toBe(404);
     // Broken percent-encoding is refused, not crashed on.
     expect([400, 404]).toContain((await get('sc-member', '/notices/%E0%A4%A')).status);
+  });
+
+  it('the interface offers only what the policy allows: a handling unit neither drafts nor administers', async () => {
+    const unit = await get('unit-ndrc', '/drafts');
+    expect(unit.status).toBe(200);
+    expect(unit.body).not.toContain('data-testid="new-draft"');
+    expect(unit.body).not.toContain('data-testid="import-draft"');
+    expect(unit.body).not.toContain('href="/drafts"'); // no 草稿 in its navigation
+    for (const path of ['/drafts/new', '/drafts/import', '/admin/users']) expect((await get('unit-ndrc', path)).status, path).toBe(403);
+    const member = await get('cq-member', '/drafts');
+    expect(member.body).toContain('data-testid="new-draft"');
+    expect(member.body).not.toContain('href="/admin/users"');
+    expect((await get('cq-member', '/admin/users')).status).toBe(403);
+    expect((await get('cq-admin', '/')).body).toContain('href="/admin/users"');
   });
 
   it('signed out, a direct URL goes to the login page and back', async () => {

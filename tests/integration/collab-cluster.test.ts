@@ -24,6 +24,7 @@ import { createCollab, type Collab } from '../../server/collab';
 import { unpackUpdates } from '../../db/queries/collab';
 import { Redis } from 'ioredis';
 import { redisTarget } from '../../server/redis';
+import { RATE_LIMITS } from '../../server/rate-limits';
 
 // A channel prefix of its own: other test files may use the same Redis at the same time.
 const REDIS_URL = `${(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/\/$/, '')}/?prefix=collab-test-${process.pid}`;
@@ -64,6 +65,15 @@ describe.skipIf(backend !== 'postgres')('collaboration across processes with Red
   };
   const jointDraft = (collaborators: Record<string, 'editor' | 'viewer'> = {}) =>
     createDraft(db(), { workspace: SEED.workspaces.chuanyu, author: 'cq-member', visibility: 'joint', text: ['联合提案'], collaborators });
+
+  it('per-user rate limits count across both processes (one count in Redis)', async () => {
+    const search = (server: { url: string }) => fetch(`${server.url}/search?q=${encodeURIComponent('氢能')}`, { headers: { cookie: cookies['sc-staff'] }, redirect: 'manual' });
+    let allowed = 0;
+    for (let i = 0; i < RATE_LIMITS.search.points + 4; i++) if ((await search(i % 2 ? b : a)).status === 200) allowed++;
+    expect(allowed).toBe(RATE_LIMITS.search.points);
+    expect((await search(a)).status).toBe(429);
+    expect((await search(b)).status).toBe(429);
+  });
 
   it('clients on two processes converge, see each other, and every update is stored once', async () => {
     const draftId = await jointDraft({ 'sc-member': 'editor' });

@@ -35,6 +35,28 @@ describe(`GET /healthz (${backend})`, () => {
   });
 });
 
+describe.skipIf(!process.env.TEST_REDIS_URL)('GET /healthz with REDIS_URL', () => {
+  it('reports Redis too: ok while it answers, 503 with redis "unavailable" when it does not', async () => {
+    const up = await startTestServer({ REDIS_URL: `${process.env.TEST_REDIS_URL!.replace(/\/$/, '')}/?prefix=healthz-${process.pid}` });
+    try {
+      const res = await up.request('/healthz');
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ status: 'ok', db: 'ok', redis: 'ok' });
+    } finally {
+      await up.stop();
+    }
+    // Nothing listens on port 1: the app still starts (it waits a little for Redis, then goes on).
+    const down = await startTestServer({ REDIS_URL: 'redis://127.0.0.1:1' });
+    try {
+      const res = await down.request('/healthz');
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({ status: 'error', db: 'ok', redis: 'unavailable' });
+    } finally {
+      await down.stop();
+    }
+  }, 60_000);
+});
+
 /** The folder lock is about the embedded database, so this runs on PGlite whatever the backend. */
 describe('one PGlite folder, one process', () => {
   let dataDir: string;
