@@ -25,7 +25,10 @@ export function securityHeaders(config: Pick<Config, 'env' | 'trustProxy'>): Req
   const nonce = (_req: IncomingMessage, res: unknown) => `'nonce-${(res as Response).locals.cspNonce}'`;
   const inline = dev ? ["'unsafe-inline'"] : [nonce];
   // 'self' covers same-origin ws:/wss: in CSP 3, but older engines need them named (socket.io, /collab/).
-  const sockets = (req: IncomingMessage) => `ws://${requestHost(req, config)} wss://${requestHost(req, config)}`;
+  const sockets = (req: IncomingMessage) => {
+    const host = requestHost(req, config);
+    return `ws://${host} wss://${host}`;
+  };
   const headers = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
@@ -63,12 +66,10 @@ export function securityHeaders(config: Pick<Config, 'env' | 'trustProxy'>): Req
 }
 
 /** Normal forms and Remix data requests are small; the Word import carries a file. */
-export const BODY_MAX_BYTES = 1024 * 1024;
+const BODY_MAX_BYTES = 1024 * 1024;
 const IMPORT_PATHS = new Set(['/drafts/import', '/drafts/import.data']);
 
-export class BodyTooLarge extends Error {
-  status = 413;
-}
+class BodyTooLarge extends Error {}
 
 /**
  * Caps request bodies before Remix reads them (Remix's request.formData()/json() would read any size
@@ -92,7 +93,7 @@ export function bodyLimit(): RequestHandler {
       req.off('data', count);
       tooLarge(res, limit);
       // Errors the stream Remix reads (a plain end would hand it a truncated form) and stops reading.
-      req.destroy(new BodyTooLarge());
+      req.destroy(new BodyTooLarge(`request body over ${limit} bytes`));
     };
     // Paused, a 'data' listener does not start the flow: Remix resumes it when it reads, and both see every chunk.
     req.pause();

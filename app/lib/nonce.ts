@@ -18,7 +18,8 @@ export function pageNonce(): string | undefined {
 /**
  * Some of antd's helpers create `<style>` elements with no way to pass a nonce (@rc-component's
  * scroll lock under a Modal or Drawer, its scrollbar measurement, cssinjs's selector probes): the
- * CSP would refuse them. Every `<style>` created from script gets the page's nonce. This widens
+ * CSP would refuse them. (antd's own CSS-in-JS takes ConfigProvider's `csp`; Tiptap's base styles are
+ * covered here too.) Every `<style>` created from script gets the page's nonce. This widens
  * nothing an attacker can use: only our nonce'd scripts run, and markup injected as HTML is not
  * created through this call.
  */
