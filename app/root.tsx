@@ -6,12 +6,13 @@ import {
 import { App as AntApp, ConfigProvider, Result, Button } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
 import enUS from 'antd/locale/en_US';
-import type { ReactNode } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import { getUser } from './lib/session.server';
 import { localeFrom } from './lib/locale.server';
 import { AppShell, type ShellUser } from './components/AppShell';
 import { translate, type Locale } from '../shared/i18n';
 import { useT } from './lib/i18n';
+import { useNonce } from './lib/nonce';
 
 // Contrast: antd's default secondary/placeholder greys fall under WCAG AA (axe 'serious'); darken them.
 const THEME = {
@@ -43,6 +44,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export function Layout({ children }: { children: ReactNode }) {
   const root = useRouteLoaderData<typeof loader>('root');
   const locale: Locale = root?.locale ?? 'zh-CN';
+  const nonce = useNonce();
+  const csp = useMemo(() => ({ nonce }), [nonce]);
   return (
     <html lang={locale}>
       <head>
@@ -52,17 +55,19 @@ export function Layout({ children }: { children: ReactNode }) {
         <Links />
         <style
           id="antd-ssr"
+          nonce={nonce}
+          suppressHydrationWarning // the browser hides the nonce attribute (see InlineStyle)
           dangerouslySetInnerHTML={{
             __html: typeof document === 'undefined' ? '__ANTD_SSR_CSS__' : document.getElementById('antd-ssr')?.innerHTML ?? '',
           }}
         />
       </head>
       <body style={{ margin: 0 }}>
-        <ConfigProvider locale={locale === 'en' ? enUS : zhCN} theme={THEME}>
+        <ConfigProvider locale={locale === 'en' ? enUS : zhCN} theme={THEME} csp={csp}>
           <AntApp>{children}</AntApp>
         </ConfigProvider>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

@@ -22,6 +22,8 @@ export interface ServerContext {
   rateLimits: RateLimits;
   /** Word import and export, in worker threads with a time limit. */
   word: WordConverter;
+  /** This response's Content-Security-Policy nonce, for the page's inline scripts and styles. */
+  cspNonce: string;
 }
 
 declare module '@remix-run/node' {

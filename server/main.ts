@@ -12,6 +12,7 @@ import { seedDemo } from '../db/seed';
 import { ping } from '../db/queries/health';
 import { hashPassword } from './auth/passwords';
 import { isAllowedOrigin } from './auth/origin';
+import { bodyLimit, cspNonce, securityHeaders } from './security';
 import type { ServerContext } from './context';
 import { createRealtime, type Realtime } from './realtime';
 import { REALTIME_PATH } from '../shared/realtime/events';
@@ -62,9 +63,6 @@ export async function startServer(config: Config): Promise<RunningServer> {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) }, 'request');
     });
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('X-Frame-Options', 'DENY');
-    res.setHeader('Referrer-Policy', 'same-origin');
     // Remix's adapter builds request.url from Host and X-Forwarded-Host, whose port it reads even when
     // proxies are not trusted: drop what we do not trust, and answer a host no URL can be made of here
     // (it would throw inside the adapter as a 500).
@@ -81,6 +79,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     }
     next();
   });
+  app.use(securityHeaders(config), bodyLimit());
 
   const redis = config.redisUrl ? connectRedisCommands(config.redisUrl, log) : undefined;
   // The database, and Redis when configured: without it live edits and events stop crossing processes.
@@ -118,9 +117,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
   app.all('*', createRequestHandler({
     build: build as any,
     mode: config.env,
-    getLoadContext: (req) => ({ db: database.db, config, log, ip: req.ip ?? req.socket.remoteAddress ?? '', realtime: realtime.hub, collab, rateLimits, word }) satisfies ServerContext,
+    getLoadContext: (req, res) => ({
+      db: database.db, config, log, ip: req.ip ?? req.socket.remoteAddress ?? '', realtime: realtime.hub, collab, rateLimits, word, cspNonce: cspNonce(res),
+    }) satisfies ServerContext,
   }));
   app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    if (res.locals.bodyTooLarge) return; // answered 413 already; Remix failed reading the body it was cut off from
     // Client errors raised by Express itself (e.g. a URIError on broken %-encoding carries status 400) stay 4xx.
     const status = Number((err as { status?: unknown } | null)?.status);
     if (status >= 400 && status < 500) log.warn({ status, path: _req.path, reason: (err as Error).message }, 'bad request');

@@ -6,6 +6,7 @@ import { useLocale, useT } from '../lib/i18n';
 import { RegionTag } from './RegionTag';
 import { NotificationBell } from './NotificationBell';
 import { SearchBox } from './SearchBox';
+import { InlineStyle } from './InlineStyle';
 
 /** `may`: the areas the policy opens to this user (the root loader asks it). */
 export interface ShellUser { id: string; displayName: string; orgName: string; region: string; roles: Role[]; may: { drafts: boolean; admin: boolean } }
@@ -45,7 +46,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <style dangerouslySetInnerHTML={{ __html: STYLES }} />
+      <InlineStyle css={STYLES} />
       <Layout.Header className="app-header">
         <Link to="/" style={{ color: '#fff', fontWeight: 600, fontSize: 16, whiteSpace: 'nowrap' }}>{t('app.title')}</Link>
         <nav aria-label={t('nav.label')} style={{ flex: 1, minWidth: 0 }}>

@@ -6,10 +6,10 @@ import {
 import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from '@remix-run/react';
 import { Alert, Button, Card, Form, Input, Radio, Select, Space, Typography } from 'antd';
 import { z } from 'zod';
-import { importDraft, DOCX_MAX_BYTES } from '../../server/services/draft-word';
+import { importDraft } from '../../server/services/draft-word';
 import { authorize } from '../../shared/policy';
 import { InputError } from '../../server/services/errors';
-import { DRAFT_KINDS, draftCreateSchema } from '../../shared/validation/drafts';
+import { DOCX_MAX_BYTES, DOCX_UPLOAD_MAX_BYTES, DRAFT_KINDS, draftCreateSchema } from '../../shared/validation/drafts';
 import { parseWith, type FieldErrors } from '../../shared/validation/parse';
 import { callContext, guard, requireUser } from '../lib/session.server';
 import { badRequest, type ActionResult } from '../lib/input.server';
@@ -49,12 +49,11 @@ function cappedUploadHandler(maxTotal: number): UploadHandler {
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   await guard(async () => authorize(user, 'draft.start', {}));
-  const limit = DOCX_MAX_BYTES + 64 * 1024; // the file and the few text fields
   if (!(request.headers.get('Content-Type') ?? '').startsWith('multipart/form-data')) return badRequest({ file: 'word.fileRequired' });
-  if (Number(request.headers.get('Content-Length') ?? 0) > limit) return badRequest({ file: 'word.tooLarge' });
+  if (Number(request.headers.get('Content-Length') ?? 0) > DOCX_UPLOAD_MAX_BYTES) return badRequest({ file: 'word.tooLarge' });
   let form: FormData;
   try {
-    form = await unstable_parseMultipartFormData(request, cappedUploadHandler(limit));
+    form = await unstable_parseMultipartFormData(request, cappedUploadHandler(DOCX_UPLOAD_MAX_BYTES));
   } catch (err) {
     return badRequest({ file: err instanceof UploadTooLarge ? 'word.tooLarge' : 'word.unreadable' });
   }

@@ -35,7 +35,7 @@ export function draftIdFromUrl(url: string | undefined): string | null {
 export async function decideUpgrade(
   req: IncomingMessage,
   db: Kysely<DB>,
-  config: Pick<Config, 'allowedOrigins' | 'sessionSecret' | 'secureCookies'>,
+  config: Pick<Config, 'allowedOrigins' | 'trustProxy' | 'sessionSecret' | 'secureCookies'>,
   rateLimits?: RateLimits,
 ): Promise<UpgradeDecision> {
   // Browsers always send Origin on a WebSocket handshake; cross-site hijacking rides on ambient

@@ -68,7 +68,7 @@ const REVALIDATE_AFTER_MS = 10 * 60_000;
 
 export function createCollab(opts: {
   db: Kysely<DB>;
-  config: Pick<Config, 'allowedOrigins' | 'sessionSecret' | 'secureCookies' | 'redisUrl'>;
+  config: Pick<Config, 'allowedOrigins' | 'trustProxy' | 'sessionSecret' | 'secureCookies' | 'redisUrl'>;
   log: Logger;
   /** Per-user connection attempts (the other limits are per connection). */
   rateLimits?: RateLimits;

@@ -27,7 +27,7 @@ const refuse = (code: keyof typeof messages) => new HandshakeRefusal(code, messa
  * so a missing Origin is refused too (cross-site WebSocket hijacking rides on ambient cookies).
  */
 export async function authenticateHandshake(
-  req: IncomingMessage, db: Kysely<DB>, config: Pick<Config, 'sessionSecret' | 'secureCookies' | 'allowedOrigins'>,
+  req: IncomingMessage, db: Kysely<DB>, config: Pick<Config, 'sessionSecret' | 'secureCookies' | 'allowedOrigins' | 'trustProxy'>,
 ): Promise<{ user: SessionUser; token: string }> {
   if (!req.headers.origin || !isAllowedOrigin(req, config)) throw refuse('origin-not-allowed');
   const token = await sessionTokenFrom(req.headers.cookie, config);

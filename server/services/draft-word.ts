@@ -6,6 +6,7 @@ import { findDraft } from '../../db/queries/drafts';
 import { authorize, type Actor } from '../../shared/policy';
 import { DOCUMENT_FIELD } from '../../shared/editor/extensions';
 import type { Region } from '../../shared/domain/model';
+import { DOCX_MAX_BYTES } from '../../shared/validation/drafts';
 import { loadDocument } from '../collab/document';
 import type { DocumentJSON } from '../word/docx-to-json';
 import type { WordConverter } from '../word/pool';
@@ -21,8 +22,6 @@ import { rateLimit, type CallContext } from './call';
  * under the reader's row-level security and the draft.read policy, as the editor page does.
  */
 
-/** The largest upload accepted; the route stops reading the request past it. */
-export const DOCX_MAX_BYTES = 10 * 1024 * 1024;
 /**
  * What an imported draft may hold: its text in characters (a long research report is well under
  * this), and its Word runs, which the conversion's time grows with (~0.15 ms each, in a worker of

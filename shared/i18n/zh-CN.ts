@@ -83,6 +83,7 @@ export const zhCN = {
   'error.notFound': '页面不存在，或您没有访问权限。',
   'error.forbidden': '您没有执行此操作的权限。',
   'error.unexpected': '出现意外错误，请稍后再试。',
+  'error.tooLarge': '提交的内容过大，上限为 {limit}。',
   'error.rateLimited': '操作过于频繁，请稍后再试。',
   'error.backHome': '返回工作台',
 

@@ -11,6 +11,11 @@ export type DraftKind = (typeof DRAFT_KINDS)[number];
 /** 协作者 roles: editors write, commenters comment, viewers read (the author is always an editor). */
 export const COLLABORATOR_ROLES = ['editor', 'commenter', 'viewer'] as const;
 
+/** The largest Word file accepted for import. */
+export const DOCX_MAX_BYTES = 10 * 1024 * 1024;
+/** The import request as a whole (the file and the few text fields): the route and the server's body cap use it. */
+export const DOCX_UPLOAD_MAX_BYTES = DOCX_MAX_BYTES + 64 * 1024;
+
 const required = (max: number) =>
   z.string({ required_error: 'validation.required', invalid_type_error: 'validation.required' })
     .trim().min(1, 'validation.required').max(max, 'validation.tooLong');

@@ -10,6 +10,7 @@ import { ySyncPluginKey } from '@tiptap/y-tiptap';
 import type { Authorship, Person } from '../../../server/services/versions';
 import { useT, type T } from '../../lib/i18n';
 import { REGION_COLORS } from '../RegionTag';
+import { InlineStyle } from '../InlineStyle';
 
 /**
  * 按作者着色: colours the live text by who wrote it, as DECORATIONS over the live editor, computed
@@ -213,7 +214,7 @@ export function AttributionToggle({ editor, draftId }: { editor: Editor | null; 
 
   return (
     <>
-      <style dangerouslySetInnerHTML={{ __html: STYLES }} />
+      <InlineStyle css={STYLES} />
       <Space orientation="vertical" size="small" style={{ width: '100%', paddingBottom: 12, marginBottom: 12, borderBottom: '1px solid #f0f0f0' }}>
         <Space align="center">
           <Switch id="draft-attribution" size="small" checked={on} onChange={setOn} disabled={!editor}

@@ -12,6 +12,7 @@ import { formatDateTime } from '../../../shared/format/datetime';
 import { useLocale, useT } from '../../lib/i18n';
 import { RegionTag } from '../RegionTag';
 import { anchorOf, commentHighlightsKey, quoteOf, type Placement } from './commentHighlights';
+import { InlineStyle } from '../InlineStyle';
 
 /**
  * 评论 panel beside the draft: threads in the order of the text they are anchored to, each
@@ -299,7 +300,7 @@ export function CommentsPanel({ draftId, editor, meId, data: loaded }: { draftId
 
   return (
     <section aria-labelledby="draft-comments" className="comments-panel" data-testid="comments-panel">
-      <style>{CSS}</style>
+      <InlineStyle css={CSS} />
       <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: 8, marginBottom: 8 }}>
         <Typography.Title level={2} id="draft-comments" style={{ fontSize: 16, margin: 0 }}>{t('comments.count', { n: openThreads.length })}</Typography.Title>
         {data.abilities.comment && (

@@ -8,6 +8,7 @@ import { documentExtensions, documentSchema, DOCUMENT_FIELD } from '../../../sha
 import type { Authorship, Person } from '../../../server/services/versions';
 import { useT, type T } from '../../lib/i18n';
 import { EditorStyles } from './editorStyles';
+import { InlineStyle } from '../InlineStyle';
 
 /**
  * 版本只读视图: a SEPARATE read-only Tiptap editor bound to a scratch Y.Doc (never the live
@@ -203,7 +204,7 @@ export function VersionView({ after, before, authorship, label, onRendered }: Pr
   return (
     <div className="draft-editor version-view">
       <EditorStyles />
-      <style dangerouslySetInnerHTML={{ __html: STYLES }} />
+      <InlineStyle css={STYLES} />
       {editor ? <EditorContent editor={editor} /> : <p>{t('versions.rendering')}</p>}
     </div>
   );

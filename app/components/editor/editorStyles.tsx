@@ -2,6 +2,8 @@
  * Styles of the draft editor. The caret extension ships no CSS: carets and their name labels are
  * styled here (`.collaboration-carets__caret`, `__label`, `__selection`), coloured per region inline.
  */
+import { InlineStyle } from '../InlineStyle';
+
 const CSS = `
 .draft-editor { background: #fff; border: 1px solid #d9d9d9; border-radius: 6px; }
 .draft-toolbar { display: flex; flex-wrap: wrap; align-items: center; gap: 2px; padding: 6px 8px;
@@ -33,5 +35,5 @@ const CSS = `
 `;
 
 export function EditorStyles() {
-  return <style dangerouslySetInnerHTML={{ __html: CSS }} />;
+  return <InlineStyle css={CSS} />;
 }
