@@ -14,6 +14,8 @@ export const RATE_LIMITS = {
   search: { points: 60, seconds: 60 },
   comment: { points: 30, seconds: 60 },
   connection: { points: 120, seconds: 60 },
+  /** Checks of one's current password when changing it (a stolen session must not guess it). */
+  passwordCheck: { points: 5, seconds: 15 * 60 },
 } as const;
 
 export type RateLimitKind = keyof typeof RATE_LIMITS;

@@ -56,11 +56,11 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
         <SearchBox />
         <Space size="middle" style={{ color: '#fff' }}>
           <NotificationBell />
-          <span data-testid="current-user">
+          <Link to={`/users/${user.id}`} data-testid="current-user" title={t('profile.mine')} style={{ color: '#fff' }}>
             <Typography.Text strong style={{ color: '#fff' }}>{user.displayName}</Typography.Text>
             <span className="app-org" style={{ marginInline: 8, opacity: 0.85 }}>{user.orgName}</span>
             <RegionTag region={user.region} />
-          </span>
+          </Link>
           <RemixForm method="post" action="/lang" style={{ display: 'inline' }}>
             <input type="hidden" name="locale" value={locale === 'en' ? 'zh-CN' : 'en'} />
             <Button size="small" htmlType="submit" ghost aria-label={t('nav.switchLanguage')}>

@@ -1,10 +1,14 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Link, useLoaderData } from '@remix-run/react';
-import { Card, Descriptions, Space, Tag, Typography } from 'antd';
-import { getProfile } from '../../server/services/users';
+import { useEffect } from 'react';
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { App, Button, Card, Descriptions, Form, Input, Space, Tag, Typography } from 'antd';
+import { changeOwnPassword, getProfile, updateOwnContact } from '../../server/services/users';
 import { translate, type Locale } from '../../shared/i18n';
-import { guard, requireId, requireUser } from '../lib/session.server';
+import { ownContactSchema, passwordChangeSchema } from '../../shared/validation/schemas';
+import { callContext, guard, requireId, requireUser } from '../lib/session.server';
+import { badRequest, readInput, readIntent, submitForm } from '../lib/input.server';
 import { useT } from '../lib/i18n';
+import { AppForm } from '../components/AppForm';
 import { RegionTag } from '../components/RegionTag';
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
@@ -18,10 +22,30 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   return guard(() => getProfile(context.db, user, id));
 }
 
+/** On one's own page only: one's contact details and password. */
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const user = await requireUser(request, context);
+  if (requireId(params.userId) !== user.id) throw new Response('forbidden', { status: 403 });
+  const input = await readInput(request);
+  const intent = readIntent(input, ['contact', 'password']);
+  const call = callContext(context);
+  switch (intent) {
+    case 'contact': return submitForm(intent, ownContactSchema, input, (v) => updateOwnContact(context.db, user, v, call), 'profile.contactSaved');
+    case 'password': return submitForm(intent, passwordChangeSchema, input, (v) => changeOwnPassword(context.db, user, v, call), 'profile.passwordChanged');
+    default: return badRequest({ _form: 'validation.invalid' });
+  }
+}
+
 /** 个人主页: who someone is, for everyone; their personal details only inside their region. */
 export default function Profile() {
-  const { user, personal, canManage } = useLoaderData<typeof loader>();
+  const { user, personal, canManage, isSelf } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state !== 'idle';
+  const { message } = App.useApp();
   const t = useT();
+  useEffect(() => {
+    if (result?.ok && result.message) message.success(t(result.message));
+  }, [result]);
   const orNone = (v: string | null) => v || <Typography.Text type="secondary">{t('profile.notProvided')}</Typography.Text>;
   return (
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
@@ -56,6 +80,34 @@ export default function Profile() {
           )}
         </Card>
       </section>
+      {isSelf && personal && (
+        <>
+          <section aria-labelledby="contact-title">
+            <Typography.Title level={2} id="contact-title" style={{ fontSize: 18 }}>{t('profile.contactTitle')}</Typography.Title>
+            <Card>
+              <Typography.Paragraph type="secondary">{t('profile.contactHint')}</Typography.Paragraph>
+              <AppForm schema={ownContactSchema} intent="contact" style={{ maxWidth: 480 }}
+                initialValues={{ phone: personal.phone ?? '', email: personal.email ?? '', address: personal.address ?? '' }}>
+                <Form.Item name="phone" label={t('profile.phone')}><Input autoComplete="tel" inputMode="tel" /></Form.Item>
+                <Form.Item name="email" label={t('profile.email')}><Input autoComplete="email" inputMode="email" /></Form.Item>
+                <Form.Item name="address" label={t('profile.address')}><Input autoComplete="street-address" /></Form.Item>
+                <Button htmlType="submit" loading={busy} data-testid="save-contact">{t('profile.saveContact')}</Button>
+              </AppForm>
+            </Card>
+          </section>
+          <section aria-labelledby="password-title">
+            <Typography.Title level={2} id="password-title" style={{ fontSize: 18 }}>{t('profile.passwordTitle')}</Typography.Title>
+            <Card>
+              <Typography.Paragraph type="secondary">{t('profile.passwordHint')}</Typography.Paragraph>
+              <AppForm schema={passwordChangeSchema} intent="password" resetOnSuccess style={{ maxWidth: 360 }}>
+                <Form.Item name="current" label={t('profile.currentPassword')}><Input.Password autoComplete="current-password" /></Form.Item>
+                <Form.Item name="password" label={t('profile.newPassword')}><Input.Password autoComplete="new-password" /></Form.Item>
+                <Button htmlType="submit" loading={busy} data-testid="change-password">{t('profile.changePassword')}</Button>
+              </AppForm>
+            </Card>
+          </section>
+        </>
+      )}
     </Space>
   );
 }

@@ -34,7 +34,9 @@ export function revokeSessionRow(db: Executor, id: string) {
   return db.updateTable('sessions').set({ revoked_at: new Date() }).where('id', '=', id).execute();
 }
 
-export function revokeSessionsOfUser(db: Executor, userId: string) {
-  return db.updateTable('sessions').set({ revoked_at: new Date() })
-    .where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+/** Every live session of the user, except `keep` (the one they are using) when given. */
+export function revokeSessionsOfUser(db: Executor, userId: string, keep?: string) {
+  let q = db.updateTable('sessions').set({ revoked_at: new Date() }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+  if (keep) q = q.where('id', '!=', keep);
+  return q.execute();
 }

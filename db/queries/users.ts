@@ -76,3 +76,8 @@ export async function setUserPassword(db: Executor, id: string, passwordHash: st
   await db.updateTable('users').set({ password_hash: passwordHash, password_changed_at: now, updated_at: now })
     .where('id', '=', id).execute();
 }
+
+/** The stored password hash of a user (to check their current password before a change). */
+export async function findPasswordHash(db: Executor, id: string) {
+  return (await db.selectFrom('users').select('password_hash').where('id', '=', id).executeTakeFirst())?.password_hash ?? null;
+}

@@ -63,7 +63,10 @@ export async function revokeSession(db: Kysely<DB>, sessionId: string) {
   await withActor(db, null, (trx) => revokeSessionRow(trx, sessionId));
 }
 
-/** Disabling a user or resetting a password ends every session of theirs at once. */
-export async function revokeUserSessions(db: Executor, userId: string) {
-  await revokeSessionsOfUser(db, userId);
+/**
+ * Disabling a user or resetting a password ends every session of theirs at once; a person changing
+ * their own password keeps the session they did it in (`keep`).
+ */
+export async function revokeUserSessions(db: Executor, userId: string, keep?: string) {
+  await revokeSessionsOfUser(db, userId, keep);
 }

@@ -13,7 +13,7 @@ export const AUDIT_PAGE_SIZE = 50;
 /** Actions the filter offers; `workspace.*` matches every workspace administration entry. */
 export const KNOWN_AUDIT_ACTIONS = [
   'login', 'login.failed', 'login.throttled', 'user.create', 'user.roles', 'user.org', 'user.disable', 'user.enable',
-  'user.password', 'org.create', 'org.rename', 'workspace.*', 'member.add', 'member.remove', 'member.role',
+  'user.password', 'user.contact', 'org.create', 'org.rename', 'workspace.*', 'member.add', 'member.remove', 'member.role',
   'boundary.share', 'boundary.unshare', 'record.visibility', 'notice.create', 'notice.update', 'notice.delete',
 ] as const;
 

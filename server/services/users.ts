@@ -2,18 +2,18 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { withActor, type Executor } from '../../db';
 import {
-  findContact, findUser, insertUser, listRegionUsers, setUserPassword, setUserStatus, updateUserRow, upsertContact,
+  findContact, findPasswordHash, findUser, insertUser, listRegionUsers, setUserPassword, setUserStatus, updateUserRow, upsertContact,
   usernameExists, type ContactFields, type UserListFilter, type UserRow,
 } from '../../db/queries/users';
 import { findOrg, listRegionOrgs } from '../../db/queries/orgs';
 import { authorize, can, type Actor, type UserRef } from '../../shared/policy';
 import type { Role } from '../../shared/domain/model';
-import { hashPassword } from '../auth/passwords';
+import { hashPassword, verifyPassword } from '../auth/passwords';
 import { revokeUserSessions } from '../auth/sessions';
 import { dbActor } from './actor';
 import { audit } from './audit';
 import { InputError, NotFoundError } from './errors';
-import { accessChanged, type CallContext } from './call';
+import { accessChanged, rateLimit, type CallContext } from './call';
 
 /** 用户管理: an admin administers the users of their own region only (docs/domain.md). */
 
@@ -183,4 +183,36 @@ export async function getProfile(db: Kysely<DB>, actor: Actor, id: string) {
       isSelf: user.id === actor.id,
     };
   });
+}
+
+// ---- One's own account ----
+
+/** Phone, email and address of the actor themselves (the ID number is kept as it is). */
+export async function updateOwnContact(db: Kysely<DB>, actor: Acting, input: Omit<ContactFields, 'idNumber'>, call: CallContext = {}) {
+  await withActor(db, dbActor(actor), async (trx) => {
+    const current = await findContact(trx, actor.id);
+    await upsertContact(trx, actor.id, actor.region, { ...input, idNumber: current?.idNumber ?? null });
+    await audit(trx, { actor, region: actor.region, ip: call.ip, action: 'user.contact', target: { type: 'user', id: actor.id }, detail: {} });
+  });
+}
+
+/**
+ * A new password for the actor, after their current one: every other session of theirs ends (a
+ * device they lost, say); the one they are using goes on. Wrong guesses count against a rate limit.
+ */
+export async function changeOwnPassword(
+  db: Kysely<DB>, actor: Acting & { sessionId: string }, input: { current: string; password: string }, call: CallContext = {},
+) {
+  await rateLimit(call, 'passwordCheck', actor.id, 'current');
+  const stored = await withActor(db, dbActor(actor), (trx) => findPasswordHash(trx, actor.id));
+  if (!stored || !(await verifyPassword(stored, input.current))) throw new InputError('current', 'profile.wrongPassword');
+  if (input.current === input.password) throw new InputError('password', 'profile.samePassword');
+  const passwordHash = await hashPassword(input.password);
+  await withActor(db, dbActor(actor), async (trx) => {
+    await setUserPassword(trx, actor.id, passwordHash);
+    await revokeUserSessions(trx, actor.id, actor.sessionId);
+    await audit(trx, { actor, region: actor.region, ip: call.ip, action: 'user.password', target: { type: 'user', id: actor.id }, detail: { self: true } });
+  });
+  // Sockets and documents of the sessions that just ended close; this session's stay (each is rechecked by its token).
+  await accessChanged(call, actor.id);
 }

@@ -47,6 +47,15 @@ export const userUpdateSchema = z.object({
 
 export const passwordResetSchema = z.object({ password });
 
+/** 我的联系方式: what a person keeps up to date themselves (the ID number stays with the administrators). */
+export const ownContactSchema = z.object({ phone: contactFields.phone, email: contactFields.email, address: contactFields.address });
+
+/** 修改密码: the current one proves it is them; the new one as any password. */
+export const passwordChangeSchema = z.object({
+  current: z.string({ required_error: 'validation.required' }).min(1, 'validation.required').max(200, 'validation.tooLong'),
+  password,
+});
+
 export const orgSchema = z.object({
   name: required(60),
   kind: oneOf(ORG_KINDS),
