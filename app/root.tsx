@@ -3,7 +3,7 @@ import { data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } 
 import {
   isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError, useRouteLoaderData,
 } from '@remix-run/react';
-import { App as AntApp, ConfigProvider, Result, Button } from 'antd';
+import { App as AntApp, Typography, ConfigProvider, Result, Button } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
 import enUS from 'antd/locale/en_US';
 import { useMemo, type ReactNode } from 'react';
@@ -78,19 +78,20 @@ export default function Root() {
   return user ? <AppShell user={user}><Outlet /></AppShell> : <Outlet />;
 }
 
+/** A refused or missing page keeps the app around it (header, navigation) when the user is known. */
 export function ErrorBoundary() {
   const error = useRouteError();
+  const root = useRouteLoaderData<typeof loader>('root');
   const t = useT();
   const status = isRouteErrorResponse(error) ? error.status : 500;
-  const key = status === 404 ? 'error.notFound' : status === 403 ? 'error.forbidden' : 'error.unexpected';
-  return (
-    <main style={{ padding: 48 }}>
-      <Result
-        status={status === 404 ? '404' : status === 403 ? '403' : '500'}
-        title={status}
-        subTitle={t(key)}
-        extra={<Button type="primary" href="/">{t('error.backHome')}</Button>}
-      />
-    </main>
+  const kind = status === 404 ? 'notFound' : status === 403 ? 'forbidden' : 'unexpected';
+  const body = (
+    <Result
+      status={status === 404 ? '404' : status === 403 ? '403' : '500'}
+      title={<Typography.Title level={1} style={{ fontSize: 24, margin: 0 }}>{t(`error.title.${kind}`)}</Typography.Title>}
+      subTitle={`${t(`error.${kind}`)} (${status})`}
+      extra={<Button type="primary" href="/">{t('error.backHome')}</Button>}
+    />
   );
+  return root?.user ? <AppShell user={root.user}>{body}</AppShell> : <main style={{ padding: 48 }}>{body}</main>;
 }

@@ -85,6 +85,9 @@ export const en: Messages = {
   'error.unexpected': 'Something went wrong. Please try again later.',
   'error.tooLarge': 'What you sent is too large: the limit is {limit}.',
   'error.rateLimited': 'Too many requests. Please try again a little later.',
+  'error.title.notFound': 'Page not found',
+  'error.title.forbidden': 'Not allowed',
+  'error.title.unexpected': 'Something went wrong',
   'error.backHome': 'Back to home',
 
   'validation.required': 'Required',

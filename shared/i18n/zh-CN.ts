@@ -85,6 +85,9 @@ export const zhCN = {
   'error.unexpected': '出现意外错误，请稍后再试。',
   'error.tooLarge': '提交的内容过大，上限为 {limit}。',
   'error.rateLimited': '操作过于频繁，请稍后再试。',
+  'error.title.notFound': '找不到页面',
+  'error.title.forbidden': '无权访问',
+  'error.title.unexpected': '出错了',
   'error.backHome': '返回工作台',
 
   'validation.required': '此项为必填项',

@@ -149,6 +149,10 @@ describe(`direct URLs (${backend})`, () => {
       method: 'POST', cookie: cookies['sc-member'], headers: { 'Content-Type': 'application/json' }, body: '{"intent":"delete"}',
     });
     expect(post.status).toBe(404);
+    // The 404 page keeps the app around it: the header (who is signed in, the navigation) and a heading.
+    const page = await get('sc-member', `/notices/${unknown}`);
+    expect(page.body).toContain('data-testid="current-user"');
+    expect(page.body).toMatch(/<h1[^>]*>找不到页面<\/h1>/);
     // Broken percent-encoding is refused, not crashed on.
     expect([400, 404]).toContain((await get('sc-member', '/notices/%E0%A4%A')).status);
   });
