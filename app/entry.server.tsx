@@ -8,6 +8,15 @@ import { NonceContext } from './lib/nonce';
 export const streamTimeout = 5_000;
 
 /**
+ * Errors Remix caught in a loader or action (the page shows its error boundary): into the log with the
+ * request's id, as JSON like every other line. A request the browser gave up on is not an error.
+ */
+export function handleError(error: unknown, { request, context }: { request: Request; context: AppLoadContext }) {
+  if (request.signal.aborted) return;
+  context.log.error({ err: error, method: request.method, path: new URL(request.url).pathname }, 'request failed');
+}
+
+/**
  * Renders the whole page before sending it (onAllReady), so antd's CSS-in-JS styles can be
  * extracted and inlined in <head>: no flash of unstyled content, and hydration still runs.
  */
@@ -47,7 +56,7 @@ export default function handleRequest(
         onShellError: reject,
         onError(error) {
           failed = true;
-          console.error(error);
+          loadContext.log.error({ err: error, path: new URL(request.url).pathname }, 'render failed');
         },
       },
     );

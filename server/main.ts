@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import http from 'node:http';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -58,10 +59,16 @@ export async function startServer(config: Config): Promise<RunningServer> {
   if (config.trustProxy) app.set('trust proxy', true);
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
+    // One id per request, in every log line about it and in the answer (a user can quote it): the load
+    // balancer's when it is trusted, else our own.
+    const forwardedId = config.trustProxy ? req.headers['x-request-id'] : undefined;
+    const requestId = typeof forwardedId === 'string' && /^[\w.-]{1,100}$/.test(forwardedId) ? forwardedId : crypto.randomUUID();
+    res.locals.log = log.child({ requestId });
+    res.setHeader('X-Request-Id', requestId);
     res.on('finish', () => {
       if (req.path.startsWith('/assets/')) return;
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) }, 'request');
+      res.locals.log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) }, 'request');
     });
     // Remix's adapter builds request.url from Host and X-Forwarded-Host, whose port it reads even when
     // proxies are not trusted: drop what we do not trust, and answer a host no URL can be made of here
@@ -118,15 +125,16 @@ export async function startServer(config: Config): Promise<RunningServer> {
     build: build as any,
     mode: config.env,
     getLoadContext: (req, res) => ({
-      db: database.db, config, log, ip: req.ip ?? req.socket.remoteAddress ?? '', realtime: realtime.hub, collab, rateLimits, word, cspNonce: cspNonce(res),
+      db: database.db, config, log: res.locals.log as Logger, ip: req.ip ?? req.socket.remoteAddress ?? '', realtime: realtime.hub, collab, rateLimits, word, cspNonce: cspNonce(res),
     }) satisfies ServerContext,
   }));
   app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     if (res.locals.bodyTooLarge) return; // answered 413 already; Remix failed reading the body it was cut off from
     // Client errors raised by Express itself (e.g. a URIError on broken %-encoding carries status 400) stay 4xx.
     const status = Number((err as { status?: unknown } | null)?.status);
-    if (status >= 400 && status < 500) log.warn({ status, path: _req.path, reason: (err as Error).message }, 'bad request');
-    else log.error({ err }, 'request failed');
+    const reqLog: Logger = res.locals.log ?? log;
+    if (status >= 400 && status < 500) reqLog.warn({ status, path: _req.path, reason: (err as Error).message }, 'bad request');
+    else reqLog.error({ err }, 'request failed');
     if (!res.headersSent) res.status(status >= 400 && status < 500 ? status : 500).type('text/plain').send(status >= 400 && status < 500 ? 'Bad request' : 'Internal error');
   });
 

@@ -13,7 +13,7 @@ export function cspNonce(res: Response): string {
 }
 
 /**
- * Helmet's headers plus a per-response nonce for the CSP (README, "Security"). Scripts run
+ * Helmet's headers plus a per-response nonce for the CSP (README, "Security"; docs/decisions/015). Scripts run
  * only from our origin or with the nonce (Remix's inline scripts get it through the load context).
  * `<style>` elements need it too: antd's, Tiptap's and ours get it (app/lib/nonce.ts); style
  * *attributes* cannot carry a nonce, and React, antd, ProseMirror and the collaboration carets write

@@ -8,7 +8,7 @@ import {
 warnIfNoChromium();
 
 /**
- * The Content-Security-Policy in Chromium (README, "Security"): the app's own scripts and styles run
+ * The Content-Security-Policy in Chromium (README, "Security"; docs/decisions/015): the app's own scripts and styles run
  * (every page of pages.test.ts loads without a console error), the styles antd's helpers create from
  * script get the page's nonce, and markup injected into the page neither styles it nor runs script.
  */

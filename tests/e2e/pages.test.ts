@@ -6,7 +6,8 @@ import { startTestServer, type TestServer } from '../support/server';
 import { asOwner } from '../support/owner';
 import { actorOf, SEED, workspaceId } from '../factories/demo';
 import {
-  chromiumPath, expectNoBrowserErrors, launchBrowser, loginThroughForm, newUserContext, waitForHydration, warnIfNoChromium,
+  chromiumPath, expectNoBrowserErrors, launchBrowser, loginThroughForm, newUserContext, seriousA11yViolations, waitForHydration,
+  warnIfNoChromium,
 } from './support';
 
 warnIfNoChromium();
@@ -15,7 +16,9 @@ warnIfNoChromium();
  * Every page of the app, loaded in full (server-rendered, then hydrated) by people of each kind, in
  * Beijing time and in New York time: not one console error, page error or hydration mismatch. The
  * server renders in its own zone whatever the browser's is, so a date formatted without a fixed zone
- * (or anything else that differs between the two) shows up here.
+ * (or anything else that differs between the two) shows up here. In Beijing time each person also
+ * goes through every page on a 390 px phone: no page wider than the screen, and the navigation,
+ * search, bell and logout within reach. axe-core checks every page in Chinese and in English.
  */
 
 /** 2025-01-02 00:30 in Beijing, still 2025-01-01 in UTC and New York: every record's date differs by zone. */
@@ -43,9 +46,30 @@ const MUST_REACH: Record<string, string[]> = {
 /** Where the crawl starts: the home page, and pages no link leads to (the search box is a form). */
 const START = ['/', '/search?q=氢走廊'];
 
-/** Each person in each zone; cq-member, who reaches the most pages, reads New York's in English. */
-const CASES = ['Asia/Shanghai', 'America/New_York'].flatMap((timezoneId) => Object.keys(MUST_REACH).map((username) =>
-  ({ username, timezoneId, locale: username === 'cq-member' && timezoneId !== 'Asia/Shanghai' ? 'en' : 'zh-CN' })));
+/**
+ * Each person in each zone (cq-member, who reaches the most pages, reads New York's in English), and
+ * each on a phone in Beijing time. axe runs where the page differs: Beijing (Chinese) and English.
+ */
+const CASES = [
+  ...['Asia/Shanghai', 'America/New_York'].flatMap((timezoneId) => Object.keys(MUST_REACH).map((username) =>
+    ({ username, timezoneId, locale: username === 'cq-member' && timezoneId !== 'Asia/Shanghai' ? 'en' : 'zh-CN', phone: false }))),
+  ...Object.keys(MUST_REACH).map((username) => ({ username, timezoneId: 'Asia/Shanghai', locale: 'zh-CN', phone: true })),
+].map((c) => ({ ...c, axe: !c.phone && (c.timezoneId === 'Asia/Shanghai' || c.locale === 'en') }));
+
+/** What a phone user must be able to reach on every page: the header's parts, on screen, without zooming out. */
+async function phoneProblems(page: Page, path: string): Promise<string[]> {
+  const found: string[] = [];
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  if (width > 391) found.push(`${path}: the page is ${width} px wide on a 390 px screen`);
+  for (const [what, selector] of [
+    ['navigation', 'nav[aria-label] .ant-menu'], ['search', '[data-testid="header-search"]'],
+    ['bell', '[data-testid="notification-bell"]'], ['logout', 'form[action="/logout"] button'],
+  ] as const) {
+    const box = await page.locator(selector).first().boundingBox();
+    if (!box || box.width === 0 || box.x < 0 || box.x + box.width > 391) found.push(`${path}: the ${what} is not on screen (${JSON.stringify(box)})`);
+  }
+  return found;
+}
 
 /**
  * Waits until a page has done what it does after hydration (the bell loads its count, Remix fetches the
@@ -105,7 +129,7 @@ describe.skipIf(!chromiumPath)('browser: every page hydrates without an error, i
    * Loads each page in full, then every page it links to, once per route; returns the routes loaded.
    * Each must answer 200: a link shown to someone leads to a page they may see.
    */
-  async function loadEveryPage(page: Page, errors: string[], username: string): Promise<string[]> {
+  async function loadEveryPage(page: Page, errors: string[], username: string, check: (path: string) => Promise<void>): Promise<string[]> {
     // Also their own profile, and a draft of their own first (its settings are linked for its author only).
     const me = await actorOf(server.database.db, username);
     const mine = await asOwner(server.database.db, (trx) => trx.selectFrom('drafts').select('id')
@@ -128,6 +152,7 @@ describe.skipIf(!chromiumPath)('browser: every page hydrates without an error, i
       stopOnErrors();
       await settled();
       stopOnErrors();
+      await check(path);
       const links = await page.$$eval('a[href]:not([download])', (as) => as.map((a) => (a as HTMLAnchorElement).href));
       for (const href of links) {
         const url = new URL(href);
@@ -137,18 +162,23 @@ describe.skipIf(!chromiumPath)('browser: every page hydrates without an error, i
     return [...loaded];
   }
 
-  for (const { username, timezoneId, locale } of CASES) {
-    it(`${username}, ${timezoneId}, ${locale}: every page they reach`, async () => {
-      const { context, page, errors } = await newUserContext(browser, server.url, { timezoneId });
+  for (const { username, timezoneId, locale, phone, axe } of CASES) {
+    it(`${username}, ${timezoneId}, ${locale}${phone ? ', 390 px phone' : ''}: every page they reach`, async () => {
+      const { context, page, errors } = await newUserContext(browser, server.url, { timezoneId, phone });
+      const problems: string[] = [];
       try {
         if (locale !== 'zh-CN') await context.addCookies([{ name: 'lang', value: locale, url: server.url }]);
         await loginThroughForm(page, username);
-        const routes = await loadEveryPage(page, errors, username);
-        console.log(`[pages] ${username} ${timezoneId} ${locale}: ${routes.length} routes: ${routes.join(' ')}`);
+        const routes = await loadEveryPage(page, errors, username, async (path) => {
+          if (phone) problems.push(...await phoneProblems(page, path));
+          if (axe) problems.push(...await seriousA11yViolations(page, `${username} ${locale} ${path}`));
+        });
+        console.log(`[pages] ${username} ${timezoneId} ${locale}${phone ? ' phone' : ''}: ${routes.length} routes: ${routes.join(' ')}`);
         expect(routes).toEqual(expect.arrayContaining(MUST_REACH[username]));
+        expect(problems).toEqual([]);
       } finally {
         await context.close();
       }
-    }, 120_000);
+    }, 240_000);
   }
 });

@@ -27,6 +27,14 @@ describe(`GET /healthz (${backend})`, () => {
     expect(await res.json()).toEqual({ status: 'ok', db: 'ok' });
   });
 
+  it('every answer carries a request id (the one in its log lines); a forwarded one only from a trusted proxy', async () => {
+    const [a, b] = await Promise.all([server.request('/healthz'), server.request('/login')]);
+    expect(a.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(b.headers.get('x-request-id')).not.toBe(a.headers.get('x-request-id'));
+    const forged = await server.request('/healthz', { headers: { 'X-Request-Id': 'from-outside' } });
+    expect(forged.headers.get('x-request-id')).not.toBe('from-outside'); // TRUST_PROXY is off here
+  });
+
   it('answers 503 once the database is gone', async () => {
     await server.database.close();
     const res = await server.request('/healthz');
