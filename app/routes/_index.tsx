@@ -4,12 +4,12 @@ import { Badge, Card, Col, Empty, Row, Space, Typography } from 'antd';
 import { getHome } from '../../server/services/workspaces';
 import { requireUser } from '../lib/session.server';
 import { formatDate } from '../../shared/format/datetime';
-import { useLocale, useT } from '../lib/i18n';
+import { pageTitle, useLocale, useT } from '../lib/i18n';
 import { RegionTag } from '../components/RegionTag';
 import { VisibilityTag } from '../components/VisibilityTag';
 import { useLiveRevalidation } from '../realtime/hooks';
 
-export const meta: MetaFunction = () => [{ title: '工作台 · 川渝政协协同履职平台' }];
+export const meta: MetaFunction = (args) => pageTitle(args, 'nav.home');
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);

@@ -1,15 +1,11 @@
 import { redirect, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, Outlet, useLocation } from '@remix-run/react';
 import { Menu, Space, Typography } from 'antd';
-import { translate, type Locale } from '../../shared/i18n';
 import { authorize } from '../../shared/policy';
 import { guard, requireUser } from '../lib/session.server';
-import { useT } from '../lib/i18n';
+import { pageTitle, useT } from '../lib/i18n';
 
-export const meta: MetaFunction = ({ matches }) => {
-  const locale = ((matches.find((m) => m.id === 'root')?.data as { locale?: Locale } | undefined)?.locale) ?? 'zh-CN';
-  return [{ title: `${translate(locale, 'admin.title')} · ${translate(locale, 'app.title')}` }];
-};
+export const meta: MetaFunction = (args) => pageTitle(args, 'admin.title');
 
 /** Every admin page needs the admin role; each child's service authorizes its own region again. */
 export async function loader({ request, context }: LoaderFunctionArgs) {

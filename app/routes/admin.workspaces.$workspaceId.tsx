@@ -11,14 +11,12 @@ import { WORKSPACE_ROLES } from '../../shared/domain/model';
 import { memberAddSchema, workspaceOrgSchema, workspaceSchema } from '../../shared/validation/schemas';
 import { callContext, guard, requireId, requireUser } from '../lib/session.server';
 import { badRequest, readInput, readIntent, submitForm } from '../lib/input.server';
-import { useT } from '../lib/i18n';
+import { pageTitle, useT } from '../lib/i18n';
 import { AppForm } from '../components/AppForm';
 import { MemberTable } from '../components/MemberTable';
 import { RegionTag } from '../components/RegionTag';
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
-  { title: `${d?.workspace.name ?? '协作空间'} · 协作空间管理` },
-];
+export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args, 'admin.tab.workspaces', args.data?.workspace.name);
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);

@@ -7,11 +7,11 @@ import { workspaceSchema } from '../../shared/validation/schemas';
 import { parseWith, type FieldErrors } from '../../shared/validation/parse';
 import { callContext, guard, requireUser } from '../lib/session.server';
 import { readInput } from '../lib/input.server';
-import { useT } from '../lib/i18n';
+import { pageTitle, useT } from '../lib/i18n';
 import { AppForm } from '../components/AppForm';
 import { RegionTag } from '../components/RegionTag';
 
-export const meta: MetaFunction = () => [{ title: '协作空间管理 · 川渝政协协同履职平台' }];
+export const meta: MetaFunction = (args) => pageTitle(args, 'admin.tab.workspaces');
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);

@@ -14,12 +14,12 @@ import {
 import { parseWith, type FieldErrors } from '../../shared/validation/parse';
 import { callContext, guard, requireId, requireUser } from '../lib/session.server';
 import { readInput } from '../lib/input.server';
-import { useT } from '../lib/i18n';
+import { pageTitle, useT } from '../lib/i18n';
 import { AppForm } from '../components/AppForm';
 import { VisibilityField } from '../components/VisibilityField';
 import { CollaboratorsManager } from '../components/editor/CollaboratorsManager';
 
-export const meta: MetaFunction = () => [{ title: '草稿设置 · 川渝政协协同履职平台' }];
+export const meta: MetaFunction = (args) => pageTitle(args, 'drafts.settings');
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);

@@ -14,7 +14,7 @@ import { parseWith, type FieldErrors } from '../../shared/validation/parse';
 import type { z } from 'zod';
 import { readInput } from '../lib/input.server';
 import { callContext, guard, requireId, requireUser } from '../lib/session.server';
-import { useT } from '../lib/i18n';
+import { pageTitle, useT } from '../lib/i18n';
 import { useLiveRevalidation } from '../realtime/hooks';
 import { RegionTag, REGION_COLORS } from '../components/RegionTag';
 import { VisibilityTag } from '../components/VisibilityTag';
@@ -23,9 +23,7 @@ import { CollaboratorsCard, DraftRoleTag } from '../components/editor/Collaborat
 import { CommentsPanel } from '../components/editor/CommentsPanel';
 import { AttributionToggle } from '../components/editor/AttributionToggle';
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
-  { title: `${d?.draft.title ?? '草稿'} · 川渝政协协同履职平台` },
-];
+export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args, 'nav.drafts', args.data?.draft.title);
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);

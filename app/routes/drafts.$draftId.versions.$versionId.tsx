@@ -6,7 +6,7 @@ import { openVersion } from '../../server/services/versions';
 import { COMPARE_CURRENT, versionCompareSchema, type VersionCompare } from '../../shared/validation/versions';
 import { callContext, guard, requireId, requireUser } from '../lib/session.server';
 import { formatDateTime } from '../../shared/format/datetime';
-import { useLocale, useT } from '../lib/i18n';
+import { pageTitle, useLocale, useT } from '../lib/i18n';
 import { RegionTag } from '../components/RegionTag';
 import { VersionView } from '../components/editor/VersionView';
 import { DiffView, useRestoreVersion } from '../components/editor/DiffView';
@@ -19,7 +19,7 @@ import type { loader as versionsLoader } from './drafts.$draftId.versions';
  * (app/components/editor/VersionView.tsx): the live document is never touched here.
  */
 
-export const meta: MetaFunction = () => [{ title: '版本查看 · 川渝政协协同履职平台' }];
+export const meta: MetaFunction = (args) => pageTitle(args, 'versions.title');
 
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 

@@ -10,7 +10,7 @@ import { parseWith } from '../../shared/validation/parse';
 import { badRequest, readInput, readIntent, submitForm, type ActionResult } from '../lib/input.server';
 import { callContext, guard, requireId, requireUser } from '../lib/session.server';
 import { formatDateTime } from '../../shared/format/datetime';
-import { useLocale, useT } from '../lib/i18n';
+import { pageTitle, useLocale, useT } from '../lib/i18n';
 import { AppForm } from '../components/AppForm';
 import { RegionTag } from '../components/RegionTag';
 import { RESTORE_FETCHER, useRestoreVersion } from '../components/editor/DiffView';
@@ -23,7 +23,7 @@ import { RESTORE_FETCHER, useRestoreVersion } from '../components/editor/DiffVie
  * versions. An open version (the child route) takes the drawer's place, wider.
  */
 
-export const meta: MetaFunction = () => [{ title: '历史版本 · 川渝政协协同履职平台' }];
+export const meta: MetaFunction = (args) => pageTitle(args, 'versions.title');
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);

@@ -7,13 +7,13 @@ import { draftListFilterSchema } from '../../shared/validation/drafts';
 import { parseWith, type FieldErrors } from '../../shared/validation/parse';
 import { guard, requireUser } from '../lib/session.server';
 import { formatDateTime } from '../../shared/format/datetime';
-import { useLocale, useT } from '../lib/i18n';
+import { pageTitle, useLocale, useT } from '../lib/i18n';
 import { useLiveRevalidation } from '../realtime/hooks';
 import { RegionTag } from '../components/RegionTag';
 import { VisibilityTag } from '../components/VisibilityTag';
 import { DraftRoleTag } from '../components/editor/CollaboratorsCard';
 
-export const meta: MetaFunction = () => [{ title: '草稿 · 川渝政协协同履职平台' }];
+export const meta: MetaFunction = (args) => pageTitle(args, 'drafts.title');
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);

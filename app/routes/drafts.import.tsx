@@ -13,11 +13,11 @@ import { DOCX_MAX_BYTES, DOCX_UPLOAD_MAX_BYTES, DRAFT_KINDS, draftCreateSchema }
 import { parseWith, type FieldErrors } from '../../shared/validation/parse';
 import { callContext, guard, requireUser } from '../lib/session.server';
 import { badRequest, type ActionResult } from '../lib/input.server';
-import { useT } from '../lib/i18n';
+import { pageTitle, useT } from '../lib/i18n';
 import { newDraftChoices } from '../lib/draft-form.server';
 import { VisibilityField } from '../components/VisibilityField';
 
-export const meta: MetaFunction = () => [{ title: '导入 Word 文档 · 川渝政协协同履职平台' }];
+export const meta: MetaFunction = (args) => pageTitle(args, 'word.importTitle');
 
 /** The fields besides the file: those of a new draft, the title optional (the file name stands in). */
 const importSchema = draftCreateSchema.extend({

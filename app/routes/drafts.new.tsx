@@ -7,12 +7,12 @@ import { DRAFT_KINDS, draftCreateSchema } from '../../shared/validation/drafts';
 import { parseWith } from '../../shared/validation/parse';
 import { callContext, guard, requireUser } from '../lib/session.server';
 import { badRequest, readInput } from '../lib/input.server';
-import { useT } from '../lib/i18n';
+import { pageTitle, useT } from '../lib/i18n';
 import { newDraftChoices } from '../lib/draft-form.server';
 import { AppForm } from '../components/AppForm';
 import { VisibilityField } from '../components/VisibilityField';
 
-export const meta: MetaFunction = () => [{ title: '新建草稿 · 川渝政协协同履职平台' }];
+export const meta: MetaFunction = (args) => pageTitle(args, 'drafts.new');
 
 export const loader = ({ request, context }: LoaderFunctionArgs) => newDraftChoices(request, context);
 

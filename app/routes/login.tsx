@@ -7,9 +7,9 @@ import { parseWith, type FieldErrors } from '../../shared/validation/parse';
 import { clientIp, commitSession, getUser } from '../lib/session.server';
 import { safeRedirect } from '../lib/redirect.server';
 import { readInput } from '../lib/input.server';
-import { useT } from '../lib/i18n';
+import { pageTitle, useT } from '../lib/i18n';
 
-export const meta: MetaFunction = () => [{ title: '登录 · 川渝政协协同履职平台' }];
+export const meta: MetaFunction = (args) => pageTitle(args, 'login.submit');
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   if (await getUser(request, context)) throw redirect('/');

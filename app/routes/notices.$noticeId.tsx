@@ -9,16 +9,14 @@ import { parseWith } from '../../shared/validation/parse';
 import { callContext, guard, requireId, requireUser } from '../lib/session.server';
 import { badRequest, readInput, readIntent, submitForm } from '../lib/input.server';
 import { formatDateTime } from '../../shared/format/datetime';
-import { useLocale, useT } from '../lib/i18n';
+import { pageTitle, useLocale, useT } from '../lib/i18n';
 import { AppForm } from '../components/AppForm';
 import { RegionTag } from '../components/RegionTag';
 import { VisibilityTag } from '../components/VisibilityTag';
 import { VisibilityField } from '../components/VisibilityField';
 import { useLiveRevalidation, useWatchRecord } from '../realtime/hooks';
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
-  { title: `${d?.notice.title ?? '通知公告'} · 川渝政协协同履职平台` },
-];
+export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args, 'workspace.notices', args.data?.notice.title);
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);

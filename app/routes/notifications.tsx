@@ -13,11 +13,11 @@ import { parseWith, type FieldErrors } from '../../shared/validation/parse';
 import { formatDateTime } from '../../shared/format/datetime';
 import { callContext, requireUser } from '../lib/session.server';
 import { badRequest, readInput, submitForm } from '../lib/input.server';
-import { useLocale, useT } from '../lib/i18n';
+import { pageTitle, useLocale, useT } from '../lib/i18n';
 import { AppForm } from '../components/AppForm';
 import { useSocket } from '../realtime/hooks';
 
-export const meta: MetaFunction = () => [{ title: '通知 · 川渝政协协同履职平台' }];
+export const meta: MetaFunction = (args) => pageTitle(args, 'notifications.title');
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);

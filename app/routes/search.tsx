@@ -3,20 +3,16 @@ import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/nod
 import { Form as RemixForm, Link, useLoaderData, useSearchParams, useSubmit } from '@remix-run/react';
 import { Alert, Button, Empty, Input, Select, Space, Tag, Typography } from 'antd';
 import { search, type SearchGroup, type SearchHit, type Segment } from '../../server/services/search';
-import { translate, type Locale } from '../../shared/i18n';
 import { formatDate } from '../../shared/format/datetime';
 import { SEARCH_QUERY_MAX, searchQuerySchema, type SearchKind } from '../../shared/validation/search';
 import { parseWith, type FieldErrors } from '../../shared/validation/parse';
 import { callContext, guard, requireUser } from '../lib/session.server';
 import { RateLimitedError } from '../../server/services/errors';
-import { useLocale, useT, type T } from '../lib/i18n';
+import { pageTitle, type T, useLocale, useT } from '../lib/i18n';
 import { RegionTag } from '../components/RegionTag';
 import { VisibilityTag } from '../components/VisibilityTag';
 
-export const meta: MetaFunction = ({ matches }) => {
-  const locale = ((matches.find((m) => m.id === 'root')?.data as { locale?: Locale } | undefined)?.locale) ?? 'zh-CN';
-  return [{ title: `${translate(locale, 'search.title')} · ${translate(locale, 'app.title')}` }];
-};
+export const meta: MetaFunction = (args) => pageTitle(args, 'search.title');
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);

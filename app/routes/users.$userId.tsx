@@ -3,18 +3,14 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { App, Button, Card, Descriptions, Form, Input, Space, Tag, Typography } from 'antd';
 import { changeOwnPassword, getProfile, updateOwnContact } from '../../server/services/users';
-import { translate, type Locale } from '../../shared/i18n';
 import { ownContactSchema, passwordChangeSchema } from '../../shared/validation/schemas';
 import { callContext, guard, requireId, requireUser } from '../lib/session.server';
 import { badRequest, readInput, readIntent, submitForm } from '../lib/input.server';
-import { useT } from '../lib/i18n';
+import { pageTitle, useT } from '../lib/i18n';
 import { AppForm } from '../components/AppForm';
 import { RegionTag } from '../components/RegionTag';
 
-export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
-  const locale = ((matches.find((m) => m.id === 'root')?.data as { locale?: Locale } | undefined)?.locale) ?? 'zh-CN';
-  return [{ title: `${data?.user.displayName ?? ''} · ${translate(locale, 'app.title')}` }];
-};
+export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args, 'profile.mine', args.data?.user.displayName);
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);

@@ -10,7 +10,7 @@ import { memberAddSchema, noticeSchema } from '../../shared/validation/schemas';
 import { callContext, guard, requireId, requireUser } from '../lib/session.server';
 import { badRequest, readInput, readIntent, submitForm } from '../lib/input.server';
 import { formatDate } from '../../shared/format/datetime';
-import { useLocale, useT } from '../lib/i18n';
+import { pageTitle, useLocale, useT } from '../lib/i18n';
 import { AppForm } from '../components/AppForm';
 import { MemberTable } from '../components/MemberTable';
 import { RegionTag } from '../components/RegionTag';
@@ -18,9 +18,7 @@ import { VisibilityTag } from '../components/VisibilityTag';
 import { VisibilityField } from '../components/VisibilityField';
 import { useLiveRevalidation, usePresence } from '../realtime/hooks';
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
-  { title: `${d?.workspace.name ?? '协作空间'} · 川渝政协协同履职平台` },
-];
+export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args, 'nav.workspaces', args.data?.workspace.name);
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);

@@ -3,10 +3,10 @@ import { Link, useLoaderData } from '@remix-run/react';
 import { Empty, Space, Table, Typography } from 'antd';
 import { listMyWorkspaces } from '../../server/services/workspaces';
 import { requireUser } from '../lib/session.server';
-import { useT } from '../lib/i18n';
+import { pageTitle, useT } from '../lib/i18n';
 import { RegionTag } from '../components/RegionTag';
 
-export const meta: MetaFunction = () => [{ title: '协作空间 · 川渝政协协同履职平台' }];
+export const meta: MetaFunction = (args) => pageTitle(args, 'nav.workspaces');
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
