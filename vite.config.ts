@@ -14,7 +14,10 @@ export default defineConfig({
           v3_relativeSplatPath: true,
           v3_throwAbortReason: true,
           v3_singleFetch: true,
-          v3_lazyRouteDiscovery: true,
+          // Off: the whole route manifest (some 30 routes) comes with the first page. Lazy discovery fetched
+          // it link by link after every navigation, and a page left before that fetch ended logged
+          // "Failed to fetch manifest patches" as an error in the console.
+          v3_lazyRouteDiscovery: false,
         },
       })],
   optimizeDeps: {

@@ -28,7 +28,8 @@ export async function readInput(request: Request): Promise<Record<string, unknow
 }
 
 /** `intent` names the form that was sent, so a page with several forms shows errors on the right one. */
-export type ActionResult = { ok: true; intent?: string; message?: string } | { ok: false; intent?: string; errors: FieldErrors };
+export type Said = { message: string; vars?: Record<string, string | number> };
+export type ActionResult = ({ ok: true; intent?: string } & Partial<Said>) | { ok: false; intent?: string; errors: FieldErrors };
 
 /** A refused submission: 400, or the status the refusal carries (429 when rate limited). */
 export function badRequest(errors: FieldErrors, intent?: string, status = 400) {
@@ -44,22 +45,29 @@ export function readIntent<const T extends readonly string[]>(input: Record<stri
  * Runs one form submission: validate with the form's schema, then do the work. Schema and
  * business-rule errors come back as field errors with a 400 — returned, not thrown, because with
  * single fetch a thrown 400 would replace the page with the error boundary. Policy refusals and
- * unknown ids become 403/404 through `guard`.
+ * unknown ids become 403/404 through `guard`; with `refusals`, they come back as data too (a
+ * message on the form with their status), for forms inside a page that must stay (the editor).
  */
-export async function submitForm<S extends z.ZodTypeAny>(
+export async function submitForm<S extends z.ZodTypeAny, R>(
   intent: string | undefined,
   schema: S,
   input: Record<string, unknown>,
-  work: (values: z.output<S>) => Promise<unknown>,
-  message?: string,
+  work: (values: z.output<S>) => Promise<R>,
+  message?: string | ((result: R) => Said),
+  refusals?: { forbidden: string; notFound: string },
 ) {
   const parsed = parseWith(schema, input);
   if (!parsed.ok) return badRequest(parsed.errors, intent);
+  let result: R;
   try {
-    await guard(() => work(parsed.data));
+    result = await guard(() => work(parsed.data));
   } catch (err) {
     if (err instanceof InputError) return badRequest({ [err.field]: err.messageKey }, intent, err.status);
+    if (refusals && err instanceof Response && (err.status === 403 || err.status === 404)) {
+      return badRequest({ _form: err.status === 404 ? refusals.notFound : refusals.forbidden }, intent, err.status);
+    }
     throw err;
   }
-  return data<ActionResult>({ ok: true, ...(intent ? { intent } : {}), ...(message ? { message } : {}) });
+  const said = typeof message === 'function' ? message(result) : message ? { message } : {};
+  return data<ActionResult>({ ok: true, ...(intent ? { intent } : {}), ...said });
 }

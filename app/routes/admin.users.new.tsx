@@ -5,9 +5,7 @@ import { createUser, getUserFormOptions } from '../../server/services/users';
 import { ROLES } from '../../shared/domain/model';
 import { userCreateSchema } from '../../shared/validation/schemas';
 import { callContext, guard, requireUser } from '../lib/session.server';
-import { badRequest, readInput } from '../lib/input.server';
-import { parseWith } from '../../shared/validation/parse';
-import { InputError } from '../../server/services/errors';
+import { readInput, submitForm } from '../lib/input.server';
 import { AppForm } from '../components/AppForm';
 import { useT } from '../lib/i18n';
 
@@ -16,18 +14,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return guard(() => getUserFormOptions(context.db, user));
 }
 
-// Refusals are returned, not thrown: with single fetch a thrown 400 would replace the page with the error boundary.
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
-  const parsed = parseWith(userCreateSchema, await readInput(request));
-  if (!parsed.ok) return badRequest(parsed.errors);
-  try {
-    const id = await guard(() => createUser(context.db, user, parsed.data, callContext(context)));
-    return redirect(`/admin/users/${id}`);
-  } catch (err) {
-    if (err instanceof InputError) return badRequest({ [err.field]: err.messageKey });
-    throw err;
-  }
+  return submitForm(undefined, userCreateSchema, await readInput(request), async (values) => {
+    const id = await createUser(context.db, user, values, callContext(context));
+    throw redirect(`/admin/users/${id}`);
+  });
 }
 
 type OrgOption = { id: string; name: string; kind: string };

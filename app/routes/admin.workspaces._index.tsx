@@ -1,12 +1,10 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData, useNavigation } from '@remix-run/react';
 import { Button, Card, Form, Input, Space, Table, Typography } from 'antd';
 import { createWorkspace, listAdminWorkspaces } from '../../server/services/workspaces';
-import { InputError } from '../../server/services/errors';
 import { workspaceSchema } from '../../shared/validation/schemas';
-import { parseWith, type FieldErrors } from '../../shared/validation/parse';
 import { callContext, guard, requireUser } from '../lib/session.server';
-import { readInput } from '../lib/input.server';
+import { readInput, submitForm } from '../lib/input.server';
 import { pageTitle, useT } from '../lib/i18n';
 import { AppForm } from '../components/AppForm';
 import { RegionTag } from '../components/RegionTag';
@@ -19,19 +17,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return { workspaces, region: user.region };
 }
 
-type Result = { ok: boolean; intent: string; errors?: FieldErrors };
-
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
-  const parsed = parseWith(workspaceSchema, await readInput(request));
-  if (!parsed.ok) return data<Result>({ ok: false, intent: 'create', errors: parsed.errors }, { status: 400 });
-  try {
-    const id = await guard(() => createWorkspace(context.db, user, parsed.data, callContext(context)));
+  return submitForm('create', workspaceSchema, await readInput(request), async (values) => {
+    const id = await createWorkspace(context.db, user, values, callContext(context));
     throw redirect(`/admin/workspaces/${id}`);
-  } catch (err) {
-    if (err instanceof InputError) return data<Result>({ ok: false, intent: 'create', errors: { [err.field]: err.messageKey } }, { status: 400 });
-    throw err;
-  }
+  });
 }
 
 /** 协作空间管理: the workspaces my region owns or takes part in, and a new one owned by my region. */

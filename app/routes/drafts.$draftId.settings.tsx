@@ -1,19 +1,17 @@
 import { useEffect } from 'react';
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { useActionData, useLoaderData, useNavigate, useNavigation, useSubmit } from '@remix-run/react';
 import { App, Button, Drawer, Form, Input, Radio, Space, Typography } from 'antd';
-import { z } from 'zod';
 import {
   getDraft, inviteCollaborator, removeCollaborator, setCollaboratorRole, setDraftVisibility, updateDraftMeta,
 } from '../../server/services/drafts';
-import { InputError } from '../../server/services/errors';
 import type { Visibility } from '../../shared/domain/model';
 import {
   collaboratorInviteSchema, collaboratorRemoveSchema, collaboratorRoleSchema, DRAFT_KINDS, draftMetaSchema, draftVisibilitySchema,
 } from '../../shared/validation/drafts';
-import { parseWith, type FieldErrors } from '../../shared/validation/parse';
+import { parseWith } from '../../shared/validation/parse';
 import { callContext, guard, requireId, requireUser } from '../lib/session.server';
-import { readInput } from '../lib/input.server';
+import { badRequest, readInput, readIntent, submitForm } from '../lib/input.server';
 import { pageTitle, useT } from '../lib/i18n';
 import { AppForm } from '../components/AppForm';
 import { VisibilityField } from '../components/VisibilityField';
@@ -30,53 +28,22 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   return { draft: d.draft, collaborators: d.collaborators, candidates: d.candidates, othersNeedJoint: d.othersNeedJoint };
 }
 
-const intentSchema = z.object({ intent: z.enum(['meta', 'visibility', 'invite', 'role', 'remove']) });
-
-type Result = { ok: boolean; intent: string; errors?: FieldErrors; message?: string; vars?: Record<string, number> };
-const fail = (intent: string, errors: FieldErrors) => data<Result>({ ok: false, intent, errors }, { status: 400 });
+const INTENTS = ['meta', 'visibility', 'invite', 'role', 'remove'] as const;
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const id = requireId(params.draftId);
   const input = await readInput(request);
-  const which = parseWith(intentSchema, input);
-  if (!which.ok) return fail('', { intent: 'validation.invalid' });
-  const { intent } = which.data;
   const call = callContext(context);
-  const parse = <S extends z.ZodTypeAny>(schema: S) => parseWith(schema, input);
-  try {
-    if (intent === 'meta') {
-      const p = parse(draftMetaSchema);
-      if (!p.ok) return fail(intent, p.errors);
-      await guard(() => updateDraftMeta(context.db, user, id, p.data, call));
-      return data<Result>({ ok: true, intent, message: 'drafts.saved' });
-    }
-    if (intent === 'visibility') {
-      const p = parse(draftVisibilitySchema);
-      if (!p.ok) return fail(intent, p.errors);
-      const r = await guard(() => setDraftVisibility(context.db, user, id, p.data.visibility, call));
-      const message = r.removed.length > 0 ? 'drafts.visibilityChangedCut' : 'drafts.visibilityChanged';
-      return data<Result>({ ok: true, intent, message, vars: { n: r.removed.length } });
-    }
-    if (intent === 'invite') {
-      const p = parse(collaboratorInviteSchema);
-      if (!p.ok) return fail(intent, p.errors);
-      await guard(() => inviteCollaborator(context.db, user, id, p.data, call));
-      return data<Result>({ ok: true, intent, message: 'drafts.invited' });
-    }
-    if (intent === 'role') {
-      const p = parse(collaboratorRoleSchema);
-      if (!p.ok) return fail(intent, p.errors);
-      await guard(() => setCollaboratorRole(context.db, user, id, p.data, call));
-      return data<Result>({ ok: true, intent, message: 'drafts.roleChanged' });
-    }
-    const p = parse(collaboratorRemoveSchema);
-    if (!p.ok) return fail(intent, p.errors);
-    await guard(() => removeCollaborator(context.db, user, id, p.data.userId, call));
-    return data<Result>({ ok: true, intent, message: 'drafts.removed' });
-  } catch (err) {
-    if (err instanceof InputError) return fail(intent, { [err.field]: err.messageKey });
-    throw err;
+  const intent = readIntent(input, INTENTS);
+  switch (intent) {
+    case 'meta': return submitForm(intent, draftMetaSchema, input, (v) => updateDraftMeta(context.db, user, id, v, call), 'drafts.saved');
+    case 'visibility': return submitForm(intent, draftVisibilitySchema, input, (v) => setDraftVisibility(context.db, user, id, v.visibility, call),
+      (r) => ({ message: r.removed.length > 0 ? 'drafts.visibilityChangedCut' : 'drafts.visibilityChanged', vars: { n: r.removed.length } }));
+    case 'invite': return submitForm(intent, collaboratorInviteSchema, input, (v) => inviteCollaborator(context.db, user, id, v, call), 'drafts.invited');
+    case 'role': return submitForm(intent, collaboratorRoleSchema, input, (v) => setCollaboratorRole(context.db, user, id, v, call), 'drafts.roleChanged');
+    case 'remove': return submitForm(intent, collaboratorRemoveSchema, input, (v) => removeCollaborator(context.db, user, id, v.userId, call), 'drafts.removed');
+    default: return badRequest({ intent: 'validation.invalid' });
   }
 }
 
@@ -97,7 +64,7 @@ export default function DraftSettings() {
     if (!result.ok && result.errors) {
       if (result.intent === 'visibility') {
         visibilityForm.setFields([{ name: 'visibility', errors: [t(result.errors.visibility ?? 'validation.invalid')] }]);
-      } else if (result.intent === 'role' || result.intent === 'remove' || result.intent === '') {
+      } else if (result.intent === 'role' || result.intent === 'remove' || !result.intent) {
         message.error(t(Object.values(result.errors)[0] ?? 'validation.invalid'));
       }
     }

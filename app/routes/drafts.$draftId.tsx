@@ -1,18 +1,14 @@
 import { useEffect, useState } from 'react';
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, Outlet, useLoaderData, useRevalidator } from '@remix-run/react';
 import { Card, Skeleton, Space, Tag, Typography } from 'antd';
 import { DownloadOutlined, HistoryOutlined } from '@ant-design/icons';
 import { getDraft } from '../../server/services/drafts';
 import { createThread, deleteComment, listComments, replyToThread, setThreadResolution } from '../../server/services/comments';
-import { InputError, NotFoundError } from '../../server/services/errors';
-import { PolicyError } from '../../shared/policy';
 import {
-  commentCreateSchema, commentDeleteSchema, commentIntentSchema, commentReplySchema, commentThreadSchema,
+  COMMENT_INTENTS, commentCreateSchema, commentDeleteSchema, commentReplySchema, commentThreadSchema,
 } from '../../shared/validation/comments';
-import { parseWith, type FieldErrors } from '../../shared/validation/parse';
-import type { z } from 'zod';
-import { readInput } from '../lib/input.server';
+import { badRequest, readInput, readIntent, submitForm } from '../lib/input.server';
 import { callContext, guard, requireId, requireUser } from '../lib/session.server';
 import { pageTitle, useT } from '../lib/i18n';
 import { useLiveRevalidation } from '../realtime/hooks';
@@ -41,25 +37,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   };
 }
 
-type CommentResult = { ok: boolean; intent: string; errors?: FieldErrors; message?: string };
-const commentFail = (intent: string, errors: FieldErrors, status = 400) => data<CommentResult>({ ok: false, intent, errors }, { status });
-
-/** One comment intent: validate, call the service, and answer refusals as data with their status. */
-async function runComment<S extends z.ZodTypeAny>(
-  intent: string, schema: S, input: unknown, work: (v: z.output<S>) => Promise<unknown>, message: string,
-) {
-  const parsed = parseWith(schema, input);
-  if (!parsed.ok) return commentFail(intent, parsed.errors);
-  try {
-    await work(parsed.data);
-  } catch (err) {
-    if (err instanceof InputError) return commentFail(intent, { [err.field]: err.messageKey }, err.status);
-    if (err instanceof PolicyError) return commentFail(intent, { _form: err.status === 404 ? 'comments.notFound' : 'comments.forbidden' }, err.status);
-    if (err instanceof NotFoundError) return commentFail(intent, { _form: 'comments.notFound' }, 404);
-    throw err;
-  }
-  return data<CommentResult>({ ok: true, intent, message });
-}
+/** A refused comment action keeps the editor: its message shows in the comments panel. */
+const COMMENT_REFUSALS = { forbidden: 'comments.forbidden', notFound: 'comments.notFound' };
 
 /**
  * 评论 intents of the comments panel (JSON from its fetchers). Refusals come back as data with their
@@ -69,21 +48,21 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const id = requireId(params.draftId);
   const input = await readInput(request);
-  const which = parseWith(commentIntentSchema, input);
-  if (!which.ok) return commentFail('', { intent: 'validation.invalid' });
-  const { intent } = which.data;
+  const intent = readIntent(input, COMMENT_INTENTS);
   const [db, call] = [context.db, callContext(context)];
   switch (intent) {
     case 'comment':
-      return runComment(intent, commentCreateSchema, input, (v) => createThread(db, user, id, v, call), 'comments.created');
+      return submitForm(intent, commentCreateSchema, input, (v) => createThread(db, user, id, v, call), 'comments.created', COMMENT_REFUSALS);
     case 'reply':
-      return runComment(intent, commentReplySchema, input, (v) => replyToThread(db, user, id, v.threadId, v.body, call), 'comments.replied');
+      return submitForm(intent, commentReplySchema, input, (v) => replyToThread(db, user, id, v.threadId, v.body, call), 'comments.replied', COMMENT_REFUSALS);
     case 'resolve':
     case 'reopen':
-      return runComment(intent, commentThreadSchema, input, (v) => setThreadResolution(db, user, id, v.threadId, intent === 'resolve', call),
-        intent === 'resolve' ? 'comments.resolvedOk' : 'comments.reopenedOk');
+      return submitForm(intent, commentThreadSchema, input, (v) => setThreadResolution(db, user, id, v.threadId, intent === 'resolve', call),
+        intent === 'resolve' ? 'comments.resolvedOk' : 'comments.reopenedOk', COMMENT_REFUSALS);
+    case 'deleteComment':
+      return submitForm(intent, commentDeleteSchema, input, (v) => deleteComment(db, user, id, v.commentId, call), 'comments.deleted', COMMENT_REFUSALS);
     default:
-      return runComment(intent, commentDeleteSchema, input, (v) => deleteComment(db, user, id, v.commentId, call), 'comments.deleted');
+      return badRequest({ intent: 'validation.invalid' });
   }
 }
 

@@ -1,12 +1,11 @@
 import { useEffect, useState } from 'react';
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, useActionData, useFetcher, useLoaderData, useNavigate, useNavigation, useOutlet } from '@remix-run/react';
 import { Alert, App, Button, Drawer, Form, Input, Select, Space, Table, Typography } from 'antd';
 import { listVersions, restoreVersion, saveVersion, type VersionSummary } from '../../server/services/versions';
 import {
   COMPARE_CURRENT, VERSION_INTENTS, VERSION_NAME_MAX, versionRestoreSchema, versionSaveSchema,
 } from '../../shared/validation/versions';
-import { parseWith } from '../../shared/validation/parse';
 import { badRequest, readInput, readIntent, submitForm, type ActionResult } from '../lib/input.server';
 import { callContext, guard, requireId, requireUser } from '../lib/session.server';
 import { formatDateTime } from '../../shared/format/datetime';
@@ -40,12 +39,9 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   switch (intent) {
     case 'save':
       return submitForm(intent, versionSaveSchema, input, (v) => saveVersion(context.db, user, id, v, call), 'versions.saved');
-    case 'restore': {
-      const parsed = parseWith(versionRestoreSchema, input);
-      if (!parsed.ok) return badRequest(parsed.errors, intent);
-      const { changed } = await guard(() => restoreVersion(context.db, user, id, parsed.data.versionId, call));
-      return data<ActionResult>({ ok: true, intent, message: changed ? 'versions.restored' : 'versions.restoreUnchanged' });
-    }
+    case 'restore':
+      return submitForm(intent, versionRestoreSchema, input, (v) => restoreVersion(context.db, user, id, v.versionId, call),
+        ({ changed }) => ({ message: changed ? 'versions.restored' : 'versions.restoreUnchanged' }));
     default:
       return badRequest({ _form: 'validation.invalid' });
   }

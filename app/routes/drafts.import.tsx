@@ -8,11 +8,10 @@ import { Alert, Button, Card, Form, Input, Radio, Select, Space, Typography } fr
 import { z } from 'zod';
 import { importDraft } from '../../server/services/draft-word';
 import { authorize } from '../../shared/policy';
-import { InputError } from '../../server/services/errors';
 import { DOCX_MAX_BYTES, DOCX_UPLOAD_MAX_BYTES, DRAFT_KINDS, draftCreateSchema } from '../../shared/validation/drafts';
 import { parseWith, type FieldErrors } from '../../shared/validation/parse';
 import { callContext, guard, requireUser } from '../lib/session.server';
-import { badRequest, type ActionResult } from '../lib/input.server';
+import { badRequest, submitForm, type ActionResult } from '../lib/input.server';
 import { pageTitle, useT } from '../lib/i18n';
 import { newDraftChoices } from '../lib/draft-form.server';
 import { VisibilityField } from '../components/VisibilityField';
@@ -22,6 +21,11 @@ export const meta: MetaFunction = (args) => pageTitle(args, 'word.importTitle');
 /** The fields besides the file: those of a new draft, the title optional (the file name stands in). */
 const importSchema = draftCreateSchema.extend({
   title: z.string({ invalid_type_error: 'validation.invalid' }).trim().max(200, 'validation.tooLong').optional(),
+});
+
+/** On the server, with the uploaded file itself. */
+const uploadSchema = importSchema.extend({
+  file: z.instanceof(File, { message: 'word.fileRequired' }).refine((f) => f.size > 0 && !!f.name, 'word.fileRequired'),
 });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -45,7 +49,6 @@ function cappedUploadHandler(maxTotal: number): UploadHandler {
   };
 }
 
-// Refusals are returned, not thrown: with single fetch a thrown 400 would replace the page with the error boundary.
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   await guard(async () => authorize(user, 'draft.start', {}));
@@ -58,21 +61,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return badRequest({ file: err instanceof UploadTooLarge ? 'word.tooLarge' : 'word.unreadable' });
   }
   const fields = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === 'string'));
-  const parsed = parseWith(importSchema, fields);
-  const file = form.get('file');
-  const errors: FieldErrors = parsed.ok ? {} : { ...parsed.errors };
-  if (!(file instanceof File) || file.size === 0 || !file.name) errors.file = 'word.fileRequired';
-  if (!parsed.ok || errors.file) return badRequest(errors);
-  const { workspaceId, ...input } = parsed.data;
-  const upload = file as File;
-  const bytes = Buffer.from(await upload.arrayBuffer());
-  try {
-    const id = await guard(() => importDraft(context.db, user, workspaceId, { ...input, fileName: upload.name, file: bytes }, callContext(context)));
-    return redirect(`/drafts/${id}`);
-  } catch (err) {
-    if (err instanceof InputError) return badRequest({ [err.field]: err.messageKey }, undefined, err.status);
-    throw err;
-  }
+  return submitForm(undefined, uploadSchema, { ...fields, file: form.get('file') }, async ({ workspaceId, file, ...input }) => {
+    const bytes = Buffer.from(await file.arrayBuffer());
+    const id = await importDraft(context.db, user, workspaceId, { ...input, fileName: file.name, file: bytes }, callContext(context));
+    throw redirect(`/drafts/${id}`);
+  });
 }
 
 const DOCX_NAME = /\.docx$/i;

@@ -2,11 +2,9 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Link, useLoaderData, useNavigation } from '@remix-run/react';
 import { Alert, Button, Card, Form, Input, Radio, Select, Space, Typography } from 'antd';
 import { createDraft } from '../../server/services/drafts';
-import { InputError } from '../../server/services/errors';
 import { DRAFT_KINDS, draftCreateSchema } from '../../shared/validation/drafts';
-import { parseWith } from '../../shared/validation/parse';
-import { callContext, guard, requireUser } from '../lib/session.server';
-import { badRequest, readInput } from '../lib/input.server';
+import { callContext, requireUser } from '../lib/session.server';
+import { readInput, submitForm } from '../lib/input.server';
 import { pageTitle, useT } from '../lib/i18n';
 import { newDraftChoices } from '../lib/draft-form.server';
 import { AppForm } from '../components/AppForm';
@@ -16,19 +14,12 @@ export const meta: MetaFunction = (args) => pageTitle(args, 'drafts.new');
 
 export const loader = ({ request, context }: LoaderFunctionArgs) => newDraftChoices(request, context);
 
-// Refusals are returned, not thrown: with single fetch a thrown 400 would replace the page with the error boundary.
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
-  const parsed = parseWith(draftCreateSchema, await readInput(request));
-  if (!parsed.ok) return badRequest(parsed.errors);
-  const { workspaceId, ...input } = parsed.data;
-  try {
-    const id = await guard(() => createDraft(context.db, user, workspaceId, input, callContext(context)));
-    return redirect(`/drafts/${id}`);
-  } catch (err) {
-    if (err instanceof InputError) return badRequest({ [err.field]: err.messageKey });
-    throw err;
-  }
+  return submitForm(undefined, draftCreateSchema, await readInput(request), async ({ workspaceId, ...input }) => {
+    const id = await createDraft(context.db, user, workspaceId, input, callContext(context));
+    throw redirect(`/drafts/${id}`);
+  });
 }
 
 /** 新建草稿: in one of my workspaces, owned by my committee; the document starts with its title. */

@@ -89,7 +89,3 @@ export const commentReplySchema = z.object({ threadId: id, body });
 export const commentThreadSchema = z.object({ threadId: id });
 
 export const commentDeleteSchema = z.object({ commentId: id });
-
-export const commentIntentSchema = z.object({
-  intent: z.enum(COMMENT_INTENTS, { errorMap: () => ({ message: 'validation.invalid' }) }),
-});

@@ -72,8 +72,8 @@ async function phoneProblems(page: Page, path: string): Promise<string[]> {
 }
 
 /**
- * Waits until a page has done what it does after hydration (the bell loads its count, Remix fetches the
- * routes its links lead to). Leaving earlier aborts those requests, and Remix logs that as an error.
+ * Waits until a page has done what it does after hydration (the bell loads its count). Leaving earlier
+ * aborts those requests, and the browser logs that as an error.
  */
 function settling(page: Page): () => Promise<void> {
   const inFlight = new Set<unknown>();

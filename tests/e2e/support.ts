@@ -163,9 +163,6 @@ export async function loginThroughForm(page: Page, username: string, password = 
   ]);
   await page.locator('[data-testid="current-user"]').waitFor();
   await waitForHydration(page);
-  // Remix then fetches the routes the page links to (lazy route discovery); a test that navigates at
-  // once aborts that fetch and Remix logs it as an error. Live updates use a WebSocket, which does not count.
-  await page.waitForLoadState('networkidle');
 }
 
 /** Runs axe-core on the current page; prints every violation, returns the serious and critical ones. */

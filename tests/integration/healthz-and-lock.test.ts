@@ -12,6 +12,7 @@ import { startServer, type RunningServer } from '../../server/main';
 import { DataDirLockedError } from '../../db/dir-lock';
 import { backend, DEMO_PASSWORD, startTestServer, type TestServer } from '../support/server';
 import { preparePgliteDir } from '../support/pglite-template';
+import { asOwner } from '../support/owner';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -53,12 +54,22 @@ describe.skipIf(!process.env.TEST_REDIS_URL)('GET /healthz with REDIS_URL', () =
     } finally {
       await up.stop();
     }
-    // Nothing listens on port 1: the app still starts (it waits a little for Redis, then goes on).
+    // Nothing listens on port 1: the app still starts (it waits a little for Redis, then goes on), and
+    // keeps serving while its Redis commands fail (an unhandled refusal would stop the process).
     const down = await startTestServer({ REDIS_URL: 'redis://127.0.0.1:1' });
     try {
       const res = await down.request('/healthz');
       expect(res.status).toBe(503);
       expect(await res.json()).toEqual({ status: 'error', db: 'ok', redis: 'unavailable' });
+      const cookie = await down.login('cq-coordinator');
+      const ws = await asOwner(down.database.db, (trx) => trx.selectFrom('workspaces').select('id').where('name', '=', '川渝两省市政协合作平台').executeTakeFirstOrThrow());
+      const posted = await down.request(`/workspaces/${ws.id}.data`, {
+        method: 'POST', cookie, headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ intent: 'post', title: 'Redis 中断期间的通知', body: '仍可发布。', visibility: 'joint' }),
+      });
+      expect(posted.status).toBe(200); // the live event is published to a Redis that is not there
+      await new Promise((r) => setTimeout(r, 4000)); // ioredis gives up on the queued commands
+      expect((await down.request('/healthz')).status).toBe(503);
     } finally {
       await down.stop();
     }
