@@ -25,6 +25,11 @@ const THEME = {
     colorTextPlaceholder: 'rgba(0,0,0,0.6)',
     borderRadius: 6,
   },
+  // "No data" in tables and empty states is information, not a disabled control: readable (#666, 5.7:1).
+  components: {
+    Table: { colorTextDisabled: 'rgba(0,0,0,0.6)' },
+    Empty: { colorTextDisabled: 'rgba(0,0,0,0.6)' },
+  },
 };
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: translate(d?.locale ?? 'zh-CN', 'app.title') }];

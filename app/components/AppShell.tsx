@@ -21,8 +21,11 @@ const STYLES = `
 .ant-layout-header.app-header { display: flex; flex-wrap: wrap; align-items: center; gap: 0 24px; height: auto; min-height: 64px; background: #8e1515; padding-inline: 24px; }
 .app-header .app-search { width: 240px; flex-shrink: 0; }
 .ant-layout-content.app-content { padding: 24px; max-width: 1200px; width: 100%; margin: 0 auto; box-sizing: border-box; }
-.app-content .ant-table-container { overflow-x: auto; }
+.app-header nav .ant-menu { flex-wrap: wrap; }
 @media (max-width: 640px) {
+  .app-content .ant-table-container { overflow-x: auto; }
+  .app-content .ant-form-inline .ant-form-item { max-width: 100%; margin-inline-end: 0; }
+  .app-content .ant-form-inline .ant-form-item .ant-select { max-width: calc(100vw - 48px); }
   .ant-layout-header.app-header { line-height: 40px; padding: 4px 12px 8px; gap: 0 12px; }
   .app-header .app-search { order: 10; width: 100%; }
   .app-header .app-org { display: none; }
@@ -50,7 +53,8 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
       <Layout.Header className="app-header">
         <Link to="/" style={{ color: '#fff', fontWeight: 600, fontSize: 16, whiteSpace: 'nowrap' }}>{t('app.title')}</Link>
         <nav aria-label={t('nav.label')} style={{ flex: 1, minWidth: 0 }}>
-          <Menu theme="dark" mode="horizontal" selectedKeys={selected} items={items}
+          {/* No overflow menu: its hidden items stay focusable (axe), and on a phone it hid the rest. Items wrap instead. */}
+          <Menu theme="dark" mode="horizontal" disabledOverflow selectedKeys={selected} items={items}
             style={{ background: 'transparent', borderBottom: 'none' }} />
         </nav>
         <SearchBox />

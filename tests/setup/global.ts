@@ -11,7 +11,10 @@ export default function setup() {
       const p = path.join(dir, e.name);
       return Math.max(max, e.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
     }, 0);
-  const sources = Math.max(...['app', 'shared', 'server', 'db'].map((d) => newest(path.join(root, d))));
+  const sources = Math.max(
+    ...['app', 'shared', 'server', 'db'].map((d) => newest(path.join(root, d))),
+    ...['vite.config.ts', 'package-lock.json'].map((f) => fs.statSync(path.join(root, f)).mtimeMs),
+  );
   if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < sources) {
     execSync('flock /tmp/cppcc-build.lock npx remix vite:build', { cwd: root, stdio: 'inherit', env: { ...process.env, VITEST: undefined, NODE_ENV: 'production' } });
   }
