@@ -12,15 +12,15 @@ import { DEMO_DRAFT_TITLES } from '../../db/seed/drafts';
 import { asOwner, openSeededDatabase, type TestDatabase } from '../../tests/support/db';
 import { backend } from '../../tests/support/server';
 import { actorOf } from '../../tests/factories/demo';
-import { PolicyError, type Actor } from '../../shared/policy';
+import type { Actor } from '../../shared/policy';
 import { DOCUMENT_FIELD, documentSchema } from '../../shared/editor/extensions';
 import { commentCreateSchema, encodeMentions, mentionIds, type CommentAnchor } from '../../shared/validation/comments';
 import { parseWith } from '../../shared/validation/parse';
 import { documentFromStored } from '../collab/document';
 import { readStoredDocument } from '../../db/queries/collab';
-import { InputError, NotFoundError } from './errors';
 import { createThread, deleteComment, listComments, replyToThread, setThreadResolution } from './comments';
 import type { CallContext } from './call';
+import { refusal, refusalStatus } from '../../tests/support/refusal';
 
 let t: TestDatabase;
 const as: Record<string, Actor & { displayName: string }> = {};
@@ -51,11 +51,6 @@ const H = () => drafts[DEMO_DRAFT_TITLES.hydrogen];
 const CQ = () => drafts[DEMO_DRAFT_TITLES.chongqing];
 const MISSING = '00000000-0000-4000-8000-000000000000';
 
-async function refusal(work: Promise<unknown>) {
-  try { await work; } catch (err) { return err; }
-  throw new Error('expected a refusal');
-}
-const status = (err: unknown) => (err instanceof PolicyError ? err.status : err instanceof NotFoundError ? 404 : err instanceof InputError ? 400 : 500);
 
 /** A y-tiptap anchor over the first occurrence of `text` in the stored document (as the browser makes one). */
 async function anchorFor(draftId: string, text: string): Promise<{ anchor: CommentAnchor; quote: string }> {
@@ -95,9 +90,9 @@ describe(`comments on the joint draft (${backend})`, () => {
     const viewer = await listComments(t.db, as['sc-leader'], H());
     expect(viewer.abilities).toEqual({ comment: false, manage: false });
     expect(viewer.mentionable).toEqual([]);
-    expect(status(await refusal(createThread(t.db, as['sc-leader'], H(), { body: 'x', anchor, quote }, call)))).toBe(403);
-    expect(status(await refusal(replyToThread(t.db, as['sc-leader'], H(), thread, 'x', call)))).toBe(403);
-    expect(status(await refusal(setThreadResolution(t.db, as['sc-leader'], H(), thread, true, call)))).toBe(403);
+    expect(refusalStatus(await refusal(createThread(t.db, as['sc-leader'], H(), { body: 'x', anchor, quote }, call)))).toBe(403);
+    expect(refusalStatus(await refusal(replyToThread(t.db, as['sc-leader'], H(), thread, 'x', call)))).toBe(403);
+    expect(refusalStatus(await refusal(setThreadResolution(t.db, as['sc-leader'], H(), thread, true, call)))).toBe(403);
   });
 
   it('editors and commenters of both regions reply, resolve and reopen; doing it twice changes nothing', async () => {
@@ -120,10 +115,10 @@ describe(`comments on the joint draft (${backend})`, () => {
     const replyId = (await threadOf('cq-member', H(), thread))!.replies[0].id;
     const other = await createThread(t.db, as['cq-leader'], CQ(), { body: '重庆内部意见', ...(await anchorFor(CQ(), '国家重大水利工程')) }, call);
     for (const id of [MISSING, replyId, other]) {
-      expect(status(await refusal(replyToThread(t.db, as['cq-member'], H(), id, 'x', call))), id).toBe(404);
-      expect(status(await refusal(setThreadResolution(t.db, as['cq-member'], H(), id, true, call))), id).toBe(404);
+      expect(refusalStatus(await refusal(replyToThread(t.db, as['cq-member'], H(), id, 'x', call))), id).toBe(404);
+      expect(refusalStatus(await refusal(setThreadResolution(t.db, as['cq-member'], H(), id, true, call))), id).toBe(404);
     }
-    expect(status(await refusal(deleteComment(t.db, as['cq-member'], H(), MISSING, call)))).toBe(404);
+    expect(refusalStatus(await refusal(deleteComment(t.db, as['cq-member'], H(), MISSING, call)))).toBe(404);
   });
 
   it('mentions notify the people named, only readers of the draft can be named, replies notify the thread', async () => {
@@ -136,7 +131,7 @@ describe(`comments on the joint draft (${backend})`, () => {
     const err = await refusal(createThread(t.db, as['cq-member'], H(), { body: `请 <@${as['sc-member2'].id}> 看看`, anchor, quote }, call));
     expect(err).toMatchObject({ field: 'body', messageKey: 'comments.mentionUnavailable' });
     expect(await notifications('sc-member2')).toEqual(before);
-    expect(status(await refusal(createThread(t.db, as['cq-member'], H(), { body: `<@${as['gz-member'].id}>`, anchor, quote }, call)))).toBe(400);
+    expect(refusalStatus(await refusal(createThread(t.db, as['cq-member'], H(), { body: `<@${as['gz-member'].id}>`, anchor, quote }, call)))).toBe(400);
 
     told.length = 0;
     const body = encodeMentions('请 @黄志强 和 @刘洋 核实数据', [{ id: as['sc-leader'].id, name: '黄志强' }, { id: as['sc-member'].id, name: '刘洋' }]);
@@ -164,7 +159,7 @@ describe(`comments on the joint draft (${backend})`, () => {
     const { anchor, quote } = await anchorFor(H(), '燃料电池汽车是氢能');
     const root = await createThread(t.db, as['sc-coordinator'], H(), { body: '此处表述可再斟酌', anchor, quote }, call);
     const reply = await replyToThread(t.db, as['sc-member'], H(), root, '同意', call);
-    expect(status(await refusal(deleteComment(t.db, as['sc-coordinator'], H(), reply, call)))).toBe(403);
+    expect(refusalStatus(await refusal(deleteComment(t.db, as['sc-coordinator'], H(), reply, call)))).toBe(403);
     expect(await refusal(deleteComment(t.db, as['sc-coordinator'], H(), root, call)))
       .toMatchObject({ field: 'commentId', messageKey: 'comments.othersReplied' });
     const own = (await threadOf('sc-coordinator', H(), root))!;
@@ -188,10 +183,10 @@ describe(`comments across the boundary (${backend})`, () => {
   it('refuses outsiders with 404: Guizhou on the joint draft, Sichuan on the Chongqing-private draft', async () => {
     const { anchor, quote } = await anchorFor(H(), '氢能是构建清洁低碳');
     for (const [user, draftId] of [['gz-member', H()], ['sc-member', CQ()], ['sc-coordinator', CQ()], ['sc-leader', CQ()]] as const) {
-      expect(status(await refusal(listComments(t.db, as[user], draftId))), user).toBe(404);
-      expect(status(await refusal(createThread(t.db, as[user], draftId, { body: 'x', anchor, quote }, call))), user).toBe(404);
-      expect(status(await refusal(replyToThread(t.db, as[user], draftId, cqThread, 'x', call))), user).toBe(404);
-      expect(status(await refusal(deleteComment(t.db, as[user], draftId, cqThread, call))), user).toBe(404);
+      expect(refusalStatus(await refusal(listComments(t.db, as[user], draftId))), user).toBe(404);
+      expect(refusalStatus(await refusal(createThread(t.db, as[user], draftId, { body: 'x', anchor, quote }, call))), user).toBe(404);
+      expect(refusalStatus(await refusal(replyToThread(t.db, as[user], draftId, cqThread, 'x', call))), user).toBe(404);
+      expect(refusalStatus(await refusal(deleteComment(t.db, as[user], draftId, cqThread, call))), user).toBe(404);
     }
   });
 

@@ -16,6 +16,7 @@ import {
   createDraft, getDraft, inviteCollaborator, listDrafts, removeCollaborator, setCollaboratorRole, setDraftVisibility,
   updateDraftMeta,
 } from './drafts';
+import { refusal } from '../../tests/support/refusal';
 
 /** Drafts against the demo data on embedded PGlite: the per-province boundary, roles, audit, live re-checks. */
 
@@ -29,10 +30,6 @@ const workspaceIds: Record<string, string> = {};
 const rechecked: string[] = [];
 const call: CallContext = { ip: '127.0.0.1', collab: { ...nullCollab, recheckDraft: async (id: string) => { rechecked.push(id); } } };
 
-async function refusal(work: Promise<unknown>) {
-  try { await work; } catch (err) { return err; }
-  throw new Error('expected a refusal');
-}
 
 /** Runs as the owner (no row-level security), for reading what the app role may not. */
 function asOwner<T>(fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {

@@ -11,6 +11,7 @@ import { InputError } from './errors';
 import { createUser, getManagedUser, getProfile, listUsers, maskIdNumber, resetPassword, setStatus, updateUser } from './users';
 import { createOrg, listOrgs, renameOrg } from './orgs';
 import { listAudit } from './audit-log';
+import { refusal } from '../../tests/support/refusal';
 
 /** The region boundary of user, org and audit administration, against the demo data on embedded PGlite. */
 
@@ -26,10 +27,6 @@ async function signIn(username: string) {
   return { id, token, user: (await getSessionUser(database.db, token))! };
 }
 
-async function refusal(work: Promise<unknown>) {
-  try { await work; } catch (err) { return err; }
-  throw new Error('expected a refusal');
-}
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cppcc-users-'));

@@ -15,16 +15,16 @@ import { appendUpdates, claimClientIds, listClientIds, readStoredDocument } from
 import { asOwner, openSeededDatabase, type TestDatabase } from '../../tests/support/db';
 import { backend } from '../../tests/support/server';
 import { actorOf } from '../../tests/factories/demo';
-import { PolicyError, type Actor } from '../../shared/policy';
+import type { Actor } from '../../shared/policy';
 import { DOCUMENT_FIELD } from '../../shared/editor/extensions';
 import { versionCompareSchema, versionSaveSchema } from '../../shared/validation/versions';
 import { parseWith } from '../../shared/validation/parse';
 import { documentFromStored, documentText } from '../collab/document';
 import { nullCollab, type CollabHub } from '../collab';
 import { writersOf } from '../collab/protocol';
-import { NotFoundError } from './errors';
 import { listVersions, openVersion, restoreUpdate, restoreVersion, saveVersion, versionDocument } from './versions';
 import type { CallContext } from './call';
+import { refusal, refusalStatus } from '../../tests/support/refusal';
 
 let t: TestDatabase;
 const as: Record<string, Actor & { displayName: string }> = {};
@@ -54,11 +54,6 @@ const CQ = () => drafts[DEMO_DRAFT_TITLES.chongqing];
 const MISSING = '00000000-0000-4000-8000-000000000000';
 const dbA = (u: string) => ({ id: as[u].id, region: as[u].region, orgId: as[u].orgId });
 
-async function refusal(work: Promise<unknown>) {
-  try { await work; } catch (err) { return err; }
-  throw new Error('expected a refusal');
-}
-const status = (err: unknown) => (err instanceof PolicyError ? err.status : err instanceof NotFoundError ? 404 : 500);
 
 const storedText = async (draftId: string) =>
   documentText(documentFromStored(await asOwner(t.db, (trx) => readStoredDocument(trx, draftId))));
@@ -216,8 +211,8 @@ describe(`versions of the joint draft (${backend})`, () => {
       const { abilities, versions } = await listVersions(t.db, as[user], H());
       expect(abilities, user).toEqual({ save: false, restore: false });
       expect(versions.length).toBe(2);
-      expect(status(await refusal(saveVersion(t.db, as[user], H(), { name: '我的版本' }, call))), user).toBe(403);
-      expect(status(await refusal(restoreVersion(t.db, as[user], H(), first, call))), user).toBe(403);
+      expect(refusalStatus(await refusal(saveVersion(t.db, as[user], H(), { name: '我的版本' }, call))), user).toBe(403);
+      expect(refusalStatus(await refusal(restoreVersion(t.db, as[user], H(), first, call))), user).toBe(403);
     }
     expect(log).toEqual([]); // refused before the live server was touched
     for (const work of [
@@ -225,7 +220,7 @@ describe(`versions of the joint draft (${backend})`, () => {
       () => openVersion(t.db, as['cq-member'], H(), first, MISSING, call),
       () => restoreVersion(t.db, as['cq-member'], H(), MISSING, call),
       () => listVersions(t.db, as['cq-member'], MISSING),
-    ]) expect(status(await refusal(work()))).toBe(404);
+    ]) expect(refusalStatus(await refusal(work()))).toBe(404);
   });
 
   it('restores over, and from, content written before the schema was checked (a bare text run at the top)', async () => {
@@ -257,15 +252,15 @@ describe(`versions across the boundary (${backend})`, () => {
     const joint = (await listVersions(t.db, as['cq-member'], H())).versions[0].id;
     log.length = 0;
     for (const [user, draftId, versionId] of [['gz-member', H(), joint], ['sc-member', CQ(), cqVersion], ['sc-leader', CQ(), cqVersion]] as const) {
-      expect(status(await refusal(listVersions(t.db, as[user], draftId))), user).toBe(404);
-      expect(status(await refusal(openVersion(t.db, as[user], draftId, versionId, 'current', call))), user).toBe(404);
-      expect(status(await refusal(saveVersion(t.db, as[user], draftId, { name: 'x' }, call))), user).toBe(404);
-      expect(status(await refusal(restoreVersion(t.db, as[user], draftId, versionId, call))), user).toBe(404);
+      expect(refusalStatus(await refusal(listVersions(t.db, as[user], draftId))), user).toBe(404);
+      expect(refusalStatus(await refusal(openVersion(t.db, as[user], draftId, versionId, 'current', call))), user).toBe(404);
+      expect(refusalStatus(await refusal(saveVersion(t.db, as[user], draftId, { name: 'x' }, call))), user).toBe(404);
+      expect(refusalStatus(await refusal(restoreVersion(t.db, as[user], draftId, versionId, call))), user).toBe(404);
     }
     expect(log.filter((l) => l === 'flush')).toEqual([]);
     // A version id of another draft is not found through this one.
-    expect(status(await refusal(openVersion(t.db, as['cq-member'], H(), cqVersion, null, call)))).toBe(404);
-    expect(status(await refusal(restoreVersion(t.db, as['cq-member'], H(), cqVersion, call)))).toBe(404);
+    expect(refusalStatus(await refusal(openVersion(t.db, as['cq-member'], H(), cqVersion, null, call)))).toBe(404);
+    expect(refusalStatus(await refusal(restoreVersion(t.db, as['cq-member'], H(), cqVersion, call)))).toBe(404);
   });
 
   it('row-level security never shows Sichuan a version or the authorship of the Chongqing-private draft', async () => {
