@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { withActor, type Executor } from '../../db';
-import { findDraftRef } from '../../db/queries/drafts';
 import { listWorkspaceMembers } from '../../db/queries/workspaces';
 import {
   deleteDraftComment, findDraftComment, insertDraftComment, listDraftComments, setThreadResolved, threadParticipants, userNames,
@@ -14,6 +13,7 @@ import { audit } from './audit';
 import { InputError, NotFoundError } from './errors';
 import { announceNotifications, notify } from './notifications';
 import { rateLimit, type CallContext } from './call';
+import { draftAuditTarget, loadReadableDraft } from './draft-access';
 
 /**
  * 评论: comment threads on a draft, anchored to its text by Yjs relative positions and kept out of
@@ -25,12 +25,6 @@ import { rateLimit, type CallContext } from './call';
 
 type LoadedRef = DraftRef & { id: string; title: string };
 
-async function loadDraft(trx: Executor, actor: Actor, draftId: string): Promise<LoadedRef> {
-  const draft = await findDraftRef(trx, draftId);
-  if (!draft) throw new NotFoundError('draft');
-  authorize(actor, 'draft.read', draft);
-  return draft;
-}
 
 /**
  * Whom a comment may @mention: active members of the draft's workspace who may read it (row-level
@@ -53,7 +47,6 @@ async function checkMentions(trx: Executor, draft: LoadedRef, body: string): Pro
   return ids;
 }
 
-const auditTarget = (id: string) => ({ type: 'draft', id });
 
 /** After the commit: readers' panels revalidate; the notified get their new unread count. */
 async function announce(db: Kysely<DB>, call: CallContext, draft: LoadedRef, notified: string[]) {
@@ -87,7 +80,7 @@ export interface ThreadView extends CommentView {
  */
 export async function listComments(db: Kysely<DB>, actor: Actor, draftId: string) {
   return withActor(db, dbActor(actor), async (trx) => {
-    const draft = await loadDraft(trx, actor, draftId);
+    const draft = await loadReadableDraft(trx, actor, draftId);
     const canComment = can(actor, 'draft.comment', draft).allowed;
     const manages = can(actor, 'draft.manage', draft).allowed;
     const rows = await listDraftComments(trx, draftId);
@@ -125,14 +118,14 @@ export interface ThreadInput { body: string; anchor: CommentAnchor; quote: strin
 export async function createThread(db: Kysely<DB>, actor: Actor, draftId: string, input: ThreadInput, call: CallContext = {}) {
   await rateLimit(call, 'comment', actor.id);
   const { draft, id, notified } = await withActor(db, dbActor(actor), async (trx) => {
-    const draft = await loadDraft(trx, actor, draftId);
+    const draft = await loadReadableDraft(trx, actor, draftId);
     authorize(actor, 'draft.comment', draft);
     const mentioned = await checkMentions(trx, draft, input.body);
     const id = await insertDraftComment(trx, {
       draftId, threadId: null, authorId: actor.id, body: input.body, anchor: input.anchor, quote: input.quote,
     });
     await audit(trx, {
-      actor, region: draft.ownerRegion, ip: call.ip, action: 'draft.comment.create', target: auditTarget(draftId),
+      actor, region: draft.ownerRegion, ip: call.ip, action: 'draft.comment.create', target: draftAuditTarget(draftId),
       detail: { title: draft.title, threadId: id, mentions: mentioned.length },
     });
     const notified = await notify(trx, { recipients: mentioned, kind: 'mention', record: { kind: 'draft', id: draftId, ref: draft }, text: draft.title, actor });
@@ -156,13 +149,13 @@ async function loadThread(trx: Executor, draftId: string, threadId: string) {
 export async function replyToThread(db: Kysely<DB>, actor: Actor, draftId: string, threadId: string, body: string, call: CallContext = {}) {
   await rateLimit(call, 'comment', actor.id);
   const { draft, id, notified } = await withActor(db, dbActor(actor), async (trx) => {
-    const draft = await loadDraft(trx, actor, draftId);
+    const draft = await loadReadableDraft(trx, actor, draftId);
     authorize(actor, 'draft.comment', draft);
     const thread = await loadThread(trx, draftId, threadId);
     const mentioned = await checkMentions(trx, draft, body);
     const id = await insertDraftComment(trx, { draftId, threadId: thread.id, authorId: actor.id, body });
     await audit(trx, {
-      actor, region: draft.ownerRegion, ip: call.ip, action: 'draft.comment.reply', target: auditTarget(draftId),
+      actor, region: draft.ownerRegion, ip: call.ip, action: 'draft.comment.reply', target: draftAuditTarget(draftId),
       detail: { title: draft.title, threadId, commentId: id, mentions: mentioned.length },
     });
     const record = { kind: 'draft' as const, id: draftId, ref: draft };
@@ -180,14 +173,14 @@ export async function replyToThread(db: Kysely<DB>, actor: Actor, draftId: strin
 /** Resolve (true) or reopen (false) a thread; doing what is already done changes nothing. */
 export async function setThreadResolution(db: Kysely<DB>, actor: Actor, draftId: string, threadId: string, resolved: boolean, call: CallContext = {}) {
   const draft = await withActor(db, dbActor(actor), async (trx) => {
-    const draft = await loadDraft(trx, actor, draftId);
+    const draft = await loadReadableDraft(trx, actor, draftId);
     authorize(actor, 'draft.comment', draft);
     const thread = await loadThread(trx, draftId, threadId);
     if ((thread.resolvedAt !== null) === resolved) return null;
     await setThreadResolved(trx, threadId, resolved ? actor.id : null);
     await audit(trx, {
       actor, region: draft.ownerRegion, ip: call.ip, action: resolved ? 'draft.comment.resolve' : 'draft.comment.reopen',
-      target: auditTarget(draftId), detail: { title: draft.title, threadId },
+      target: draftAuditTarget(draftId), detail: { title: draft.title, threadId },
     });
     return draft;
   });
@@ -200,7 +193,7 @@ export async function setThreadResolution(db: Kysely<DB>, actor: Actor, draftId:
  */
 export async function deleteComment(db: Kysely<DB>, actor: Actor, draftId: string, commentId: string, call: CallContext = {}) {
   const draft = await withActor(db, dbActor(actor), async (trx) => {
-    const draft = await loadDraft(trx, actor, draftId);
+    const draft = await loadReadableDraft(trx, actor, draftId);
     const comment = await findDraftComment(trx, draftId, commentId);
     if (!comment) throw new NotFoundError('comment');
     const manages = can(actor, 'draft.manage', draft).allowed;
@@ -211,7 +204,7 @@ export async function deleteComment(db: Kysely<DB>, actor: Actor, draftId: strin
     }
     await deleteDraftComment(trx, comment.id);
     await audit(trx, {
-      actor, region: draft.ownerRegion, ip: call.ip, action: 'draft.comment.delete', target: auditTarget(draftId),
+      actor, region: draft.ownerRegion, ip: call.ip, action: 'draft.comment.delete', target: draftAuditTarget(draftId),
       detail: { title: draft.title, commentId, thread: comment.threadId === null, ownComment: comment.authorId === actor.id },
     });
     return draft;

@@ -2,8 +2,9 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { withActor, type Executor } from '../../db';
 import { findDraftRef } from '../../db/queries/drafts';
-import { can, type Actor, type CollaboratorRole, type DraftRef } from '../../shared/policy';
+import { authorize, can, type Actor, type CollaboratorRole, type DraftRef } from '../../shared/policy';
 import { dbActor } from './actor';
+import { NotFoundError } from './errors';
 
 export type DraftAccess =
   | { ok: true; draft: DraftRef & { id: string; title: string }; role: CollaboratorRole }
@@ -28,3 +29,14 @@ export async function draftAccessIn(trx: Executor, actor: Actor, draftId: string
     : can(actor, 'draft.comment', draft).allowed ? 'commenter' : 'viewer';
   return { ok: true, draft, role };
 }
+
+/** A draft the actor may read, in their transaction (else NotFoundError, or the policy's refusal). */
+export async function loadReadableDraft(trx: Executor, actor: Actor, draftId: string): Promise<DraftRef & { id: string; title: string }> {
+  const draft = await findDraftRef(trx, draftId);
+  if (!draft) throw new NotFoundError('draft');
+  authorize(actor, 'draft.read', draft);
+  return draft;
+}
+
+/** Audit entries about a draft name it so. */
+export const draftAuditTarget = (id: string) => ({ type: 'draft', id });

@@ -18,6 +18,7 @@ import { dbActor } from './actor';
 import { audit } from './audit';
 import { InputError, NotFoundError } from './errors';
 import type { CallContext } from './call';
+import { draftAuditTarget } from './draft-access';
 
 /**
  * 草稿: drafts co-edited live (the document itself lives in server/collab). This service owns the
@@ -77,7 +78,6 @@ export function draftAbilities(actor: Actor, draft: DraftRef) {
   };
 }
 
-const auditTarget = (id: string) => ({ type: 'draft', id });
 
 /**
  * After the commit: live document connections re-check their rights first (a revoked person is cut
@@ -165,9 +165,9 @@ export async function createDraft(db: Kysely<DB>, actor: Actor, workspaceId: str
     // The seeded text is the author's: attribution and diffs show it as theirs, not unrecorded.
     await claimClientIds(trx, id, [initial.clientId], actor.id);
     const detail = { title: input.title, kind: input.kind, visibility: input.visibility, ...(input.imported ? { importedFrom: input.imported.fileName } : {}) };
-    await audit(trx, { actor, region: actor.region, ip: call.ip, action: 'draft.create', target: auditTarget(id), detail });
+    await audit(trx, { actor, region: actor.region, ip: call.ip, action: 'draft.create', target: draftAuditTarget(id), detail });
     if (input.visibility === 'joint') {
-      await audit(trx, { actor, region: actor.region, ip: call.ip, action: 'boundary.share', target: auditTarget(id), detail: { from: null, to: 'joint', title: input.title } });
+      await audit(trx, { actor, region: actor.region, ip: call.ip, action: 'boundary.share', target: draftAuditTarget(id), detail: { from: null, to: 'joint', title: input.title } });
     }
     return id;
   });
@@ -185,7 +185,7 @@ export async function updateDraftMeta(db: Kysely<DB>, actor: Actor, id: string, 
     if (draft.title === input.title && draft.kind === input.kind) return null;
     await updateDraft(trx, id, input);
     await audit(trx, {
-      actor, region: draft.ownerRegion, ip: call.ip, action: 'draft.update', target: auditTarget(id),
+      actor, region: draft.ownerRegion, ip: call.ip, action: 'draft.update', target: draftAuditTarget(id),
       detail: { from: { title: draft.title, kind: draft.kind }, to: input },
     });
     return draft;
@@ -215,10 +215,10 @@ export async function setDraftVisibility(db: Kysely<DB>, actor: Actor, id: strin
     const crossing = to === 'joint' || draft.visibility === 'joint';
     const action = crossing ? (to === 'joint' ? 'boundary.share' : 'boundary.unshare') : 'draft.visibility';
     const detail = { from: draft.visibility, to, title: draft.title, removed: cut.map((c) => c.displayName) };
-    await audit(trx, { actor, region: draft.ownerRegion, ip: call.ip, action, target: auditTarget(id), detail });
+    await audit(trx, { actor, region: draft.ownerRegion, ip: call.ip, action, target: draftAuditTarget(id), detail });
     // The other region's administrators see that their people lost a shared draft.
     for (const region of new Set(cut.map((c) => c.region).filter((r) => r !== draft.ownerRegion))) {
-      await audit(trx, { actor, region, ip: call.ip, action, target: auditTarget(id),
+      await audit(trx, { actor, region, ip: call.ip, action, target: draftAuditTarget(id),
         detail: { ...detail, removed: cut.filter((c) => c.region === region).map((c) => c.displayName) } });
     }
     return { ref: narrowed, removed: cut.map((c) => c.displayName) };
@@ -252,8 +252,8 @@ export async function inviteCollaborator(db: Kysely<DB>, actor: Actor, id: strin
     await insertDraftCollaborator(trx, id, user, input.role, actor.id);
     const crossRegion = user.region !== draft.ownerRegion;
     const detail = { title: draft.title, userId: user.id, user: user.displayName, role: input.role, crossRegion };
-    await audit(trx, { actor, region: draft.ownerRegion, ip: call.ip, action: 'draft.invite', target: auditTarget(id), detail });
-    if (crossRegion) await audit(trx, { actor, region: user.region, ip: call.ip, action: 'draft.invite', target: auditTarget(id), detail });
+    await audit(trx, { actor, region: draft.ownerRegion, ip: call.ip, action: 'draft.invite', target: draftAuditTarget(id), detail });
+    if (crossRegion) await audit(trx, { actor, region: user.region, ip: call.ip, action: 'draft.invite', target: draftAuditTarget(id), detail });
     return draft;
   });
   // A reader of a joint draft may already be connected as a viewer: give them the new role now.
@@ -269,9 +269,9 @@ export async function setCollaboratorRole(db: Kysely<DB>, actor: Actor, id: stri
     await updateDraftCollaborator(trx, id, input.userId, input.role);
     const user = await findUserRef(trx, input.userId);
     const detail = { title: draft.title, userId: input.userId, user: user?.displayName, from, to: input.role };
-    await audit(trx, { actor, region: draft.ownerRegion, ip: call.ip, action: 'draft.collaborator.role', target: auditTarget(id), detail });
+    await audit(trx, { actor, region: draft.ownerRegion, ip: call.ip, action: 'draft.collaborator.role', target: draftAuditTarget(id), detail });
     if (user && user.region !== draft.ownerRegion) {
-      await audit(trx, { actor, region: user.region, ip: call.ip, action: 'draft.collaborator.role', target: auditTarget(id), detail });
+      await audit(trx, { actor, region: user.region, ip: call.ip, action: 'draft.collaborator.role', target: draftAuditTarget(id), detail });
     }
     return draft;
   });
@@ -286,9 +286,9 @@ export async function removeCollaborator(db: Kysely<DB>, actor: Actor, id: strin
     await deleteDraftCollaborators(trx, id, [userId]);
     const user = await findUserRef(trx, userId);
     const detail = { title: draft.title, userId, user: user?.displayName, role };
-    await audit(trx, { actor, region: draft.ownerRegion, ip: call.ip, action: 'draft.collaborator.remove', target: auditTarget(id), detail });
+    await audit(trx, { actor, region: draft.ownerRegion, ip: call.ip, action: 'draft.collaborator.remove', target: draftAuditTarget(id), detail });
     if (user && user.region !== draft.ownerRegion) {
-      await audit(trx, { actor, region: user.region, ip: call.ip, action: 'draft.collaborator.remove', target: auditTarget(id), detail });
+      await audit(trx, { actor, region: user.region, ip: call.ip, action: 'draft.collaborator.remove', target: draftAuditTarget(id), detail });
     }
     return draft;
   });

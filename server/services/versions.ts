@@ -3,7 +3,6 @@ import * as Y from 'yjs';
 import { updateYFragment, yXmlFragmentToProseMirrorRootNode } from '@tiptap/y-tiptap';
 import type { DB } from '../../db/schema';
 import { withActor, type Executor } from '../../db';
-import { findDraftRef } from '../../db/queries/drafts';
 import { listClientIds } from '../../db/queries/collab';
 import { findDraftVersion, insertDraftVersion, listClientAuthors, listDraftVersions } from '../../db/queries/versions';
 import { authorize, can, type Actor, type DraftRef } from '../../shared/policy';
@@ -15,6 +14,7 @@ import { dbActor } from './actor';
 import { audit } from './audit';
 import { NotFoundError } from './errors';
 import type { CallContext } from './call';
+import { draftAuditTarget, loadReadableDraft } from './draft-access';
 
 /**
  * 版本: named versions of a draft (定稿前版本, 征求意见稿 ...). Saving stores the whole document as
@@ -28,20 +28,13 @@ import type { CallContext } from './call';
 
 type LoadedRef = DraftRef & { id: string; title: string };
 
-async function loadDraft(trx: Executor, actor: Actor, draftId: string): Promise<LoadedRef> {
-  const draft = await findDraftRef(trx, draftId);
-  if (!draft) throw new NotFoundError('draft');
-  authorize(actor, 'draft.read', draft);
-  return draft;
-}
 
-const auditTarget = (id: string) => ({ type: 'draft', id });
 
 /** The owning region's administrators see the entry; the actor's too when they come from the other region. */
 async function auditVersion(trx: Executor, actor: Actor & { displayName?: string }, draft: LoadedRef, ip: string | undefined,
   action: string, detail: Record<string, unknown>) {
   for (const region of new Set<Region>([draft.ownerRegion, actor.region])) {
-    await audit(trx, { actor, region, ip, action, target: auditTarget(draft.id), detail: { title: draft.title, ...detail } });
+    await audit(trx, { actor, region, ip, action, target: draftAuditTarget(draft.id), detail: { title: draft.title, ...detail } });
   }
 }
 
@@ -125,7 +118,7 @@ export function restoreUpdate(current: Y.Doc, versionData: Uint8Array, taken: Re
  */
 async function flushFor(db: Kysely<DB>, actor: Actor, draftId: string, action: 'draft.read' | 'draft.edit', call: CallContext) {
   if (!call.collab) return;
-  await withActor(db, dbActor(actor), async (trx) => authorize(actor, action, await loadDraft(trx, actor, draftId)));
+  await withActor(db, dbActor(actor), async (trx) => authorize(actor, action, await loadReadableDraft(trx, actor, draftId)));
   await call.collab.flush();
 }
 
@@ -138,7 +131,7 @@ export interface VersionSummary {
 /** The draft's versions (newest first), what the actor may do with them, and the authorship table. */
 export async function listVersions(db: Kysely<DB>, actor: Actor, draftId: string) {
   return withActor(db, dbActor(actor), async (trx) => {
-    const draft = await loadDraft(trx, actor, draftId);
+    const draft = await loadReadableDraft(trx, actor, draftId);
     const edit = can(actor, 'draft.edit', draft).allowed;
     const [versions, authorship] = await Promise.all([listDraftVersions(trx, draftId), authorshipOf(trx, draftId)]);
     return {
@@ -158,7 +151,7 @@ export async function listVersions(db: Kysely<DB>, actor: Actor, draftId: string
 export async function openVersion(db: Kysely<DB>, actor: Actor, draftId: string, versionId: string, compare: VersionCompare | null, call: CallContext = {}) {
   if (compare === COMPARE_CURRENT) await flushFor(db, actor, draftId, 'draft.read', call);
   return withActor(db, dbActor(actor), async (trx) => {
-    const draft = await loadDraft(trx, actor, draftId);
+    const draft = await loadReadableDraft(trx, actor, draftId);
     const row = await findDraftVersion(trx, draftId, versionId);
     if (!row) throw new NotFoundError('version');
     const { data, ...version } = row;
@@ -195,7 +188,7 @@ export async function openVersion(db: Kysely<DB>, actor: Actor, draftId: string,
 export async function saveVersion(db: Kysely<DB>, actor: Actor, draftId: string, input: { name: string }, call: CallContext = {}) {
   await flushFor(db, actor, draftId, 'draft.edit', call);
   const { draft, id, bytes } = await withActor(db, dbActor(actor), async (trx) => {
-    const draft = await loadDraft(trx, actor, draftId);
+    const draft = await loadReadableDraft(trx, actor, draftId);
     authorize(actor, 'draft.edit', draft);
     const doc = await loadDocument(trx, draftId);
     const data = encodeV2(doc);
@@ -218,7 +211,7 @@ export async function restoreVersion(db: Kysely<DB>, actor: Actor, draftId: stri
   const dbA = dbActor(actor);
   // Refused before the live server is touched.
   const { draft, name, versionData } = await withActor(db, dbA, async (trx) => {
-    const draft = await loadDraft(trx, actor, draftId);
+    const draft = await loadReadableDraft(trx, actor, draftId);
     authorize(actor, 'draft.edit', draft);
     const row = await findDraftVersion(trx, draftId, versionId);
     if (!row) throw new NotFoundError('version');
