@@ -22,6 +22,10 @@ const STYLES = `
 .app-header .app-search { width: 240px; flex-shrink: 0; }
 .ant-layout-content.app-content { padding: 24px; max-width: 1200px; width: 100%; margin: 0 auto; box-sizing: border-box; }
 .app-header nav .ant-menu { flex-wrap: wrap; }
+/* The keyboard's place is blue, never the red that marks errors. */
+.app-shell a:focus-visible, .app-shell button:focus-visible, .app-shell [tabindex]:focus-visible, .app-shell li:focus-visible { outline: 2px solid #1d4ed8; outline-offset: 2px; }
+.skip-link { position: absolute; left: 8px; top: -48px; z-index: 1000; padding: 8px 12px; background: #fff; color: #1d4ed8; border-radius: 4px; }
+.skip-link:focus { top: 8px; }
 @media (max-width: 640px) {
   .app-content .ant-table-container { overflow-x: auto; }
   .app-content .ant-form-inline .ant-form-item { max-width: 100%; margin-inline-end: 0; }
@@ -48,8 +52,9 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
   const selected = items.map((i) => i.key).filter((k) => (k === '/' ? pathname === '/' : pathname.startsWith(k)));
 
   return (
-    <Layout style={{ minHeight: '100vh' }}>
+    <Layout className="app-shell" style={{ minHeight: '100vh' }}>
       <InlineStyle css={STYLES} />
+      <a className="skip-link" href="#main">{t('nav.skipToContent')}</a>
       <Layout.Header className="app-header">
         <Link to="/" style={{ color: '#fff', fontWeight: 600, fontSize: 16, whiteSpace: 'nowrap' }}>{t('app.title')}</Link>
         <nav aria-label={t('nav.label')} style={{ flex: 1, minWidth: 0 }}>
@@ -76,7 +81,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
           </RemixForm>
         </Space>
       </Layout.Header>
-      <Layout.Content className="app-content">
+      <Layout.Content className="app-content" id="main" tabIndex={-1}>
         {children}
       </Layout.Content>
     </Layout>

@@ -45,6 +45,20 @@ describe.skipIf(!chromiumPath)('browser: accessible, keyboard usable, styled fro
     expect(found).toEqual([]);
   });
 
+  it('the first Tab on a page reaches "跳到正文", and Enter takes the keyboard past the header to the page', async () => {
+    const { context, page } = await newUserContext(browser, server.url);
+    await loginThroughForm(page, 'sc-member');
+    await page.goto('/workspaces');
+    await waitForHydration(page);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('跳到正文');
+    const ring = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineColor);
+    expect(ring).toBe('rgb(29, 78, 216)'); // blue, not the red of errors
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+    await context.close();
+  });
+
   it('logs in with the keyboard only: Tab to each field, type, Tab to the button, Enter', async () => {
     const { context, page } = await newUserContext(browser, server.url);
     await page.goto('/login');
