@@ -46,9 +46,11 @@ export function useLiveRevalidation(match: (event: LiveEvent) => boolean, delayM
       timer = setTimeout(fire, Math.min(delayMs, Math.max(0, firstAt + MAX_WAIT_MS - now)));
     };
     const onChange = (change: RecordChange) => { if (matches.current({ type: 'record:changed', ...change })) schedule(); };
+    const onNotification = (e: { unread: number }) => { if (matches.current({ type: 'notification:changed', ...e })) schedule(); };
     const onDisconnect = () => { lost = true; };
     const onConnect = () => { if (lost) { lost = false; schedule(); } };
     socket.on('record:changed', onChange);
+    socket.on('notification:changed', onNotification);
     socket.on('access:changed', schedule);
     socket.on('session:ended', schedule);
     socket.on('disconnect', onDisconnect);
@@ -56,6 +58,7 @@ export function useLiveRevalidation(match: (event: LiveEvent) => boolean, delayM
     return () => {
       clearTimeout(timer);
       socket.off('record:changed', onChange);
+      socket.off('notification:changed', onNotification);
       socket.off('access:changed', schedule);
       socket.off('session:ended', schedule);
       socket.off('disconnect', onDisconnect);

@@ -21,7 +21,7 @@ export default function Home() {
   const { workspaces, latestNotices } = useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
-  useLiveRevalidation((e) => workspaces.some((w) => w.id === e.workspaceId));
+  useLiveRevalidation((e) => e.type === 'record:changed' && workspaces.some((w) => w.id === e.workspaceId));
   return (
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
       <Typography.Title level={1} style={{ fontSize: 24, margin: 0 }}>{t('home.title')}</Typography.Title>

@@ -80,7 +80,7 @@ export default function DraftPage() {
   const revalidator = useRevalidator();
   const t = useT();
   // Title, visibility and collaborators follow changes made elsewhere; the text itself is live already.
-  useLiveRevalidation((e) => e.kind === 'draft' && e.id === draft.id);
+  useLiveRevalidation((e) => e.type === 'record:changed' && e.kind === 'draft' && e.id === draft.id);
   const myRole = draft.authorId === me.id ? 'author' : collaborators.find((c) => c.id === me.id)?.role ?? null;
 
   const sidebar = (

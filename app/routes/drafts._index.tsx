@@ -32,7 +32,7 @@ export default function DraftsPage() {
   const [params, setParams] = useSearchParams();
   const t = useT();
   const locale = useLocale();
-  useLiveRevalidation((e) => e.kind === 'draft');
+  useLiveRevalidation((e) => e.type === 'record:changed' && e.kind === 'draft');
   const workspace = params.get('workspace') || undefined;
   const mine = params.get('mine') === '1';
 

@@ -58,7 +58,7 @@ export default function NoticePage() {
   const submit = useSubmit();
   const { message, modal } = App.useApp();
   useWatchRecord('notice', notice.id);
-  useLiveRevalidation((e) => e.kind === 'notice' && e.id === notice.id);
+  useLiveRevalidation((e) => e.type === 'record:changed' && e.kind === 'notice' && e.id === notice.id);
   const [visibilityForm] = Form.useForm<{ visibility: Visibility }>();
   const t = useT();
   const locale = useLocale();

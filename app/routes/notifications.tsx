@@ -1,7 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
-import { Form as RemixForm, Link, useActionData, useFetcher, useLoaderData, useNavigation, useRevalidator, useSearchParams } from '@remix-run/react';
+import { Form as RemixForm, Link, useActionData, useFetcher, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import { Alert, App, Button, Card, Checkbox, Form, Radio, Select, Space, Table, Tag, Typography } from 'antd';
-import { useEffect, useRef, type HTMLAttributes } from 'react';
+import { useEffect, type HTMLAttributes } from 'react';
 import { z } from 'zod';
 import {
   getPreferences, listNotifications, markAllRead, markRead, setPreferences, unreadCount, type NotificationPreferences,
@@ -15,7 +15,7 @@ import { callContext, requireUser } from '../lib/session.server';
 import { badRequest, readInput, submitForm } from '../lib/input.server';
 import { pageTitle, useLocale, useT } from '../lib/i18n';
 import { AppForm } from '../components/AppForm';
-import { useSocket } from '../realtime/hooks';
+import { useLiveRevalidation } from '../realtime/hooks';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'notifications.title');
 
@@ -65,38 +65,6 @@ function recordHref(kind: string, id: string): string | null {
   return null;
 }
 
-/**
- * Revalidates the list when the user's notifications change elsewhere (a new one arrives, another
- * tab marks read), and after a reconnect. The event carries the unread count: when it already
- * matches what the page shows (this page's own action), there is nothing new to load.
- */
-function useNotificationsLive(unread: number) {
-  const socket = useSocket();
-  const revalidator = useRevalidator();
-  const revalidate = useRef(revalidator.revalidate);
-  revalidate.current = revalidator.revalidate;
-  const shown = useRef(unread);
-  shown.current = unread;
-  useEffect(() => {
-    if (!socket) return;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let lost = false;
-    const schedule = () => { clearTimeout(timer); timer = setTimeout(() => revalidate.current(), 150); };
-    const onChange = (e: { unread: number }) => { if (e.unread !== shown.current) schedule(); };
-    const onDisconnect = () => { lost = true; };
-    const onConnect = () => { if (lost) { lost = false; schedule(); } };
-    socket.on('notification:changed', onChange);
-    socket.on('disconnect', onDisconnect);
-    socket.on('connect', onConnect);
-    return () => {
-      clearTimeout(timer);
-      socket.off('notification:changed', onChange);
-      socket.off('disconnect', onDisconnect);
-      socket.off('connect', onConnect);
-    };
-  }, [socket]);
-}
-
 /** 通知: my notifications (filter, mark read, open the record) and which kinds I receive. */
 export default function NotificationsPage() {
   const { notifications, unread, preferences, errors } = useLoaderData<typeof loader>();
@@ -109,7 +77,9 @@ export default function NotificationsPage() {
   const { message } = App.useApp();
   const t = useT();
   const locale = useLocale();
-  useNotificationsLive(unread);
+  // A change elsewhere (a new notification, another tab marking read), unless the count already matches
+  // what the page shows (its own action).
+  useLiveRevalidation((e) => e.type === 'notification:changed' && e.unread !== unread, 150);
 
   useEffect(() => {
     if (result?.ok && result.message) message.success(t(result.message));

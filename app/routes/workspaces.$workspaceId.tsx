@@ -51,7 +51,7 @@ export default function WorkspacePage() {
   const { message } = App.useApp();
   const t = useT();
   const locale = useLocale();
-  useLiveRevalidation((e) => e.workspaceId === workspace.id);
+  useLiveRevalidation((e) => e.type === 'record:changed' && e.workspaceId === workspace.id);
   const online = usePresence(workspace.id);
 
   useEffect(() => {

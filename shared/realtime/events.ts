@@ -78,4 +78,5 @@ export interface InterServerEvents {
 }
 
 /** What the live-revalidation hook matches on: a record change, tagged with its event name. */
-export type LiveEvent = { type: 'record:changed' } & RecordChange;
+/** What a live page can react to: a record it may show changed, or the user's notifications did. */
+export type LiveEvent = ({ type: 'record:changed' } & RecordChange) | { type: 'notification:changed'; unread: number };
