@@ -7,6 +7,7 @@ import { authorize, PolicyError } from '../../shared/policy';
 import { auditFilterSchema } from '../../shared/validation/schemas';
 import { parseWith, type FieldErrors } from '../../shared/validation/parse';
 import { guard, requireUser } from '../lib/session.server';
+import { DayField } from '../components/DayField';
 import { formatDateTime } from '../../shared/format/datetime';
 import { useLocale, useT, type T } from '../lib/i18n';
 
@@ -90,10 +91,10 @@ export default function AdminAudit() {
           <Input allowClear style={{ width: 140 }} />
         </Form.Item>
         <Form.Item name="from" label={t('admin.audit.from')} {...fieldStatus('from')}>
-          <Input type="date" style={{ width: 160 }} />
+          <DayField />
         </Form.Item>
         <Form.Item name="to" label={t('admin.audit.to')} {...fieldStatus('to')}>
-          <Input type="date" style={{ width: 160 }} />
+          <DayField />
         </Form.Item>
         <Form.Item>
           <Space>

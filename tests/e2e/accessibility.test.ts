@@ -59,6 +59,24 @@ describe.skipIf(!chromiumPath)('browser: accessible, keyboard usable, styled fro
     await context.close();
   });
 
+  it('dates are picked with the calendar in Chinese (weeks from Monday) and kept as the day typed', async () => {
+    const { context, page } = await newUserContext(browser, server.url);
+    await loginThroughForm(page, 'cq-admin');
+    await page.goto('/admin/audit');
+    await waitForHydration(page);
+    const from = page.locator('#from');
+    await from.click();
+    expect(await page.locator('.ant-picker-content thead th').first().innerText()).toBe('一');
+    await from.fill('2025-01-02');
+    await from.press('Enter');
+    await page.getByRole('button', { name: '筛 选' }).or(page.getByRole('button', { name: '筛选' })).first().click();
+    await page.waitForURL(/from=2025-01-02/);
+    await page.reload();
+    await waitForHydration(page);
+    expect(await page.locator('#from').inputValue()).toBe('2025-01-02');
+    await context.close();
+  });
+
   it('logs in with the keyboard only: Tab to each field, type, Tab to the button, Enter', async () => {
     const { context, page } = await newUserContext(browser, server.url);
     await page.goto('/login');

@@ -235,6 +235,7 @@ function useCommentPlacement(editor: Editor | null) {
 
 export function CommentsPanel({ draftId, editor, meId, data: loaded }: { draftId: string; editor: Editor | null; meId: string; data: CommentsData }) {
   const t = useT();
+  const locale = useLocale();
   // Nobody needs to mention themselves.
   const data = { ...loaded, mentionable: loaded.mentionable.filter((p) => p.id !== meId) };
   const view = useCommentPlacement(editor);
@@ -324,7 +325,8 @@ export function CommentsPanel({ draftId, editor, meId, data: loaded }: { draftId
       )}
       {data.threads.length === 0 && !view.composing && (
         <Typography.Paragraph type="secondary" style={{ fontSize: 13 }}>
-          {t('comments.empty')}{data.abilities.comment ? t('comments.emptyHint') : ''}
+          {/* Two sentences: a space between them in English, none after a Chinese full stop. */}
+          {[t('comments.empty'), ...(data.abilities.comment ? [t('comments.emptyHint')] : [])].join(locale === 'en' ? ' ' : '')}
         </Typography.Paragraph>
       )}
       {group(null, placed, 'open')}
