@@ -28,7 +28,7 @@ function filtered(db: Executor, region: Region, f: AuditQuery) {
   return q;
 }
 
-/** One page of a region's audit log, newest first, with the names of user, org and workspace targets. */
+/** One page of a region's audit log, newest first, with the names of its targets (users, orgs, workspaces, titled records). */
 export async function listAuditEntries(db: Executor, region: Region, f: AuditQuery, limit: number, offset: number) {
   const [rows, count] = await Promise.all([
     filtered(db, region, f)
@@ -38,7 +38,8 @@ export async function listAuditEntries(db: Executor, region: Region, f: AuditQue
       .select([
         'a.id', 'a.at', 'a.actor_id as actorId', 'a.actor_name as actorName', 'a.action',
         'a.target_type as targetType', 'a.target_id as targetId', 'a.detail', 'a.ip',
-        sql<string | null>`coalesce(tu.display_name, "to".name, tw.name)`.as('targetName'),
+        // Drafts and notices: the title the entry recorded (the record may since be renamed, deleted or out of reach).
+        sql<string | null>`coalesce(tu.display_name, "to".name, tw.name, a.detail->>'title')`.as('targetName'),
       ])
       .orderBy('a.at', 'desc').orderBy('a.id', 'desc')
       .limit(limit).offset(offset)

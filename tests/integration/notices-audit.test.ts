@@ -34,5 +34,9 @@ describe('notice changes are audited', () => {
       expect(e.ip).toBeTruthy();
     }
     expect(JSON.stringify(entries[1].detail)).toContain('（更新）');
+    // The audit page names the notice by its title, not by its id (it is deleted by now).
+    const page = await (await server.request('/admin/audit', { cookie: await server.login('cq-admin') })).text();
+    expect(page).toContain('：关于召开联合协商会的通知');
+    expect(page).not.toContain(`：${id}`);
   });
 });
