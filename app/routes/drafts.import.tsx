@@ -25,7 +25,7 @@ const importSchema = draftCreateSchema.extend({
 
 /** On the server, with the uploaded file itself. */
 const uploadSchema = importSchema.extend({
-  file: z.instanceof(File, { message: 'word.fileRequired' }).refine((f) => f.size > 0 && !!f.name, 'word.fileRequired'),
+  file: z.custom<File>((f) => f instanceof File && f.size > 0 && !!f.name, { message: 'word.fileRequired' }),
 });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {

@@ -5,6 +5,8 @@ export type FieldErrors = Record<string, string>;
 
 export type Parsed<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors };
 
+const MESSAGE_KEY = /^[a-z][a-zA-Z]*(\.[a-zA-Z]+)+$/;
+
 /** Validate with a form schema; errors carry i18n keys so each side shows them in the user's language. */
 export function parseWith<S extends z.ZodTypeAny>(schema: S, input: unknown): Parsed<z.output<S>> {
   const result = schema.safeParse(input);
@@ -12,7 +14,9 @@ export function parseWith<S extends z.ZodTypeAny>(schema: S, input: unknown): Pa
   const errors: FieldErrors = {};
   for (const issue of result.error.issues) {
     const field = String(issue.path[0] ?? '_form');
-    if (!errors[field]) errors[field] = issue.message.startsWith('validation.') ? issue.message : 'validation.invalid';
+    // Our schemas give i18n keys as messages (`validation.required`, `word.fileRequired`); zod's own
+    // messages are English sentences, shown as the generic key.
+    if (!errors[field]) errors[field] = MESSAGE_KEY.test(issue.message) ? issue.message : 'validation.invalid';
   }
   return { ok: false, errors };
 }

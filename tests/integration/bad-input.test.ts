@@ -41,7 +41,7 @@ const ROUTES: Record<string, { path: string; action?: readonly string[] }> = {
   'notices.$noticeId.tsx': { path: '/notices/:noticeId', action: ['update', 'visibility'] },
   'notifications.tsx': { path: '/notifications', action: ['markRead', 'markAllRead', 'preferences'] },
   'search.tsx': { path: '/search' },
-  'users.$userId.tsx': { path: '/users/:userId' },
+  'users.$userId.tsx': { path: '/users/:userId', action: ['contact', 'password'] },
   'workspaces._index.tsx': { path: '/workspaces' },
   'workspaces.$workspaceId.tsx': { path: '/workspaces/:workspaceId', action: ['post', 'addMember', 'removeMember'] },
 };
