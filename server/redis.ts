@@ -17,25 +17,44 @@ export function redisTarget(redisUrl: string): { url: string; prefix: string } {
   return { url: url.toString(), prefix };
 }
 
+/** Logs an outage at most every 10 s, saying what degrades (a Redis away fails every command). */
+function outageWarner(log: Logger, outage: string) {
+  let lastWarn = 0;
+  return (err: Error) => {
+    if (Date.now() - lastWarn < 10_000) return;
+    lastWarn = Date.now();
+    log.warn({ err }, outage);
+  };
+}
+
+/** Pub/sub commands whose refusal a caller (socket.io's adapter) may leave unhandled. */
+const PUBSUB_COMMANDS = ['publish', 'subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe'] as const;
+
 /**
  * A publishing and a subscribing connection to REDIS_URL, and its channel prefix. Commands fail after
- * a few retries instead of queueing forever while Redis is away; an outage is logged (at most every
- * 10 s) saying what degrades, never thrown: without an 'error' listener it would crash the process,
- * and ioredis reconnects and resubscribes by itself.
+ * a few retries instead of queueing forever while Redis is away; an outage is logged, never thrown:
+ * without an 'error' listener it would crash the process, and ioredis reconnects and resubscribes by
+ * itself. A refused pub/sub command is logged too: a caller that does not handle it (socket.io's
+ * adapter) would otherwise leave an unhandled rejection, which stops a Node process. The promise
+ * still rejects for a caller that awaits it.
  */
 export function connectRedis(redisUrl: string, log: Logger, outage: string, options: RedisOptions = {}) {
   const { url, prefix } = redisTarget(redisUrl);
   const all: RedisOptions = { maxRetriesPerRequest: 3, ...options };
   const pub = new Redis(url, all);
   const sub = new Redis(url, all);
-  let lastWarn = 0;
-  const warn = (err: Error) => {
-    if (Date.now() - lastWarn < 10_000) return;
-    lastWarn = Date.now();
-    log.warn({ err }, outage);
-  };
-  pub.on('error', warn);
-  sub.on('error', warn);
+  const warn = outageWarner(log, outage);
+  for (const client of [pub, sub]) {
+    client.on('error', warn);
+    for (const command of PUBSUB_COMMANDS) {
+      const send = client[command].bind(client) as (...args: unknown[]) => Promise<unknown>;
+      (client as unknown as Record<string, unknown>)[command] = (...args: unknown[]) => {
+        const sent = send(...args);
+        sent.catch(warn);
+        return sent;
+      };
+    }
+  }
   return { pub, sub, prefix, warn };
 }
 
@@ -49,11 +68,6 @@ export interface RedisCommands { client: Redis; prefix: string }
 export function connectRedisCommands(redisUrl: string, log: Logger): RedisCommands {
   const { url, prefix } = redisTarget(redisUrl);
   const client = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
-  let lastWarn = 0;
-  client.on('error', (err) => {
-    if (Date.now() - lastWarn < 10_000) return;
-    lastWarn = Date.now();
-    log.warn({ err }, 'Redis unavailable: rate limits count per process, /healthz reports it');
-  });
+  client.on('error', outageWarner(log, 'Redis unavailable: rate limits count per process, /healthz reports it'));
   return { client, prefix };
 }

@@ -25,21 +25,9 @@ export async function attachCluster(io: RealtimeServer, config: Pick<Config, 're
   const log = parentLog.child({ part: 'realtime-cluster' });
   // A presence snapshot fails (logged) rather than hanging while Redis is away; broadcasts meanwhile
   // reach local sockets only.
-  const { pub, sub, prefix, warn } = connectRedis(config.redisUrl, log, 'redis unavailable; realtime events reach only this process until it is back',
+  // connectRedis logs pub/sub refusals: socket.io's adapter publishes and subscribes without handling them.
+  const { pub, sub, prefix } = connectRedis(config.redisUrl, log, 'redis unavailable; realtime events reach only this process until it is back',
     { connectionName: 'cppcc-realtime' });
-  // socket.io's adapter publishes and subscribes without handling a refusal: while Redis is away each
-  // would be an unhandled rejection, which stops a Node process. Refusals are logged instead (the
-  // promise still rejects for a caller that awaits it).
-  for (const client of [pub, sub]) {
-    for (const command of ['publish', 'subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe'] as const) {
-      const send = client[command].bind(client) as (...args: unknown[]) => Promise<unknown>;
-      (client as unknown as Record<string, unknown>)[command] = (...args: unknown[]) => {
-        const sent = send(...args);
-        sent.catch(warn);
-        return sent;
-      };
-    }
-  }
 
   // Creating the adapter subscribes `sub` to the prefix's channels.
   io.adapter(createAdapter(pub, sub, { key: `${prefix}:socket.io`, requestsTimeout: REQUESTS_TIMEOUT_MS }));
