@@ -1,6 +1,7 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { Region, Role, Visibility, WorkspaceRole } from '../shared/domain/model';
 import type { NotificationKind } from '../shared/validation/notifications';
+import type { EventAnswer, EventKind } from '../shared/domain/calendar';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -190,6 +191,48 @@ export interface NotificationPreferenceTable {
   updated_at: Timestamp;
 }
 
+export interface EventTable {
+  id: Generated<string>;
+  workspace_id: string;
+  owner_org_id: string;
+  owner_region: Region;
+  visibility: Visibility;
+  author_id: string;
+  kind: EventKind;
+  title: string;
+  place: ColumnType<string, string | undefined, string>;
+  online_url: ColumnType<string, string | undefined, string>;
+  description: ColumnType<string, string | undefined, string>;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  all_day: ColumnType<boolean, boolean | undefined, boolean>;
+  rrule: string | null;
+  sequence: ColumnType<number, number | undefined, number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface EventExceptionTable {
+  event_id: string;
+  occurrence_start: ColumnType<Date, Date | string, never>;
+  cancelled: boolean;
+  starts_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
+  ends_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
+}
+
+export interface EventInviteeTable {
+  event_id: string;
+  user_id: string;
+  answer: ColumnType<EventAnswer, EventAnswer | undefined, EventAnswer>;
+  reason: ColumnType<string, string | undefined, string>;
+  answered_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  attended: ColumnType<boolean | null, boolean | null | undefined, boolean | null>;
+}
+
+export interface CalendarFeedTable { user_id: string; salt: string; token_hash: string; created_at: Timestamp }
+
+export interface EventReminderTable { event_id: string; occurrence_start: ColumnType<Date, Date | string, never>; sent_at: CreatedAt }
+
 export interface DB {
   drafts: DraftTable;
   draft_collaborators: DraftCollaboratorTable;
@@ -211,6 +254,11 @@ export interface DB {
   audit_log: AuditLogTable;
   notifications: NotificationTable;
   notification_preferences: NotificationPreferenceTable;
+  events: EventTable;
+  event_exceptions: EventExceptionTable;
+  event_invitees: EventInviteeTable;
+  calendar_feeds: CalendarFeedTable;
+  event_reminders: EventReminderTable;
 }
 
 export type Org = Selectable<OrgTable>;

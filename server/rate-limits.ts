@@ -16,6 +16,8 @@ export const RATE_LIMITS = {
   connection: { points: 120, seconds: 60 },
   /** Checks of one's current password when changing it (a stolen session must not guess it). */
   passwordCheck: { points: 5, seconds: 15 * 60 },
+  /** Calendar feed fetches per feed owner: apps poll every few minutes at most; a leaked URL must not be mined. */
+  feed: { points: 30, seconds: 60 * 60 },
 } as const;
 
 export type RateLimitKind = keyof typeof RATE_LIMITS;

@@ -62,6 +62,7 @@ function recordHref(kind: string, id: string): string | null {
   if (kind === 'notice') return `/notices/${id}`;
   if (kind === 'workspace') return `/workspaces/${id}`;
   if (kind === 'draft') return `/drafts/${id}`;
+  if (kind === 'event') return `/events/${id}`;
   return null;
 }
 

@@ -7,6 +7,7 @@ import * as packedLog from './2026-11-29-005-packed-log';
 import * as draftChildPolicies from './2026-11-29-006-draft-child-policies';
 import * as regionOwnership from './2026-12-06-007-region-ownership';
 import * as loginAttemptOutcome from './2026-12-06-008-login-attempt-outcome';
+import * as calendar from './2026-12-06-009-calendar';
 
 /** Every migration, in order. Files are frozen once landed; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29-006-draft-child-policies': draftChildPolicies,
   '2026-12-06-007-region-ownership': regionOwnership,
   '2026-12-06-008-login-attempt-outcome': loginAttemptOutcome,
+  '2026-12-06-009-calendar': calendar,
 };

@@ -37,6 +37,7 @@ export async function insertNotifications(db: Executor, rows: NewNotification[])
 const stillReadable = sql<boolean>`case n.record_kind
   when 'notice' then exists (select 1 from notices x where x.id = n.record_id)
   when 'draft' then exists (select 1 from drafts x where x.id = n.record_id)
+  when 'event' then exists (select 1 from events x where x.id = n.record_id)
   when 'workspace' then exists (select 1 from workspace_members x where x.workspace_id = n.record_id and x.user_id = n.user_id)
   else false end`;
 

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../schema';
 import type { Role, Visibility, WorkspaceRole } from '../../shared/domain/model';
 import { seedDemoDrafts } from './drafts';
+import { seedDemoEvents } from './calendar';
 
 /**
  * Demo data drawn from the 2025 work report of the Chongqing CPPCC (docs/domain.md).
@@ -95,6 +96,7 @@ export async function seedDemo(owner: Kysely<DB>, passwordHash: string): Promise
     ]);
 
     await seedDemoDrafts(trx, users);
+    await seedDemoEvents(trx, users, { chuanyu, bashu, wujiang, cqOwn, scOwn });
 
     const notice = (workspaceId: string, author: string, visibility: Visibility, title: string, body: string) =>
       trx.insertInto('notices').values({

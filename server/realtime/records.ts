@@ -3,6 +3,7 @@ import type { DB } from '../../db/schema';
 import { PolicyError, type Actor, type RecordRef } from '../../shared/policy';
 import type { RecordKind } from '../../shared/realtime/events';
 import { getNotice, toRecordRef } from '../services/notices';
+import { getEventRef } from '../services/calendar';
 import { NotFoundError } from '../services/errors';
 
 /**
@@ -14,6 +15,7 @@ export type WatchAuthorizer = (db: Kysely<DB>, actor: Actor, id: string) => Prom
 
 const authorizers = new Map<RecordKind, WatchAuthorizer>([
   ['notice', async (db, actor, id) => toRecordRef((await getNotice(db, actor, id)).notice)],
+  ['event', async (db, actor, id) => getEventRef(db, actor, id)],
 ]);
 
 /** The record's policy view if the actor may read it; null if unknown, forbidden or not watchable. */

@@ -106,11 +106,13 @@ export function exportFileName(title: string): string {
 
 /**
  * Content-Disposition for a possibly Chinese file name (RFC 6266 / RFC 5987): an ASCII fallback for
- * old clients, and filename* with the UTF-8 name for every current browser.
+ * old clients (`fallbackName` when nothing of the name is ASCII), and filename* with the UTF-8 name
+ * for every current browser.
  */
-export function contentDisposition(fileName: string): string {
+export function contentDisposition(fileName: string, fallbackName = 'draft'): string {
   const ascii = fileName.replace(/[^\x20-\x7E]/g, '').replace(/["\\%;]/g, '').trim();
-  const fallback = /[A-Za-z0-9]/.test(ascii.replace(/\.docx$/i, '')) ? ascii : 'draft.docx';
+  const extension = /\.[a-z]+$/i.exec(fileName)?.[0] ?? '';
+  const fallback = /[A-Za-z0-9]/.test(ascii.slice(0, ascii.length - extension.length)) ? ascii : `${fallbackName}${extension}`;
   const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }

@@ -26,7 +26,8 @@ import type { CallContext } from './call';
 export type NotifyRecord =
   | { kind: 'workspace'; id: string; ref?: WorkspaceRef }
   | { kind: 'draft'; id: string; ref?: DraftRef }
-  | { kind: 'notice'; id: string; ref?: RecordRef };
+  | { kind: 'notice'; id: string; ref?: RecordRef }
+  | { kind: 'event'; id: string; ref: RecordRef };
 
 export interface NotifyInput {
   recipients: readonly string[];
@@ -56,6 +57,8 @@ async function readRule(trx: Executor, record: NotifyRecord): Promise<Readable |
       const ref = record.ref ?? await findDraftRef(trx, record.id);
       return ref && { workspaceId: ref.workspaceId, readable: (a) => can(a, 'draft.read', ref).allowed };
     }
+    case 'event':
+      return { workspaceId: record.ref.workspaceId, readable: (a) => can(a, 'record.read', record.ref).allowed };
     case 'notice': {
       const n = record.ref ? null : await findNotice(trx, record.id);
       const ref: RecordRef | undefined = record.ref ?? (n ? {

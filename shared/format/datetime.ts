@@ -14,6 +14,8 @@ const STYLES = {
   date: { dateStyle: 'medium' }, // 2025年1月2日 · Jan 2, 2025
   dateTime: { dateStyle: 'medium', timeStyle: 'short' }, // 2025年1月2日 00:30 · Jan 2, 2025, 00:30
   dateTimeSeconds: { dateStyle: 'medium', timeStyle: 'medium' }, // 2025年1月2日 00:30:05
+  monthDay: { month: 'short', day: 'numeric' }, // 1月2日 · Jan 2
+  month: { year: 'numeric', month: 'long' }, // 2025年1月 · January 2025
 } satisfies Record<string, Intl.DateTimeFormatOptions>;
 
 // Building a formatter costs far more than using one; a table formats many rows.
@@ -36,3 +38,9 @@ export const formatDate = (at: Instant, locale: Locale): string => format(at, lo
 /** Date and time in Beijing: 2025年1月2日 00:30; with seconds (the audit log) 2025年1月2日 00:30:05. */
 export const formatDateTime = (at: Instant, locale: Locale, { seconds = false } = {}): string =>
   format(at, locale, seconds ? 'dateTimeSeconds' : 'dateTime');
+
+/** A calendar heading: 1月2日 · Jan 2 (the week view's days). */
+export const formatMonthDay = (at: Instant, locale: Locale): string => format(at, locale, 'monthDay');
+
+/** A month: 2025年1月 · January 2025 (the month view's title). */
+export const formatMonth = (at: Instant, locale: Locale): string => format(at, locale, 'month');

@@ -7,6 +7,7 @@ import { searchEn } from './search';
 import { wordEn } from './word';
 import { commentsEn } from './comments';
 import { versionsEn } from './versions';
+import { calendarEn } from './calendar';
 
 export const en: Messages = {
   ...adminEn,
@@ -17,6 +18,7 @@ export const en: Messages = {
   ...wordEn,
   ...commentsEn,
   ...versionsEn,
+  ...calendarEn,
   'app.title': 'Sichuan–Chongqing CPPCC Joint Workspace',
   'nav.label': 'Main navigation',
   'nav.skipToContent': 'Skip to content',

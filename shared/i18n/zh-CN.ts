@@ -7,6 +7,7 @@ import { searchZhCN } from './search';
 import { wordZhCN } from './word';
 import { commentsZhCN } from './comments';
 import { versionsZhCN } from './versions';
+import { calendarZhCN } from './calendar';
 
 export const zhCN = {
   ...adminZhCN,
@@ -17,6 +18,7 @@ export const zhCN = {
   ...wordZhCN,
   ...commentsZhCN,
   ...versionsZhCN,
+  ...calendarZhCN,
   'app.title': '川渝政协协同履职平台',
   'nav.label': '主导航',
   'nav.skipToContent': '跳到正文',

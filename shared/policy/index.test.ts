@@ -186,6 +186,31 @@ describe.each(ROLE_SETS.flatMap((roles) => ACTOR_REGIONS.map((region) => [roles.
         return [expectCreate(c), outcome(can(a, 'record.create', target))];
       })).toEqual([]);
     });
+    it('event.respond: an invitee who may read the event; event.invite: a steward, of someone who may read it', () => {
+      for (const invited of [false, true]) {
+        expect(mismatches(roles, region, (c, a) => {
+          const read = expectRead(c);
+          return [read !== 'allow' ? read : invited ? 'allow' : 403, outcome(can(a, 'event.respond', { ...recordOf(c), invited }))];
+        })).toEqual([]);
+      }
+      for (const [who, invitee] of Object.entries({
+        sameOrgMember: { id: 'u1', region, orgId: ORGS[actorOrgs('member', region)[0]].id, workspaceIds: [WS] },
+        otherRegionMember: { id: 'u2', region: region === 'sichuan' ? 'chongqing' : 'sichuan', orgId: 'org-x', workspaceIds: [WS] },
+        outsider: { id: 'u3', region, orgId: ORGS[actorOrgs('member', region)[0]].id, workspaceIds: [] as string[] },
+      })) {
+        expect(mismatches(roles, region, (c, a) => {
+          let expected = expectSteward(c);
+          if (expected === 'allow') {
+            const r = recordOf(c);
+            if (!invitee.workspaceIds.includes(WS)) expected = 403;
+            else if (r.visibility === 'joint') expected = 'allow';
+            else if (invitee.region !== r.ownerRegion) expected = 403;
+            else if (r.visibility === 'org' && invitee.orgId !== r.ownerOrgId) expected = 403;
+          }
+          return [expected, outcome(can(a, 'event.invite', { event: recordOf(c), user: invitee }))];
+        }).map((m) => `${who}: ${m}`)).toEqual([]);
+      }
+    });
     it('draft.read / edit / comment / manage / create / start, for each role the actor may hold on the draft', () => {
       for (const role of [null, 'viewer', 'commenter', 'editor'] as const) {
         const draftOf = (c: Case): DraftRef => ({ ...recordOf(c), collaborators: role ? { actor: role, 'someone-else': 'editor' } : { 'someone-else': 'editor' } });

@@ -50,6 +50,10 @@ interface Resources {
   /** Title, kind, visibility and collaborators. */
   'draft.manage': DraftRef;
   'draft.invite': { draft: DraftRef; user: InviteeRef };
+  /** Inviting someone to an event (协商日程): as for a draft, they must be able to read it. */
+  'event.invite': { event: RecordRef; user: InviteeRef };
+  /** Answering an invitation (参加/请假/待定): the invitee, while they may read the event. */
+  'event.respond': RecordRef & { invited: boolean };
   /** Drafting at all: the drafts area, starting a draft (blank or from Word). */
   'draft.start': Record<string, never>;
   /** The administration area (each page's service authorizes its region again). */
@@ -108,6 +112,15 @@ function inWorkspaceRegion(a: Actor, w: WorkspaceRef) {
   return w.ownerRegion === a.region || w.regions.includes(a.region);
 }
 
+/** Someone invited to a record must be able to read it: in its workspace, inside its visibility. */
+function inviteeMayRead(r: RecordRef, user: InviteeRef): Decision {
+  if (!user.workspaceIds.includes(r.workspaceId)) return forbidden('policy.inviteeNotInWorkspace');
+  if (r.visibility === 'joint') return allow;
+  if (user.region !== r.ownerRegion) return forbidden('policy.inviteNeedsJoint');
+  if (r.visibility === 'org' && user.orgId !== r.ownerOrgId) return forbidden('policy.inviteNeedsWiderVisibility');
+  return allow;
+}
+
 function draftRole(a: Actor, d: DraftRef): CollaboratorRole | null {
   return d.authorId === a.id ? 'editor' : d.collaborators[a.id] ?? null;
 }
@@ -161,11 +174,17 @@ const rules: { [A in Action]: (a: Actor, r: Resources[A]) => Decision } = {
   'draft.invite': (a, { draft: d, user }) => {
     const manage = rules['draft.manage'](a, d);
     if (!manage.allowed) return manage;
-    if (!user.workspaceIds.includes(d.workspaceId)) return forbidden('policy.inviteeNotInWorkspace');
-    if (d.visibility === 'joint') return allow;
-    if (user.region !== d.ownerRegion) return forbidden('policy.inviteNeedsJoint');
-    if (d.visibility === 'org' && user.orgId !== d.ownerOrgId) return forbidden('policy.inviteNeedsWiderVisibility');
-    return allow;
+    return inviteeMayRead(d, user);
+  },
+  'event.invite': (a, { event: e, user }) => {
+    const manage = rules['record.update'](a, e);
+    if (!manage.allowed) return manage;
+    return inviteeMayRead(e, user);
+  },
+  'event.respond': (a, e) => {
+    const read = readRecord(a, e);
+    if (!read.allowed) return read;
+    return e.invited ? allow : forbidden('policy.notInvited');
   },
   'draft.start': (a) => (isHandlingUnit(a) ? forbidden('policy.handlerReadOnly') : allow),
   'admin.enter': (a) => (has(a, 'admin') ? allow : forbidden('policy.needsAdmin')),

@@ -9,10 +9,10 @@ import { z } from 'zod';
 export const REALTIME_PATH = '/socket.io/';
 
 /**
- * Kinds of shared record an event may name. `notice` and `workspace` exist today; the drafting,
- * proposal, inspection and calendar issues add theirs here (and a watch authorizer on the server).
+ * Kinds of shared record an event may name; a new kind adds itself here and a watch authorizer on
+ * the server (docs/recipe.md). `event` is a calendar event (协商日程).
  */
-export const RECORD_KINDS = ['notice', 'workspace', 'draft'] as const;
+export const RECORD_KINDS = ['notice', 'workspace', 'draft', 'event'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 export const CHANGE_ACTIONS = ['created', 'updated', 'deleted', 'visibility', 'members'] as const;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, oneOf } from './common';
+import { id, oneOf, required } from './common';
 import { VISIBILITIES } from '../domain/model';
 
 /** 草稿 forms and filters: one schema per form, used by the browser before sending and by the action. */
@@ -16,9 +16,6 @@ export const DOCX_MAX_BYTES = 10 * 1024 * 1024;
 /** The import request as a whole (the file and the few text fields): the route and the server's body cap use it. */
 export const DOCX_UPLOAD_MAX_BYTES = DOCX_MAX_BYTES + 64 * 1024;
 
-const required = (max: number) =>
-  z.string({ required_error: 'validation.required', invalid_type_error: 'validation.required' })
-    .trim().min(1, 'validation.required').max(max, 'validation.tooLong');
 
 // Proposal titles run long (《关于支持成渝氢走廊区域纳入国家燃料电池汽车示范应用城市群的提案》 is 33 characters).
 const title = required(200);

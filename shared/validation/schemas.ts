@@ -1,15 +1,9 @@
 import { z } from 'zod';
-import { id, oneOf } from './common';
+import { id, oneOf, optionalText, required } from './common';
 import { ORG_KINDS, ORG_LEVELS, ROLES, VISIBILITIES, WORKSPACE_ROLES } from '../domain/model';
 
 /** Form schemas: one per form, used by the browser before sending and by the action on receipt. */
 
-const required = (max: number) =>
-  z.string({ required_error: 'validation.required', invalid_type_error: 'validation.required' })
-    .trim().min(1, 'validation.required').max(max, 'validation.tooLong');
-const optionalText = (max: number) =>
-  z.string({ invalid_type_error: 'validation.invalid' }).trim().max(max, 'validation.tooLong').optional()
-    .transform((v) => (v ? v : null));
 const password = z.string({ required_error: 'validation.required' })
   .min(10, 'validation.passwordTooShort').max(200, 'validation.tooLong');
 const roles = z.array(oneOf(ROLES), { required_error: 'validation.chooseRole', invalid_type_error: 'validation.chooseRole' })

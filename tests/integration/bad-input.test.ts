@@ -8,9 +8,11 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, backend, type TestServer } from '../support/server';
+import { startTestServer, backend, TEST_SESSION_SECRET, type TestServer } from '../support/server';
 import { asOwner } from '../support/db';
-import { noticeId, SEED, workspaceId } from '../factories/demo';
+import { actorOf, noticeId, SEED, workspaceId } from '../factories/demo';
+import { DEMO_EVENTS } from '../../db/seed/calendar';
+import { regenerateFeed } from '../../server/services/calendar';
 import { DEMO_DRAFT_TITLES } from '../../db/seed/drafts';
 
 const ROUTES_DIR = path.resolve(import.meta.dirname, '../../app/routes');
@@ -26,6 +28,8 @@ const ROUTES: Record<string, { path: string; action?: readonly string[] }> = {
   'admin.users.$userId.tsx': { path: '/admin/users/:userId', action: ['update', 'disable', 'enable', 'password'] },
   'admin.workspaces._index.tsx': { path: '/admin/workspaces', action: [] },
   'admin.workspaces.$workspaceId.tsx': { path: '/admin/workspaces/:workspaceId', action: ['update', 'addOrg', 'removeOrg', 'addMember', 'removeMember', 'setRole'] },
+  'calendar._index.tsx': { path: '/calendar', action: ['create', 'feed', 'revokeFeed'] },
+  'calendar.$feed.tsx': { path: '/calendar/:feed' },
   'drafts._index.tsx': { path: '/drafts' },
   'drafts.new.tsx': { path: '/drafts/new', action: [] },
   'drafts.import.tsx': { path: '/drafts/import', action: [] },
@@ -34,6 +38,9 @@ const ROUTES: Record<string, { path: string; action?: readonly string[] }> = {
   'drafts.$draftId.versions.tsx': { path: '/drafts/:draftId/versions', action: ['save', 'restore'] },
   'drafts.$draftId.versions.$versionId.tsx': { path: '/drafts/:draftId/versions/:versionId' },
   'drafts.$draftId.export[.]docx.tsx': { path: '/drafts/:draftId/export.docx' },
+  // 'delete' is left out, as for notices.
+  'events.$eventId.tsx': { path: '/events/:eventId', action: ['update', 'visibility', 'answer', 'attendance', 'occurrence'] },
+  'events.$eventId.download[.]ics.tsx': { path: '/events/:eventId/download.ics' },
   'lang.tsx': { path: '/lang', action: [] },
   'login.tsx': { path: '/login', action: [] },
   'logout.tsx': { path: '/logout', action: [] },
@@ -136,6 +143,8 @@ beforeAll(async () => {
     draft: await trx.selectFrom('drafts').select('id').where('title', '=', DEMO_DRAFT_TITLES.hydrogen).executeTakeFirstOrThrow(),
   }));
   ids.userId = owner.user.id;
+  ids.eventId = (await asOwner(db, (trx) => trx.selectFrom('events').select('id').where('title', '=', DEMO_EVENTS.corridor).executeTakeFirstOrThrow())).id;
+  ids.feed = `${await regenerateFeed(db, await actorOf(db, 'cq-member'), TEST_SESSION_SECRET)}.ics`;
   ids.draftId = owner.draft.id;
   // The admin, and the author of the joint draft (who may manage it), both of Chongqing.
   cookies['cq-admin'] = await server.login('cq-admin');

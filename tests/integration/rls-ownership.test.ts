@@ -10,6 +10,7 @@ import { sql, type RawBuilder } from 'kysely';
 import { withActor, type DbActor } from '../../db';
 import { setPlainTexts } from '../../db/queries/collab';
 import { DEMO_DRAFT_TITLES } from '../../db/seed/drafts';
+import { DEMO_EVENTS } from '../../db/seed/calendar';
 import { SEED } from '../factories/demo';
 import { backend } from '../support/server';
 import { asOwner, openSeededDatabase, type TestDatabase } from '../support/db';
@@ -22,7 +23,7 @@ beforeAll(async () => {
   t = await openSeededDatabase();
   for (const u of ['cq-member', 'cq-coordinator', 'cq-admin', 'sc-member', 'sc-coordinator', 'sc-admin', 'gz-member']) who[u] = await t.actor(u);
   await asOwner(t.db, async (trx) => {
-    const one = async (table: 'drafts' | 'notices' | 'workspaces', column: 'title' | 'name', value: string) =>
+    const one = async (table: 'drafts' | 'notices' | 'workspaces' | 'events', column: 'title' | 'name', value: string) =>
       (await trx.selectFrom(table).select('id').where(column, '=', value).executeTakeFirstOrThrow()).id;
     id.cqJointDraft = await one('drafts', 'title', DEMO_DRAFT_TITLES.hydrogen);
     id.scDraft = await one('drafts', 'title', DEMO_DRAFT_TITLES.sichuan);
@@ -31,6 +32,8 @@ beforeAll(async () => {
     id.chuanyu = await one('workspaces', 'name', SEED.workspaces.chuanyu);
     id.scOwn = await one('workspaces', 'name', SEED.workspaces.scOwn);
     id.cqOwn = await one('workspaces', 'name', SEED.workspaces.cqOwn);
+    id.cqJointEvent = await one('events', 'title', DEMO_EVENTS.corridor);
+    id.scEvent = await one('events', 'title', DEMO_EVENTS.scPrivate);
   });
 }, 120_000);
 afterAll(() => t?.drop());
@@ -64,6 +67,11 @@ const OWNED = {
     cqRow: () => id.cqJointNotice, cqSteward: 'cq-coordinator', scReader: 'sc-coordinator', scRow: () => id.scNotice, scSteward: 'sc-coordinator', text: 'title',
     insert: (region: string, orgId: string, author: string) => sql`insert into notices (workspace_id, owner_org_id, owner_region, visibility, title, author_id)
       values (${id.chuanyu}, ${orgId}, ${region}, 'joint', '伪造的通知', ${author})`,
+  },
+  events: {
+    cqRow: () => id.cqJointEvent, cqSteward: 'cq-coordinator', scReader: 'sc-member', scRow: () => id.scEvent, scSteward: 'sc-coordinator', text: 'title',
+    insert: (region: string, orgId: string, author: string) => sql`insert into events (workspace_id, owner_org_id, owner_region, visibility, kind, title, author_id, starts_at, ends_at)
+      values (${id.chuanyu}, ${orgId}, ${region}, 'joint', 'meeting', '伪造的日程', ${author}, now(), now())`,
   },
   workspaces: {
     cqRow: () => id.chuanyu, cqSteward: 'cq-admin', scReader: 'sc-admin', scRow: () => id.scOwn, scSteward: 'sc-admin', text: 'name',

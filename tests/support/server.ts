@@ -8,6 +8,8 @@ import { preparePgliteDir } from './pglite-template';
 import { registerOwner } from './owner';
 
 export const DEMO_PASSWORD = 'demo-2025-test';
+/** The test server's session secret (calendar feed tokens are derived from it). */
+export const TEST_SESSION_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 
 /** The backend tests run on: the real PostgreSQL from TEST_DATABASE_URL, else embedded PGlite. */
 export const backend: 'postgres' | 'pglite' = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
@@ -98,7 +100,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     DEMO: 'true',
     DEMO_PASSWORD,
     LOG_LEVEL: 'warn',
-    SESSION_SECRET: 'test-secret-test-secret-test-secret-0123456789',
+    SESSION_SECRET: TEST_SESSION_SECRET,
     ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl, DATABASE_OWNER_URL: database.databaseOwnerUrl! } : {}),
     ...env,
   });

@@ -1,0 +1,77 @@
+import { Button, Checkbox, Form, Input, Select, Space } from 'antd';
+import type { z } from 'zod';
+import { EVENT_KINDS, REPEATS } from '../../../shared/domain/calendar';
+import type { Visibility } from '../../../shared/domain/model';
+import { useT } from '../../lib/i18n';
+import { AppForm } from '../AppForm';
+import { DayField } from '../DayField';
+import { TimeField } from '../TimeField';
+import { VisibilityField } from '../VisibilityField';
+
+/** Someone who may be invited; `sameRegion`/`sameOrg` compare them with the organiser (visibility). */
+export interface Person { id: string; displayName: string; orgName: string; sameRegion: boolean; sameOrg: boolean }
+
+/**
+ * The one event form, for creating (with workspace and visibility) and editing. Times are Beijing
+ * days and times as text (DayField, TimeField), turned into instants by the schema.
+ */
+export function EventForm<S extends z.ZodTypeAny>({ schema, intent, initialValues, workspaces, people, busy, submitLabel, onWorkspaceChange }: {
+  schema: S;
+  intent: string;
+  initialValues: Record<string, unknown>;
+  /** Given when creating: where the event may be created. */
+  workspaces?: Array<{ id: string; name: string }>;
+  /** Who may be invited (in the chosen workspace). */
+  people: Person[];
+  busy: boolean;
+  submitLabel: string;
+  onWorkspaceChange?: (workspaceId: string) => void;
+}) {
+  const t = useT();
+  const [form] = Form.useForm();
+  const allDay = Form.useWatch('allDay', form) ?? initialValues.allDay;
+  const repeat = Form.useWatch('repeat', form) ?? initialValues.repeat;
+  const visibility: Visibility | undefined = Form.useWatch('visibility', form);
+  return (
+    <AppForm schema={schema} intent={intent} form={form} name={`event-${intent}`} initialValues={initialValues}
+      onValuesChange={(changed) => { if (changed.workspaceId) { form.setFieldValue('invitees', []); onWorkspaceChange?.(changed.workspaceId); } }}>
+      {workspaces && (
+        <Form.Item name="workspaceId" label={t('calendar.workspace')}>
+          <Select options={workspaces.map((w) => ({ value: w.id, label: w.name }))} />
+        </Form.Item>
+      )}
+      <Form.Item name="title" label={t('calendar.eventTitle')}><Input maxLength={200} /></Form.Item>
+      <Form.Item name="kind" label={t('calendar.kind')}>
+        <Select options={EVENT_KINDS.map((k) => ({ value: k, label: t(`calendar.kind.${k}`) }))} />
+      </Form.Item>
+      <Form.Item name="allDay" valuePropName="checked"><Checkbox>{t('calendar.allDay')}</Checkbox></Form.Item>
+      <Space wrap align="start">
+        <Form.Item name="startDay" label={t('calendar.startDay')}><DayField /></Form.Item>
+        {!allDay && <Form.Item name="startTime" label={t('calendar.startTime')}><TimeField /></Form.Item>}
+        <Form.Item name="endDay" label={t('calendar.endDay')}><DayField /></Form.Item>
+        {!allDay && <Form.Item name="endTime" label={t('calendar.endTime')}><TimeField /></Form.Item>}
+      </Space>
+      <Space wrap align="start">
+        <Form.Item name="repeat" label={t('calendar.repeat')}>
+          <Select style={{ width: 160 }} options={REPEATS.map((r) => ({ value: r, label: t(`calendar.repeat.${r}`) }))} />
+        </Form.Item>
+        {repeat && repeat !== 'none' && <Form.Item name="untilDay" label={t('calendar.untilDay')}><DayField /></Form.Item>}
+      </Space>
+      <Form.Item name="place" label={t('calendar.place')}><Input maxLength={200} /></Form.Item>
+      <Form.Item name="onlineUrl" label={t('calendar.onlineUrl')}><Input maxLength={500} inputMode="url" /></Form.Item>
+      <Form.Item name="description" label={t('calendar.description')}><Input.TextArea rows={3} maxLength={5000} /></Form.Item>
+      {workspaces && <Form.Item name="visibility" label={t('calendar.visibility')}><VisibilityField /></Form.Item>}
+      <Form.Item name="invitees" label={t('calendar.invitees')}>
+        <Select mode="multiple" allowClear optionFilterProp="label"
+          options={people.filter((p) => mayBeInvited(p, visibility)).map((p) => ({ value: p.id, label: `${p.displayName}（${p.orgName}）` }))} />
+      </Form.Item>
+      <Button type="primary" htmlType="submit" loading={busy}>{submitLabel}</Button>
+    </AppForm>
+  );
+}
+
+/** Offer only people who could read the event (the server checks again: event.invite). */
+function mayBeInvited(p: Person, visibility: Visibility | undefined) {
+  if (!visibility || visibility === 'joint') return true;
+  return visibility === 'region' ? p.sameRegion : p.sameOrg;
+}

@@ -1,0 +1,25 @@
+import type { LoaderFunctionArgs } from '@remix-run/node';
+import { renderFeed } from '../../server/services/calendar';
+import { icsHeaders } from '../../server/calendar/ics';
+import { RateLimitedError } from '../../server/services/errors';
+import { translate } from '../../shared/i18n';
+import { callContext } from '../lib/session.server';
+import { localeFrom } from '../lib/locale.server';
+
+/**
+ * GET /calendar/<token>.ics: a user's private iCalendar feed, for calendar apps (no session: the
+ * token is the credential). Exactly the events the token's owner may read; unknown or revoked
+ * tokens are a 404, and a feed fetched too often a 429.
+ */
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const name = params.feed ?? '';
+  const token = name.endsWith('.ics') ? name.slice(0, -4) : '';
+  const ics = await renderFeed(context.db, token, new URL(request.url).origin, callContext(context)).catch((err) => {
+    if (err instanceof RateLimitedError) {
+      throw new Response(translate(localeFrom(request), err.messageKey), { status: 429, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '3600' } });
+    }
+    throw err;
+  });
+  if (ics === null) throw new Response('not found', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+  return new Response(ics, { headers: icsHeaders('inline; filename="calendar.ics"') });
+}

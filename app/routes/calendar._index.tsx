@@ -1,0 +1,183 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { Link, useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from '@remix-run/react';
+import { Alert, App, Button, Card, Drawer, Form, Popconfirm, Segmented, Select, Space, Switch, Typography } from 'antd';
+import { CalendarOutlined, LeftOutlined, PlusOutlined, RightOutlined } from '@ant-design/icons';
+import { useEffect, useState } from 'react';
+import { createEvent, getCalendar, getFeedToken, regenerateFeed, revokeFeed } from '../../server/services/calendar';
+import { calendarFilterSchema, eventCreateSchema, CALENDAR_VIEWS, type CalendarView } from '../../shared/validation/calendar';
+import { parseWith, type FieldErrors } from '../../shared/validation/parse';
+import { addDays, beijingDay, EVENT_KINDS } from '../../shared/domain/calendar';
+import { formatDate, formatMonth } from '../../shared/format/datetime';
+import { callContext, guard, requireUser } from '../lib/session.server';
+import { badRequest, readInput, readIntent, submitForm } from '../lib/input.server';
+import { pageTitle, useLocale, useT } from '../lib/i18n';
+import { useLiveRevalidation } from '../realtime/hooks';
+import { InlineStyle } from '../components/InlineStyle';
+import { AgendaView, CALENDAR_STYLES, MonthView, WeekView } from '../components/calendar/CalendarViews';
+import { EventForm } from '../components/calendar/EventForm';
+
+export const meta: MetaFunction = (args) => pageTitle(args, 'calendar.title');
+
+const feedUrl = (request: Request, token: string | null) => (token ? `${new URL(request.url).origin}/calendar/${token}.ics` : null);
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  const parsed = parseWith(calendarFilterSchema, Object.fromEntries(new URL(request.url).searchParams));
+  const today = beijingDay(Date.now());
+  // A malformed filter is a 400 with the field named (the page shows the default month), never a 500.
+  const filter = parsed.ok ? parsed.data : calendarFilterSchema.parse({});
+  const calendar = await guard(() => getCalendar(context.db, user, filter, today));
+  const feed = feedUrl(request, await getFeedToken(context.db, user, context.config.sessionSecret));
+  const errors = (parsed.ok ? {} : parsed.errors) as FieldErrors;
+  return data({ ...calendar, today, feed, errors }, { status: parsed.ok ? 200 : 400 });
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireUser(request, context);
+  const input = await readInput(request);
+  const intent = readIntent(input, ['create', 'feed', 'revokeFeed']);
+  const call = callContext(context);
+  switch (intent) {
+    case 'create':
+      return submitForm(intent, eventCreateSchema, input, (v) => createEvent(context.db, user, v, call), 'calendar.created');
+    case 'feed': {
+      await regenerateFeed(context.db, user, context.config.sessionSecret);
+      return data({ ok: true as const, intent, message: 'calendar.feedCreated' });
+    }
+    case 'revokeFeed': {
+      await revokeFeed(context.db, user);
+      return data({ ok: true as const, intent, message: 'calendar.feedRevoked' });
+    }
+    default:
+      return badRequest({ _form: 'validation.invalid' });
+  }
+}
+
+/** Where the previous/next buttons go: a month, a week or thirty days either way. */
+function shift(view: CalendarView, date: string, direction: 1 | -1): string {
+  if (view === 'week') return addDays(date, 7 * direction);
+  if (view === 'agenda') return addDays(date, 30 * direction);
+  const [y, m] = date.split('-').map(Number);
+  const month = new Date(Date.UTC(y, m - 1 + direction, 1));
+  return month.toISOString().slice(0, 10);
+}
+
+/** 协商日程: month, week and list of the events I may read, with filters, create in place, and my feed. */
+export default function CalendarPage() {
+  const { view, date, range, occurrences, workspaces, people, regions, markedDays, today, feed, errors } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state !== 'idle';
+  const [params, setParams] = useSearchParams();
+  const { message } = App.useApp();
+  const t = useT();
+  const locale = useLocale();
+  const creatable = workspaces.filter((w) => w.canCreate);
+  const [creating, setCreating] = useState<string | null>(null);
+  const [workspaceId, setWorkspaceId] = useState<string | undefined>(params.get('workspace') ?? creatable[0]?.id);
+  const [showFeed, setShowFeed] = useState(false);
+  const submit = useSubmit();
+  const post = (intent: string) => submit({ intent }, { method: 'post', encType: 'application/json' });
+  useLiveRevalidation((e) => e.type === 'record:changed' && e.kind === 'event');
+
+  useEffect(() => {
+    if (!result?.ok || !('message' in result) || !result.message) return;
+    message.success(t(result.message));
+    if (result.intent === 'create') setCreating(null);
+  }, [result]);
+
+  const link = (changes: Record<string, string | undefined>) => {
+    const next = new URLSearchParams(params);
+    for (const [k, v] of Object.entries(changes)) { if (v) next.set(k, v); else next.delete(k); }
+    return `/calendar?${next.toString()}`;
+  };
+  const setFilter = (key: string, value: string | undefined) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value); else next.delete(key);
+    setParams(next, { replace: true });
+  };
+  const label = view === 'month' ? formatMonth(`${date.slice(0, 7)}-01T00:00:00+08:00`, locale)
+    : t('calendar.weekOf', { from: formatDate(`${range.from}T00:00:00+08:00`, locale), to: formatDate(`${addDays(range.to, -1)}T00:00:00+08:00`, locale) });
+  const createOn = creatable.length > 0 ? (day: string) => setCreating(day) : undefined;
+  const viewProps = { from: range.from, to: range.to, today, occurrences, markedDays, onCreate: createOn };
+  const formWorkspace = creatable.some((w) => w.id === workspaceId) ? workspaceId! : creatable[0]?.id;
+
+  return (
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
+      <InlineStyle css={CALENDAR_STYLES} />
+      <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: 16, flexWrap: 'wrap' }}>
+        <Typography.Title level={1} style={{ fontSize: 24, margin: 0 }}>{t('calendar.title')}</Typography.Title>
+        <Space wrap>
+          <Button icon={<CalendarOutlined aria-hidden="true" />} onClick={() => setShowFeed((v) => !v)} aria-expanded={showFeed}>{t('calendar.feed')}</Button>
+          {createOn && <Button type="primary" icon={<PlusOutlined aria-hidden="true" />} onClick={() => setCreating(date)} data-testid="new-event">{t('calendar.new')}</Button>}
+        </Space>
+      </div>
+
+      {showFeed && (
+        <Card size="small" title={t('calendar.feed')}>
+          <Typography.Paragraph>{t('calendar.feedHelp')}</Typography.Paragraph>
+          {feed ? (
+            <Typography.Paragraph copyable={{ text: feed }} data-testid="feed-url">
+              <a href={feed}>{feed}</a>
+            </Typography.Paragraph>
+          ) : <Typography.Paragraph type="secondary">{t('calendar.feedNone')}</Typography.Paragraph>}
+          <Space wrap>
+            <Button loading={busy} onClick={() => post('feed')} data-testid="feed-create">{t(feed ? 'calendar.feedRegenerate' : 'calendar.feedCreate')}</Button>
+            {feed && (
+              <Popconfirm title={t('calendar.feedRevoke')} okText={t('calendar.feedRevoke')} cancelText={t('calendar.cancel')}
+                okButtonProps={{ danger: true }} onConfirm={() => post('revokeFeed')}>
+                <Button danger disabled={busy}>{t('calendar.feedRevoke')}</Button>
+              </Popconfirm>
+            )}
+          </Space>
+        </Card>
+      )}
+
+      <div style={{ display: 'flex', alignItems: 'center', gap: 8, flexWrap: 'wrap' }}>
+        <Segmented aria-label={t('calendar.views')} value={view}
+          options={CALENDAR_VIEWS.map((v) => ({ value: v, label: t(`calendar.view.${v}`) }))}
+          onChange={(v) => setFilter('view', v as string)} />
+        <Link to={link({ date: shift(view, date, -1) })} aria-label={t('calendar.previous')} className="ant-btn ant-btn-default ant-btn-sm" data-testid="calendar-previous"><LeftOutlined aria-hidden="true" /></Link>
+        <Link to={link({ date: undefined })} className="ant-btn ant-btn-default ant-btn-sm">{t('calendar.today')}</Link>
+        <Link to={link({ date: shift(view, date, 1) })} aria-label={t('calendar.next')} className="ant-btn ant-btn-default ant-btn-sm" data-testid="calendar-next"><RightOutlined aria-hidden="true" /></Link>
+        <Typography.Text strong data-testid="calendar-period" style={{ marginInlineStart: 8 }}>{label}</Typography.Text>
+      </div>
+
+      <Form layout="inline" role="search" aria-label={t('calendar.filters')} style={{ rowGap: 8 }}>
+        <Form.Item label={t('calendar.workspace')} htmlFor="cal-filter-workspace">
+          <Select id="cal-filter-workspace" allowClear style={{ minWidth: 220 }} value={params.get('workspace') || undefined}
+            placeholder={t('calendar.allWorkspaces')} onChange={(v?: string) => setFilter('workspace', v)}
+            options={workspaces.map((w) => ({ value: w.id, label: w.name }))} />
+        </Form.Item>
+        <Form.Item label={t('calendar.kind')} htmlFor="cal-filter-kind">
+          <Select id="cal-filter-kind" allowClear style={{ minWidth: 140 }} value={params.get('kind') || undefined}
+            placeholder={t('calendar.allKinds')} onChange={(v?: string) => setFilter('kind', v)}
+            options={EVENT_KINDS.map((k) => ({ value: k, label: t(`calendar.kind.${k}`) }))} />
+        </Form.Item>
+        <Form.Item label={t('calendar.organiser')} htmlFor="cal-filter-region">
+          <Select id="cal-filter-region" allowClear style={{ minWidth: 120 }} value={params.get('region') || undefined}
+            placeholder={t('calendar.allRegions')} onChange={(v?: string) => setFilter('region', v)}
+            options={regions.map((r) => ({ value: r, label: t(`region.${r}`) }))} />
+        </Form.Item>
+        <Form.Item label={t('calendar.mine')} htmlFor="cal-filter-mine">
+          <Switch id="cal-filter-mine" checked={params.get('mine') === '1'} onChange={(on) => setFilter('mine', on ? '1' : undefined)} />
+        </Form.Item>
+      </Form>
+      {Object.keys(errors).length > 0 && <Alert type="error" showIcon title={t('drafts.badFilter')} />}
+
+      {view === 'month' && <MonthView {...viewProps} month={date.slice(0, 7)} />}
+      {view === 'week' && <WeekView {...viewProps} />}
+      {view === 'agenda' && <AgendaView {...viewProps} />}
+
+      <Drawer open={creating !== null} onClose={() => setCreating(null)} title={t('calendar.new')} size={520} destroyOnHidden>
+        {creating !== null && formWorkspace && (
+          <EventForm schema={eventCreateSchema} intent="create" busy={busy} submitLabel={t('calendar.create')}
+            workspaces={creatable} people={people[formWorkspace] ?? []} onWorkspaceChange={setWorkspaceId}
+            initialValues={{
+              workspaceId: formWorkspace, kind: 'meeting', visibility: 'region', allDay: false, repeat: 'none',
+              startDay: creating, startTime: '09:00', endDay: creating, endTime: '10:00', invitees: [],
+            }} />
+        )}
+      </Drawer>
+    </Space>
+  );
+}

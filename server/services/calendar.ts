@@ -1,0 +1,376 @@
+import crypto from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema';
+import { withActor, type Executor } from '../../db';
+import {
+  deleteEventRow, deleteFeed, deleteInvitees, findEvent, findFeed, findFeedOwner, insertEvent, insertInvitees,
+  listBusyEvents, listEvents, listExceptionsOf, listFeedEvents, listInvitees, replaceFeed, updateAnswer, updateAttendance,
+  updateEventRow, upsertException, type EventRow,
+} from '../../db/queries/events';
+import { listUserMemberships } from '../../db/queries/sessions';
+import { findWorkspaceRef, listWorkspaceMembers, listWorkspacesByIds } from '../../db/queries/workspaces';
+import { authorize, can, type Actor, type RecordRef } from '../../shared/policy';
+import type { Visibility, WorkspaceRole } from '../../shared/domain/model';
+import {
+  addDays, beijingInstant, isOccurrenceOf, occurrencesBetween, overlapping, repeatOf, type EventAnswer, type Occurrence,
+} from '../../shared/domain/calendar';
+import type { CalendarFilter, EventInput } from '../../shared/validation/calendar';
+import { translate } from '../../shared/i18n';
+import { dbActor } from './actor';
+import { audit } from './audit';
+import { InputError, NotFoundError } from './errors';
+import { rateLimit, type CallContext } from './call';
+import { announceNotifications, notify } from './notifications';
+import { buildCalendar, type IcsEvent } from '../calendar/ics';
+import { markedDays } from '../calendar/holidays';
+import { toRecordRef } from './notices';
+
+/** Someone an organiser may invite, compared with the organiser (the form offers them by visibility). */
+export interface Person { id: string; displayName: string; orgName: string; sameRegion: boolean; sameOrg: boolean }
+
+/**
+ * 协商日程: events are shared records like notices (owner org and region, workspace, visibility; the
+ * record.* rules and the same row-level security), with invitees who answer, recurrence with
+ * exceptions, and a private iCalendar feed per user read under the same rules.
+ */
+
+export const eventRef = (e: EventRow): RecordRef => toRecordRef(e);
+
+// ---- Reading -----------------------------------------------------------------------------------------
+
+/** The days a view shows, [from, to): a month view shows whole weeks from Monday. */
+export function viewRange(view: CalendarFilter['view'], date: string): { from: string; to: string } {
+  if (view === 'week') {
+    const monday = mondayOfDay(date);
+    return { from: monday, to: addDays(monday, 7) };
+  }
+  if (view === 'agenda') return { from: date, to: addDays(date, 30) };
+  const first = `${date.slice(0, 7)}-01`;
+  const next = addDays(first, 32).slice(0, 7) + '-01';
+  const from = mondayOfDay(first);
+  const lastMonday = mondayOfDay(addDays(next, -1));
+  return { from, to: addDays(lastMonday, 7) };
+}
+function mondayOfDay(day: string) {
+  const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
+  return addDays(day, -((weekday + 6) % 7));
+}
+
+/** The occurrences the calendar page shows, with the workspaces it may filter by or create in. */
+export async function getCalendar(db: Kysely<DB>, actor: Actor, filter: CalendarFilter, today: string) {
+  const date = filter.date ?? today;
+  const range = viewRange(filter.view, date);
+  const from = beijingInstant(range.from);
+  const to = beijingInstant(range.to);
+  return withActor(db, dbActor(actor), async (trx) => {
+    const workspaceIds = Object.keys(actor.workspaces);
+    const rows = await listEvents(trx, {
+      workspaceIds, workspaceId: filter.workspace, kind: filter.kind, region: filter.region,
+      involving: filter.mine ? actor.id : undefined, from, to,
+    });
+    const occurrences = rows.flatMap((e) => occurrencesBetween(e, e.exceptions ?? [], from, to).map((o) => ({
+      eventId: e.id, title: e.title, kind: e.kind, place: e.place, allDay: e.allDay, visibility: e.visibility,
+      ownerRegion: e.ownerRegion, workspaceName: e.workspaceName, recurring: e.rrule !== null, myAnswer: e.myAnswer,
+      start: o.start.toISOString(), end: o.end.toISOString(), originalStart: o.originalStart.toISOString(), moved: o.moved,
+    }))).sort((a, b) => a.start.localeCompare(b.start) || a.title.localeCompare(b.title));
+    const workspaces = (await listWorkspacesByIds(trx, workspaceIds)).map((w) => ({
+      id: w.id, name: w.name, orgs: w.orgs,
+      // Where the actor may create an event: the record.create rule, for their own org.
+      canCreate: can(actor, 'record.create', { workspaceId: w.id, ownerOrgId: actor.orgId, ownerRegion: actor.region, visibility: 'region' }).allowed,
+    }));
+    const people: Record<string, Person[]> = {};
+    for (const w of workspaces.filter((x) => x.canCreate)) {
+      people[w.id] = (await listWorkspaceMembers(trx, w.id)).filter((m) => m.status === 'active')
+        .map((m) => ({ id: m.id, displayName: m.displayName, orgName: m.orgName, sameRegion: m.region === actor.region, sameOrg: m.orgId === actor.orgId }));
+    }
+    return {
+      view: filter.view, date, range, occurrences, people,
+      workspaces: workspaces.map(({ orgs: _, ...w }) => w),
+      regions: [...new Set(workspaces.flatMap((w) => w.orgs.map((o) => o.region)))].sort(),
+      markedDays: markedDays(range.from, range.to),
+    };
+  });
+}
+
+async function loadEvent(trx: Executor, actor: Actor, id: string) {
+  const event = await findEvent(trx, id);
+  if (!event) throw new NotFoundError('event');
+  authorize(actor, 'record.read', eventRef(event));
+  return event;
+}
+
+/** Conflicts of each invitee with their other events around this event's next occurrences. */
+async function findConflicts(trx: Executor, event: EventRow, invitees: Array<{ userId: string; displayName: string; answer: EventAnswer }>) {
+  const people = invitees.filter((i) => i.answer !== 'leave');
+  if (people.length === 0) return [];
+  const from = new Date(Math.max(Date.now() - 24 * 3600_000, new Date(event.startsAt).getTime()));
+  const to = new Date(from.getTime() + 90 * 24 * 3600_000);
+  const mine = occurrencesBetween(event, event.exceptions ?? [], from, to).slice(0, 30);
+  if (mine.length === 0) return [];
+  const busy = (await listBusyEvents(trx, people.map((p) => p.userId), mine[0].start, mine[mine.length - 1].end))
+    .filter((b) => b.event_id !== event.id);
+  const exceptions = await listExceptionsOf(trx, [...new Set(busy.filter((b) => b.rrule && b.readable).map((b) => b.event_id))]);
+  const names = new Map(people.map((p) => [p.userId, p.displayName]));
+  const out: Array<{ userId: string; person: string; eventId: string | null; title: string | null; start: string }> = [];
+  const seen = new Set<string>();
+  for (const b of busy) {
+    // Moves of an event the organiser may not read are not theirs to know: its rule alone counts.
+    const its = b.readable ? exceptions.filter((x) => x.eventId === b.event_id) : [];
+    for (const o of mine) {
+      const clash = occurrencesBetween({ startsAt: b.starts_at, endsAt: b.ends_at, rrule: b.rrule }, its, o.start, o.end)
+        .find((other: Occurrence) => overlapping(o, other));
+      if (!clash) continue;
+      const key = `${b.user_id} ${b.event_id}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({
+        userId: b.user_id, person: names.get(b.user_id) ?? '',
+        eventId: b.readable ? b.event_id : null, title: b.readable ? b.title : null, start: clash.start.toISOString(),
+      });
+    }
+  }
+  return out;
+}
+
+/** The policy view of an event the actor may read (live-page watches). */
+export function getEventRef(db: Kysely<DB>, actor: Actor, id: string): Promise<RecordRef> {
+  return withActor(db, dbActor(actor), async (trx) => eventRef(await loadEvent(trx, actor, id)));
+}
+
+export async function getEvent(db: Kysely<DB>, actor: Actor, id: string) {
+  return withActor(db, dbActor(actor), async (trx) => {
+    const event = await loadEvent(trx, actor, id);
+    const ref = eventRef(event);
+    const invitees = await listInvitees(trx, id);
+    const mine = invitees.find((i) => i.userId === actor.id) ?? null;
+    const update = can(actor, 'record.update', ref).allowed;
+    const members = update ? await listWorkspaceMembers(trx, event.workspaceId) : [];
+    const candidates = members.filter((m) => m.status === 'active' && can(actor, 'event.invite', {
+      event: ref, user: { id: m.id, region: m.region, orgId: m.orgId, workspaceIds: [event.workspaceId] },
+    }).allowed).map((m): Person => ({ id: m.id, displayName: m.displayName, orgName: m.orgName, sameRegion: m.region === actor.region, sameOrg: m.orgId === actor.orgId }));
+    const now = new Date();
+    const upcoming = event.rrule
+      ? occurrencesBetween(event, event.exceptions ?? [], now, new Date(now.getTime() + 120 * 24 * 3600_000)).slice(0, 8)
+      : [];
+    return {
+      event: { ...event, ...repeatOf(event.rrule) },
+      invitees,
+      myInvitation: mine,
+      upcoming: upcoming.map((o) => ({ start: o.start.toISOString(), end: o.end.toISOString(), originalStart: o.originalStart.toISOString(), moved: o.moved })),
+      cancelled: (event.exceptions ?? []).filter((x) => x.cancelled).map((x) => new Date(x.occurrenceStart).toISOString()),
+      conflicts: update ? await findConflicts(trx, event, invitees) : [],
+      candidates,
+      abilities: {
+        update,
+        delete: can(actor, 'record.delete', ref).allowed,
+        setVisibility: can(actor, 'record.setVisibility', { ...ref, to: 'joint' }).allowed,
+        respond: can(actor, 'event.respond', { ...ref, invited: mine !== null }).allowed,
+      },
+    };
+  });
+}
+
+// ---- Changing ----------------------------------------------------------------------------------------
+
+/** Invitees must be able to read the event (event.invite); otherwise the form says so at `invitees`. */
+async function checkInvitees(trx: Executor, actor: Actor, ref: RecordRef, userIds: readonly string[]) {
+  if (userIds.length === 0) return;
+  const members = new Map((await listWorkspaceMembers(trx, ref.workspaceId)).map((m) => [m.id, m]));
+  for (const userId of userIds) {
+    const m = members.get(userId);
+    const ok = m && m.status === 'active' && can(actor, 'event.invite', {
+      event: ref, user: { id: m.id, region: m.region, orgId: m.orgId, workspaceIds: [ref.workspaceId] },
+    }).allowed;
+    if (!ok) throw new InputError('invitees', 'calendar.inviteeCannotRead');
+  }
+}
+
+export async function createEvent(db: Kysely<DB>, actor: Actor, input: EventInput & { workspaceId: string; visibility: Visibility }, call: CallContext = {}) {
+  const ref: RecordRef = { workspaceId: input.workspaceId, ownerOrgId: actor.orgId, ownerRegion: actor.region, visibility: input.visibility, authorId: actor.id };
+  let notified: string[] = [];
+  const id = await withActor(db, dbActor(actor), async (trx) => {
+    if (!(await findWorkspaceRef(trx, input.workspaceId))) throw new NotFoundError('workspace');
+    authorize(actor, 'record.create', ref);
+    await checkInvitees(trx, actor, ref, input.invitees);
+    const { invitees, ...fields } = input;
+    const id = await insertEvent(trx, { ...fields, ...ref });
+    await insertInvitees(trx, id, invitees);
+    await audit(trx, { actor, region: actor.region, action: 'event.create', target: { type: 'event', id }, detail: { title: input.title, visibility: input.visibility }, ip: call.ip });
+    if (input.visibility === 'joint') {
+      await audit(trx, { actor, region: actor.region, action: 'boundary.share', target: { type: 'event', id }, detail: { from: null, to: 'joint', title: input.title }, ip: call.ip });
+    }
+    notified = await notify(trx, { recipients: invitees, kind: 'invitation', record: { kind: 'event', id, ref }, text: input.title, actor });
+    return id;
+  });
+  await call.realtime?.recordChanged('event', id, ref, 'created');
+  await announceNotifications(db, call, notified);
+  return id;
+}
+
+export async function updateEvent(db: Kysely<DB>, actor: Actor, id: string, input: EventInput, call: CallContext = {}) {
+  let notified: string[] = [];
+  const ref = await withActor(db, dbActor(actor), async (trx) => {
+    const event = await loadEvent(trx, actor, id);
+    const ref = eventRef(event);
+    authorize(actor, 'record.update', ref);
+    await checkInvitees(trx, actor, ref, input.invitees);
+    const { invitees, ...fields } = input;
+    await updateEventRow(trx, id, fields);
+    const before = new Set((await listInvitees(trx, id)).map((i) => i.userId));
+    const added = invitees.filter((u) => !before.has(u));
+    await deleteInvitees(trx, id, [...before].filter((u) => !invitees.includes(u)));
+    await insertInvitees(trx, id, added);
+    await audit(trx, { actor, region: event.ownerRegion, action: 'event.update', target: { type: 'event', id }, detail: { title: input.title }, ip: call.ip });
+    const timeChanged = new Date(event.startsAt).getTime() !== input.startsAt.getTime() || new Date(event.endsAt).getTime() !== input.endsAt.getTime()
+      || event.rrule !== input.rrule;
+    notified = [
+      ...await notify(trx, { recipients: added, kind: 'invitation', record: { kind: 'event', id, ref }, text: input.title, actor }),
+      ...(timeChanged ? await notify(trx, { recipients: [...before].filter((u) => invitees.includes(u)), kind: 'status', record: { kind: 'event', id, ref }, text: input.title, actor }) : []),
+    ];
+    return ref;
+  });
+  await call.realtime?.recordChanged('event', id, ref, 'updated');
+  await announceNotifications(db, call, notified);
+}
+
+/** As for notices: widening to joint crosses the boundary, narrowing takes access away at once; both audited. */
+export async function setEventVisibility(db: Kysely<DB>, actor: Actor, id: string, to: Visibility, call: CallContext = {}) {
+  const { result, ref } = await withActor(db, dbActor(actor), async (trx) => {
+    const event = await loadEvent(trx, actor, id);
+    authorize(actor, 'record.setVisibility', { ...eventRef(event), to });
+    const ref = { ...eventRef(event), visibility: to };
+    const result = { readable: can(actor, 'record.read', ref).allowed };
+    if (event.visibility === to) return { result, ref: null };
+    await updateEventRow(trx, id, { visibility: to });
+    const crossing = to === 'joint' || event.visibility === 'joint';
+    await audit(trx, {
+      actor, region: event.ownerRegion, ip: call.ip,
+      action: crossing ? (to === 'joint' ? 'boundary.share' : 'boundary.unshare') : 'record.visibility',
+      target: { type: 'event', id }, detail: { from: event.visibility, to, title: event.title },
+    });
+    return { result, ref };
+  });
+  if (ref) await call.realtime?.recordChanged('event', id, ref, 'visibility');
+  return result;
+}
+
+export async function deleteEvent(db: Kysely<DB>, actor: Actor, id: string, call: CallContext = {}) {
+  const ref = await withActor(db, dbActor(actor), async (trx) => {
+    const event = await loadEvent(trx, actor, id);
+    authorize(actor, 'record.delete', eventRef(event));
+    await deleteEventRow(trx, id);
+    await audit(trx, { actor, region: event.ownerRegion, action: 'event.delete', target: { type: 'event', id }, detail: { title: event.title }, ip: call.ip });
+    return eventRef(event);
+  });
+  await call.realtime?.recordChanged('event', id, ref, 'deleted');
+}
+
+/** One occurrence of a recurring event cancelled, or moved (same length of day: the form gives times). */
+export async function changeOccurrence(db: Kysely<DB>, actor: Actor, id: string,
+  change: { occurrence: Date; change: 'cancel' | 'move'; startDay?: string; startTime?: string; endTime?: string }, call: CallContext = {}) {
+  const ref = await withActor(db, dbActor(actor), async (trx) => {
+    const event = await loadEvent(trx, actor, id);
+    authorize(actor, 'record.update', eventRef(event));
+    if (!isOccurrenceOf(event, change.occurrence)) throw new InputError('_form', 'calendar.notAnOccurrence');
+    const moved = change.change === 'move'
+      ? { startsAt: beijingInstant(change.startDay!, change.startTime!), endsAt: beijingInstant(change.startDay!, change.endTime!) }
+      : { startsAt: null, endsAt: null };
+    await upsertException(trx, id, { occurrenceStart: change.occurrence, cancelled: change.change === 'cancel', ...moved });
+    await updateEventRow(trx, id, {});
+    await audit(trx, {
+      actor, region: event.ownerRegion, action: 'event.occurrence', target: { type: 'event', id }, ip: call.ip,
+      detail: { title: event.title, occurrence: change.occurrence.toISOString(), change: change.change, ...(moved.startsAt ? { to: moved.startsAt.toISOString() } : {}) },
+    });
+    return eventRef(event);
+  });
+  await call.realtime?.recordChanged('event', id, ref, 'updated');
+}
+
+/** 参加 / 请假 / 待定: the invitee's own answer; organisers' pages update live. */
+export async function answerInvitation(db: Kysely<DB>, actor: Actor, id: string, answer: { answer: EventAnswer; reason: string }, call: CallContext = {}) {
+  const ref = await withActor(db, dbActor(actor), async (trx) => {
+    const event = await loadEvent(trx, actor, id);
+    const invited = (await listInvitees(trx, id)).some((i) => i.userId === actor.id);
+    authorize(actor, 'event.respond', { ...eventRef(event), invited });
+    await updateAnswer(trx, id, actor.id, answer.answer, answer.answer === 'leave' ? answer.reason : '');
+    return eventRef(event);
+  });
+  await call.realtime?.recordChanged('event', id, ref, 'updated');
+}
+
+/** After the event: who attended, recorded by its organisers. */
+export async function recordAttendance(db: Kysely<DB>, actor: Actor, id: string, attended: readonly string[], call: CallContext = {}) {
+  const ref = await withActor(db, dbActor(actor), async (trx) => {
+    const event = await loadEvent(trx, actor, id);
+    authorize(actor, 'record.update', eventRef(event));
+    const invitees = await listInvitees(trx, id);
+    await updateAttendance(trx, id, Object.fromEntries(invitees.map((i) => [i.userId, attended.includes(i.userId)])));
+    await audit(trx, { actor, region: event.ownerRegion, action: 'event.attendance', target: { type: 'event', id }, detail: { title: event.title, attended: attended.length }, ip: call.ip });
+    return eventRef(event);
+  });
+  await call.realtime?.recordChanged('event', id, ref, 'updated');
+}
+
+// ---- iCalendar ---------------------------------------------------------------------------------------
+
+const hashToken = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
+/** Feed tokens are 32 bytes, base64url: the URL is the only credential a calendar app has. */
+export const FEED_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+/** The token of a user's feed: an HMAC of its salt under the server's secret (never stored). */
+const feedToken = (secret: string, userId: string, salt: string) =>
+  crypto.createHmac('sha256', secret).update(`calendar-feed:${userId}:${salt}`).digest('base64url');
+
+function toIcs(e: EventRow, locale: 'zh-CN' | 'en' = 'zh-CN'): IcsEvent {
+  return {
+    id: e.id, title: e.title, kindLabel: translate(locale, `calendar.kind.${e.kind}`), place: e.place, onlineUrl: e.onlineUrl,
+    description: e.description, startsAt: e.startsAt, endsAt: e.endsAt, allDay: e.allDay, rrule: e.rrule,
+    sequence: e.sequence, updatedAt: e.updatedAt, exceptions: e.exceptions,
+  };
+}
+
+/** The user's own feed token, or null when they have none (never made, or revoked). */
+export async function getFeedToken(db: Kysely<DB>, actor: Actor, secret: string): Promise<string | null> {
+  const feed = await withActor(db, dbActor(actor), (trx) => findFeed(trx, actor.id));
+  return feed ? feedToken(secret, actor.id, feed.salt) : null;
+}
+
+/** A new feed token; the old one stops working at once. */
+export async function regenerateFeed(db: Kysely<DB>, actor: Actor, secret: string): Promise<string> {
+  const salt = crypto.randomBytes(16).toString('hex');
+  const token = feedToken(secret, actor.id, salt);
+  await withActor(db, dbActor(actor), (trx) => replaceFeed(trx, actor.id, salt, hashToken(token)));
+  return token;
+}
+
+export async function revokeFeed(db: Kysely<DB>, actor: Actor) {
+  await withActor(db, dbActor(actor), (trx) => deleteFeed(trx, actor.id));
+}
+
+/**
+ * The feed of a token: exactly the events its owner may read, read as the owner under row-level
+ * security (as their pages are). Null for an unknown or revoked token, or a disabled user.
+ */
+export async function renderFeed(db: Kysely<DB>, token: string, appUrl: string, call: CallContext = {}): Promise<string | null> {
+  if (!FEED_TOKEN_PATTERN.test(token)) return null;
+  const owner = await withActor(db, null, (trx) => findFeedOwner(trx, hashToken(token)));
+  if (!owner) return null;
+  await rateLimit(call, 'feed', owner.id);
+  return withActor(db, { id: owner.id, region: owner.region, orgId: owner.orgId }, async (trx) => {
+    const memberships = await listUserMemberships(trx, owner.id);
+    const actor: Actor = {
+      id: owner.id, region: owner.region, orgId: owner.orgId, roles: owner.roles,
+      workspaces: Object.fromEntries(memberships.map((m) => [m.workspace_id, m.role as WorkspaceRole])),
+    };
+    const rows = (await listFeedEvents(trx, Object.keys(actor.workspaces)))
+      .filter((e) => can(actor, 'record.read', eventRef(e)).allowed);
+    return buildCalendar({ name: translate('zh-CN', 'calendar.title'), appUrl, events: rows.map((e) => toIcs(e)) });
+  });
+}
+
+/** One event as an .ics download (the event page's link). */
+export async function eventIcs(db: Kysely<DB>, actor: Actor, id: string, appUrl: string): Promise<{ ics: string; title: string }> {
+  return withActor(db, dbActor(actor), async (trx) => {
+    const event = await loadEvent(trx, actor, id);
+    return { ics: buildCalendar({ name: event.title, appUrl, events: [toIcs(event)] }), title: event.title };
+  });
+}

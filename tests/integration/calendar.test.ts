@@ -1,0 +1,250 @@
+/**
+ * The shared calendar (issue 14) through the real server: each member's private feed, parsed back
+ * with ical.js, carries exactly the events they may read (as row-level security and the policy
+ * decide), in Beijing time with its VTIMEZONE, recurrence with its exceptions, and nothing personal;
+ * revoked, unknown and regenerated tokens; SEQUENCE on change; conflicts that name only what the
+ * organiser may read; bad input as 400s; the boundary on pages, downloads and raw SQL.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { startTestServer, TEST_SESSION_SECRET, type TestServer } from '../support/server';
+import { asOwner } from '../support/db';
+import { actorOf, SEED, workspaceId } from '../factories/demo';
+import { expandOccurrences, parseCalendar } from '../support/ical';
+import { DEMO_EVENTS } from '../../db/seed/calendar';
+import { withActor } from '../../db';
+import { addDays, beijingDay, beijingInstant, mondayOf } from '../../shared/domain/calendar';
+import { changeOccurrence, createEvent, getEvent, regenerateFeed, revokeFeed, updateEvent } from '../../server/services/calendar';
+import { eventEditSchema } from '../../shared/validation/calendar';
+
+const SECRET = TEST_SESSION_SECRET;
+let server: TestServer;
+const eventIds: Record<string, string> = {};
+const monday = mondayOf(beijingDay(Date.now()));
+
+beforeAll(async () => {
+  server = await startTestServer();
+  const rows = await asOwner(server.database.db, (trx) => trx.selectFrom('events').select(['id', 'title']).execute());
+  for (const r of rows) eventIds[r.title] = r.id;
+}, 120_000);
+afterAll(() => server?.stop());
+
+const db = () => server.database.db;
+async function feedOf(username: string) {
+  const token = await regenerateFeed(db(), await actorOf(db(), username), SECRET);
+  const res = await server.request(`/calendar/${token}.ics`);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toBe('text/calendar; charset=utf-8');
+  expect(res.headers.get('cache-control')).toBe('private, no-store');
+  const text = await res.text();
+  return { token, text, ...parseCalendar(text) };
+}
+const titles = (events: Array<{ summary: string; recurrenceId: Date | null }>) =>
+  [...new Set(events.filter((e) => !e.recurrenceId).map((e) => e.summary))].sort();
+
+describe('feeds: each member subscribes to exactly their events', () => {
+  it('a Sichuan member: joint and Sichuan events of their workspaces, none of Chongqing\'s private ones', async () => {
+    const feed = await feedOf('sc-member');
+    expect(titles(feed.events)).toEqual([
+      DEMO_EVENTS.briefing, DEMO_EVENTS.lecture, DEMO_EVENTS.corridor, DEMO_EVENTS.scPrivate, DEMO_EVENTS.scWeekly,
+    ].sort());
+    expect(feed.text).not.toContain(DEMO_EVENTS.cqPrivate);
+    expect(feed.text).not.toContain(DEMO_EVENTS.cqWeekly);
+  });
+
+  it('a Chongqing member: joint and Chongqing events, the 乌江 inspection with 贵州, none of Sichuan\'s private ones', async () => {
+    const feed = await feedOf('cq-member');
+    expect(titles(feed.events)).toEqual([
+      DEMO_EVENTS.briefing, DEMO_EVENTS.lecture, DEMO_EVENTS.corridor, DEMO_EVENTS.cqPrivate, DEMO_EVENTS.cqWeekly, DEMO_EVENTS.wujiang,
+    ].sort());
+    expect(feed.text).not.toContain(DEMO_EVENTS.scPrivate);
+  });
+
+  it('the Guizhou member sees the inspection only; the handling unit has an empty calendar', async () => {
+    expect(titles((await feedOf('gz-member')).events)).toEqual([DEMO_EVENTS.wujiang]);
+    expect((await feedOf('unit-ndrc')).events).toEqual([]);
+  });
+
+  it('times are Beijing times with the Asia/Shanghai VTIMEZONE; all-day events are dates; each event links its page', async () => {
+    const feed = await feedOf('cq-member');
+    expect(feed.timezones).toEqual(['Asia/Shanghai']);
+    expect(feed.text).toMatch(/TZOFFSETTO:\+0800/);
+    const corridor = feed.events.find((e) => e.summary === DEMO_EVENTS.corridor)!;
+    expect(corridor.startZone).toBe('Asia/Shanghai');
+    expect(corridor.component.getFirstProperty('dtstart')!.toICALString()).toBe(`DTSTART;TZID=Asia/Shanghai:${addDays(monday, 8).replace(/-/g, '')}T143000`);
+    expect(corridor.start.toISOString()).toBe(beijingInstant(addDays(monday, 8), '14:30').toISOString());
+    expect(corridor.end.toISOString()).toBe(beijingInstant(addDays(monday, 8), '17:00').toISOString());
+    expect(corridor.uid).toBe(`${eventIds[DEMO_EVENTS.corridor]}@${new URL(server.url).host}`);
+    expect(corridor.url).toBe(`${server.url}/events/${eventIds[DEMO_EVENTS.corridor]}`);
+    const inspection = feed.events.find((e) => e.summary === DEMO_EVENTS.wujiang)!;
+    expect(inspection.allDay).toBe(true);
+    expect(inspection.component.getFirstProperty('dtstart')!.toICALString()).toBe(`DTSTART;VALUE=DATE:${addDays(monday, 15).replace(/-/g, '')}`);
+    expect(inspection.component.getFirstProperty('dtend')!.toICALString()).toBe(`DTEND;VALUE=DATE:${addDays(monday, 18).replace(/-/g, '')}`);
+  });
+
+  it('recurrence expands to the right Mondays, the cancelled one left out and a moved one at its new time', async () => {
+    const coordinator = await actorOf(db(), 'cq-coordinator');
+    const weekly = eventIds[DEMO_EVENTS.cqWeekly];
+    // Move the meeting of the week after the cancelled one to Tuesday 14:00.
+    await changeOccurrence(db(), coordinator, weekly, {
+      occurrence: beijingInstant(addDays(monday, 21), '09:00'), change: 'move', startDay: addDays(monday, 22), startTime: '14:00', endTime: '15:30',
+    });
+    const feed = await feedOf('cq-member');
+    const master = feed.events.find((e) => e.summary === DEMO_EVENTS.cqWeekly && !e.recurrenceId)!;
+    expect(master.recurring).toBe(true);
+    const starts = expandOccurrences(master, feed.events, 5).map((d) => d.toISOString());
+    expect(starts).toEqual([
+      beijingInstant(monday, '09:00'), beijingInstant(addDays(monday, 7), '09:00'),
+      beijingInstant(addDays(monday, 22), '14:00'), beijingInstant(addDays(monday, 28), '09:00'), beijingInstant(addDays(monday, 35), '09:00'),
+    ].map((d) => d.toISOString()));
+    // The page's own expansion agrees.
+    const page = await getEvent(db(), coordinator, weekly);
+    expect(page.cancelled).toContain(beijingInstant(addDays(monday, 14), '09:00').toISOString());
+  });
+
+  it('carries nothing personal: no invitee names, answers or contact details', async () => {
+    const { text } = await feedOf('cq-leader');
+    for (const personal of ['王建国', '李明', '赵丽', '023-6385', 'ATTENDEE', 'ORGANIZER', '@example.org']) expect(text).not.toContain(personal);
+    // Stamps are UTC, as RFC 5545 requires.
+    expect(text).toMatch(/^DTSTAMP:\d{8}T\d{6}Z\r$/m);
+    expect(text).not.toMatch(/^DTSTAMP:\d{8}T\d{6}\r$/m);
+  });
+
+  it('a changed event raises its SEQUENCE', async () => {
+    const id = eventIds[DEMO_EVENTS.lecture];
+    const before = (await feedOf('sc-member')).events.find((e) => e.summary === DEMO_EVENTS.lecture)!.sequence;
+    const organiser = await actorOf(db(), 'sc-coordinator');
+    const { event } = await getEvent(db(), organiser, id);
+    const input = eventEditSchema.parse({
+      kind: event.kind, title: event.title, place: '四川省政协礼堂', startDay: beijingDay(event.startsAt), startTime: '15:30',
+      endTime: '17:30', repeat: 'none', invitees: [],
+    });
+    await updateEvent(db(), organiser, id, input);
+    const after = (await feedOf('sc-member')).events.find((e) => e.summary === DEMO_EVENTS.lecture)!;
+    expect(after.sequence).toBe(before + 1);
+    expect(after.start.toISOString()).toBe(beijingInstant(beijingDay(event.startsAt), '15:30').toISOString());
+  });
+
+  it('unknown, malformed, revoked and replaced tokens answer 404', async () => {
+    const member = await actorOf(db(), 'sc-member');
+    const first = await regenerateFeed(db(), member, SECRET);
+    const second = await regenerateFeed(db(), member, SECRET);
+    expect((await server.request(`/calendar/${first}.ics`)).status).toBe(404);
+    expect((await server.request(`/calendar/${second}.ics`)).status).toBe(200);
+    await revokeFeed(db(), member);
+    expect((await server.request(`/calendar/${second}.ics`)).status).toBe(404);
+    expect((await server.request(`/calendar/${'A'.repeat(43)}.ics`)).status).toBe(404);
+    expect((await server.request('/calendar/not-a-token.ics')).status).toBe(404);
+    expect((await server.request(`/calendar/${second}`)).status).toBe(404);
+  });
+
+  it('a feed fetched too often is refused for a while (429), other users\' feeds unaffected', async () => {
+    const token = await regenerateFeed(db(), await actorOf(db(), 'cq-staff'), SECRET);
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i++) statuses.push((await server.request(`/calendar/${token}.ics`)).status);
+    expect(statuses.slice(0, 30).every((s) => s === 200)).toBe(true);
+    expect(statuses[30]).toBe(429);
+    expect((await feedOf('cq-leader')).events.length).toBeGreaterThan(0);
+  });
+});
+
+describe('conflicts', () => {
+  it('name the other event when the organiser may read it, and say only "busy" when not', async () => {
+    const chuanyu = await workspaceId(db(), SEED.workspaces.chuanyu);
+    const scOwn = await workspaceId(db(), SEED.workspaces.scOwn);
+    const [cqCoordinator, scCoordinator, scLeader, cqLeader] = await Promise.all(
+      ['cq-coordinator', 'sc-coordinator', 'sc-leader', 'cq-leader'].map((u) => actorOf(db(), u)));
+    const day = addDays(monday, 10);
+    // Sichuan's own meeting, which Chongqing may not read.
+    const base = { kind: 'meeting' as const, place: '', onlineUrl: '', description: '', allDay: false, rrule: null };
+    await createEvent(db(), scCoordinator, {
+      ...base, workspaceId: scOwn, visibility: 'region', title: '四川省政协党组会议', invitees: [scLeader.id],
+      startsAt: beijingInstant(day, '16:00'), endsAt: beijingInstant(day, '17:00'),
+    });
+    const joint = await createEvent(db(), cqCoordinator, {
+      ...base, workspaceId: chuanyu, visibility: 'joint', title: '川渝联名提案会商', invitees: [scLeader.id, cqLeader.id],
+      startsAt: beijingInstant(day, '16:30'), endsAt: beijingInstant(day, '18:00'),
+    });
+    const seenByCq = await getEvent(db(), cqCoordinator, joint);
+    expect(seenByCq.conflicts).toEqual([{ userId: scLeader.id, person: scLeader.displayName, eventId: null, title: null, start: beijingInstant(day, '16:00').toISOString() }]);
+    // The weekly meeting on Monday: cq-leader is invited to it, and the coordinator may read it.
+    const monday2 = addDays(monday, 7);
+    const clash = await createEvent(db(), cqCoordinator, {
+      ...base, workspaceId: chuanyu, visibility: 'joint', title: '临时碰头会', invitees: [cqLeader.id],
+      startsAt: beijingInstant(monday2, '10:00'), endsAt: beijingInstant(monday2, '11:00'),
+    });
+    const named = (await getEvent(db(), cqCoordinator, clash)).conflicts;
+    expect(named).toEqual([{ userId: cqLeader.id, person: cqLeader.displayName, eventId: eventIds[DEMO_EVENTS.cqWeekly], title: DEMO_EVENTS.cqWeekly, start: beijingInstant(monday2, '09:00').toISOString() }]);
+  });
+});
+
+describe('pages, downloads and SQL keep the boundary', () => {
+  it('the other region\'s private event is a 404 on its page and its download; readers get both', async () => {
+    const cqPrivate = eventIds[DEMO_EVENTS.cqPrivate];
+    const sc = await server.login('sc-member');
+    const cq = await server.login('cq-member');
+    expect((await server.request(`/events/${cqPrivate}`, { cookie: sc })).status).toBe(404);
+    expect((await server.request(`/events/${cqPrivate}/download.ics`, { cookie: sc })).status).toBe(404);
+    expect((await server.request(`/events/${cqPrivate}`, { cookie: cq })).status).toBe(200);
+    const download = await server.request(`/events/${cqPrivate}/download.ics`, { cookie: cq });
+    expect(download.status).toBe(200);
+    expect(parseCalendar(await download.text()).events.map((e) => e.summary)).toEqual([DEMO_EVENTS.cqPrivate]);
+    const calendar = await (await server.request(`/calendar?view=week&date=${addDays(monday, 3)}`, { cookie: sc })).text();
+    expect(calendar).toContain(DEMO_EVENTS.scPrivate);
+    expect(calendar).not.toContain(DEMO_EVENTS.cqPrivate);
+    expect((await server.request('/events/00000000-0000-4000-8000-000000000000', { cookie: cq })).status).toBe(404);
+  });
+
+  it('row-level security hides the rows and refuses writes to them, with no app code in between', async () => {
+    const sc = await actorOf(db(), 'sc-member');
+    const cqPrivate = eventIds[DEMO_EVENTS.cqPrivate];
+    const seen = await withActor(db(), sc, (trx) => sql`select id from events where id = ${cqPrivate}`.execute(trx));
+    expect(seen.rows).toEqual([]);
+    const invitees = await withActor(db(), sc, (trx) => sql`select user_id from event_invitees where event_id = ${cqPrivate}`.execute(trx));
+    expect(invitees.rows).toEqual([]);
+    const updated = await withActor(db(), sc, (trx) => sql`update event_invitees set answer = 'attend' where event_id = ${cqPrivate}`.execute(trx));
+    expect(Number(updated.numAffectedRows)).toBe(0);
+  });
+
+  it('bad input is a 400 with the field named, and nothing is saved', async () => {
+    const cookie = await server.login('cq-coordinator');
+    const chuanyu = await workspaceId(db(), SEED.workspaces.chuanyu);
+    const sc = await actorOf(db(), 'sc-member');
+    const post = (body: Record<string, unknown>) => server.request('/calendar.data', {
+      method: 'POST', cookie, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ intent: 'create', ...body }),
+    });
+    const valid = { workspaceId: chuanyu, kind: 'meeting', title: '坏数据测试', visibility: 'region', startDay: addDays(monday, 9), startTime: '10:00', endTime: '11:00', repeat: 'none' };
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ ...valid, endTime: '09:00' }, 'calendar.endBeforeStart'],
+      [{ ...valid, startDay: '2026-02-30' }, 'validation.date'],
+      [{ ...valid, startTime: '25:00' }, 'validation.time'],
+      [{ ...valid, onlineUrl: 'javascript:alert(1)' }, 'validation.url'],
+      [{ ...valid, kind: 'party' }, 'validation.choose'],
+      // A Sichuan member cannot read a Chongqing region event: inviting them is refused.
+      [{ ...valid, invitees: [sc.id] }, 'calendar.inviteeCannotRead'],
+    ];
+    for (const [body, key] of cases) {
+      const res = await post(body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(await res.text()).toContain(key);
+    }
+    const saved = await asOwner(db(), (trx) => trx.selectFrom('events').select('id').where('title', '=', '坏数据测试').execute());
+    expect(saved).toEqual([]);
+    expect((await post(valid)).status).toBe(200);
+  });
+
+  it('an invitee answers for themselves (a reason for 请假), and the organiser sees it; others may not answer', async () => {
+    const id = eventIds[DEMO_EVENTS.corridor];
+    const member = await server.login('sc-member');
+    const answer = (cookie: string, body: Record<string, string>) => server.request(`/events/${id}.data`, {
+      method: 'POST', cookie, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ intent: 'answer', ...body }),
+    });
+    const noReason = await answer(member, { answer: 'leave' });
+    expect(noReason.status).toBe(400);
+    expect(await noReason.text()).toContain('calendar.reasonRequired');
+    expect((await answer(member, { answer: 'leave', reason: '同日有全国政协调研' })).status).toBe(200);
+    expect((await answer(await server.login('sc-staff'), { answer: 'attend' })).status).toBe(403);
+    const { invitees } = await getEvent(db(), await actorOf(db(), 'cq-coordinator'), id);
+    expect(invitees.find((i) => i.displayName === '刘洋')).toMatchObject({ answer: 'leave', reason: '同日有全国政协调研', orgName: '四川省政协' });
+  });
+});
