@@ -169,7 +169,7 @@ export function AgendaView({ from, to, occurrences, markedDays }: ViewProps) {
               <li key={`${o.eventId}-${o.start}`}>
                 <Chip o={o} />
                 <Tag style={{ marginInlineStart: 8 }}>{t(`calendar.kind.${o.kind}`)}</Tag>
-                {o.myAnswer && <Tag color={o.myAnswer === 'attend' ? 'green' : o.myAnswer === 'leave' ? 'default' : 'gold'}>{t(`calendar.answer.${o.myAnswer}`)}</Tag>}
+                {o.myAnswer && <Tag>{t(`calendar.answer.${o.myAnswer}`)}</Tag>}
               </li>
             ))}
           </ul>
@@ -193,6 +193,8 @@ export const CALENDAR_STYLES = `
   background: #f5f5f5; color: rgba(0,0,0,0.88); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .cal-chip:hover, .cal-chip:focus-visible { background: #e6f4ff; color: rgba(0,0,0,0.88); }
 .cal-chip-time { color: rgba(0,0,0,0.65); }
+.cal-chip .cal-chip-title { color: #8e1515; }
+.cal-chip:hover .cal-chip-title, .cal-chip:focus-visible .cal-chip-title { text-decoration: underline; }
 .cal-chip-private, .cal-chip-place { color: rgba(0,0,0,0.65); }
 .cal-week { display: grid; grid-template-columns: repeat(7, minmax(0, 1fr)); gap: 8px; }
 .cal-week-day { background: #fff; border: 1px solid #f0f0f0; border-radius: 6px; padding: 8px; min-height: 160px; }

@@ -37,7 +37,7 @@ export function EventForm<S extends z.ZodTypeAny>({ schema, intent, initialValue
       onValuesChange={(changed) => { if (changed.workspaceId) { form.setFieldValue('invitees', []); onWorkspaceChange?.(changed.workspaceId); } }}>
       {workspaces && (
         <Form.Item name="workspaceId" label={t('calendar.workspace')}>
-          <Select options={workspaces.map((w) => ({ value: w.id, label: w.name }))} />
+          <Select showSearch optionFilterProp="label" options={workspaces.map((w) => ({ value: w.id, label: w.name }))} />
         </Form.Item>
       )}
       <Form.Item name="title" label={t('calendar.eventTitle')}><Input maxLength={200} /></Form.Item>

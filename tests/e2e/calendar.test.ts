@@ -1,0 +1,124 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startTestServer, type TestServer } from '../support/server';
+import {
+  chromiumPath, expectNoBrowserErrors, launchBrowser, loginThroughForm, newUserContext, REVALIDATION_ABORTED, seriousA11yViolations,
+  waitForHydration, warnIfNoChromium, type UserContext,
+} from './support';
+import { addDays, beijingDay, mondayOf } from '../../shared/domain/calendar';
+import { DEMO_EVENTS } from '../../db/seed/calendar';
+
+warnIfNoChromium();
+
+/**
+ * The shared calendar as its users meet it: a Chongqing coordinator creates a joint event in week
+ * view and invites a Sichuan member, whose calendar (in a browser set to New York time) shows it
+ * without a reload at the same Beijing time; the member opens it and answers; a private event of
+ * the other region never appears; axe on the calendar and event pages.
+ */
+describe.skipIf(!chromiumPath)('browser: the shared calendar across regions and time zones', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let cq: Page;
+  let sc: Page;
+  const users: UserContext[] = [];
+  const nextMonday = addDays(mondayOf(beijingDay(Date.now())), 7);
+  const week = `/calendar?view=week&date=${nextMonday}`;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+    users.push(await newUserContext(browser, server.url), await newUserContext(browser, server.url, { timezoneId: 'America/New_York' }));
+    [cq, sc] = users.map((u) => u.page);
+    await loginThroughForm(cq, 'cq-coordinator');
+    await loginThroughForm(sc, 'sc-member');
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  beforeEach(() => { for (const u of users) u.allowErrors(REVALIDATION_ABORTED); });
+  afterEach(expectNoBrowserErrors);
+
+  it('an event created in week view in Chongqing appears live in Sichuan, at the same Beijing time in another zone', async () => {
+    await Promise.all([cq.goto(week), sc.goto(week)]);
+    await Promise.all([waitForHydration(cq), waitForHydration(sc)]);
+    // Survives only if sc's page is never reloaded.
+    await sc.evaluate(() => { (window as unknown as { marker: number }).marker = 42; });
+    const wednesday = addDays(nextMonday, 2);
+    const title = `川渝联名提案会商 ${Date.now()}`;
+
+    await cq.getByRole('button', { name: `在 ${wednesday} 新建日程` }).click();
+    const drawer = cq.getByRole('dialog');
+    await drawer.getByLabel('协作空间').click();
+    await cq.keyboard.type('川渝两省市');
+    await cq.keyboard.press('Enter');
+    await drawer.getByLabel('标题').fill(title);
+    await drawer.getByRole('radio', { name: /川渝联合/ }).check();
+    await drawer.getByLabel('邀请人员').click();
+    await cq.keyboard.type('刘洋');
+    await cq.keyboard.press('Enter');
+    // Typing elsewhere closes the invitee list (Escape would close the drawer).
+    await drawer.getByLabel('地点').fill('重庆市政协机关会议中心');
+    await drawer.getByRole('button', { name: /创建日程/ }).click();
+    await expect.poll(() => cq.getByRole('dialog').count(), { timeout: 10_000 }).toBe(0);
+
+    // The form's default time, 09:00–10:00 Beijing, in both windows.
+    const chip = (page: Page) => page.locator(`[data-day="${wednesday}"] [data-testid="calendar-event"]`, { hasText: title });
+    await expect.poll(() => chip(cq).innerText().catch(() => ''), { timeout: 10_000 }).toContain('09:00');
+    await expect.poll(() => chip(sc).innerText().catch(() => ''), { timeout: 10_000 }).toContain('09:00');
+    expect(await sc.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+
+    // The Sichuan member opens it: same text as in Beijing, and answers.
+    await chip(sc).click();
+    await sc.waitForURL(/\/events\//);
+    await waitForHydration(sc);
+    const when = await sc.getByTestId('event-when').innerText();
+    expect(when).toMatch(/09:00 – 10:00$/);
+    await sc.locator('label.ant-radio-button-wrapper', { hasText: '参加' }).click(); // antd hides the input under its button
+    await sc.getByRole('button', { name: /提交回复/ }).click();
+    await expect.poll(() => sc.getByTestId('my-answer-tag').innerText(), { timeout: 10_000 }).toBe('参加');
+
+    // The organiser's page of the event shows the answer (live, from the other region).
+    await cq.goto(sc.url().replace(server.url, ''));
+    await waitForHydration(cq);
+    expect(await cq.getByTestId('event-when').innerText()).toBe(when);
+    await expect.poll(() => cq.getByTestId('answer-summary').innerText(), { timeout: 10_000 }).toContain('参加 1');
+    expect(await seriousA11yViolations(cq, 'event page, organiser')).toEqual([]);
+    expect(await seriousA11yViolations(sc, 'event page, invitee')).toEqual([]);
+  });
+
+  it('each region sees its own private meetings and never the other\'s, in every view', async () => {
+    const thursday = addDays(mondayOf(beijingDay(Date.now())), 3);
+    for (const view of ['week', 'month', 'agenda']) {
+      const url = `/calendar?view=${view}&date=${view === 'agenda' ? mondayOf(beijingDay(Date.now())) : thursday}`;
+      await Promise.all([cq.goto(url), sc.goto(url)]);
+      await Promise.all([waitForHydration(cq), waitForHydration(sc)]);
+      const [cqText, scText] = await Promise.all([cq.locator('main').innerText(), sc.locator('main').innerText()]);
+      expect(cqText).toContain(DEMO_EVENTS.cqPrivate.slice(0, 4));
+      expect(scText).not.toContain(DEMO_EVENTS.cqPrivate.slice(0, 6));
+      expect(cqText).not.toContain(DEMO_EVENTS.scPrivate.slice(0, 6));
+      expect(await seriousA11yViolations(sc, `calendar ${view}`)).toEqual([]);
+    }
+  });
+
+  it('the keyboard alone opens a day\'s form and the subscription link', async () => {
+    await cq.goto(week);
+    await waitForHydration(cq);
+    await cq.getByRole('button', { name: `在 ${nextMonday} 新建日程` }).focus();
+    await cq.keyboard.press('Enter');
+    await expect.poll(() => cq.getByRole('dialog').count()).toBe(1);
+    await cq.keyboard.press('Escape');
+    await expect.poll(() => cq.getByRole('dialog').count()).toBe(0);
+    await cq.getByRole('button', { name: /订阅日历/ }).focus();
+    await cq.keyboard.press('Enter');
+    await cq.getByTestId('feed-create').focus();
+    await cq.keyboard.press('Enter');
+    await expect.poll(() => cq.getByTestId('feed-url').innerText().catch(() => ''), { timeout: 10_000 }).toMatch(/\/calendar\/[A-Za-z0-9_-]{43}\.ics$/);
+    const url = await cq.getByTestId('feed-url').innerText();
+    const feed = await fetch(url);
+    expect(feed.status).toBe(200);
+    expect(await feed.text()).toContain(DEMO_EVENTS.cqWeekly);
+  });
+});
