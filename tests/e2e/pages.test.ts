@@ -28,18 +28,18 @@ const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 /** A page's route: its path with the ids replaced, so that each route is loaded once per person. */
 const routeOf = (path: string) => new URL(path, 'http://x').pathname.replace(UUID, ':id');
 /** Links that are not pages: form endpoints and file downloads. */
-const NOT_A_PAGE = /^\/(logout|lang)$|\.docx$/;
+const NOT_A_PAGE = /^\/(logout|lang)$|\.(docx|ics)$/;
 
-const EVERYONE = ['/', '/workspaces', '/workspaces/:id', '/notices/:id', '/notifications', '/search', '/users/:id'];
+const EVERYONE = ['/', '/workspaces', '/workspaces/:id', '/notices/:id', '/notifications', '/search', '/users/:id', '/calendar'];
 const DRAFTERS = ['/drafts', '/drafts/new', '/drafts/import', '/drafts/:id', '/drafts/:id/versions', '/drafts/:id/versions/:id'];
 const ADMIN = ['/admin/users', '/admin/users/new', '/admin/users/:id', '/admin/orgs', '/admin/workspaces', '/admin/workspaces/:id', '/admin/audit'];
 
 /** The routes each person must reach (they may reach more): a missing one means a page was not checked. */
 const MUST_REACH: Record<string, string[]> = {
-  'cq-member': [...EVERYONE, ...DRAFTERS, '/drafts/:id/settings'],
-  'sc-member': [...EVERYONE, ...DRAFTERS, '/drafts/:id/settings'],
+  'cq-member': [...EVERYONE, ...DRAFTERS, '/drafts/:id/settings', '/events/:id'],
+  'sc-member': [...EVERYONE, ...DRAFTERS, '/drafts/:id/settings', '/events/:id'],
   'gz-member': [...EVERYONE, '/drafts', '/drafts/new', '/drafts/import'],
-  'unit-ndrc': ['/', '/workspaces', '/notifications', '/search', '/users/:id'],
+  'unit-ndrc': ['/', '/workspaces', '/notifications', '/search', '/users/:id', '/calendar'],
   'cq-admin': [...EVERYONE.filter((r) => r !== '/notices/:id'), '/drafts', ...ADMIN],
 };
 
