@@ -26,6 +26,10 @@ export const en: Messages = {
   'nav.logout': 'Log out',
   'nav.switchLanguage': 'Switch language',
 
+  'filters.apply': 'Filter',
+  'filters.clear': 'Clear filters',
+  'filters.invalid': 'A filter is not valid; choose again',
+
   'region.chongqing': 'Chongqing',
   'region.sichuan': 'Sichuan',
   'region.guizhou': 'Guizhou',

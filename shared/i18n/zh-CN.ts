@@ -26,6 +26,10 @@ export const zhCN = {
   'nav.logout': '退出登录',
   'nav.switchLanguage': '切换语言',
 
+  'filters.apply': '筛选',
+  'filters.clear': '清除筛选',
+  'filters.invalid': '筛选条件无效，请重新选择',
+
   'region.chongqing': '重庆',
   'region.sichuan': '四川',
   'region.guizhou': '贵州',
