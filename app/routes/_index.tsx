@@ -35,7 +35,7 @@ export default function Home() {
                   extra={w.recentNotices > 0 ? <Badge count={w.recentNotices} title={t('home.newNotices', { n: w.recentNotices })} /> : null}>
                   <Typography.Paragraph type="secondary" ellipsis={{ rows: 2 }}>{w.description}</Typography.Paragraph>
                   <Space wrap size={4}>
-                    {[...new Set(w.orgs.map((o) => o.region))].map((r) => <RegionTag key={r} region={r} />)}
+                    {w.regions.map((r) => <RegionTag key={r} region={r} />)}
                     <Typography.Text type="secondary">{t('home.members', { n: w.memberCount ?? 0 })}</Typography.Text>
                     {w.role === 'coordinator' && <Typography.Text strong>{t('workspace.roleCoordinator')}</Typography.Text>}
                   </Space>
@@ -55,7 +55,7 @@ export default function Home() {
                   <Link to={`/notices/${n.id}`} style={{ fontWeight: 500 }}>{n.title}</Link>
                   <div style={{ marginTop: 4, color: 'rgba(0,0,0,0.65)' }}>
                     <Space wrap size={4}>
-                      <VisibilityTag visibility={n.visibility} />
+                      <VisibilityTag visibility={n.visibility} regions={n.workspaceRegions} />
                       <span>{n.workspaceName}</span>·<span>{n.ownerOrgName}</span>·<span>{n.authorName}</span>·
                       <time dateTime={new Date(n.createdAt).toISOString()}>{formatDate(n.createdAt, locale)}</time>
                     </Space>

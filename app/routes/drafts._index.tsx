@@ -76,7 +76,7 @@ export default function DraftsPage() {
             render: (_, d) => <Link to={`/drafts/${d.id}`} data-testid="draft-link">{d.title}</Link>,
           },
           { title: t('drafts.kind'), key: 'kind', render: (_, d) => <Tag>{t(`draftKind.${d.kind}`)}</Tag> },
-          { title: t('drafts.visibility'), key: 'visibility', render: (_, d) => <VisibilityTag visibility={d.visibility} /> },
+          { title: t('drafts.visibility'), key: 'visibility', render: (_, d) => <VisibilityTag visibility={d.visibility} regions={d.workspaceRegions} /> },
           { title: t('drafts.workspace'), dataIndex: 'workspaceName', key: 'workspace' },
           {
             title: t('drafts.author'), key: 'author',

@@ -12,6 +12,7 @@ import { pageTitle, type T, useLocale, useT } from '../lib/i18n';
 import { RegionTag } from '../components/RegionTag';
 import { VisibilityTag } from '../components/VisibilityTag';
 import { FilterBar, FilterChoice, FilterText } from '../components/FilterBar';
+import { regionName } from '../../shared/i18n/labels';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'search.title');
 
@@ -51,7 +52,7 @@ function Hit({ hit, t }: { hit: SearchHit; t: T }) {
       <div style={{ marginTop: 4 }}>
         <Space size={4} wrap>
           {hit.tags.map((k) => <Tag key={k}>{t(k)}</Tag>)}
-          {hit.visibility && <VisibilityTag visibility={hit.visibility} />}
+          {hit.visibility && <VisibilityTag visibility={hit.visibility} regions={hit.workspaceRegions} />}
           {hit.region && <RegionTag region={hit.region} />}
           {hit.workspaceName && <Typography.Text type="secondary">{hit.workspaceName}</Typography.Text>}
           {hit.orgName && <Typography.Text type="secondary">{hit.orgName}</Typography.Text>}
@@ -95,7 +96,7 @@ export default function SearchPage() {
         <FilterChoice name="workspace" label={t('search.workspace')} placeholder={t('search.allWorkspaces')} width={240}
           options={workspaces.map((w) => ({ value: w.id, label: w.name }))} />
         <FilterChoice name="region" label={t('search.region')} placeholder={t('search.allRegions')} width={140}
-          options={regions.map((r) => ({ value: r, label: t(`region.${r}`).startsWith('region.') ? r : t(`region.${r}`) }))} />
+          options={regions.map((r) => ({ value: r, label: regionName(t, r) }))} />
       </FilterBar>
 
       {errors._form ? <Alert type="error" showIcon title={t(errors._form)} data-testid="search-error" />
