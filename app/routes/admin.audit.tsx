@@ -10,6 +10,7 @@ import { guard, requireUser } from '../lib/session.server';
 import { FilterBar, FilterChoice, FilterDay, FilterText } from '../components/FilterBar';
 import { formatDateTime } from '../../shared/format/datetime';
 import { useLocale, useT, type T } from '../lib/i18n';
+import { auditActionLabel, auditTargetLabel, labelOr } from '../../shared/i18n/labels';
 
 const FILTERS = ['action', 'actor', 'from', 'to'] as const;
 
@@ -32,32 +33,20 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   }
 }
 
-const known = (t: T, key: string, fallback: string) => {
-  const label = t(key);
-  return label === key ? fallback : label;
-};
-
-function actionLabel(t: T, action: string) {
-  if (action.startsWith('workspace.') && t(`audit.action.${action}`) === `audit.action.${action}`) {
-    return t('admin.audit.workspacePrefix', { action: action.slice('workspace.'.length) });
-  }
-  return known(t, `audit.action.${action}`, action);
-}
-
 /** One detail entry in the reader's language: known keys and values are translated, the rest shown as stored. */
 function formatDetail(t: T, key: string, v: unknown): string {
   const value = (x: unknown): string => {
     if (x === null || x === undefined || x === '') return '—';
-    if (Array.isArray(x)) return x.map((r) => known(t, `role.${r}`, String(r))).join('、');
+    if (Array.isArray(x)) return x.map((r) => labelOr(t, `role.${r}`, String(r))).join('、');
     if (typeof x === 'object') return JSON.stringify(x);
     const text = String(x);
-    if (key === 'kind') return known(t, `admin.org.kind.${text}`, text);
-    if (key === 'level') return known(t, `admin.org.level.${text}`, text);
-    if (key === 'reason') return known(t, `audit.reason.${text}`, text);
-    if (key === 'from' || key === 'to') return known(t, `visibility.${text}`, text);
+    if (key === 'kind') return labelOr(t, `admin.org.kind.${text}`, text);
+    if (key === 'level') return labelOr(t, `admin.org.level.${text}`, text);
+    if (key === 'reason') return labelOr(t, `audit.reason.${text}`, text);
+    if (key === 'from' || key === 'to') return labelOr(t, `visibility.${text}`, text);
     return text;
   };
-  return `${known(t, `audit.detail.${key}`, key)}：${value(v)}`;
+  return `${labelOr(t, `audit.detail.${key}`, key)}：${value(v)}`;
 }
 
 /** 审计日志: this region's entries, newest first, 50 a page. */
@@ -78,7 +67,7 @@ export default function AdminAudit() {
       <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
         <FilterBar label={t('admin.audit.filters')} names={FILTERS} errors={errors}>
           <FilterChoice name="action" label={t('admin.audit.action')} placeholder={t('admin.all')}
-            options={actions.map((a) => ({ value: a, label: actionLabel(t, a) }))} />
+            options={actions.map((a) => ({ value: a, label: auditActionLabel(t, a) }))} />
           <FilterText name="actor" label={t('admin.audit.actor')} maxLength={40} width={200} />
           <FilterDay name="from" label={t('admin.audit.from')} />
           <FilterDay name="to" label={t('admin.audit.to')} />
@@ -97,15 +86,10 @@ export default function AdminAudit() {
               render: (at: string) => <time dateTime={new Date(at).toISOString()}>{formatDateTime(at, locale, { seconds: true })}</time>,
             },
             { title: t('admin.audit.actor'), dataIndex: 'actorName', render: (n: string | null) => n ?? t('admin.audit.system') },
-            { title: t('admin.audit.action'), dataIndex: 'action', render: (a: string) => actionLabel(t, a) },
+            { title: t('admin.audit.action'), dataIndex: 'action', render: (a: string) => auditActionLabel(t, a) },
             {
               title: t('admin.audit.target'), key: 'target',
-              render: (_, e) => (e.targetType ? (
-                <span>
-                  {known(t, `audit.target.${e.targetType}`, e.targetType)}
-                  {'：'}{e.targetName ?? e.targetId}
-                </span>
-              ) : '—'),
+              render: (_, e) => auditTargetLabel(t, e) ?? '—',
             },
             {
               title: t('admin.audit.detail'), dataIndex: 'detail',

@@ -16,9 +16,17 @@ const known = (t: Translate, key: string) => {
   return text === key ? null : text;
 };
 
+/** The text of a key, or `fallback` (a stored value shown as it is) when the catalogs do not have it. */
+export const labelOr = (t: Translate, key: string, fallback: string) => known(t, key) ?? fallback;
+
 /** A region's name in the reader's language; a code the catalogs do not know shows as itself. */
-export function regionName(t: Translate, region: string): string {
-  return known(t, `region.${region}`) ?? region;
+export const regionName = (t: Translate, region: string) => labelOr(t, `region.${region}`, region);
+
+/** An audit log action in the reader's language (`workspace.*` actions by their suffix when not named). */
+export function auditActionLabel(t: Translate, action: string): string {
+  const label = known(t, `audit.action.${action}`);
+  if (label) return label;
+  return action.startsWith('workspace.') ? t('admin.audit.workspacePrefix', { action: action.slice('workspace.'.length) }) : action;
 }
 
 /**
@@ -32,4 +40,10 @@ export function visibilityLabel(t: Translate, visibility: Visibility, regions: r
   const names = ordered.map((r) => known(t, `region.short.${r}`));
   if (names.some((n) => n === null)) return t('visibility.joint');
   return t('visibility.jointOf', { regions: names.join(t('visibility.jointJoiner')) });
+}
+
+/** What an audit entry was about, `类型：名称` (the name it recorded, else the id), or null when about nothing. */
+export function auditTargetLabel(t: Translate, e: { targetType: string | null; targetName: string | null; targetId: string | null }): string | null {
+  if (!e.targetType) return null;
+  return `${labelOr(t, `audit.target.${e.targetType}`, e.targetType)}：${e.targetName ?? e.targetId ?? ''}`;
 }
