@@ -19,6 +19,7 @@ export const en: Messages = {
   ...versionsEn,
   'app.title': 'Sichuan–Chongqing CPPCC Joint Workspace',
   'nav.label': 'Main navigation',
+  'nav.menu': 'Menu',
   'nav.skipToContent': 'Skip to content',
   'nav.home': 'Home',
   'nav.workspaces': 'Workspaces',

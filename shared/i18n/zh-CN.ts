@@ -19,6 +19,7 @@ export const zhCN = {
   ...versionsZhCN,
   'app.title': '川渝政协协同履职平台',
   'nav.label': '主导航',
+  'nav.menu': '菜单',
   'nav.skipToContent': '跳到正文',
   'nav.home': '工作台',
   'nav.workspaces': '协作空间',
