@@ -1,6 +1,7 @@
-import type { ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { Form as RemixForm, Link, useLocation } from '@remix-run/react';
-import { Button, Layout, Menu, Space, Typography } from 'antd';
+import { Button, Drawer, Layout, Menu, Space, Typography } from 'antd';
+import { MenuOutlined } from '@ant-design/icons';
 import type { Role } from '../../shared/domain/model';
 import { useLocale, useT } from '../lib/i18n';
 import { RegionTag } from './RegionTag';
@@ -12,21 +13,24 @@ import { InlineStyle } from './InlineStyle';
 export interface ShellUser { id: string; displayName: string; orgName: string; region: string; roles: Role[]; may: { drafts: boolean; admin: boolean } }
 
 /**
- * Desktop: one header row. A phone (≤ 640 px, members in the field): the header wraps, search takes its
- * own row, the organisation name gives way, and wide tables scroll inside their card instead of
- * widening the page (a page wider than the screen zooms out
- * and misplaces taps). Selectors name antd's own class too, to outrank its generated styles.
+ * Desktop: one header row. A phone (≤ 640 px, members in the field): the navigation moves into a drawer
+ * behind a menu button, the header wraps, search takes its own row, the organisation name gives way, and
+ * wide tables scroll inside their card instead of widening the page (a page wider than the screen zooms
+ * out and misplaces taps). Selectors name antd's own class too, to outrank its generated styles.
  */
 const STYLES = `
 .ant-layout-header.app-header { display: flex; flex-wrap: wrap; align-items: center; gap: 0 24px; height: auto; min-height: 64px; background: #8e1515; padding-inline: 24px; }
 .app-header .app-search { width: 240px; flex-shrink: 0; }
 .ant-layout-content.app-content { padding: 24px; max-width: 1200px; width: 100%; margin: 0 auto; box-sizing: border-box; }
 .app-header nav .ant-menu { flex-wrap: wrap; }
+.app-header .app-menu-button.ant-btn { display: none; }
 /* The keyboard's place is blue, never the red that marks errors. */
 .app-shell a:focus-visible, .app-shell button:focus-visible, .app-shell [tabindex]:focus-visible, .app-shell li:focus-visible { outline: 2px solid #1d4ed8; outline-offset: 2px; }
 .skip-link { position: absolute; left: 8px; top: -48px; z-index: 1000; padding: 8px 12px; background: #fff; color: #1d4ed8; border-radius: 4px; }
 .skip-link:focus { top: 8px; }
 @media (max-width: 640px) {
+  .app-header .app-nav { display: none; }
+  .app-header .app-menu-button.ant-btn { display: inline-flex; }
   .app-content .ant-table-container { overflow-x: auto; }
   .app-content .ant-form-inline .ant-form-item { max-width: 100%; margin-inline-end: 0; }
   .app-content .ant-form-inline .ant-form-item .ant-select { max-width: calc(100vw - 48px); }
@@ -43,6 +47,9 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
   const t = useT();
   const locale = useLocale();
   const { pathname } = useLocation();
+  const [menuOpen, setMenuOpen] = useState(false);
+  useEffect(() => setMenuOpen(false), [pathname]);
+  // The navigation, once: the header's menu on a desktop and the drawer's on a phone show this list.
   const items = [
     { key: '/', label: <Link to="/">{t('nav.home')}</Link> },
     { key: '/workspaces', label: <Link to="/workspaces">{t('nav.workspaces')}</Link> },
@@ -57,12 +64,21 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
       <InlineStyle css={STYLES} />
       <a className="skip-link" href="#main">{t('nav.skipToContent')}</a>
       <Layout.Header className="app-header">
+        <Button className="app-menu-button" type="text" icon={<MenuOutlined aria-hidden="true" />} aria-label={t('nav.menu')}
+          aria-haspopup="dialog" aria-expanded={menuOpen} onClick={() => setMenuOpen(true)} data-testid="nav-menu-button"
+          style={{ color: '#fff' }} />
         <Link to="/" style={{ color: '#fff', fontWeight: 600, fontSize: 16, whiteSpace: 'nowrap' }}>{t('app.title')}</Link>
-        <nav aria-label={t('nav.label')} style={{ flex: 1, minWidth: 0 }}>
+        <nav className="app-nav" aria-label={t('nav.label')} style={{ flex: 1, minWidth: 0 }}>
           {/* No overflow menu: its hidden items stay focusable (axe), and on a phone it hid the rest. Items wrap instead. */}
           <Menu theme="dark" mode="horizontal" disabledOverflow selectedKeys={selected} items={items}
             style={{ background: 'transparent', borderBottom: 'none' }} />
         </nav>
+        <Drawer open={menuOpen} onClose={() => setMenuOpen(false)} placement="left" size={280} title={t('nav.menu')}>
+          <nav aria-label={t('nav.label')}>
+            <Menu mode="inline" selectedKeys={selected} items={items} onClick={() => setMenuOpen(false)}
+              style={{ borderInlineEnd: 'none' }} />
+          </nav>
+        </Drawer>
         <SearchBox />
         <Space size="middle" style={{ color: '#fff' }}>
           <NotificationBell />

@@ -12,7 +12,7 @@ export async function newDraftChoices(request: Request, context: AppLoadContext)
   });
   const wanted = new URL(request.url).searchParams.get('workspace');
   return {
-    workspaces: workspaces.map((w) => ({ id: w.id, name: w.name })),
+    workspaces: workspaces.map((w) => ({ id: w.id, name: w.name, regions: w.regions })),
     workspaceId: workspaces.some((w) => w.id === wanted) ? wanted : workspaces.length === 1 ? workspaces[0].id : null,
     ownerOrgName: user.orgName,
   };

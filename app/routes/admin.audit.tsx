@@ -1,27 +1,27 @@
 import { data, type LoaderFunctionArgs } from '@remix-run/node';
 import { useLoaderData, useSearchParams } from '@remix-run/react';
-import { Button, Form, Input, Select, Space, Table, Typography } from 'antd';
+import { Space, Table, Typography } from 'antd';
 import { KNOWN_AUDIT_ACTIONS, listAudit } from '../../server/services/audit-log';
 import { InputError } from '../../server/services/errors';
 import { authorize, PolicyError } from '../../shared/policy';
 import { auditFilterSchema } from '../../shared/validation/schemas';
 import { parseWith, type FieldErrors } from '../../shared/validation/parse';
 import { guard, requireUser } from '../lib/session.server';
-import { DayField } from '../components/DayField';
+import { FilterBar, FilterChoice, FilterDay, FilterText } from '../components/FilterBar';
 import { formatDateTime } from '../../shared/format/datetime';
 import { useLocale, useT, type T } from '../lib/i18n';
+import { auditActionLabel, auditTargetLabel, labelOr } from '../../shared/i18n/labels';
 
-const FILTER_KEYS = ['action', 'actor', 'from', 'to'] as const;
+const FILTERS = ['action', 'actor', 'from', 'to'] as const;
 
 /** Bad filters show beside their field with a 400; the page itself still renders. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  const params = Object.fromEntries(new URL(request.url).searchParams);
   // Refuse non-admins before saying anything about their input.
   await guard(async () => authorize(user, 'audit.read', { region: user.region }));
-  const base = { actions: [...KNOWN_AUDIT_ACTIONS], params };
+  const base = { actions: [...KNOWN_AUDIT_ACTIONS] };
   const empty = { entries: [], total: 0, page: 1, pageSize: 50 };
-  const parsed = parseWith(auditFilterSchema, params);
+  const parsed = parseWith(auditFilterSchema, Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.ok) return data({ ...base, ...empty, errors: parsed.errors as FieldErrors }, { status: 400 });
   try {
     const result = await guard(() => listAudit(context.db, user, parsed.data));
@@ -33,113 +33,76 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   }
 }
 
-const known = (t: T, key: string, fallback: string) => {
-  const label = t(key);
-  return label === key ? fallback : label;
-};
-
-function actionLabel(t: T, action: string) {
-  if (action.startsWith('workspace.') && t(`audit.action.${action}`) === `audit.action.${action}`) {
-    return t('admin.audit.workspacePrefix', { action: action.slice('workspace.'.length) });
-  }
-  return known(t, `audit.action.${action}`, action);
-}
-
 /** One detail entry in the reader's language: known keys and values are translated, the rest shown as stored. */
 function formatDetail(t: T, key: string, v: unknown): string {
   const value = (x: unknown): string => {
     if (x === null || x === undefined || x === '') return '—';
-    if (Array.isArray(x)) return x.map((r) => known(t, `role.${r}`, String(r))).join('、');
+    if (Array.isArray(x)) return x.map((r) => labelOr(t, `role.${r}`, String(r))).join('、');
     if (typeof x === 'object') return JSON.stringify(x);
     const text = String(x);
-    if (key === 'kind') return known(t, `admin.org.kind.${text}`, text);
-    if (key === 'level') return known(t, `admin.org.level.${text}`, text);
-    if (key === 'reason') return known(t, `audit.reason.${text}`, text);
-    if (key === 'from' || key === 'to') return known(t, `visibility.${text}`, text);
+    if (key === 'kind') return labelOr(t, `admin.org.kind.${text}`, text);
+    if (key === 'level') return labelOr(t, `admin.org.level.${text}`, text);
+    if (key === 'reason') return labelOr(t, `audit.reason.${text}`, text);
+    if (key === 'from' || key === 'to') return labelOr(t, `visibility.${text}`, text);
     return text;
   };
-  return `${known(t, `audit.detail.${key}`, key)}：${value(v)}`;
+  return `${labelOr(t, `audit.detail.${key}`, key)}：${value(v)}`;
 }
 
 /** 审计日志: this region's entries, newest first, 50 a page. */
 export default function AdminAudit() {
-  const { entries, total, page, pageSize, actions, params, errors } = useLoaderData<typeof loader>();
-  const [, setParams] = useSearchParams();
-  const [form] = Form.useForm();
+  const { entries, total, page, pageSize, actions, errors } = useLoaderData<typeof loader>();
+  const [params, setParams] = useSearchParams();
   const t = useT();
   const locale = useLocale();
-
-  const apply = (values: Record<string, string | undefined>, nextPage = 1) => {
-    const next = new URLSearchParams();
-    for (const k of FILTER_KEYS) if (values[k]) next.set(k, values[k]!);
-    if (nextPage > 1) next.set('page', String(nextPage));
+  const toPage = (n: number) => {
+    const next = new URLSearchParams(params);
+    if (n > 1) next.set('page', String(n)); else next.delete('page');
     setParams(next);
   };
-  const fieldStatus = (name: string) =>
-    errors[name] ? { validateStatus: 'error' as const, help: t(errors[name]) } : {};
 
   return (
     <section aria-labelledby="audit-title">
       <Typography.Title level={2} id="audit-title" style={{ fontSize: 18 }}>{t('admin.audit.title')}</Typography.Title>
-      <Form form={form} layout="inline" style={{ marginBottom: 16, rowGap: 8 }} onFinish={(v) => apply(v)}
-        initialValues={Object.fromEntries(FILTER_KEYS.map((k) => [k, params[k] || undefined]))}>
-        <Form.Item name="action" label={t('admin.audit.action')} {...fieldStatus('action')}>
-          <Select allowClear style={{ width: 200 }} placeholder={t('admin.all')}
-            options={actions.map((a) => ({ value: a, label: actionLabel(t, a) }))} />
-        </Form.Item>
-        <Form.Item name="actor" label={t('admin.audit.actor')} {...fieldStatus('actor')}>
-          <Input allowClear style={{ width: 140 }} />
-        </Form.Item>
-        <Form.Item name="from" label={t('admin.audit.from')} {...fieldStatus('from')}>
-          <DayField />
-        </Form.Item>
-        <Form.Item name="to" label={t('admin.audit.to')} {...fieldStatus('to')}>
-          <DayField />
-        </Form.Item>
-        <Form.Item>
-          <Space>
-            <Button htmlType="submit">{t('admin.filter')}</Button>
-            <Button onClick={() => { form.resetFields(); form.setFieldsValue(Object.fromEntries(FILTER_KEYS.map((k) => [k, undefined]))); apply({}); }}>
-              {t('admin.clearFilter')}
-            </Button>
-          </Space>
-        </Form.Item>
-      </Form>
-      <Table
-        rowKey="id" size="small" dataSource={entries}
-        locale={{ emptyText: t('admin.audit.empty') }}
-        pagination={{
-          current: page, pageSize, total, showSizeChanger: false, hideOnSinglePage: true,
-          showTotal: (n) => t('admin.audit.total', { n }),
-          onChange: (p) => apply(form.getFieldsValue(), p),
-        }}
-        columns={[
-          {
-            title: t('admin.audit.time'), dataIndex: 'at', width: 170,
-            render: (at: string) => <time dateTime={new Date(at).toISOString()}>{formatDateTime(at, locale, { seconds: true })}</time>,
-          },
-          { title: t('admin.audit.actor'), dataIndex: 'actorName', render: (n: string | null) => n ?? t('admin.audit.system') },
-          { title: t('admin.audit.action'), dataIndex: 'action', render: (a: string) => actionLabel(t, a) },
-          {
-            title: t('admin.audit.target'), key: 'target',
-            render: (_, e) => (e.targetType ? (
-              <span>
-                {known(t, `audit.target.${e.targetType}`, e.targetType)}
-                {'：'}{e.targetName ?? e.targetId}
-              </span>
-            ) : '—'),
-          },
-          {
-            title: t('admin.audit.detail'), dataIndex: 'detail',
-            render: (d: Record<string, unknown>) => (
-              <span style={{ wordBreak: 'break-all' }}>
-                {Object.entries(d ?? {}).filter(([, v]) => v !== null).map(([k, v]) => formatDetail(t, k, v)).join('；')}
-              </span>
-            ),
-          },
-          { title: t('admin.audit.ip'), dataIndex: 'ip', render: (ip: string | null) => ip ?? '—' },
-        ]}
-      />
+      <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
+        <FilterBar label={t('admin.audit.filters')} names={FILTERS} errors={errors}>
+          <FilterChoice name="action" label={t('admin.audit.action')} placeholder={t('admin.all')}
+            options={actions.map((a) => ({ value: a, label: auditActionLabel(t, a) }))} />
+          <FilterText name="actor" label={t('admin.audit.actor')} maxLength={40} width={200} />
+          <FilterDay name="from" label={t('admin.audit.from')} />
+          <FilterDay name="to" label={t('admin.audit.to')} />
+        </FilterBar>
+        <Table
+          rowKey="id" size="small" dataSource={entries}
+          locale={{ emptyText: t('admin.audit.empty') }}
+          pagination={{
+            current: page, pageSize, total, showSizeChanger: false, hideOnSinglePage: true,
+            showTotal: (n) => t('admin.audit.total', { n }),
+            onChange: toPage,
+          }}
+          columns={[
+            {
+              title: t('admin.audit.time'), dataIndex: 'at', width: 170,
+              render: (at: string) => <time dateTime={new Date(at).toISOString()}>{formatDateTime(at, locale, { seconds: true })}</time>,
+            },
+            { title: t('admin.audit.actor'), dataIndex: 'actorName', render: (n: string | null) => n ?? t('admin.audit.system') },
+            { title: t('admin.audit.action'), dataIndex: 'action', render: (a: string) => auditActionLabel(t, a) },
+            {
+              title: t('admin.audit.target'), key: 'target',
+              render: (_, e) => auditTargetLabel(t, e) ?? '—',
+            },
+            {
+              title: t('admin.audit.detail'), dataIndex: 'detail',
+              render: (d: Record<string, unknown>) => (
+                <span style={{ wordBreak: 'break-all' }}>
+                  {Object.entries(d ?? {}).filter(([, v]) => v !== null).map(([k, v]) => formatDetail(t, k, v)).join('；')}
+                </span>
+              ),
+            },
+            { title: t('admin.audit.ip'), dataIndex: 'ip', render: (ip: string | null) => ip ?? '—' },
+          ]}
+        />
+      </Space>
     </section>
   );
 }

@@ -1,19 +1,23 @@
-import type { LoaderFunctionArgs } from '@remix-run/node';
-import { Link, useLoaderData, useNavigate, useSearchParams } from '@remix-run/react';
-import { Button, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { data, type LoaderFunctionArgs } from '@remix-run/node';
+import { Link, useLoaderData, useNavigate } from '@remix-run/react';
+import { Button, Space, Table, Tag, Typography } from 'antd';
 import { listUsers } from '../../server/services/users';
 import { ROLES, type Role } from '../../shared/domain/model';
 import { userListFilterSchema } from '../../shared/validation/schemas';
+import { parseWith, type FieldErrors } from '../../shared/validation/parse';
 import { guard, requireUser } from '../lib/session.server';
 import { useT } from '../lib/i18n';
+import { FilterBar, FilterChoice, FilterText } from '../components/FilterBar';
 
+const FILTERS = ['q', 'orgId', 'role'] as const;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  // Forgiving: the schema turns what it cannot read into "no filter", so parsing never fails.
-  const filter = userListFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const { users, orgs } = await guard(() => listUsers(context.db, user, filter));
-  return { users, orgs, filter };
+  const parsed = parseWith(userListFilterSchema, Object.fromEntries(new URL(request.url).searchParams));
+  // A malformed filter (an org id that is not one, an unknown role) is a 400 with the field named, never a 500.
+  if (!parsed.ok) return data({ users: [], orgs: [], errors: parsed.errors as FieldErrors }, { status: 400 });
+  const result = await guard(() => listUsers(context.db, user, parsed.data));
+  return data({ ...result, errors: {} as FieldErrors });
 }
 
 /** Active is a plain tag; disabled is solid dark grey (antd's light preset colours fail contrast). */
@@ -24,17 +28,9 @@ function StatusTag({ status }: { status: string }) {
 
 /** 用户: the users of the admin's own region, searchable by name and filterable by org and role. */
 export default function AdminUsers() {
-  const { users, orgs, filter } = useLoaderData<typeof loader>();
-  const [, setParams] = useSearchParams();
+  const { users, orgs, errors } = useLoaderData<typeof loader>();
   const t = useT();
-  const [form] = Form.useForm();
   const navigate = useNavigate();
-
-  const apply = (values: { q?: string; orgId?: string; role?: string }) => {
-    const next = new URLSearchParams();
-    for (const [k, v] of Object.entries(values)) if (v) next.set(k, v);
-    setParams(next);
-  };
 
   return (
     <section aria-labelledby="users-title">
@@ -43,59 +39,47 @@ export default function AdminUsers() {
         <Button type="primary" href="/admin/users/new"
           onClick={(e) => { e.preventDefault(); navigate('/admin/users/new'); }}>{t('admin.users.new')}</Button>
       </Space>
-      <Form form={form} layout="inline" initialValues={filter} onFinish={apply} style={{ marginBottom: 16, rowGap: 8 }}>
-        <Form.Item name="q" label={t('admin.users.search')}>
-          <Input allowClear style={{ width: 180 }} />
-        </Form.Item>
-        <Form.Item name="orgId" label={t('admin.users.org')}>
-          <Select allowClear style={{ width: 200 }} placeholder={t('admin.all')}
+      <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
+        <FilterBar label={t('admin.users.filters')} names={FILTERS} errors={errors}>
+          <FilterText name="q" label={t('admin.users.search')} maxLength={40} width={200} />
+          <FilterChoice name="orgId" label={t('admin.users.org')} placeholder={t('admin.all')}
             options={orgs.map((o) => ({ value: o.id, label: o.name }))} />
-        </Form.Item>
-        <Form.Item name="role" label={t('admin.users.role')}>
-          <Select allowClear style={{ width: 140 }} placeholder={t('admin.all')}
+          <FilterChoice name="role" label={t('admin.users.role')} placeholder={t('admin.all')} width={140}
             options={ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))} />
-        </Form.Item>
-        <Form.Item>
-          <Space>
-            <Button htmlType="submit">{t('admin.filter')}</Button>
-            <Button onClick={() => { form.setFieldsValue({ q: undefined, orgId: undefined, role: undefined }); apply({}); }}>
-              {t('admin.clearFilter')}
-            </Button>
-          </Space>
-        </Form.Item>
-      </Form>
-      <Table
-        rowKey="id"
-        size="small"
-        dataSource={users}
-        locale={{ emptyText: t('admin.users.empty') }}
-        pagination={{ pageSize: 50, hideOnSinglePage: true, showTotal: (n) => t('admin.users.count', { n }) }}
-        columns={[
-          {
-            title: t('admin.user.displayName'), dataIndex: 'displayName',
-            render: (name: string, u) => <Link to={`/admin/users/${u.id}`}>{name}</Link>,
-          },
-          { title: t('admin.user.username'), dataIndex: 'username' },
-          { title: t('admin.user.org'), dataIndex: 'orgName' },
-          {
-            title: t('admin.user.roles'), dataIndex: 'roles',
-            render: (roles: Role[]) => <Space size={2} wrap>{roles.map((r) => <Tag key={r}>{t(`role.${r}`)}</Tag>)}</Space>,
-          },
-          {
-            title: t('admin.user.status'), dataIndex: 'status',
-            render: (s: string) => <StatusTag status={s} />,
-          },
-          {
-            title: t('admin.actions'), key: 'actions',
-            render: (_, u) => (
-              <Space size="small">
-                <Link to={`/admin/users/${u.id}`} aria-label={`${t('admin.edit')} ${u.displayName}`}>{t('admin.edit')}</Link>
-                <Link to={`/users/${u.id}`} aria-label={`${t('admin.user.profile')} ${u.displayName}`}>{t('admin.user.profile')}</Link>
-              </Space>
-            ),
-          },
-        ]}
-      />
+        </FilterBar>
+        <Table
+          rowKey="id"
+          size="small"
+          dataSource={users}
+          locale={{ emptyText: t('admin.users.empty') }}
+          pagination={{ pageSize: 50, hideOnSinglePage: true, showTotal: (n) => t('admin.users.count', { n }) }}
+          columns={[
+            {
+              title: t('admin.user.displayName'), dataIndex: 'displayName',
+              render: (name: string, u) => <Link to={`/admin/users/${u.id}`}>{name}</Link>,
+            },
+            { title: t('admin.user.username'), dataIndex: 'username' },
+            { title: t('admin.user.org'), dataIndex: 'orgName' },
+            {
+              title: t('admin.user.roles'), dataIndex: 'roles',
+              render: (roles: Role[]) => <Space size={2} wrap>{roles.map((r) => <Tag key={r}>{t(`role.${r}`)}</Tag>)}</Space>,
+            },
+            {
+              title: t('admin.user.status'), dataIndex: 'status',
+              render: (s: string) => <StatusTag status={s} />,
+            },
+            {
+              title: t('admin.actions'), key: 'actions',
+              render: (_, u) => (
+                <Space size="small">
+                  <Link to={`/admin/users/${u.id}`} aria-label={`${t('admin.edit')} ${u.displayName}`}>{t('admin.edit')}</Link>
+                  <Link to={`/users/${u.id}`} aria-label={`${t('admin.user.profile')} ${u.displayName}`}>{t('admin.user.profile')}</Link>
+                </Space>
+              ),
+            },
+          ]}
+        />
+      </Space>
     </section>
   );
 }

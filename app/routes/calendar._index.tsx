@@ -1,10 +1,12 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from '@remix-run/react';
-import { Alert, App, Button, Card, Drawer, Form, Popconfirm, Segmented, Select, Space, Switch, Typography } from 'antd';
+import { App, Button, Card, Drawer, Popconfirm, Segmented, Space, Typography } from 'antd';
 import { CalendarOutlined, LeftOutlined, PlusOutlined, RightOutlined } from '@ant-design/icons';
 import { useEffect, useState } from 'react';
 import { createEvent, getCalendar, getFeedToken, regenerateFeed, revokeFeed } from '../../server/services/calendar';
-import { calendarFilterSchema, eventCreateSchema, CALENDAR_VIEWS, type CalendarView } from '../../shared/validation/calendar';
+import { calendarFilterSchema, eventCreateSchema, CALENDAR_FILTERS, CALENDAR_VIEWS, type CalendarView } from '../../shared/validation/calendar';
+import { regionName } from '../../shared/i18n/labels';
+import { FilterBar, FilterChoice, FilterToggle, withFilters } from '../components/FilterBar';
 import { parseWith, type FieldErrors } from '../../shared/validation/parse';
 import { addDays, beijingDay, EVENT_KINDS } from '../../shared/domain/calendar';
 import { formatDate, formatMonth } from '../../shared/format/datetime';
@@ -85,16 +87,7 @@ export default function CalendarPage() {
     if (result.intent === 'create') setCreating(null);
   }, [result]);
 
-  const link = (changes: Record<string, string | undefined>) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(changes)) { if (v) next.set(k, v); else next.delete(k); }
-    return `/calendar?${next.toString()}`;
-  };
-  const setFilter = (key: string, value: string | undefined) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value); else next.delete(key);
-    setParams(next, { replace: true });
-  };
+  const link = (changes: Record<string, string | undefined>) => `/calendar?${withFilters(params, changes).toString()}`;
   const label = view === 'month' ? formatMonth(`${date.slice(0, 7)}-01T00:00:00+08:00`, locale)
     : t('calendar.weekOf', { from: formatDate(`${range.from}T00:00:00+08:00`, locale), to: formatDate(`${addDays(range.to, -1)}T00:00:00+08:00`, locale) });
   const createOn = creatable.length > 0 ? (day: string) => setCreating(day) : undefined;
@@ -135,34 +128,23 @@ export default function CalendarPage() {
       <div style={{ display: 'flex', alignItems: 'center', gap: 8, flexWrap: 'wrap' }}>
         <Segmented aria-label={t('calendar.views')} value={view}
           options={CALENDAR_VIEWS.map((v) => ({ value: v, label: t(`calendar.view.${v}`) }))}
-          onChange={(v) => setFilter('view', v as string)} />
+          onChange={(v) => setParams(withFilters(params, { view: v as string }), { replace: true })} />
         <Link to={link({ date: shift(view, date, -1) })} aria-label={t('calendar.previous')} className="ant-btn ant-btn-default ant-btn-sm" data-testid="calendar-previous"><LeftOutlined aria-hidden="true" /></Link>
         <Link to={link({ date: undefined })} className="ant-btn ant-btn-default ant-btn-sm">{t('calendar.today')}</Link>
         <Link to={link({ date: shift(view, date, 1) })} aria-label={t('calendar.next')} className="ant-btn ant-btn-default ant-btn-sm" data-testid="calendar-next"><RightOutlined aria-hidden="true" /></Link>
         <Typography.Text strong data-testid="calendar-period" style={{ marginInlineStart: 8 }}>{label}</Typography.Text>
       </div>
 
-      <Form layout="inline" role="search" aria-label={t('calendar.filters')} style={{ rowGap: 8 }}>
-        <Form.Item label={t('calendar.workspace')} htmlFor="cal-filter-workspace">
-          <Select id="cal-filter-workspace" allowClear style={{ minWidth: 220 }} value={params.get('workspace') || undefined}
-            placeholder={t('calendar.allWorkspaces')} onChange={(v?: string) => setFilter('workspace', v)}
-            options={workspaces.map((w) => ({ value: w.id, label: w.name }))} />
-        </Form.Item>
-        <Form.Item label={t('calendar.kind')} htmlFor="cal-filter-kind">
-          <Select id="cal-filter-kind" allowClear style={{ minWidth: 140 }} value={params.get('kind') || undefined}
-            placeholder={t('calendar.allKinds')} onChange={(v?: string) => setFilter('kind', v)}
-            options={EVENT_KINDS.map((k) => ({ value: k, label: t(`calendar.kind.${k}`) }))} />
-        </Form.Item>
-        <Form.Item label={t('calendar.organiser')} htmlFor="cal-filter-region">
-          <Select id="cal-filter-region" allowClear style={{ minWidth: 120 }} value={params.get('region') || undefined}
-            placeholder={t('calendar.allRegions')} onChange={(v?: string) => setFilter('region', v)}
-            options={regions.map((r) => ({ value: r, label: t(`region.${r}`) }))} />
-        </Form.Item>
-        <Form.Item label={t('calendar.mine')} htmlFor="cal-filter-mine">
-          <Switch id="cal-filter-mine" checked={params.get('mine') === '1'} onChange={(on) => setFilter('mine', on ? '1' : undefined)} />
-        </Form.Item>
-      </Form>
-      {Object.keys(errors).length > 0 && <Alert type="error" showIcon title={t('drafts.badFilter')} />}
+      <FilterBar label={t('calendar.filters')} names={CALENDAR_FILTERS} errors={errors}>
+        <FilterChoice name="workspace" label={t('calendar.workspace')} placeholder={t('calendar.allWorkspaces')} width={220}
+          options={workspaces.map((w) => ({ value: w.id, label: w.name }))} />
+        <FilterChoice name="kind" label={t('calendar.kind')} placeholder={t('calendar.allKinds')} width={140}
+          options={EVENT_KINDS.map((k) => ({ value: k, label: t(`calendar.kind.${k}`) }))} />
+        <FilterChoice name="region" label={t('calendar.organiser')} placeholder={t('calendar.allRegions')} width={120}
+          options={regions.map((r) => ({ value: r, label: regionName(t, r) }))} />
+        <FilterToggle name="mine" label={t('calendar.scope')}
+          options={[{ value: '', label: t('calendar.scopeAll') }, { value: '1', label: t('calendar.mine') }]} />
+      </FilterBar>
 
       {view === 'month' && <MonthView {...viewProps} month={date.slice(0, 7)} />}
       {view === 'week' && <WeekView {...viewProps} />}

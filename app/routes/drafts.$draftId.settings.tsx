@@ -15,6 +15,7 @@ import { badRequest, readInput, readIntent, submitForm } from '../lib/input.serv
 import { pageTitle, useT } from '../lib/i18n';
 import { AppForm } from '../components/AppForm';
 import { VisibilityField } from '../components/VisibilityField';
+import { visibilityLabel } from '../../shared/i18n/labels';
 import { CollaboratorsManager } from '../components/editor/CollaboratorsManager';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'drafts.settings');
@@ -57,6 +58,7 @@ export default function DraftSettings() {
   const { message, modal } = App.useApp();
   const [visibilityForm] = Form.useForm<{ visibility: Visibility }>();
   const t = useT();
+  const joint = visibilityLabel(t, 'joint', draft.workspaceRegions);
 
   useEffect(() => {
     if (!result) return;
@@ -80,8 +82,8 @@ export default function DraftSettings() {
     if (to === 'joint' || draft.visibility === 'joint') {
       const widening = to === 'joint';
       modal.confirm({
-        title: t(widening ? 'drafts.shareConfirmTitle' : 'drafts.unshareConfirmTitle'),
-        content: t(widening ? 'notice.crossingWarning' : 'drafts.unshareWarning'),
+        title: t(widening ? 'drafts.shareConfirmTitle' : 'drafts.unshareConfirmTitle', { joint }),
+        content: t(widening ? 'notice.crossingWarning' : 'drafts.unshareWarning', { joint }),
         okText: t(widening ? 'notice.crossingConfirmOk' : 'drafts.unshareConfirmOk'),
         okButtonProps: { danger: !widening },
         cancelText: t('workspace.cancel'),
@@ -110,14 +112,14 @@ export default function DraftSettings() {
           <Typography.Title level={2} id="draft-settings-visibility" style={{ fontSize: 16 }}>{t('drafts.visibility')}</Typography.Title>
           <Form form={visibilityForm} name="draftVisibility" layout="vertical" requiredMark={false}
             initialValues={{ visibility: draft.visibility }} onFinish={changeVisibility}>
-            <Form.Item name="visibility" label={t('drafts.visibility')} extra={t('drafts.visibilityHelp')}><VisibilityField /></Form.Item>
+            <Form.Item name="visibility" label={t('drafts.visibility')} extra={t('drafts.visibilityHelp')}><VisibilityField regions={draft.workspaceRegions} /></Form.Item>
             <Button htmlType="submit" loading={busy} data-testid="change-visibility">{t('drafts.changeVisibility')}</Button>
           </Form>
         </section>
 
         <section aria-labelledby="draft-settings-collaborators">
           <Typography.Title level={2} id="draft-settings-collaborators" style={{ fontSize: 16 }}>{t('drafts.collaborators')}</Typography.Title>
-          <CollaboratorsManager collaborators={collaborators} candidates={candidates} othersNeedJoint={othersNeedJoint} />
+          <CollaboratorsManager collaborators={collaborators} candidates={candidates} othersNeedJoint={othersNeedJoint} joint={joint} />
         </section>
       </Space>
     </Drawer>

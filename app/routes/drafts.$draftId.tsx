@@ -98,7 +98,7 @@ export default function DraftPage() {
         <Typography.Title level={1} style={{ fontSize: 22, margin: 0 }} data-testid="draft-title">{draft.title}</Typography.Title>
         <Space wrap size={[8, 4]} style={{ marginTop: 8 }}>
           <Tag>{t(`draftKind.${draft.kind}`)}</Tag>
-          <VisibilityTag visibility={draft.visibility} />
+          <VisibilityTag visibility={draft.visibility} regions={draft.workspaceRegions} />
           <span>{draft.ownerOrgName} <RegionTag region={draft.ownerRegion} /></span>
           <Link to={`/workspaces/${draft.workspaceId}`}>{draft.workspaceName}</Link>
           <span>

@@ -1,6 +1,6 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData, useSearchParams } from '@remix-run/react';
-import { Alert, Form, Input, Radio, Select, Space, Table, Tag, Typography } from 'antd';
+import { Space, Table, Tag, Typography } from 'antd';
 import { ImportOutlined, PlusOutlined } from '@ant-design/icons';
 import { listDrafts } from '../../server/services/drafts';
 import { draftListFilterSchema } from '../../shared/validation/drafts';
@@ -12,8 +12,11 @@ import { useLiveRevalidation } from '../realtime/hooks';
 import { RegionTag } from '../components/RegionTag';
 import { VisibilityTag } from '../components/VisibilityTag';
 import { DraftRoleTag } from '../components/editor/CollaboratorsCard';
+import { FilterBar, FilterChoice, FilterText, FilterToggle } from '../components/FilterBar';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'drafts.title');
+
+const FILTERS = ['mine', 'workspace', 'q'] as const;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
@@ -29,18 +32,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 /** 草稿: drafts I write or collaborate on, and every draft I may read, by workspace and title. */
 export default function DraftsPage() {
   const { drafts, workspaces, abilities, errors } = useLoaderData<typeof loader>();
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const t = useT();
   const locale = useLocale();
   useLiveRevalidation((e) => e.type === 'record:changed' && e.kind === 'draft');
   const workspace = params.get('workspace') || undefined;
-  const mine = params.get('mine') === '1';
-
-  const setFilter = (key: string, value: string | undefined) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value); else next.delete(key);
-    setParams(next, { replace: true });
-  };
+  const filtered = FILTERS.some((name) => params.get(name));
   type Row = (typeof drafts)[number];
 
   return (
@@ -59,58 +56,27 @@ export default function DraftsPage() {
         )}
       </div>
 
-      <Form layout="inline" role="search" aria-label={t('drafts.filters')} style={{ rowGap: 8 }} onFinish={() => undefined}>
-        <Form.Item label={t('drafts.scope')}>
-          <Radio.Group
-            optionType="button"
-            value={mine ? '1' : ''}
-            onChange={(e) => setFilter('mine', e.target.value)}
-            options={[{ value: '', label: t('drafts.scopeAll') }, { value: '1', label: t('drafts.scopeMine') }]}
-          />
-        </Form.Item>
-        <Form.Item label={t('drafts.workspace')} htmlFor="draft-filter-workspace"
-          validateStatus={errors.workspace ? 'error' : undefined} help={errors.workspace ? t(errors.workspace) : undefined}>
-          <Select
-            id="draft-filter-workspace"
-            allowClear
-            style={{ minWidth: 240 }}
-            value={errors.workspace ? undefined : workspace}
-            placeholder={t('drafts.allWorkspaces')}
-            onChange={(v?: string) => setFilter('workspace', v)}
-            options={workspaces.map((w) => ({ value: w.id, label: w.name }))}
-          />
-        </Form.Item>
-        <Form.Item label={t('drafts.search')} htmlFor="draft-filter-q"
-          validateStatus={errors.q ? 'error' : undefined} help={errors.q ? t(errors.q) : undefined}>
-          <Input.Search
-            id="draft-filter-q"
-            key={params.get('q') ?? ''}
-            defaultValue={params.get('q') ?? ''}
-            allowClear
-            maxLength={100}
-            placeholder={t('drafts.searchPlaceholder')}
-            onSearch={(v) => setFilter('q', v.trim())}
-            style={{ width: 280 }}
-            enterButton={t('drafts.searchButton')}
-          />
-        </Form.Item>
-      </Form>
-
-      {Object.keys(errors).length > 0 && <Alert type="error" showIcon title={t('drafts.badFilter')} />}
+      <FilterBar label={t('drafts.filters')} names={FILTERS} errors={errors}>
+        <FilterToggle name="mine" label={t('drafts.scope')}
+          options={[{ value: '', label: t('drafts.scopeAll') }, { value: '1', label: t('drafts.scopeMine') }]} />
+        <FilterChoice name="workspace" label={t('drafts.workspace')} placeholder={t('drafts.allWorkspaces')} width={240}
+          options={workspaces.map((w) => ({ value: w.id, label: w.name }))} />
+        <FilterText name="q" label={t('drafts.search')} placeholder={t('drafts.searchPlaceholder')} maxLength={100} />
+      </FilterBar>
 
       <Table<Row>
         rowKey="id"
         size="middle"
         dataSource={drafts}
         pagination={drafts.length > 20 ? { pageSize: 20 } : false}
-        locale={{ emptyText: t(params.get('q') || workspace || mine ? 'drafts.noMatches' : 'drafts.empty') }}
+        locale={{ emptyText: t(filtered ? 'drafts.noMatches' : 'drafts.empty') }}
         columns={[
           {
             title: t('drafts.titleColumn'), key: 'title',
             render: (_, d) => <Link to={`/drafts/${d.id}`} data-testid="draft-link">{d.title}</Link>,
           },
           { title: t('drafts.kind'), key: 'kind', render: (_, d) => <Tag>{t(`draftKind.${d.kind}`)}</Tag> },
-          { title: t('drafts.visibility'), key: 'visibility', render: (_, d) => <VisibilityTag visibility={d.visibility} /> },
+          { title: t('drafts.visibility'), key: 'visibility', render: (_, d) => <VisibilityTag visibility={d.visibility} regions={d.workspaceRegions} /> },
           { title: t('drafts.workspace'), dataIndex: 'workspaceName', key: 'workspace' },
           {
             title: t('drafts.author'), key: 'author',

@@ -14,7 +14,7 @@ import { callContext, guard, requireUser } from '../lib/session.server';
 import { badRequest, submitForm, type ActionResult } from '../lib/input.server';
 import { pageTitle, useT } from '../lib/i18n';
 import { newDraftChoices } from '../lib/draft-form.server';
-import { VisibilityField } from '../components/VisibilityField';
+import { WorkspaceVisibilityField } from '../components/VisibilityField';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'word.importTitle');
 
@@ -127,7 +127,7 @@ export default function ImportDraft() {
               <Radio.Group optionType="button" options={DRAFT_KINDS.map((k) => ({ value: k, label: t(`draftKind.${k}`) }))} />
             </Form.Item>
             <Form.Item name="visibility" label={t('drafts.visibility')} extra={t('drafts.ownerOrg', { org: ownerOrgName })} {...status('visibility')}>
-              <VisibilityField />
+              <WorkspaceVisibilityField workspaces={workspaces} />
             </Form.Item>
             <Button type="primary" htmlType="submit" loading={busy} data-testid="import-draft-submit">{t('word.submit')}</Button>
           </Form>

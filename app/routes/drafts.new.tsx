@@ -8,7 +8,7 @@ import { readInput, submitForm } from '../lib/input.server';
 import { pageTitle, useT } from '../lib/i18n';
 import { newDraftChoices } from '../lib/draft-form.server';
 import { AppForm } from '../components/AppForm';
-import { VisibilityField } from '../components/VisibilityField';
+import { WorkspaceVisibilityField } from '../components/VisibilityField';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'drafts.new');
 
@@ -47,7 +47,7 @@ export default function NewDraft() {
               <Radio.Group optionType="button" options={DRAFT_KINDS.map((k) => ({ value: k, label: t(`draftKind.${k}`) }))} />
             </Form.Item>
             <Form.Item name="visibility" label={t('drafts.visibility')} extra={t('drafts.ownerOrg', { org: ownerOrgName })}>
-              <VisibilityField />
+              <WorkspaceVisibilityField workspaces={workspaces} />
             </Form.Item>
             <Button type="primary" htmlType="submit" loading={busy} data-testid="create-draft">{t('drafts.create')}</Button>
           </AppForm>

@@ -122,7 +122,7 @@ export default function EventPage() {
           ...(event.onlineUrl ? [{ key: 'online', label: t('calendar.onlineUrl'), children: <a href={event.onlineUrl} rel="noopener noreferrer" target="_blank">{event.onlineUrl}</a> }] : []),
           { key: 'workspace', label: t('calendar.workspace'), children: <Link to={`/workspaces/${event.workspaceId}`}>{event.workspaceName}</Link> },
           { key: 'organiser', label: t('calendar.organiser'), children: <>{event.ownerOrgName} <RegionTag region={event.ownerRegion} /></> },
-          { key: 'visibility', label: t('calendar.visibility'), children: <VisibilityTag visibility={event.visibility} /> },
+          { key: 'visibility', label: t('calendar.visibility'), children: <VisibilityTag visibility={event.visibility} regions={event.workspaceRegions} /> },
         ]} />
         {event.description && <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', marginTop: 16 }}>{event.description}</Typography.Paragraph>}
         <a href={`/events/${event.id}/download.ics`} download><DownloadOutlined aria-hidden="true" /> {t('calendar.download')}</a>
@@ -232,7 +232,7 @@ export default function EventPage() {
             <Typography.Title level={2} id="event-visibility" style={{ fontSize: 18, marginTop: 0 }}>{t('calendar.changeVisibility')}</Typography.Title>
             <Form form={visibilityForm} name="eventVisibility" layout="vertical" requiredMark={false}
               initialValues={{ visibility: event.visibility }} onFinish={changeVisibility}>
-              <Form.Item name="visibility" label={t('calendar.visibility')}><VisibilityField /></Form.Item>
+              <Form.Item name="visibility" label={t('calendar.visibility')}><VisibilityField regions={event.workspaceRegions} /></Form.Item>
               <Button htmlType="submit" loading={busy}>{t('calendar.changeVisibility')}</Button>
             </Form>
           </Card>

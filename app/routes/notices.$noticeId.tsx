@@ -14,6 +14,7 @@ import { AppForm } from '../components/AppForm';
 import { RegionTag } from '../components/RegionTag';
 import { VisibilityTag } from '../components/VisibilityTag';
 import { VisibilityField } from '../components/VisibilityField';
+import { visibilityLabel } from '../../shared/i18n/labels';
 import { useLiveRevalidation, useWatchRecord } from '../realtime/hooks';
 
 export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args, 'workspace.notices', args.data?.notice.title);
@@ -85,7 +86,7 @@ export default function NoticePage() {
     if (to === 'joint') {
       modal.confirm({
         title: t('notice.crossingConfirmTitle'),
-        content: t('notice.crossingWarning'),
+        content: t('notice.crossingWarning', { joint: visibilityLabel(t, 'joint', notice.workspaceRegions) }),
         okText: t('notice.crossingConfirmOk'),
         cancelText: t('workspace.cancel'),
         onOk: send,
@@ -99,7 +100,7 @@ export default function NoticePage() {
       <article aria-labelledby="notice-title">
         <Typography.Title level={1} id="notice-title" style={{ fontSize: 24 }}>{notice.title}</Typography.Title>
         <Descriptions size="small" column={{ xs: 1, md: 2 }} items={[
-          { key: 'visibility', label: t('notice.visibility'), children: <VisibilityTag visibility={notice.visibility} /> },
+          { key: 'visibility', label: t('notice.visibility'), children: <VisibilityTag visibility={notice.visibility} regions={notice.workspaceRegions} /> },
           { key: 'owner', label: t('notice.owner'), children: <>{notice.ownerOrgName} <RegionTag region={notice.ownerRegion} /></> },
           { key: 'author', label: t('notice.author'), children: <Link to={`/users/${notice.authorId}`}>{notice.authorName}</Link> },
           { key: 'created', label: t('notice.created'), children: <time dateTime={new Date(notice.createdAt).toISOString()}>{formatDateTime(notice.createdAt, locale)}</time> },
@@ -127,7 +128,7 @@ export default function NoticePage() {
             <Typography.Title level={2} id="notice-visibility" style={{ fontSize: 18, marginTop: 0 }}>{t('notice.changeVisibility')}</Typography.Title>
             <Form form={visibilityForm} name="noticeVisibility" layout="vertical" requiredMark={false}
               initialValues={{ visibility: notice.visibility }} onFinish={changeVisibility}>
-              <Form.Item name="visibility" label={t('notice.visibility')}><VisibilityField /></Form.Item>
+              <Form.Item name="visibility" label={t('notice.visibility')}><VisibilityField regions={notice.workspaceRegions} /></Form.Item>
               <Button htmlType="submit" loading={busy}>{t('notice.changeVisibility')}</Button>
             </Form>
           </Card>

@@ -1,6 +1,6 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form as RemixForm, Link, useActionData, useFetcher, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
-import { Alert, App, Button, Card, Checkbox, Form, Radio, Select, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Checkbox, Form, Space, Table, Tag, Typography } from 'antd';
 import { useEffect, type HTMLAttributes } from 'react';
 import { z } from 'zod';
 import {
@@ -15,9 +15,12 @@ import { callContext, requireUser } from '../lib/session.server';
 import { badRequest, readInput, submitForm } from '../lib/input.server';
 import { pageTitle, useLocale, useT } from '../lib/i18n';
 import { AppForm } from '../components/AppForm';
+import { FilterBar, FilterChoice, FilterToggle } from '../components/FilterBar';
 import { useLiveRevalidation } from '../realtime/hooks';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'notifications.title');
+
+const FILTERS = ['show', 'kind'] as const;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
@@ -74,7 +77,7 @@ export default function NotificationsPage() {
   const submitting = navigation.state === 'submitting';
   const posting = (intent: string) => submitting && navigation.formData?.get('intent') === intent;
   const opener = useFetcher();
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const { message } = App.useApp();
   const t = useT();
   const locale = useLocale();
@@ -87,12 +90,6 @@ export default function NotificationsPage() {
   }, [result]);
 
   const show = params.get('show') === 'unread' ? 'unread' : 'all';
-  const kind = params.get('kind') || undefined;
-  const setFilter = (key: string, value: string | undefined) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value); else next.delete(key);
-    setParams(next, { replace: true });
-  };
   const sentence = (n: (typeof notifications)[number]) => {
     const specific = `notifications.text.${n.kind}.${n.recordKind}`;
     return t(t(specific) === specific ? `notifications.text.${n.kind}` : specific, { text: n.text });
@@ -112,29 +109,12 @@ export default function NotificationsPage() {
         </RemixForm>
       </div>
 
-      <Form layout="inline" role="search" aria-label={t('notifications.filters')} style={{ rowGap: 8 }}>
-        <Form.Item label={t('notifications.show')}>
-          <Radio.Group
-            optionType="button"
-            value={show}
-            onChange={(e) => setFilter('show', e.target.value === 'unread' ? 'unread' : undefined)}
-            options={[{ value: 'all', label: t('notifications.showAll') }, { value: 'unread', label: t('notifications.showUnread') }]}
-          />
-        </Form.Item>
-        <Form.Item label={t('notifications.kind')} htmlFor="notification-filter-kind"
-          validateStatus={errors.kind ? 'error' : undefined} help={errors.kind ? t(errors.kind) : undefined}>
-          <Select
-            id="notification-filter-kind"
-            allowClear
-            style={{ minWidth: 180 }}
-            value={errors.kind ? undefined : kind}
-            placeholder={t('notifications.allKinds')}
-            onChange={(v?: string) => setFilter('kind', v)}
-            options={NOTIFICATION_KINDS.map((k) => ({ value: k, label: t(`notifications.kind.${k}`) }))}
-          />
-        </Form.Item>
-      </Form>
-      {Object.keys(errors).length > 0 && <Alert type="error" showIcon title={t('validation.invalid')} />}
+      <FilterBar label={t('notifications.filters')} names={FILTERS} errors={errors}>
+        <FilterToggle name="show" label={t('notifications.show')}
+          options={[{ value: '', label: t('notifications.showAll') }, { value: 'unread', label: t('notifications.showUnread') }]} />
+        <FilterChoice name="kind" label={t('notifications.kind')} placeholder={t('notifications.allKinds')} width={180}
+          options={NOTIFICATION_KINDS.map((k) => ({ value: k, label: t(`notifications.kind.${k}`) }))} />
+      </FilterBar>
 
       <Table<Row>
         rowKey="id"

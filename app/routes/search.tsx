@@ -1,7 +1,7 @@
-import { Fragment, useRef } from 'react';
+import { Fragment } from 'react';
 import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
-import { Form as RemixForm, Link, useLoaderData, useSearchParams, useSubmit } from '@remix-run/react';
-import { Alert, Button, Empty, Input, Select, Space, Tag, Typography } from 'antd';
+import { Link, useLoaderData, useSearchParams } from '@remix-run/react';
+import { Alert, Empty, Space, Tag, Typography } from 'antd';
 import { search, type SearchGroup, type SearchHit, type Segment } from '../../server/services/search';
 import { formatDate } from '../../shared/format/datetime';
 import { SEARCH_QUERY_MAX, searchQuerySchema, type SearchKind } from '../../shared/validation/search';
@@ -11,8 +11,13 @@ import { RateLimitedError } from '../../server/services/errors';
 import { pageTitle, type T, useLocale, useT } from '../lib/i18n';
 import { RegionTag } from '../components/RegionTag';
 import { VisibilityTag } from '../components/VisibilityTag';
+import { FilterBar, FilterChoice, FilterText } from '../components/FilterBar';
+import { regionName } from '../../shared/i18n/labels';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'search.title');
+
+/** What 清除筛选 removes: the term stays. */
+const FILTERS = ['workspace', 'region', 'kind'] as const;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
@@ -47,7 +52,7 @@ function Hit({ hit, t }: { hit: SearchHit; t: T }) {
       <div style={{ marginTop: 4 }}>
         <Space size={4} wrap>
           {hit.tags.map((k) => <Tag key={k}>{t(k)}</Tag>)}
-          {hit.visibility && <VisibilityTag visibility={hit.visibility} />}
+          {hit.visibility && <VisibilityTag visibility={hit.visibility} regions={hit.workspaceRegions} />}
           {hit.region && <RegionTag region={hit.region} />}
           {hit.workspaceName && <Typography.Text type="secondary">{hit.workspaceName}</Typography.Text>}
           {hit.orgName && <Typography.Text type="secondary">{hit.orgName}</Typography.Text>}
@@ -71,25 +76,13 @@ function Hit({ hit, t }: { hit: SearchHit; t: T }) {
 export default function SearchPage() {
   const { q, kind, groups, total, workspaces, regions, errors } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
-  const submit = useSubmit();
-  const form = useRef<HTMLFormElement>(null);
   const t = useT();
-  const term = params.get('q') ?? '';
-  const valid = (field: string) => (errors[field] ? undefined : params.get(field) || undefined);
-  const workspace = valid('workspace');
-  const region = valid('region');
 
   /** The same search with another kind (undefined: all kinds). */
   const kindHref = (k?: SearchKind) => {
     const next = new URLSearchParams(params);
     if (k) next.set('kind', k); else next.delete('kind');
     return `/search?${next}`;
-  };
-  /** A filter changed: search again at once (the hidden inputs carry the values). */
-  const refine = (name: string, value: string | undefined) => {
-    const input = form.current?.elements.namedItem(name) as HTMLInputElement | null;
-    if (input) input.value = value ?? '';
-    if (form.current) submit(form.current, { replace: true });
   };
   const shown = groups.filter((g) => g.hits.length > 0 || g.kind === kind);
   const capped = groups.some((g) => g.capped);
@@ -98,35 +91,17 @@ export default function SearchPage() {
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
       <Typography.Title level={1} style={{ fontSize: 24, margin: 0 }}>{t('search.title')}</Typography.Title>
 
-      <RemixForm ref={form} method="get" action="/search" role="search" aria-label={t('search.filters')}>
-        <Space wrap align="end" size="middle">
-          <label style={{ display: 'grid', gap: 4 }}>
-            <span>{t('search.query')}</span>
-            <Input key={term} name="q" type="search" defaultValue={term} maxLength={SEARCH_QUERY_MAX}
-              status={errors.q ? 'error' : undefined} style={{ width: 320 }} data-testid="search-q" />
-          </label>
-          <div style={{ display: 'grid', gap: 4 }}>
-            <label htmlFor="search-workspace">{t('search.workspace')}</label>
-            <Select id="search-workspace" allowClear value={workspace} placeholder={t('search.allWorkspaces')} style={{ minWidth: 240 }}
-              onChange={(v?: string) => refine('workspace', v)} options={workspaces.map((w) => ({ value: w.id, label: w.name }))} />
-          </div>
-          <div style={{ display: 'grid', gap: 4 }}>
-            <label htmlFor="search-region">{t('search.region')}</label>
-            <Select id="search-region" allowClear value={region} placeholder={t('search.allRegions')} style={{ minWidth: 140 }}
-              onChange={(v?: string) => refine('region', v)}
-              options={regions.map((r) => ({ value: r, label: t(`region.${r}`).startsWith('region.') ? r : t(`region.${r}`) }))} />
-          </div>
-          <input type="hidden" name="workspace" defaultValue={workspace ?? ''} key={`w${workspace}`} />
-          <input type="hidden" name="region" defaultValue={region ?? ''} key={`r${region}`} />
-          <input type="hidden" name="kind" defaultValue={valid('kind') ?? ''} key={`k${kind}`} />
-          <Button type="primary" htmlType="submit">{t('search.submit')}</Button>
-        </Space>
-      </RemixForm>
+      <FilterBar label={t('search.filters')} names={FILTERS} errors={errors}>
+        <FilterText name="q" label={t('search.query')} maxLength={SEARCH_QUERY_MAX} button={t('search.submit')} width={320} />
+        <FilterChoice name="workspace" label={t('search.workspace')} placeholder={t('search.allWorkspaces')} width={240}
+          options={workspaces.map((w) => ({ value: w.id, label: w.name }))} />
+        <FilterChoice name="region" label={t('search.region')} placeholder={t('search.allRegions')} width={140}
+          options={regions.map((r) => ({ value: r, label: regionName(t, r) }))} />
+      </FilterBar>
 
       {errors._form ? <Alert type="error" showIcon title={t(errors._form)} data-testid="search-error" />
         : errors.q ? <Alert type="error" showIcon title={t('search.tooLong')} data-testid="search-error" />
-        : Object.keys(errors).length > 0 ? <Alert type="error" showIcon title={t('search.badFilter')} data-testid="search-error" />
-          : !q ? <Alert type="info" showIcon title={t('search.prompt')} data-testid="search-prompt" />
+          : !q && Object.keys(errors).length === 0 ? <Alert type="info" showIcon title={t('search.prompt')} data-testid="search-prompt" />
             : null}
 
       {q && (

@@ -90,7 +90,7 @@ export default function WorkspacePage() {
           locale={{ emptyText: t('workspace.noNotices') }}
           columns={[
             { title: t('notice.title'), key: 'title', render: (_, n) => <Link to={`/notices/${n.id}`} data-testid="notice-link">{n.title}</Link> },
-            { title: t('notice.visibility'), key: 'visibility', render: (_, n) => <VisibilityTag visibility={n.visibility} /> },
+            { title: t('notice.visibility'), key: 'visibility', render: (_, n) => <VisibilityTag visibility={n.visibility} regions={n.workspaceRegions} /> },
             { title: t('notice.owner'), key: 'owner', render: (_, n) => <>{n.ownerOrgName} <RegionTag region={n.ownerRegion} /></> },
             { title: t('notice.author'), dataIndex: 'authorName', key: 'author' },
             {
@@ -108,7 +108,7 @@ export default function WorkspacePage() {
             <AppForm schema={noticeSchema} intent="post" name="postNotice" resetOnSuccess initialValues={{ visibility: 'org' }}>
               <Form.Item name="title" label={t('notice.title')}><Input maxLength={120} /></Form.Item>
               <Form.Item name="body" label={t('notice.body')}><Input.TextArea rows={4} maxLength={5000} /></Form.Item>
-              <Form.Item name="visibility" label={t('notice.visibility')}><VisibilityField /></Form.Item>
+              <Form.Item name="visibility" label={t('notice.visibility')}><VisibilityField regions={workspace.regions} /></Form.Item>
               <Button type="primary" htmlType="submit" loading={busy}>{t('workspace.publish')}</Button>
             </AppForm>
           </Card>

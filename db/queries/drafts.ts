@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { containsPattern } from './like';
+import { workspaceRegions } from './workspaces';
 import type { Executor } from '../index';
 import type { DraftRef, CollaboratorRole } from '../../shared/policy';
 import type { Visibility } from '../../shared/domain/model';
@@ -30,6 +31,9 @@ const draftColumns = [
   'w.name as workspaceName', 'a.display_name as authorName', 'o.name as ownerOrgName',
 ] as const;
 
+/** Who a joint draft is shared between: the regions of its workspace. */
+const regionsColumn = workspaceRegions(sql.ref('d.workspace_id')).as('workspaceRegions');
+
 const collaboratorsJson = sql<Array<{ userId: string; role: CollaboratorRole }> | null>`(
   select json_agg(json_build_object('userId', c.user_id, 'role', c.role))
   from draft_collaborators c where c.draft_id = d.id)`.as('collaborators');
@@ -51,7 +55,7 @@ export async function listDrafts(db: Executor, f: DraftListFilter, limit = 200) 
     .innerJoin('workspaces as w', 'w.id', 'd.workspace_id')
     .innerJoin('users as a', 'a.id', 'd.author_id')
     .innerJoin('orgs as o', 'o.id', 'd.owner_org_id')
-    .select([...draftColumns, collaboratorsJson])
+    .select([...draftColumns, regionsColumn, collaboratorsJson])
     .where('d.workspace_id', 'in', ids);
   if (f.q) query = query.where(sql<boolean>`d.title ilike ${containsPattern(f.q)}`);
   if (f.involving) {
@@ -72,7 +76,7 @@ export async function findDraft(db: Executor, id: string) {
     .innerJoin('workspaces as w', 'w.id', 'd.workspace_id')
     .innerJoin('users as a', 'a.id', 'd.author_id')
     .innerJoin('orgs as o', 'o.id', 'd.owner_org_id')
-    .select([...draftColumns, collaboratorsJson])
+    .select([...draftColumns, regionsColumn, collaboratorsJson])
     .where('d.id', '=', id)
     .executeTakeFirst();
   return row ? { ...row, collaborators: toRoles(row.collaborators) } : null;

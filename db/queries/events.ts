@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../index';
+import { workspaceRegions } from './workspaces';
 import type { Region, Visibility } from '../../shared/domain/model';
 import type { EventAnswer, EventException, EventKind } from '../../shared/domain/calendar';
 
@@ -19,7 +20,7 @@ function eventQuery(db: Executor) {
   return db.selectFrom('events as e')
     .innerJoin('workspaces as w', 'w.id', 'e.workspace_id')
     .innerJoin('orgs as o', 'o.id', 'e.owner_org_id')
-    .select([...eventColumns, exceptionsJson]);
+    .select([...eventColumns, exceptionsJson, workspaceRegions(sql.ref('e.workspace_id')).as('workspaceRegions')]);
 }
 
 export type EventRow = Awaited<ReturnType<typeof findEvent>> & {};

@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import type { Executor } from '../index';
+import { workspaceRegions } from './workspaces';
 import type { Region, Visibility } from '../../shared/domain/model';
 
 const noticeColumns = [
@@ -12,7 +14,7 @@ function noticeQuery(db: Executor) {
     .innerJoin('users as u', 'u.id', 'n.author_id')
     .innerJoin('orgs as o', 'o.id', 'n.owner_org_id')
     .innerJoin('workspaces as w', 'w.id', 'n.workspace_id')
-    .select(noticeColumns);
+    .select([...noticeColumns, workspaceRegions(sql.ref('n.workspace_id')).as('workspaceRegions')]);
 }
 
 export type NoticeRow = Awaited<ReturnType<typeof findNotice>> & {};

@@ -1,6 +1,7 @@
 import { sql, type Expression, type RawBuilder } from 'kysely';
 import type { Executor } from '../index';
 import { containsPattern } from './like';
+import { workspaceRegions } from './workspaces';
 import type { CollaboratorRole } from '../../shared/policy';
 
 /**
@@ -52,6 +53,7 @@ export function searchNotices(db: Executor, t: SearchTerms) {
     .select([
       'n.id', 'n.title', 'n.workspace_id as workspaceId', 'n.owner_org_id as ownerOrgId', 'n.owner_region as ownerRegion',
       'n.visibility', 'n.author_id as authorId', 'n.updated_at as updatedAt', 'w.name as workspaceName', 'o.name as ownerOrgName',
+      workspaceRegions(sql.ref('n.workspace_id')).as('workspaceRegions'),
       ...excerptColumns(sql.ref('n.body'), t.q),
       rank(sql.ref('n.title'), t.q, pattern).as('rank'),
     ])
@@ -70,6 +72,7 @@ export async function searchDrafts(db: Executor, t: SearchTerms) {
     .select([
       'd.id', 'd.title', 'd.kind', 'd.workspace_id as workspaceId', 'd.owner_org_id as ownerOrgId', 'd.owner_region as ownerRegion',
       'd.visibility', 'd.author_id as authorId', 'd.updated_at as updatedAt', 'w.name as workspaceName', 'o.name as ownerOrgName',
+      workspaceRegions(sql.ref('d.workspace_id')).as('workspaceRegions'),
       sql<Array<{ userId: string; role: CollaboratorRole }> | null>`(
         select json_agg(json_build_object('userId', c.user_id, 'role', c.role))
         from draft_collaborators c where c.draft_id = d.id)`.as('collaborators'),
@@ -90,13 +93,8 @@ export function searchWorkspaces(db: Executor, t: SearchTerms) {
   if (t.workspaceIds?.length === 0) return Promise.resolve([]);
   const pattern = containsPattern(t.q);
   let query = db.selectFrom('workspaces as w')
-    .select((eb) => [
-      'w.id', 'w.name', 'w.owner_region as ownerRegion', 'w.created_at as createdAt',
-      eb.fn.coalesce(
-        eb.selectFrom('workspace_orgs as wo').whereRef('wo.workspace_id', '=', 'w.id')
-          .select(sql<string[]>`array_agg(distinct wo.region order by wo.region)`.as('r')),
-        sql<string[]>`'{}'::text[]`,
-      ).as('regions'),
+    .select([
+      'w.id', 'w.name', 'w.owner_region as ownerRegion', 'w.created_at as createdAt', workspaceRegions(sql.ref('w.id')).as('regions'),
       ...excerptColumns(sql.ref('w.description'), t.q),
       rank(sql.ref('w.name'), t.q, pattern).as('rank'),
     ])

@@ -32,6 +32,14 @@ export function listRegionUsers(db: Executor, region: Region, f: UserListFilter,
   return q.orderBy('o.name').orderBy('u.display_name').limit(limit).execute();
 }
 
+/** How many users a region has, active and disabled. */
+export async function countRegionUsers(db: Executor, region: Region) {
+  const rows = await db.selectFrom('users').select((eb) => ['status', eb.fn.countAll<string>().as('n')])
+    .where('region', '=', region).groupBy('status').execute();
+  const count = (status: string) => Number(rows.find((r) => r.status === status)?.n ?? 0);
+  return { active: count('active'), disabled: count('disabled') };
+}
+
 export async function usernameExists(db: Executor, username: string) {
   return !!(await db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst());
 }

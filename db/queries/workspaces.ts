@@ -1,19 +1,22 @@
-import { sql } from 'kysely';
+import { sql, type Expression } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Executor } from '../index';
 import type { WorkspaceRef } from '../../shared/policy';
 import type { WorkspaceRole } from '../../shared/domain/model';
 
+/**
+ * The regions taking part in a workspace (those of its committees), sorted: what a joint record of
+ * that workspace is shared between. A column for any query that has the workspace's id.
+ */
+export const workspaceRegions = (workspaceId: Expression<string>) => sql<string[]>`coalesce(
+  (select array_agg(distinct wr.region order by wr.region) from workspace_orgs wr where wr.workspace_id = ${workspaceId}),
+  '{}'::text[])`;
+
 /** The policy view of a workspace: owner region and participating regions. */
 export async function findWorkspaceRef(db: Executor, id: string): Promise<(WorkspaceRef & { name: string; description: string }) | null> {
   const row = await db.selectFrom('workspaces as w')
-    .select((eb) => [
-      'w.id', 'w.name', 'w.description', 'w.owner_region as ownerRegion',
-      eb.fn.coalesce(
-        eb.selectFrom('workspace_orgs as o').whereRef('o.workspace_id', '=', 'w.id')
-          .select(sql<string[]>`array_agg(distinct o.region order by o.region)`.as('r')),
-        sql<string[]>`'{}'::text[]`,
-      ).as('regions'),
+    .select([
+      'w.id', 'w.name', 'w.description', 'w.owner_region as ownerRegion', workspaceRegions(sql.ref('w.id')).as('regions'),
     ])
     .where('w.id', '=', id)
     .executeTakeFirst();
@@ -24,7 +27,7 @@ export function listWorkspacesByIds(db: Executor, ids: string[]) {
   if (ids.length === 0) return Promise.resolve([]);
   return db.selectFrom('workspaces as w')
     .select((eb) => [
-      'w.id', 'w.name', 'w.description', 'w.owner_region as ownerRegion',
+      'w.id', 'w.name', 'w.description', 'w.owner_region as ownerRegion', workspaceRegions(sql.ref('w.id')).as('regions'),
       jsonArrayFrom(eb.selectFrom('workspace_orgs as wo').innerJoin('orgs as o', 'o.id', 'wo.org_id')
         .whereRef('wo.workspace_id', '=', 'w.id').select(['o.id', 'o.name', 'o.region']).orderBy('o.name')).as('orgs'),
       eb.selectFrom('workspace_members as m').whereRef('m.workspace_id', '=', 'w.id')

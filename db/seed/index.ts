@@ -17,6 +17,8 @@ export async function seedDemo(owner: Kysely<DB>, passwordHash: string): Promise
       { code: 'chongqing', name_zh: '重庆市', name_en: 'Chongqing' },
       { code: 'sichuan', name_zh: '四川省', name_en: 'Sichuan' },
       { code: 'guizhou', name_zh: '贵州省', name_en: 'Guizhou' },
+      // Central government departments: they answer proposals of every region and belong to none.
+      { code: 'national', name_zh: '国家部委', name_en: 'National ministries' },
     ]).execute();
 
     const org = async (name: string, region: string, kind: 'committee' | 'unit', level: 'province' | 'city' | 'district' | null, parentId: string | null = null) =>
@@ -30,7 +32,7 @@ export async function seedDemo(owner: Kysely<DB>, passwordHash: string): Promise
     const bishan = await org('璧山区政协', 'chongqing', 'committee', 'district', cq);
     await org('江津区政协', 'chongqing', 'committee', 'district', cq);
     await org('永川区政协', 'chongqing', 'committee', 'district', cq);
-    const ndrc = await org('国家发展改革委', 'chongqing', 'unit', null);
+    const ndrc = await org('国家发展改革委', 'national', 'unit', null);
     await org('市发展改革委', 'chongqing', 'unit', null);
     await org('市文化旅游委', 'chongqing', 'unit', null);
     await org('四川省交通运输厅', 'sichuan', 'unit', null);
@@ -42,7 +44,7 @@ export async function seedDemo(owner: Kysely<DB>, passwordHash: string): Promise
       }).returning('id').executeTakeFirstOrThrow();
       await trx.insertInto('user_contacts').values({
         user_id: id, region, phone, email: `${username}@example.org`, id_number: null,
-        address: region === 'sichuan' ? '成都市青羊区' : region === 'chongqing' ? '重庆市渝中区' : '贵阳市',
+        address: ({ sichuan: '成都市青羊区', chongqing: '重庆市渝中区', guizhou: '贵阳市', national: '北京市西城区' } as Record<string, string>)[region],
       }).execute();
       users[username] = { id, region, orgId };
     };
@@ -59,7 +61,7 @@ export async function seedDemo(owner: Kysely<DB>, passwordHash: string): Promise
     await user('sc-member2', '孙丽娟', cd, 'sichuan', ['member'], '139 8000 2005');
     await user('sc-staff', '郑伟', sc, 'sichuan', ['staff'], '028-8660 2006');
     await user('gz-member', '罗刚', gz, 'guizhou', ['member'], '0851-8555 3001');
-    await user('unit-ndrc', '国家发展改革委联络员', ndrc, 'chongqing', ['handler'], '010-6850 4001');
+    await user('unit-ndrc', '国家发展改革委联络员', ndrc, 'national', ['handler'], '010-6850 4001');
 
     const workspace = async (name: string, description: string, ownerRegion: string, orgIds: string[],
       members: Array<[string, WorkspaceRole]>) => {

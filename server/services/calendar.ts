@@ -70,7 +70,7 @@ export async function getCalendar(db: Kysely<DB>, actor: Actor, filter: Calendar
     });
     const occurrences = rows.flatMap((e) => occurrencesBetween(e, e.exceptions ?? [], from, to).map((o) => ({
       eventId: e.id, title: e.title, kind: e.kind, place: e.place, allDay: e.allDay, visibility: e.visibility,
-      ownerRegion: e.ownerRegion, workspaceName: e.workspaceName, recurring: e.rrule !== null, myAnswer: e.myAnswer,
+      ownerRegion: e.ownerRegion, workspaceName: e.workspaceName, workspaceRegions: e.workspaceRegions, recurring: e.rrule !== null, myAnswer: e.myAnswer,
       start: o.start.toISOString(), end: o.end.toISOString(), originalStart: o.originalStart.toISOString(), moved: o.moved,
     }))).sort((a, b) => a.start.localeCompare(b.start) || a.title.localeCompare(b.title));
     const workspaces = (await listWorkspacesByIds(trx, workspaceIds)).map((w) => ({
@@ -85,7 +85,7 @@ export async function getCalendar(db: Kysely<DB>, actor: Actor, filter: Calendar
     }
     return {
       view: filter.view, date, range, occurrences, people,
-      workspaces: workspaces.map(({ orgs: _, ...w }) => w),
+      workspaces: workspaces.map(({ orgs, ...w }) => ({ ...w, regions: [...new Set(orgs.map((o) => o.region))] })),
       regions: [...new Set(workspaces.flatMap((w) => w.orgs.map((o) => o.region)))].sort(),
       markedDays: markedDays(range.from, range.to),
     };

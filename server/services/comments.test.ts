@@ -9,9 +9,9 @@ import * as Y from 'yjs';
 import { absolutePositionToRelativePosition, initProseMirrorDoc, relativePositionToAbsolutePosition } from '@tiptap/y-tiptap';
 import { withActor } from '../../db';
 import { DEMO_DRAFT_TITLES } from '../../db/seed/drafts';
-import { asOwner, openSeededDatabase, type TestDatabase } from '../../tests/support/db';
+import { asOwner, type TestDatabase } from '../../tests/support/db';
 import { backend } from '../../tests/support/server';
-import { actorOf } from '../../tests/factories/demo';
+import { openDemo } from '../../tests/factories/demo';
 import type { Actor } from '../../shared/policy';
 import { DOCUMENT_FIELD, documentSchema } from '../../shared/editor/extensions';
 import { commentCreateSchema, encodeMentions, mentionIds, type CommentAnchor } from '../../shared/validation/comments';
@@ -23,8 +23,8 @@ import type { CallContext } from './call';
 import { refusal, refusalStatus } from '../../tests/support/refusal';
 
 let t: TestDatabase;
-const as: Record<string, Actor & { displayName: string }> = {};
-const drafts: Record<string, string> = {};
+let as: Record<string, Actor & { displayName: string }>;
+let drafts: Record<string, string>;
 const USERS = ['cq-member', 'cq-coordinator', 'cq-leader', 'cq-staff', 'sc-member', 'sc-member2', 'sc-coordinator', 'sc-leader', 'sc-staff', 'gz-member'];
 /** The members of 川渝两省市政协合作平台: every one of them reads the joint draft. */
 const CHUANYU = ['cq-member', 'cq-coordinator', 'cq-leader', 'cq-staff', 'sc-member', 'sc-coordinator', 'sc-leader', 'sc-staff'];
@@ -40,11 +40,7 @@ const call = {
   },
 } as unknown as CallContext;
 
-beforeAll(async () => {
-  t = await openSeededDatabase();
-  for (const u of USERS) as[u] = await actorOf(t.db, u);
-  for (const d of await asOwner(t.db, (trx) => trx.selectFrom('drafts').select(['id', 'title']).execute())) drafts[d.title] = d.id;
-}, 120_000);
+beforeAll(async () => { ({ t, as, drafts } = await openDemo(USERS)); }, 120_000);
 afterAll(() => t?.drop());
 
 const H = () => drafts[DEMO_DRAFT_TITLES.hydrogen];

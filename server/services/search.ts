@@ -33,6 +33,8 @@ export interface SearchHit {
   region: string | null;
   orgName: string | null;
   visibility: Visibility | null;
+  /** The regions of the record's workspace (what a joint record is shared between); empty for the rest. */
+  workspaceRegions: string[];
   /** i18n keys of labels (draft kind, roles). */
   tags: string[];
   /** Last change (records) or creation (workspaces), ISO; null for people. */
@@ -107,7 +109,8 @@ const noticeProvider: SearchProvider = {
     const rows = await searchNotices(trx, recordTerms(actor, scope, cap));
     return collect(rows, cap, (n) => can(actor, 'record.read', toRecordRef(n)).allowed, (n) => ({
       kind: 'notice', id: n.id, href: `/notices/${n.id}`, title: highlight(n.title, scope.q), excerpt: excerptOf(n, scope.q),
-      workspaceName: n.workspaceName, region: n.ownerRegion, orgName: n.ownerOrgName, visibility: n.visibility, tags: [], at: iso(n.updatedAt),
+      workspaceName: n.workspaceName, region: n.ownerRegion, orgName: n.ownerOrgName, visibility: n.visibility, workspaceRegions: n.workspaceRegions,
+      tags: [], at: iso(n.updatedAt),
     }));
   },
 };
@@ -118,7 +121,7 @@ const draftProvider: SearchProvider = {
     const rows = await searchDrafts(trx, recordTerms(actor, scope, cap));
     return collect(rows, cap, (d) => can(actor, 'draft.read', { ...toRecordRef(d), collaborators: d.collaborators }).allowed, (d) => ({
       kind: 'draft', id: d.id, href: `/drafts/${d.id}`, title: highlight(d.title, scope.q), excerpt: excerptOf(d, scope.q),
-      workspaceName: d.workspaceName, region: d.ownerRegion, orgName: d.ownerOrgName, visibility: d.visibility,
+      workspaceName: d.workspaceName, region: d.ownerRegion, orgName: d.ownerOrgName, visibility: d.visibility, workspaceRegions: d.workspaceRegions,
       tags: [`draftKind.${d.kind}`], at: iso(d.updatedAt),
     }));
   },
@@ -131,7 +134,7 @@ const workspaceProvider: SearchProvider = {
     const rows = await searchWorkspaces(trx, { q: scope.q, region: scope.region, cap, workspaceIds: scope.workspaceId ? [scope.workspaceId] : undefined });
     return collect(rows, cap, (w) => can(actor, 'workspace.read', { id: w.id, ownerRegion: w.ownerRegion, regions: w.regions }).allowed, (w) => ({
       kind: 'workspace', id: w.id, href: `/workspaces/${w.id}`, title: highlight(w.name, scope.q), excerpt: excerptOf(w, scope.q),
-      workspaceName: null, region: w.ownerRegion, orgName: null, visibility: null, tags: [], at: iso(w.createdAt),
+      workspaceName: null, region: w.ownerRegion, orgName: null, visibility: null, workspaceRegions: [], tags: [], at: iso(w.createdAt),
     }));
   },
 };
@@ -147,7 +150,7 @@ const personProvider: SearchProvider = {
     const readable = (u: (typeof rows)[number]) => u.region === actor.region && can(actor, 'user.read', { id: u.id, region: u.region, orgId: u.orgId }).allowed;
     return collect(rows, cap, readable, (u) => ({
       kind: 'person', id: u.id, href: `/users/${u.id}`, title: highlight(u.displayName, scope.q), excerpt: highlight(u.username, scope.q),
-      workspaceName: null, region: u.region, orgName: u.orgName, visibility: null, tags: u.roles.map((r) => `role.${r}`), at: null,
+      workspaceName: null, region: u.region, orgName: u.orgName, visibility: null, workspaceRegions: [], tags: u.roles.map((r) => `role.${r}`), at: null,
     }));
   },
 };

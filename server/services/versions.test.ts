@@ -12,9 +12,9 @@ import * as Y from 'yjs';
 import { withActor } from '../../db';
 import { DEMO_DRAFT_TITLES } from '../../db/seed/drafts';
 import { appendUpdates, claimClientIds, listClientIds, readStoredDocument } from '../../db/queries/collab';
-import { asOwner, openSeededDatabase, type TestDatabase } from '../../tests/support/db';
+import { asOwner, type TestDatabase } from '../../tests/support/db';
 import { backend } from '../../tests/support/server';
-import { actorOf } from '../../tests/factories/demo';
+import { openDemo } from '../../tests/factories/demo';
 import type { Actor } from '../../shared/policy';
 import { DOCUMENT_FIELD } from '../../shared/editor/extensions';
 import { versionCompareSchema, versionSaveSchema } from '../../shared/validation/versions';
@@ -27,8 +27,8 @@ import type { CallContext } from './call';
 import { refusal, refusalStatus } from '../../tests/support/refusal';
 
 let t: TestDatabase;
-const as: Record<string, Actor & { displayName: string }> = {};
-const drafts: Record<string, string> = {};
+let as: Record<string, Actor & { displayName: string }>;
+let drafts: Record<string, string>;
 const USERS = ['cq-member', 'cq-staff', 'cq-leader', 'cq-coordinator', 'sc-member', 'sc-coordinator', 'sc-leader', 'gz-member'];
 
 /** What a route's CallContext would be told: flushes, restores handed to the live server, announcements. */
@@ -42,11 +42,7 @@ const call = {
 /** No live server: the service stores a restore itself. */
 const offline: CallContext = { ip: '127.0.0.1' };
 
-beforeAll(async () => {
-  t = await openSeededDatabase();
-  for (const u of USERS) as[u] = await actorOf(t.db, u);
-  for (const d of await asOwner(t.db, (trx) => trx.selectFrom('drafts').select(['id', 'title']).execute())) drafts[d.title] = d.id;
-}, 120_000);
+beforeAll(async () => { ({ t, as, drafts } = await openDemo(USERS)); }, 120_000);
 afterAll(() => t?.drop());
 
 const H = () => drafts[DEMO_DRAFT_TITLES.hydrogen];

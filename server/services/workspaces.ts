@@ -15,24 +15,6 @@ import { membershipAbilities } from './membership';
 import { toRecordRef } from './notices';
 import { workspaceChanged, type CallContext } from './call';
 
-/** 工作台: the actor's workspaces, each with the notices they can read, newest first. */
-export async function getHome(db: Kysely<DB>, actor: Actor) {
-  return withActor(db, dbActor(actor), async (trx) => {
-    const ids = Object.keys(actor.workspaces);
-    const [workspaces, notices] = await Promise.all([listWorkspacesByIds(trx, ids), listNotices(trx, ids, 200)]);
-    const readable = notices.filter((n) => can(actor, 'record.read', toRecordRef(n)).allowed);
-    const weekAgo = Date.now() - 7 * 24 * 3600 * 1000;
-    return {
-      workspaces: workspaces.map((w) => ({
-        ...w,
-        role: actor.workspaces[w.id],
-        recentNotices: readable.filter((n) => n.workspaceId === w.id && n.createdAt.getTime() > weekAgo).length,
-      })),
-      latestNotices: readable.slice(0, 10),
-    };
-  });
-}
-
 /** 协作空间: the workspaces the actor belongs to, with their role in each. */
 export async function listMyWorkspaces(db: Kysely<DB>, actor: Actor) {
   return withActor(db, dbActor(actor), async (trx) => {

@@ -11,12 +11,11 @@ export const adminZhCN = {
   'admin.edit': '编辑',
   'admin.save': '保存',
   'admin.cancel': '取消',
-  'admin.filter': '筛选',
-  'admin.clearFilter': '清除',
   'admin.all': '全部',
 
   'admin.users.title': '用户',
   'admin.users.new': '新建用户',
+  'admin.users.filters': '筛选用户',
   'admin.users.search': '姓名或用户名',
   'admin.users.org': '所属单位',
   'admin.users.role': '角色',
@@ -75,6 +74,7 @@ export const adminZhCN = {
   'admin.org.parentLevel': '上级须为更高层级的委员会',
 
   'admin.audit.title': '审计日志',
+  'admin.audit.filters': '筛选审计日志',
   'admin.audit.action': '操作',
   'admin.audit.actor': '操作人',
   'admin.audit.from': '起始日期',
@@ -175,12 +175,11 @@ export const adminEn: { [K in keyof typeof adminZhCN]: string } = {
   'admin.edit': 'Edit',
   'admin.save': 'Save',
   'admin.cancel': 'Cancel',
-  'admin.filter': 'Filter',
-  'admin.clearFilter': 'Clear',
   'admin.all': 'All',
 
   'admin.users.title': 'Users',
   'admin.users.new': 'New user',
+  'admin.users.filters': 'Filter users',
   'admin.users.search': 'Name or username',
   'admin.users.org': 'Committee or unit',
   'admin.users.role': 'Role',
@@ -239,6 +238,7 @@ export const adminEn: { [K in keyof typeof adminZhCN]: string } = {
   'admin.org.parentLevel': 'The parent must be a committee of a higher level',
 
   'admin.audit.title': 'Audit log',
+  'admin.audit.filters': 'Filter the audit log',
   'admin.audit.action': 'Action',
   'admin.audit.actor': 'Actor',
   'admin.audit.from': 'From',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { day, id, oneOf, optionalText, required } from './common';
+import { day, filterField, filterId, id, oneOf, optionalText, required } from './common';
 import { VISIBILITIES } from '../domain/model';
 import { addDays, beijingInstant, EVENT_KINDS, REPEATS, rruleFor } from '../domain/calendar';
 
@@ -115,14 +115,16 @@ export const attendanceSchema = z.object({ attended: people });
 export const CALENDAR_VIEWS = ['month', 'week', 'agenda'] as const;
 export type CalendarView = (typeof CALENDAR_VIEWS)[number];
 
-/** The /calendar query string; empty values mean "no filter". */
+/** The /calendar query string: the view and its date, and the filters (empty values mean "no filter"). */
 export const calendarFilterSchema = z.object({
-  view: z.enum(['', ...CALENDAR_VIEWS], { errorMap: () => ({ message: 'validation.invalid' }) }).optional()
-    .transform((v) => (v || 'month') as CalendarView),
-  date: z.union([z.literal(''), day]).optional().transform((v) => v || undefined),
-  workspace: z.union([z.literal(''), id]).optional().transform((v) => v || undefined),
-  kind: z.union([z.literal(''), oneOf(EVENT_KINDS)]).optional().transform((v) => v || undefined),
-  region: z.string().max(20).regex(/^[a-z]*$/, 'validation.invalid').optional().transform((v) => v || undefined),
-  mine: z.enum(['', '1'], { errorMap: () => ({ message: 'validation.invalid' }) }).optional().transform((v) => v === '1'),
+  view: filterField(oneOf(CALENDAR_VIEWS)).transform((v): CalendarView => v ?? 'month'),
+  date: filterField(day, 'validation.date'),
+  workspace: filterId,
+  kind: filterField(oneOf(EVENT_KINDS)),
+  region: filterField(z.string().max(20).regex(/^[a-z]+$/)),
+  mine: filterField(z.literal('1')).transform((v) => v === '1'),
 });
 export type CalendarFilter = z.output<typeof calendarFilterSchema>;
+
+/** The names of the calendar's filters (the view and date are where, not what). */
+export const CALENDAR_FILTERS = ['workspace', 'kind', 'region', 'mine'] as const;

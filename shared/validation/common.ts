@@ -27,3 +27,24 @@ export const optionalText = (max: number) =>
 export const day = z.string({ required_error: 'validation.required', invalid_type_error: 'validation.date' })
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'validation.date')
   .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), 'validation.date');
+
+/**
+ * One list filter from the query string (`?workspace=…`): absent or empty (an emptied select) is no
+ * filter; any other value must be valid, else the page answers 400 naming the field, with `message`.
+ */
+export const filterField = <S extends z.ZodTypeAny>(schema: S, message = 'validation.invalid') =>
+  z.string({ invalid_type_error: message }).optional().transform((v, ctx): z.output<S> | undefined => {
+    if (v === undefined || v === '') return undefined;
+    const parsed = schema.safeParse(v);
+    if (parsed.success) return parsed.data;
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message });
+    return z.NEVER;
+  });
+
+/** Free text to filter a list by: trimmed, empty is no filter, longer than `max` is a 400 ("too long"). */
+export const filterText = (max: number) =>
+  z.string({ invalid_type_error: 'validation.invalid' }).trim().max(max, 'validation.tooLong').optional()
+    .transform((v) => v || undefined);
+
+/** A record id in a filter (lower-cased). */
+export const filterId = filterField(z.string().uuid().transform((v) => v.toLowerCase()));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, oneOf, required } from './common';
+import { filterField, filterId, filterText, id, oneOf, required } from './common';
 import { VISIBILITIES } from '../domain/model';
 
 /** 草稿 forms and filters: one schema per form, used by the browser before sending and by the action. */
@@ -39,9 +39,7 @@ export const collaboratorRemoveSchema = z.object({ userId: id });
 
 /** The /drafts filters from the query string; empty values mean "no filter". */
 export const draftListFilterSchema = z.object({
-  workspace: z.union([z.literal(''), id]).optional().transform((v) => v || undefined),
-  q: z.string({ invalid_type_error: 'validation.invalid' }).trim().max(100, 'validation.tooLong').optional()
-    .transform((v) => v || undefined),
-  mine: z.enum(['', '1'], { errorMap: () => ({ message: 'validation.invalid' }) }).optional()
-    .transform((v) => v === '1'),
+  workspace: filterId,
+  q: filterText(100),
+  mine: filterField(z.literal('1')).transform((v) => v === '1'),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { oneOf } from './common';
+import { filterField, id, oneOf } from './common';
 
 /**
  * Kinds of notification (issue 3). `deadline` (截止日期临近) and `overdue` (已逾期) are defined
@@ -11,26 +11,20 @@ export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 export const isNotificationKind = (v: unknown): v is NotificationKind => NOTIFICATION_KINDS.includes(v as NotificationKind);
 
-// An empty select sends '' (or nothing): both mean "no filter".
-const optional = <S extends z.ZodTypeAny>(s: S) => z.union([z.literal('').transform(() => undefined), s]).optional();
-
 /** `/notifications?view=count` answers the unread count alone: what the bell loads. */
 export const NOTIFICATION_COUNT_VIEW = 'count';
 
 /** The centre's filters, from the query string: `?show=unread&kind=mention`. */
 export const notificationFilterSchema = z.object({
-  show: optional(oneOf(['all', 'unread'] as const)),
-  kind: optional(oneOf(NOTIFICATION_KINDS)),
+  show: filterField(z.enum(['all', 'unread'])),
+  kind: filterField(z.enum(NOTIFICATION_KINDS)),
 });
 export type NotificationFilter = { unreadOnly: boolean; kind?: NotificationKind };
 
 export const toNotificationFilter = (f: z.output<typeof notificationFilterSchema>): NotificationFilter =>
   ({ unreadOnly: f.show === 'unread', ...(f.kind ? { kind: f.kind } : {}) });
 
-export const markReadSchema = z.object({
-  id: z.string({ required_error: 'validation.required', invalid_type_error: 'validation.required' })
-    .uuid('validation.required').transform((v) => v.toLowerCase()),
-});
+export const markReadSchema = z.object({ id });
 
 /** The preferences form: the kinds to receive (every kind left out is turned off). */
 export const notificationPreferencesSchema = z.object({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, oneOf, optionalText, required } from './common';
+import { filterField, filterId, filterText, id, oneOf, optionalText, required } from './common';
 import { ORG_KINDS, ORG_LEVELS, ROLES, VISIBILITIES, WORKSPACE_ROLES } from '../domain/model';
 
 /** Form schemas: one per form, used by the browser before sending and by the action on receipt. */
@@ -74,20 +74,20 @@ export const noticeSchema = z.object({
 
 export const visibilitySchema = z.object({ visibility: oneOf(VISIBILITIES) });
 
+const day = filterField(z.string().regex(/^\d{4}-\d{2}-\d{2}$/), 'validation.date');
+
+/** The audit log's filters (`?action=&actor=&from=&to=&page=`); the service checks the days exist. */
 export const auditFilterSchema = z.object({
-  action: z.string().max(60).optional(),
-  actor: z.string().max(40).optional(),
-  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'validation.date').optional().or(z.literal('')),
-  to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'validation.date').optional().or(z.literal('')),
+  action: filterText(60),
+  actor: filterText(40),
+  from: day,
+  to: day,
   page: z.coerce.number().int().min(1).max(10_000).default(1),
 });
 
-/**
- * The admin's user list filters (`?q=&orgId=&role=`): forgiving, as a link someone edited by hand should
- * be: a value that is not a well-formed org id or a known role is simply no filter.
- */
+/** The admin's user list filters (`?q=&orgId=&role=`). */
 export const userListFilterSchema = z.object({
-  q: z.string().trim().max(40).optional().catch(undefined).transform((v) => v || undefined),
-  orgId: id.optional().catch(undefined),
-  role: z.enum(ROLES).optional().catch(undefined),
+  q: filterText(40),
+  orgId: filterId,
+  role: filterField(z.enum(ROLES)),
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { filterField, filterId } from './common';
 
 /**
  * /search: the query string of the search page and the header box. The kinds are the result groups,
@@ -11,11 +12,6 @@ export type SearchKind = (typeof SEARCH_KINDS)[number];
 /** The longest term, in characters (code points). */
 export const SEARCH_QUERY_MAX = 100;
 
-const id = z.string().uuid('validation.invalid').transform((v) => v.toLowerCase());
-const optional = <T extends z.ZodTypeAny>(schema: T) =>
-  z.union([z.literal(''), schema], { errorMap: () => ({ message: 'validation.invalid' }) }).optional()
-    .transform((v) => (v === '' || v === undefined ? undefined : (v as z.output<T>)));
-
 export const searchQuerySchema = z.object({
   // Control characters (a NUL would be refused by PostgreSQL) become spaces, then the term is trimmed.
   q: z.string({ invalid_type_error: 'validation.invalid' })
@@ -23,9 +19,9 @@ export const searchQuerySchema = z.object({
     .refine((v) => Array.from(v).length <= SEARCH_QUERY_MAX, 'validation.tooLong')
     .optional()
     .transform((v) => v || undefined),
-  kind: optional(z.enum(SEARCH_KINDS)),
-  workspace: optional(id),
-  region: optional(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/)),
+  kind: filterField(z.enum(SEARCH_KINDS)),
+  workspace: filterId,
+  region: filterField(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/)),
 });
 
 export type SearchQuery = z.output<typeof searchQuerySchema>;

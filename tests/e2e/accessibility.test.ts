@@ -64,16 +64,56 @@ describe.skipIf(!chromiumPath)('browser: accessible, keyboard usable, styled fro
     await loginThroughForm(page, 'cq-admin');
     await page.goto('/admin/audit');
     await waitForHydration(page);
-    const from = page.locator('#from');
+    const from = page.locator('#filter-from');
     await from.click();
     expect(await page.locator('.ant-picker-content thead th').first().innerText()).toBe('一');
     await from.fill('2025-01-02');
+    // A filter applies as soon as it is chosen.
     await from.press('Enter');
-    await page.getByRole('button', { name: '筛 选' }).or(page.getByRole('button', { name: '筛选' })).first().click();
     await page.waitForURL(/from=2025-01-02/);
     await page.reload();
     await waitForHydration(page);
-    expect(await page.locator('#from').inputValue()).toBe('2025-01-02');
+    expect(await page.locator('#filter-from').inputValue()).toBe('2025-01-02');
+    await context.close();
+  });
+
+  it('every list filters the same way: a labelled search bar, a choice applies at once, 清除筛选 removes them all, a bad value is named', async () => {
+    const { context, page, allowErrors } = await newUserContext(browser, server.url);
+    allowErrors(/Failed to load resource: the server responded with a status of 400/);
+    await loginThroughForm(page, 'cq-admin');
+    for (const [path, name] of [
+      ['/drafts', '筛选草稿'], ['/notifications', '筛选通知'], ['/search', '搜索条件'], ['/admin/users', '筛选用户'], ['/admin/audit', '筛选审计日志'],
+    ] as const) {
+      await page.goto(path);
+      await waitForHydration(page);
+      expect(await page.getByRole('search', { name }).count(), path).toBe(1);
+      expect(await page.locator('[data-testid="clear-filters"]').count(), path).toBe(0);
+    }
+
+    // A role on the user list (a choice): applied at once, then cleared with the text filter.
+    await page.goto('/admin/users');
+    await waitForHydration(page);
+    await page.locator('#filter-q').fill('周');
+    await page.locator('#filter-q').press('Enter');
+    await page.waitForURL(/q=%E5%91%A8/);
+    await page.locator('#filter-role').click();
+    await page.locator('.ant-select-item-option', { hasText: '系统管理员' }).click();
+    await page.waitForURL(/role=admin/);
+    await expect.poll(() => page.locator('tbody tr.ant-table-row').count()).toBe(1);
+    await page.locator('[data-testid="clear-filters"]').click();
+    await page.waitForURL((url) => url.search === '');
+    await expect.poll(() => page.locator('#filter-q').inputValue()).toBe('');
+    expect(await page.locator('tbody tr.ant-table-row').count()).toBeGreaterThan(1);
+
+    // A value that is not one: a 400, the field named, and clearing puts the list back.
+    const res = await page.goto('/admin/users?orgId=zzz&role=nobody');
+    expect(res?.status()).toBe(400);
+    await waitForHydration(page);
+    expect(await page.locator('[data-testid="filter-error"]').innerText()).toContain('筛选条件无效');
+    expect(await page.locator('.ant-form-item-has-error').count()).toBe(2);
+    await page.locator('[data-testid="clear-filters"]').click();
+    await page.waitForURL((url) => url.search === '');
+    await expect.poll(() => page.locator('tbody tr.ant-table-row').count()).toBeGreaterThan(1);
     await context.close();
   });
 

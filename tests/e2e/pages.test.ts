@@ -56,13 +56,16 @@ const CASES = [
   ...Object.keys(MUST_REACH).map((username) => ({ username, timezoneId: 'Asia/Shanghai', locale: 'zh-CN', phone: true })),
 ].map((c) => ({ ...c, axe: !c.phone && (c.timezoneId === 'Asia/Shanghai' || c.locale === 'en') }));
 
-/** What a phone user must be able to reach on every page: the header's parts, on screen, without zooming out. */
+/**
+ * What a phone user must be able to reach on every page: the header's parts, on screen, without zooming
+ * out. The navigation is behind the menu button (its drawer is opened in a test of its own).
+ */
 async function phoneProblems(page: Page, path: string): Promise<string[]> {
   const found: string[] = [];
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   if (width > 391) found.push(`${path}: the page is ${width} px wide on a 390 px screen`);
   for (const [what, selector] of [
-    ['navigation', 'nav[aria-label] .ant-menu'], ['search', '[data-testid="header-search"]'],
+    ['menu button', '[data-testid="nav-menu-button"]'], ['search', '[data-testid="header-search"]'],
     ['bell', '[data-testid="notification-bell"]'], ['logout', 'form[action="/logout"] button'],
   ] as const) {
     const box = await page.locator(selector).first().boundingBox();
@@ -161,6 +164,72 @@ describe.skipIf(!chromiumPath)('browser: every page hydrates without an error, i
     }
     return [...loaded];
   }
+
+  it('on a 390 px phone the navigation opens from the menu button, by keyboard too, and takes you there', async () => {
+    const { context, page } = await newUserContext(browser, server.url, { phone: true });
+    const settled = settling(page);
+    try {
+      await loginThroughForm(page, 'cq-admin');
+      await settled();
+      // The desktop menu gives way to the button; nothing of the navigation is focusable off screen.
+      expect(await page.locator('header nav.app-nav').isVisible()).toBe(false);
+      const button = page.getByRole('button', { name: '菜单' });
+      expect(await button.getAttribute('aria-expanded')).toBe('false');
+      await button.focus();
+      await page.keyboard.press('Enter');
+      const drawer = page.getByRole('dialog', { name: '菜单' });
+      await drawer.waitFor();
+      expect(await button.getAttribute('aria-expanded')).toBe('true');
+      const links = drawer.getByRole('navigation', { name: '主导航' }).getByRole('link');
+      expect(await links.allInnerTexts()).toEqual(['工作台', '协作空间', '草稿', '管理']);
+      expect(await seriousA11yViolations(page, 'cq-admin phone menu')).toEqual([]);
+      await page.keyboard.press('Escape');
+      await drawer.waitFor({ state: 'hidden' });
+
+      await button.click();
+      await drawer.getByRole('link', { name: '协作空间' }).click();
+      await page.waitForURL((url) => url.pathname === '/workspaces');
+      await drawer.waitFor({ state: 'hidden' });
+      await settled();
+      expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('协作空间');
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(391);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('the home page shows each role what it has to do: the administrator their region, the handling unit its assignments', async () => {
+    const admin = await newUserContext(browser, server.url);
+    const unit = await newUserContext(browser, server.url);
+    try {
+      const page = admin.page;
+      await loginThroughForm(page, 'cq-admin');
+      await settling(page)();
+      const overview = page.getByTestId('region-overview');
+      expect(await overview.getByRole('heading', { level: 2 }).innerText()).toBe('本省市管理概览');
+      expect(await page.getByTestId('overview-users').innerText()).toContain('6 名在用，0 名已停用');
+      expect(await page.getByTestId('overview-orgs').innerText()).toContain('4 个委员会，2 个承办单位');
+      for (const [testId, href] of [['overview-users', '/admin/users'], ['overview-orgs', '/admin/orgs'], ['overview-workspaces', '/admin/workspaces']]) {
+        expect(await page.getByTestId(testId).getByRole('link').getAttribute('href'), testId).toBe(href);
+      }
+      // The logins of this file are audited: the latest entries are listed, and the whole log is linked.
+      expect(await page.getByTestId('audit-entry').count()).toBeGreaterThan(0);
+      expect(await page.getByTestId('audit-entry').first().innerText()).toContain('登录');
+      expect(await page.getByTestId('recent-audit').getByRole('link', { name: /查看全部/ }).getAttribute('href')).toBe('/admin/audit');
+
+      await loginThroughForm(unit.page, 'unit-ndrc');
+      await settling(unit.page)();
+      const assigned = unit.page.getByTestId('assigned');
+      expect(await assigned.getByRole('heading', { level: 2 }).innerText()).toBe('交办给本单位的事项');
+      expect(await assigned.innerText()).toContain('目前没有交办给本单位的事项');
+      expect(await assigned.getByRole('link', { name: '前往通知中心' }).getAttribute('href')).toBe('/notifications');
+      expect(await unit.page.getByTestId('region-overview').count()).toBe(0);
+      expect(await unit.page.locator('#my-workspaces').count()).toBe(0);
+      expect(await unit.page.getByTestId('current-user').innerText()).toContain('国家部委');
+    } finally {
+      await Promise.all([admin.context.close(), unit.context.close()]);
+    }
+  });
 
   for (const { username, timezoneId, locale, phone, axe } of CASES) {
     it(`${username}, ${timezoneId}, ${locale}${phone ? ', 390 px phone' : ''}: every page they reach`, async () => {

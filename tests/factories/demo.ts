@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db';
 import type { Actor } from '../../shared/policy';
 import type { Visibility, WorkspaceRole } from '../../shared/domain/model';
-import { asOwner } from '../support/db';
+import { asOwner, openSeededDatabase } from '../support/db';
 
 /** Titles and names from db/seed (the demo data), as the tests refer to them. */
 export const SEED = {
@@ -45,6 +45,15 @@ export async function actorOf(db: Kysely<DB>, username: string): Promise<Actor &
       workspaces: Object.fromEntries(ms.map((m) => [m.workspace_id, m.role as WorkspaceRole])),
     };
   });
+}
+
+/** The demo database for a service test: the named users as the policy sees them, the demo drafts' ids by title. */
+export async function openDemo(usernames: readonly string[]) {
+  const t = await openSeededDatabase();
+  const as: Record<string, Actor & { displayName: string }> = {};
+  for (const u of usernames) as[u] = await actorOf(t.db, u);
+  const drafts = await asOwner(t.db, (trx) => trx.selectFrom('drafts').select(['id', 'title']).execute());
+  return { t, as, drafts: Object.fromEntries(drafts.map((d) => [d.title, d.id])) };
 }
 
 /** A notice written straight into the database (as the owner), authored by a demo user in their own org. */

@@ -57,6 +57,25 @@ describe(`the home page (${backend})`, () => {
     expect(carries(body, SEED.workspaces.scOwn)).toBe(false);
   });
 
+  it('labels say who a record is shared between and where people belong: 渝黔联合 for 乌江, 国家部委 for the ministry', async () => {
+    const notice = (body: string, title: string) => {
+      const item = body.split('data-testid="notice-item"').find((part) => part.includes(title));
+      expect(item, title).toBeDefined();
+      return item!;
+    };
+    const { body } = await get('cq-member', '/');
+    expect(notice(body, SEED.notices.wujiangJoint)).toContain('渝黔联合');
+    expect(notice(body, SEED.notices.jointHydrogen)).toContain('川渝联合');
+    expect(carries(notice(body, SEED.notices.wujiangJoint), '川渝联合')).toBe(false);
+    const wujiang = await get('cq-member', `/notices/${ids.notices.wujiangJoint}`);
+    expect(wujiang.body).toContain('渝黔联合');
+    // The handling unit of a national ministry is not of Chongqing.
+    const unit = await get('unit-ndrc', '/');
+    const header = unit.body.slice(unit.body.indexOf('data-testid="current-user"'), unit.body.indexOf('</header>'));
+    expect(header).toContain('国家部委');
+    expect(header).not.toContain('重庆');
+  });
+
   it('the Remix data request for the home page leaks nothing either', async () => {
     const { status, body } = await get('sc-member', '/_root.data');
     expect(status).toBe(200);

@@ -5,6 +5,7 @@ import { addDays, beijingInstant, beijingTime, type EventAnswer, type EventKind 
 import type { Visibility } from '../../../shared/domain/model';
 import { formatDate, formatMonthDay } from '../../../shared/format/datetime';
 import { useLocale, useT } from '../../lib/i18n';
+import { visibilityLabel } from '../../../shared/i18n/labels';
 
 /**
  * The month, week and agenda views: plain semantic markup over days computed on the server in
@@ -12,7 +13,7 @@ import { useLocale, useT } from '../../lib/i18n';
  */
 
 export interface ShownOccurrence {
-  eventId: string; title: string; kind: EventKind; place: string; allDay: boolean; visibility: Visibility;
+  eventId: string; title: string; kind: EventKind; place: string; allDay: boolean; visibility: Visibility; workspaceRegions: string[];
   recurring: boolean; moved: boolean; myAnswer: EventAnswer | null; start: string; end: string;
 }
 export interface MarkedDay { day: string; work: boolean; nameZh: string; nameEn: string }
@@ -76,7 +77,7 @@ function Chip({ o, compact }: { o: ShownOccurrence; compact?: boolean }) {
       <span className="cal-chip-time">{time}</span>{' '}
       <span className="cal-chip-title">{o.title}</span>
       {!compact && o.place && <span className="cal-chip-place"> · {o.place}</span>}
-      {o.visibility !== 'joint' && <span className="cal-chip-private"> · {t(`visibility.${o.visibility}`)}</span>}
+      {o.visibility !== 'joint' && <span className="cal-chip-private"> · {visibilityLabel(t, o.visibility, o.workspaceRegions)}</span>}
     </Link>
   );
 }

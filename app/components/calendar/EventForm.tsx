@@ -20,7 +20,7 @@ export function EventForm<S extends z.ZodTypeAny>({ schema, intent, initialValue
   intent: string;
   initialValues: Record<string, unknown>;
   /** Given when creating: where the event may be created. */
-  workspaces?: Array<{ id: string; name: string }>;
+  workspaces?: Array<{ id: string; name: string; regions: string[] }>;
   /** Who may be invited (in the chosen workspace). */
   people: Person[];
   busy: boolean;
@@ -32,6 +32,7 @@ export function EventForm<S extends z.ZodTypeAny>({ schema, intent, initialValue
   const allDay = Form.useWatch('allDay', form) ?? initialValues.allDay;
   const repeat = Form.useWatch('repeat', form) ?? initialValues.repeat;
   const visibility: Visibility | undefined = Form.useWatch('visibility', form);
+  const workspaceId: string | undefined = Form.useWatch('workspaceId', form) ?? initialValues.workspaceId as string | undefined;
   return (
     <AppForm schema={schema} intent={intent} form={form} name={`event-${intent}`} initialValues={initialValues}
       onValuesChange={(changed) => { if (changed.workspaceId) { form.setFieldValue('invitees', []); onWorkspaceChange?.(changed.workspaceId); } }}>
@@ -60,7 +61,11 @@ export function EventForm<S extends z.ZodTypeAny>({ schema, intent, initialValue
       <Form.Item name="place" label={t('calendar.place')}><Input maxLength={200} /></Form.Item>
       <Form.Item name="onlineUrl" label={t('calendar.onlineUrl')}><Input maxLength={500} inputMode="url" /></Form.Item>
       <Form.Item name="description" label={t('calendar.description')}><Input.TextArea rows={3} maxLength={5000} /></Form.Item>
-      {workspaces && <Form.Item name="visibility" label={t('calendar.visibility')}><VisibilityField /></Form.Item>}
+      {workspaces && (
+        <Form.Item name="visibility" label={t('calendar.visibility')}>
+          <VisibilityField regions={workspaces.find((w) => w.id === workspaceId)?.regions} />
+        </Form.Item>
+      )}
       <Form.Item name="invitees" label={t('calendar.invitees')}>
         <Select mode="multiple" allowClear optionFilterProp="label"
           options={people.filter((p) => mayBeInvited(p, visibility)).map((p) => ({ value: p.id, label: `${p.displayName}（${p.orgName}）` }))} />

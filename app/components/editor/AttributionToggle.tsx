@@ -9,6 +9,7 @@ import * as Y from 'yjs';
 import { ySyncPluginKey } from '@tiptap/y-tiptap';
 import type { Authorship, Person } from '../../../server/services/versions';
 import { useT, type T } from '../../lib/i18n';
+import { regionName } from '../../../shared/i18n/labels';
 import { REGION_COLORS } from '../RegionTag';
 import { InlineStyle } from '../InlineStyle';
 
@@ -105,7 +106,7 @@ function compute(state: EditorState, lookup: Lookup): AttributionState {
     decorations.push(Decoration.inline(run.from, run.to, {
       class: 'draft-attribution',
       style: `background-color: ${colors.get(userId!) ?? TINTS[0]}; box-shadow: inset 0 -2px 0 ${region};`,
-      title: t('attribution.title', { name: person.name, org: person.org, region: t(`region.${person.region}`) }),
+      title: t('attribution.title', { name: person.name, org: person.org, region: regionName(t, person.region) }),
       'data-author': userId!,
     }));
   }
@@ -232,7 +233,7 @@ export function AttributionToggle({ editor, draftId }: { editor: Editor | null; 
                   <span className="draft-attribution-swatch" aria-hidden="true" style={p
                     ? { background: colors.get(userId!), boxShadow: `inset 0 -3px 0 ${REGION_COLORS[p.region] ?? '#555'}` }
                     : { background: '#fff', borderStyle: 'dotted' }} />
-                  <span>{p ? `${p.name}（${p.org} · ${t(`region.${p.region}`)}）` : t('attribution.unknown')}</span>
+                  <span>{p ? `${p.name}（${p.org} · ${regionName(t, p.region)}）` : t('attribution.unknown')}</span>
                   <span style={{ marginLeft: 'auto', whiteSpace: 'nowrap' }}>{t('attribution.chars', { n: n.toLocaleString('zh-CN') })}</span>
                 </li>
               );

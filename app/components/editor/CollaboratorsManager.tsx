@@ -2,6 +2,7 @@ import { Button, Form, Popconfirm, Select, Space, Table, Typography } from 'antd
 import { useNavigation, useSubmit } from '@remix-run/react';
 import { COLLABORATOR_ROLES, collaboratorInviteSchema } from '../../../shared/validation/drafts';
 import { useT } from '../../lib/i18n';
+import { regionName } from '../../../shared/i18n/labels';
 import { AppForm } from '../AppForm';
 import { RegionTag } from '../RegionTag';
 import type { CollaboratorRow } from './CollaboratorsCard';
@@ -13,13 +14,15 @@ interface Props {
   candidates: Candidate[];
   /** Some workspace members of the other region are left out until the draft is 川渝联合. */
   othersNeedJoint: boolean;
+  /** What joint visibility is called for this draft (川渝联合). */
+  joint: string;
 }
 
 /**
  * 协作者管理: change a collaborator's role, remove them, or invite a member of the workspace.
  * Each change is audited and closes or refreshes the person's live editor at once (server side).
  */
-export function CollaboratorsManager({ collaborators, candidates, othersNeedJoint }: Props) {
+export function CollaboratorsManager({ collaborators, candidates, othersNeedJoint, joint }: Props) {
   const t = useT();
   const submit = useSubmit();
   const busy = useNavigation().state !== 'idle';
@@ -66,13 +69,13 @@ export function CollaboratorsManager({ collaborators, candidates, othersNeedJoin
       />
 
       <AppForm schema={collaboratorInviteSchema} intent="invite" name="inviteCollaborator" resetOnSuccess initialValues={{ role: 'editor' }}>
-        <Form.Item name="userId" label={t('drafts.invitee')} extra={othersNeedJoint ? t('drafts.othersNeedJoint') : undefined}>
+        <Form.Item name="userId" label={t('drafts.invitee')} extra={othersNeedJoint ? t('drafts.othersNeedJoint', { joint }) : undefined}>
           <Select
             showSearch
             optionFilterProp="label"
             placeholder={t('drafts.chooseInvitee')}
             notFoundContent={t('drafts.noCandidates')}
-            options={candidates.map((c) => ({ value: c.id, label: `${c.displayName}（${c.orgName}·${t(`region.${c.region}`)}）` }))}
+            options={candidates.map((c) => ({ value: c.id, label: `${c.displayName}（${c.orgName}·${regionName(t, c.region)}）` }))}
           />
         </Form.Item>
         <Form.Item name="role" label={t('drafts.role')}>

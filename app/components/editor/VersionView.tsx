@@ -7,6 +7,7 @@ import { ySyncPlugin, ySyncPluginKey } from '@tiptap/y-tiptap';
 import { documentExtensions, documentSchema, DOCUMENT_FIELD } from '../../../shared/editor/extensions';
 import type { Authorship, Person } from '../../../server/services/versions';
 import { useT, type T } from '../../lib/i18n';
+import { regionName } from '../../../shared/i18n/labels';
 import { EditorStyles } from './editorStyles';
 import { InlineStyle } from '../InlineStyle';
 
@@ -64,7 +65,7 @@ export interface YChange { user: string | null; type: 'added' | 'removed' }
 export function describeChange(t: T, people: Record<string, Person>, change: YChange): string {
   const p = change.user ? people[change.user] : undefined;
   if (!p) return t(change.type === 'added' ? 'versions.insertedUnknown' : 'versions.deletedUnknown');
-  const vars = { name: p.name, org: p.org, region: t(`region.${p.region}`) };
+  const vars = { name: p.name, org: p.org, region: regionName(t, p.region) };
   return t(change.type === 'added' ? 'versions.insertedBy' : 'versions.deletedFrom', vars);
 }
 
