@@ -39,13 +39,14 @@ describe(`users (${backend})`, () => {
 
   it('answers 404 for another region’s user on every management call', async () => {
     const cq = ids['cq-member'];
+    // Started one at a time: a refusal that settles while another is awaited would go unhandled.
     for (const work of [
-      getManagedUser(t.db, as['sc-admin'], cq),
-      updateUser(t.db, as['sc-admin'], cq, { displayName: 'x', orgId: ids['四川省政协'], roles: ['member'], phone: null, email: null, address: null, idNumber: null }),
-      setStatus(t.db, as['sc-admin'], cq, 'disabled'),
-      resetPassword(t.db, as['sc-admin'], cq, '0123456789ab'),
+      () => getManagedUser(t.db, as['sc-admin'], cq),
+      () => updateUser(t.db, as['sc-admin'], cq, { displayName: 'x', orgId: ids['四川省政协'], roles: ['member'], phone: null, email: null, address: null, idNumber: null }),
+      () => setStatus(t.db, as['sc-admin'], cq, 'disabled'),
+      () => resetPassword(t.db, as['sc-admin'], cq, '0123456789ab'),
     ]) {
-      const err = await refusal(work);
+      const err = await refusal(work());
       expect(err).toBeInstanceOf(PolicyError);
       expect((err as PolicyError).status).toBe(404);
     }
