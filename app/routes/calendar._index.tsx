@@ -1,9 +1,11 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
-import { Link, useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from '@remix-run/react';
-import { App, Button, Card, Drawer, Popconfirm, Segmented, Space, Typography } from 'antd';
+import { Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
+import { App, Button, Drawer, Segmented, Space, Typography } from 'antd';
 import { CalendarOutlined, LeftOutlined, PlusOutlined, RightOutlined } from '@ant-design/icons';
 import { useEffect, useState } from 'react';
-import { createEvent, getCalendar, getFeedToken, regenerateFeed, revokeFeed } from '../../server/services/calendar';
+import { createEvent, getCalendar, regenerateFeed, revokeFeed } from '../../server/services/calendar';
+import { feedLink } from '../lib/feed.server';
+import { FeedCard } from '../components/calendar/FeedCard';
 import { calendarFilterSchema, eventCreateSchema, CALENDAR_FILTERS, CALENDAR_VIEWS, type CalendarView } from '../../shared/validation/calendar';
 import { regionName } from '../../shared/i18n/labels';
 import { FilterBar, FilterChoice, FilterToggle, withFilters } from '../components/FilterBar';
@@ -20,8 +22,6 @@ import { EventForm } from '../components/calendar/EventForm';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'calendar.title');
 
-const feedUrl = (request: Request, token: string | null) => (token ? `${new URL(request.url).origin}/calendar/${token}.ics` : null);
-
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const parsed = parseWith(calendarFilterSchema, Object.fromEntries(new URL(request.url).searchParams));
@@ -29,7 +29,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   // A malformed filter is a 400 with the field named (the page shows the default month), never a 500.
   const filter = parsed.ok ? parsed.data : calendarFilterSchema.parse({});
   const calendar = await guard(() => getCalendar(context.db, user, filter, today));
-  const feed = feedUrl(request, await getFeedToken(context.db, user, context.config.sessionSecret));
+  const feed = await feedLink(request, context, user);
   const errors = (parsed.ok ? {} : parsed.errors) as FieldErrors;
   return data({ ...calendar, today, feed, errors }, { status: parsed.ok ? 200 : 400 });
 }
@@ -77,8 +77,6 @@ export default function CalendarPage() {
   const [creating, setCreating] = useState<string | null>(null);
   const [workspaceId, setWorkspaceId] = useState<string | undefined>(params.get('workspace') ?? creatable[0]?.id);
   const [showFeed, setShowFeed] = useState(false);
-  const submit = useSubmit();
-  const post = (intent: string) => submit({ intent }, { method: 'post', encType: 'application/json' });
   useLiveRevalidation((e) => e.type === 'record:changed' && e.kind === 'event');
 
   useEffect(() => {
@@ -105,25 +103,7 @@ export default function CalendarPage() {
         </Space>
       </div>
 
-      {showFeed && (
-        <Card size="small" title={t('calendar.feed')}>
-          <Typography.Paragraph>{t('calendar.feedHelp')}</Typography.Paragraph>
-          {feed ? (
-            <Typography.Paragraph copyable={{ text: feed }} data-testid="feed-url">
-              <a href={feed}>{feed}</a>
-            </Typography.Paragraph>
-          ) : <Typography.Paragraph type="secondary">{t('calendar.feedNone')}</Typography.Paragraph>}
-          <Space wrap>
-            <Button loading={busy} onClick={() => post('feed')} data-testid="feed-create">{t(feed ? 'calendar.feedRegenerate' : 'calendar.feedCreate')}</Button>
-            {feed && (
-              <Popconfirm title={t('calendar.feedRevoke')} okText={t('calendar.feedRevoke')} cancelText={t('calendar.cancel')}
-                okButtonProps={{ danger: true }} onConfirm={() => post('revokeFeed')}>
-                <Button danger disabled={busy}>{t('calendar.feedRevoke')}</Button>
-              </Popconfirm>
-            )}
-          </Space>
-        </Card>
-      )}
+      {showFeed && <FeedCard feed={feed} />}
 
       <div style={{ display: 'flex', alignItems: 'center', gap: 8, flexWrap: 'wrap' }}>
         <Segmented aria-label={t('calendar.views')} value={view}

@@ -9,13 +9,16 @@ import { badRequest, readInput, readIntent, submitForm } from '../lib/input.serv
 import { pageTitle, useT } from '../lib/i18n';
 import { AppForm } from '../components/AppForm';
 import { RegionTag } from '../components/RegionTag';
+import { FeedCard } from '../components/calendar/FeedCard';
+import { feedLink } from '../lib/feed.server';
 
 export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args, 'profile.mine', args.data?.user.displayName);
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const id = requireId(params.userId);
-  return guard(() => getProfile(context.db, user, id));
+  const profile = await guard(() => getProfile(context.db, user, id));
+  return { ...profile, feed: profile.isSelf ? await feedLink(request, context, user) : null };
 }
 
 /** On one's own page only: one's contact details and password. */
@@ -34,7 +37,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 
 /** 个人主页: who someone is, for everyone; their personal details only inside their region. */
 export default function Profile() {
-  const { user, personal, canManage, isSelf } = useLoaderData<typeof loader>();
+  const { user, personal, canManage, isSelf, feed } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== 'idle';
   const { message } = App.useApp();
@@ -104,6 +107,7 @@ export default function Profile() {
           </section>
         </>
       )}
+      {isSelf && <section aria-label={t('calendar.feed')}><FeedCard feed={feed} /></section>}
     </Space>
   );
 }

@@ -71,6 +71,18 @@ export function listFeedEvents(db: Executor, workspaceIds: string[], limit = 100
   return eventQuery(db).where('e.workspace_id', 'in', workspaceIds).orderBy('e.starts_at').limit(limit).execute();
 }
 
+/**
+ * What a feed's text depends on, in the given workspaces as row-level security lets the reader see
+ * them: any change to an event raises its sequence and updated_at, a deletion lowers the count.
+ */
+export async function feedFingerprint(db: Executor, workspaceIds: string[]): Promise<string> {
+  if (workspaceIds.length === 0) return 'none';
+  const row = await db.selectFrom('events')
+    .select((eb) => [eb.fn.countAll<string>().as('n'), eb.fn.max('updated_at').as('latest'), eb.fn.sum<string>('sequence').as('sequences')])
+    .where('workspace_id', 'in', workspaceIds).executeTakeFirstOrThrow();
+  return `${row.n}:${row.latest ? new Date(row.latest).getTime() : 0}:${row.sequences ?? 0}`;
+}
+
 export interface EventFields {
   kind: EventKind; title: string; place: string; onlineUrl: string; description: string;
   startsAt: Date; endsAt: Date; allDay: boolean; rrule: string | null;

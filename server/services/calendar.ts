@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { withActor, type Executor } from '../../db';
 import {
-  deleteEventRow, deleteFeed, deleteInvitees, findEvent, findFeed, findFeedOwner, insertEvent, insertInvitees,
+  deleteEventRow, deleteFeed, deleteInvitees, feedFingerprint, findEvent, findFeed, findFeedOwner, insertEvent, insertInvitees,
   listBusyEvents, listEvents, listExceptionsOf, listFeedEvents, listInvitees, replaceFeed, updateAnswer, updateAttendance,
   updateEventRow, upsertException, type EventRow,
 } from '../../db/queries/events';
@@ -347,6 +347,25 @@ export async function revokeFeed(db: Kysely<DB>, actor: Actor) {
 }
 
 /**
+ * Rendered feeds, by owner, readable workspaces and the fingerprint of what they hold: a calendar
+ * app polls the same text again and again. Bounded by size; each process keeps its own.
+ */
+const renderedFeeds = new Map<string, { key: string; ics: string }>();
+const RENDERED_FEEDS_MAX_BYTES = 32 * 1024 * 1024;
+let renderedFeedsBytes = 0;
+function rememberFeed(ownerId: string, key: string, ics: string) {
+  const old = renderedFeeds.get(ownerId);
+  if (old) { renderedFeeds.delete(ownerId); renderedFeedsBytes -= old.ics.length; }
+  renderedFeeds.set(ownerId, { key, ics });
+  renderedFeedsBytes += ics.length;
+  for (const [id, entry] of renderedFeeds) {
+    if (renderedFeedsBytes <= RENDERED_FEEDS_MAX_BYTES) break;
+    renderedFeeds.delete(id);
+    renderedFeedsBytes -= entry.ics.length;
+  }
+}
+
+/**
  * The feed of a token: exactly the events its owner may read, read as the owner under row-level
  * security (as their pages are). Null for an unknown or revoked token, or a disabled user.
  */
@@ -361,9 +380,14 @@ export async function renderFeed(db: Kysely<DB>, token: string, appUrl: string, 
       id: owner.id, region: owner.region, orgId: owner.orgId, roles: owner.roles,
       workspaces: Object.fromEntries(memberships.map((m) => [m.workspace_id, m.role as WorkspaceRole])),
     };
-    const rows = (await listFeedEvents(trx, Object.keys(actor.workspaces)))
-      .filter((e) => can(actor, 'record.read', eventRef(e)).allowed);
-    return buildCalendar({ name: translate('zh-CN', 'calendar.title'), appUrl, events: rows.map((e) => toIcs(e)) });
+    const workspaceIds = Object.keys(actor.workspaces).sort();
+    const key = [appUrl, owner.region, owner.orgId, owner.roles.join(','), workspaceIds.join(','), await feedFingerprint(trx, workspaceIds)].join('|');
+    const cached = renderedFeeds.get(owner.id);
+    if (cached?.key === key) return cached.ics;
+    const rows = (await listFeedEvents(trx, workspaceIds)).filter((e) => can(actor, 'record.read', eventRef(e)).allowed);
+    const ics = buildCalendar({ name: translate('zh-CN', 'calendar.title'), appUrl, events: rows.map((e) => toIcs(e)) });
+    rememberFeed(owner.id, key, ics);
+    return ics;
   });
 }
 

@@ -51,7 +51,7 @@ describe.skipIf(!chromiumPath)('browser: the shared calendar across regions and 
 
     await cq.getByRole('button', { name: `在 ${wednesday} 新建日程` }).click();
     const drawer = cq.getByRole('dialog');
-    await drawer.getByLabel('协作空间').click();
+    await drawer.getByRole('combobox', { name: '协作空间', exact: true }).click();
     await cq.keyboard.type('川渝两省市');
     await cq.keyboard.press('Enter');
     await drawer.getByLabel('标题').fill(title);

@@ -181,7 +181,7 @@ describe.skipIf(!chromiumPath)('browser: every page hydrates without an error, i
       await drawer.waitFor();
       expect(await button.getAttribute('aria-expanded')).toBe('true');
       const links = drawer.getByRole('navigation', { name: '主导航' }).getByRole('link');
-      expect(await links.allInnerTexts()).toEqual(['工作台', '协作空间', '草稿', '管理']);
+      expect(await links.allInnerTexts()).toEqual(['工作台', '协作空间', '草稿', '协商日程', '管理']);
       expect(await seriousA11yViolations(page, 'cq-admin phone menu')).toEqual([]);
       await page.keyboard.press('Escape');
       await drawer.waitFor({ state: 'hidden' });
