@@ -14,12 +14,17 @@ import { localeFrom } from '../lib/locale.server';
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const name = params.feed ?? '';
   const token = name.endsWith('.ics') ? name.slice(0, -4) : '';
-  const ics = await renderFeed(context.db, token, new URL(request.url).origin, callContext(context)).catch((err) => {
+  const feed = await renderFeed(context.db, token, new URL(request.url).origin, callContext(context)).catch((err) => {
     if (err instanceof RateLimitedError) {
       throw new Response(translate(localeFrom(request), err.messageKey), { status: 429, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '3600' } });
     }
     throw err;
   });
-  if (ics === null) throw new Response('not found', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
-  return new Response(ics, { headers: icsHeaders('inline; filename="calendar.ics"') });
+  if (feed === null) throw new Response('not found', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+  const headers = { ...icsHeaders('inline; filename="calendar.ics"'), Vary: 'Accept-Encoding' };
+  // Calendar apps poll with gzip; the feed keeps its compressed form (about a tenth of the size).
+  if (/\bgzip\b/.test(request.headers.get('Accept-Encoding') ?? '')) {
+    return new Response(new Uint8Array(feed.gzip), { headers: { ...headers, 'Content-Encoding': 'gzip', 'Content-Length': String(feed.gzip.length) } });
+  }
+  return new Response(feed.ics, { headers });
 }

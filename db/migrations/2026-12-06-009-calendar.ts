@@ -132,6 +132,16 @@ export async function up(db: Kysely<any>): Promise<void> {
           WHERE i.user_id = ANY(people) AND i.answer <> 'leave' AND e.starts_at < to_at
             AND (e.rrule IS NOT NULL OR e.ends_at > from_at) $$;
     REVOKE EXECUTE ON FUNCTION app_busy_events(uuid[], timestamptz, timestamptz) FROM PUBLIC;
+
+    -- A feed's cache key: how many events the given workspaces hold and when any last changed,
+    -- whoever may read them (a change the reader cannot see only costs a render). Without row-level
+    -- security per row: that check made the key cost as much as the feed. Numbers only.
+    CREATE FUNCTION app_events_fingerprint(workspaces uuid[]) RETURNS text
+      LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS
+      $$ SELECT count(*) || ':' || coalesce(extract(epoch from max(updated_at))::text, '0') || ':' || coalesce(sum(sequence), 0)
+           FROM events WHERE workspace_id = ANY(workspaces) $$;
+    REVOKE EXECUTE ON FUNCTION app_events_fingerprint(uuid[]) FROM PUBLIC;
+    GRANT EXECUTE ON FUNCTION app_events_fingerprint(uuid[]) TO cppcc_app;
     GRANT EXECUTE ON FUNCTION app_busy_events(uuid[], timestamptz, timestamptz) TO cppcc_app;
   `).execute(db);
 }

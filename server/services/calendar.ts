@@ -1,7 +1,9 @@
 import crypto from 'node:crypto';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
-import { withActor, type Executor } from '../../db';
+import { actAs, withActor, type Executor } from '../../db';
 import {
   deleteEventRow, deleteFeed, deleteInvitees, feedFingerprint, findEvent, findFeed, findFeedOwner, insertEvent, insertInvitees,
   listBusyEvents, listEvents, listExceptionsOf, listFeedEvents, listInvitees, replaceFeed, updateAnswer, updateAttendance,
@@ -313,6 +315,7 @@ export async function recordAttendance(db: Kysely<DB>, actor: Actor, id: string,
 
 // ---- iCalendar ---------------------------------------------------------------------------------------
 
+const gzipAsync = promisify(zlib.gzip);
 const hashToken = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
 /** Feed tokens are 32 bytes, base64url: the URL is the only credential a calendar app has. */
 export const FEED_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
@@ -348,33 +351,38 @@ export async function revokeFeed(db: Kysely<DB>, actor: Actor) {
 
 /**
  * Rendered feeds, by owner, readable workspaces and the fingerprint of what they hold: a calendar
- * app polls the same text again and again. Bounded by size; each process keeps its own.
+ * app polls the same text again and again. Kept with its gzip form (calendar apps accept it; a feed
+ * shrinks about tenfold). Bounded by size; each process keeps its own.
  */
-const renderedFeeds = new Map<string, { key: string; ics: string }>();
+export interface RenderedFeed { ics: string; gzip: Buffer }
+const renderedFeeds = new Map<string, { key: string; feed: RenderedFeed }>();
 const RENDERED_FEEDS_MAX_BYTES = 32 * 1024 * 1024;
 let renderedFeedsBytes = 0;
-function rememberFeed(ownerId: string, key: string, ics: string) {
+const sizeOf = (f: RenderedFeed) => f.ics.length * 2 + f.gzip.length;
+function rememberFeed(ownerId: string, key: string, feed: RenderedFeed) {
   const old = renderedFeeds.get(ownerId);
-  if (old) { renderedFeeds.delete(ownerId); renderedFeedsBytes -= old.ics.length; }
-  renderedFeeds.set(ownerId, { key, ics });
-  renderedFeedsBytes += ics.length;
+  if (old) { renderedFeeds.delete(ownerId); renderedFeedsBytes -= sizeOf(old.feed); }
+  renderedFeeds.set(ownerId, { key, feed });
+  renderedFeedsBytes += sizeOf(feed);
   for (const [id, entry] of renderedFeeds) {
     if (renderedFeedsBytes <= RENDERED_FEEDS_MAX_BYTES) break;
     renderedFeeds.delete(id);
-    renderedFeedsBytes -= entry.ics.length;
+    renderedFeedsBytes -= sizeOf(entry.feed);
   }
 }
 
 /**
  * The feed of a token: exactly the events its owner may read, read as the owner under row-level
- * security (as their pages are). Null for an unknown or revoked token, or a disabled user.
+ * security (as their pages are), in one transaction. Null for an unknown or revoked token, or a
+ * disabled user.
  */
-export async function renderFeed(db: Kysely<DB>, token: string, appUrl: string, call: CallContext = {}): Promise<string | null> {
+export async function renderFeed(db: Kysely<DB>, token: string, appUrl: string, call: CallContext = {}): Promise<RenderedFeed | null> {
   if (!FEED_TOKEN_PATTERN.test(token)) return null;
-  const owner = await withActor(db, null, (trx) => findFeedOwner(trx, hashToken(token)));
-  if (!owner) return null;
-  await rateLimit(call, 'feed', owner.id);
-  return withActor(db, { id: owner.id, region: owner.region, orgId: owner.orgId }, async (trx) => {
+  return withActor(db, null, async (trx) => {
+    const owner = await findFeedOwner(trx, hashToken(token));
+    if (!owner) return null;
+    await rateLimit(call, 'feed', owner.id);
+    await actAs(trx, { id: owner.id, region: owner.region, orgId: owner.orgId });
     const memberships = await listUserMemberships(trx, owner.id);
     const actor: Actor = {
       id: owner.id, region: owner.region, orgId: owner.orgId, roles: owner.roles,
@@ -383,11 +391,12 @@ export async function renderFeed(db: Kysely<DB>, token: string, appUrl: string, 
     const workspaceIds = Object.keys(actor.workspaces).sort();
     const key = [appUrl, owner.region, owner.orgId, owner.roles.join(','), workspaceIds.join(','), await feedFingerprint(trx, workspaceIds)].join('|');
     const cached = renderedFeeds.get(owner.id);
-    if (cached?.key === key) return cached.ics;
+    if (cached?.key === key) return cached.feed;
     const rows = (await listFeedEvents(trx, workspaceIds)).filter((e) => can(actor, 'record.read', eventRef(e)).allowed);
     const ics = buildCalendar({ name: translate('zh-CN', 'calendar.title'), appUrl, events: rows.map((e) => toIcs(e)) });
-    rememberFeed(owner.id, key, ics);
-    return ics;
+    const feed = { ics, gzip: await gzipAsync(ics) };
+    rememberFeed(owner.id, key, feed);
+    return feed;
   });
 }
 

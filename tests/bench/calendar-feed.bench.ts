@@ -2,8 +2,9 @@
  * Calendar feed (issue 14): one user's iCalendar feed with 2,000 readable events (a tenth of them
  * weekly, some with a cancelled occurrence), fetched by 50 connections at once, each asking again as
  * soon as it has its answer, on the real server (production build, demo data; PostgreSQL when
- * BENCH_DATABASE_URL or TEST_DATABASE_URL is set, else PGlite). The reference is the floor: the same
- * bytes served from memory by a bare node:http server, with the same load, in the same run.
+ * BENCH_DATABASE_URL or TEST_DATABASE_URL is set, else PGlite), with gzip as calendar apps ask. The
+ * reference is the floor: the same bytes served from memory by a bare node:http server, with the same
+ * load, in the same run.
  *
  * Knobs: BENCH_FEED_EVENTS (2000), BENCH_FEED_CONNECTIONS (50), BENCH_FEED_REQUESTS (1000).
  */
@@ -25,7 +26,7 @@ const WARMUP = 20;
 function get(agent: http.Agent, url: string): Promise<{ ms: number; bytes: number; status: number }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    http.get(url, { agent }, (res) => {
+    http.get(url, { agent, headers: { 'Accept-Encoding': 'gzip' } }, (res) => {
       let bytes = 0;
       res.on('data', (c: Buffer) => { bytes += c.length; });
       res.on('end', () => resolve({ ms: performance.now() - started, bytes, status: res.statusCode ?? 0 }));
@@ -37,7 +38,9 @@ function get(agent: http.Agent, url: string): Promise<{ ms: number; bytes: numbe
 async function load(url: string, ctx: BenchContext, label: string): Promise<{ latency: LatencySummary; bytes: number }> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   try {
-    for (let i = 0; i < WARMUP; i++) await get(agent, url);
+    const warm: number[] = [];
+    for (let i = 0; i < WARMUP; i++) warm.push((await get(agent, url)).ms);
+    ctx.log(`${label}: one at a time, p50 ${summarize(warm).p50.toFixed(1)} ms`);
     const results = await inBatches(REQUESTS, CONNECTIONS, () => get(agent, url));
     const failed = results.filter((r) => r.status !== 200).length;
     if (failed > 0) throw new Error(`${label}: ${failed} of ${REQUESTS} requests failed`);
@@ -85,9 +88,18 @@ export default {
       const token = await regenerateFeed(db, await actorOf(db, 'cq-member'), TEST_SESSION_SECRET);
       const app = await load(`${server.url}/calendar/${token}.ics`, ctx, 'app');
 
-      // The floor: the very same bytes from memory.
-      const body = await (await fetch(`${server.url}/calendar/${token}.ics`)).text();
-      const bare = http.createServer((_req, res) => { res.writeHead(200, { 'Content-Type': 'text/calendar; charset=utf-8' }); res.end(body); });
+      // The floor: the very same bytes from memory (gzip, as calendar apps ask for it).
+      const body = await new Promise<Buffer>((resolve, reject) => {
+        http.get(`${server.url}/calendar/${token}.ics`, { headers: { 'Accept-Encoding': 'gzip' } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve(Buffer.concat(chunks)));
+        }).on('error', reject);
+      });
+      const bare = http.createServer((_req, res) => {
+        res.writeHead(200, { 'Content-Type': 'text/calendar; charset=utf-8', 'Content-Encoding': 'gzip' });
+        res.end(body);
+      });
       await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
       let reference: { latency: LatencySummary; bytes: number };
       try {
@@ -95,12 +107,15 @@ export default {
       } finally {
         await new Promise<void>((resolve) => bare.close(() => resolve()));
       }
-      const size = `${EVENTS} events (${Math.round(app.bytes / 1024)} KB), ${CONNECTIONS} connections, ${REQUESTS} requests`;
+      const size = `${EVENTS} events (${Math.round(app.bytes / 1024)} KB gzip), ${CONNECTIONS} connections, ${REQUESTS} requests`;
       const rows: Row[] = [
         {
           case: size, metric: 'feed p99 latency', unit: 'ms', value: round(app.latency.p99), reference: round(reference.latency.p99),
           target: '≤ 100 ms', met: app.latency.p99 <= 100,
-          note: 'Reference: the same bytes served from memory by a bare node:http server (no session, no database, no rendering).',
+          note: 'Reference: the same bytes served from memory by a bare node:http server (no token, no database, no rendering). '
+            + 'A feed unchanged since its last fetch is served from the per-process cache of rendered feeds; what remains per request '
+            + 'is the token lookup, the reader\'s memberships and the cache key (one transaction), and Remix. With 50 clients asking '
+            + 'back to back on the same two cores, even the floor\'s p99 is far above 100 ms here.',
         },
         { case: size, metric: 'feed p50 latency', unit: 'ms', value: round(app.latency.p50), reference: round(reference.latency.p50) },
       ];
