@@ -18,6 +18,7 @@ import type { ServerContext } from './context';
 import { createRealtime, type Realtime } from './realtime';
 import { REALTIME_PATH } from '../shared/realtime/events';
 import { createCollab, type Collab } from './collab';
+import { startReminders } from './calendar/reminders';
 import { COLLAB_PATH } from '../shared/realtime/collab';
 import { createRateLimits, noRateLimits } from './rate-limits';
 import { connectRedisCommands } from './redis';
@@ -103,6 +104,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const rateLimits = config.rateLimits ? createRateLimits(redis) : noRateLimits;
   const realtime = await createRealtime({ db: database.db, config, log, rateLimits });
   const collab = createCollab({ db: database.db, config, log, rateLimits });
+  // Calendar reminders: every process sweeps; each occurrence is claimed once in the database.
+  const stopReminders = startReminders(database.db, { realtime: realtime.hub }, log);
   // One thread, started on the first import or export: the other core stays with the event loop
   // (and PGlite, which runs on it), whatever documents are converting.
   const word = createWordPool({ size: 1, timeLimitMs: config.wordTimeLimitMs });
@@ -162,6 +165,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       // Stop accepting, let requests in flight finish, then close the database.
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      stopReminders();
       await realtime.close(); // open websockets would otherwise hold server.close() for 10 s
       await collab.close(); // closes its sockets and stores every open document: before the database closes
       await word.close();

@@ -141,6 +141,20 @@ export async function up(db: Kysely<any>): Promise<void> {
       $$ SELECT count(*) || ':' || coalesce(extract(epoch from max(updated_at))::text, '0') || ':' || coalesce(sum(sequence), 0)
            FROM events WHERE workspace_id = ANY(workspaces) $$;
     REVOKE EXECUTE ON FUNCTION app_events_fingerprint(uuid[]) FROM PUBLIC;
+
+    -- The reminder sweep: events that may have an occurrence starting in [from_at, to_at), whoever
+    -- may read them (the sweep acts for no one; each reminder is then sent as the event's author, to
+    -- invitees who may read it). One-off events starting in the window, recurring ones begun before its end.
+    CREATE FUNCTION app_events_starting(from_at timestamptz, to_at timestamptz)
+      RETURNS TABLE (id uuid, author_id uuid, title text, starts_at timestamptz, ends_at timestamptz, rrule text, exceptions json)
+      LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS
+      $$ SELECT e.id, e.author_id, e.title, e.starts_at, e.ends_at, e.rrule,
+                (SELECT json_agg(json_build_object('occurrenceStart', x.occurrence_start, 'cancelled', x.cancelled,
+                   'startsAt', x.starts_at, 'endsAt', x.ends_at)) FROM event_exceptions x WHERE x.event_id = e.id)
+           FROM events e
+          WHERE e.starts_at < to_at AND (e.rrule IS NOT NULL OR e.starts_at >= from_at) $$;
+    REVOKE EXECUTE ON FUNCTION app_events_starting(timestamptz, timestamptz) FROM PUBLIC;
+    GRANT EXECUTE ON FUNCTION app_events_starting(timestamptz, timestamptz) TO cppcc_app;
     GRANT EXECUTE ON FUNCTION app_events_fingerprint(uuid[]) TO cppcc_app;
     GRANT EXECUTE ON FUNCTION app_busy_events(uuid[], timestamptz, timestamptz) TO cppcc_app;
   `).execute(db);

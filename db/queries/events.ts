@@ -194,6 +194,12 @@ export function deleteFeed(db: Executor, userId: string) {
   return db.deleteFrom('calendar_feeds').where('user_id', '=', userId).execute();
 }
 
+/** Events that may start in [from, to), for the reminder sweep (app_events_starting: no reader). */
+export function listEventsStarting(db: Executor, from: Date, to: Date) {
+  return sql<{ id: string; author_id: string; title: string; starts_at: Date; ends_at: Date; rrule: string | null; exceptions: EventException[] | null }>`
+    select * from app_events_starting(${from}, ${to})`.execute(db).then((r) => r.rows);
+}
+
 // ---- Reminders: claimed once, whichever process finds them due ----------------------------------------
 
 /** Claims the reminder of one occurrence; true only for the one caller that inserted it. */

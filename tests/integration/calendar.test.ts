@@ -14,7 +14,8 @@ import { expandOccurrences, parseCalendar } from '../support/ical';
 import { DEMO_EVENTS } from '../../db/seed/calendar';
 import { withActor } from '../../db';
 import { addDays, beijingDay, beijingInstant, mondayOf } from '../../shared/domain/calendar';
-import { changeOccurrence, createEvent, getEvent, regenerateFeed, revokeFeed, updateEvent } from '../../server/services/calendar';
+import { answerInvitation, changeOccurrence, createEvent, getEvent, regenerateFeed, revokeFeed, updateEvent } from '../../server/services/calendar';
+import { sendDueReminders } from '../../server/calendar/reminders';
 import { eventEditSchema } from '../../shared/validation/calendar';
 
 const SECRET = TEST_SESSION_SECRET;
@@ -246,5 +247,32 @@ describe('pages, downloads and SQL keep the boundary', () => {
     expect((await answer(await server.login('sc-staff'), { answer: 'attend' })).status).toBe(403);
     const { invitees } = await getEvent(db(), await actorOf(db(), 'cq-coordinator'), id);
     expect(invitees.find((i) => i.displayName === '刘洋')).toMatchObject({ answer: 'leave', reason: '同日有全国政协调研', orgName: '四川省政协' });
+  });
+});
+
+describe('reminders', () => {
+  it('each occurrence starting within a day is reminded once, however many processes sweep at once; excused invitees are not', async () => {
+    const chuanyu = await workspaceId(db(), SEED.workspaces.chuanyu);
+    const [coordinator, scMember, cqMember, cqLeader] = await Promise.all(['cq-coordinator', 'sc-member', 'cq-member', 'cq-leader'].map((u) => actorOf(db(), u)));
+    const soon = new Date(Math.ceil((Date.now() + 3 * 3600_000) / 60_000) * 60_000);
+    const id = await createEvent(db(), coordinator, {
+      workspaceId: chuanyu, visibility: 'joint', kind: 'briefing', title: '川渝联合情况通报（提醒测试）', place: '', onlineUrl: '', description: '',
+      startsAt: soon, endsAt: new Date(soon.getTime() + 3600_000), allDay: false, rrule: null, invitees: [scMember.id, cqMember.id, cqLeader.id],
+    });
+    await answerInvitation(db(), cqLeader, id, { answer: 'leave', reason: '出差' });
+    const reminders = () => asOwner(db(), (trx) => trx.selectFrom('notifications').select(['user_id']).where('record_id', '=', id).where('kind', '=', 'deadline').execute());
+    // Two processes' sweeps at the same moment, then a later one.
+    const counts = await Promise.all([sendDueReminders(db(), {}), sendDueReminders(db(), {})]);
+    expect(counts.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
+    await sendDueReminders(db(), {});
+    const sent = (await reminders()).map((r) => r.user_id).sort();
+    expect(sent).toEqual([scMember.id, cqMember.id].sort());
+    // Not yet due: nothing for an event two days away.
+    const later = await createEvent(db(), coordinator, {
+      workspaceId: chuanyu, visibility: 'joint', kind: 'briefing', title: '后天的通报会', place: '', onlineUrl: '', description: '',
+      startsAt: new Date(Date.now() + 48 * 3600_000), endsAt: new Date(Date.now() + 49 * 3600_000), allDay: false, rrule: null, invitees: [scMember.id],
+    });
+    await sendDueReminders(db(), {});
+    expect(await asOwner(db(), (trx) => trx.selectFrom('notifications').select('id').where('record_id', '=', later).where('kind', '=', 'deadline').execute())).toEqual([]);
   });
 });
