@@ -3,7 +3,7 @@ import { Link, useActionData, useLoaderData, useNavigation, useSearchParams } fr
 import { App, Button, Drawer, Segmented, Space, Typography } from 'antd';
 import { CalendarOutlined, LeftOutlined, PlusOutlined, RightOutlined } from '@ant-design/icons';
 import { useEffect, useState } from 'react';
-import { createEvent, getCalendar, regenerateFeed, revokeFeed } from '../../server/services/calendar';
+import { createEvent, getCalendar, getEventConflicts, regenerateFeed, revokeFeed } from '../../server/services/calendar';
 import { feedLink } from '../lib/feed.server';
 import { FeedCard } from '../components/calendar/FeedCard';
 import { calendarFilterSchema, eventCreateSchema, CALENDAR_FILTERS, CALENDAR_VIEWS, type CalendarView } from '../../shared/validation/calendar';
@@ -41,7 +41,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const call = callContext(context);
   switch (intent) {
     case 'create':
-      return submitForm(intent, eventCreateSchema, input, (v) => createEvent(context.db, user, v, call), 'calendar.created');
+      return submitForm(intent, eventCreateSchema, input, async (v) => {
+        const id = await createEvent(context.db, user, v, call);
+        return { id, conflicts: (await getEventConflicts(context.db, user, id)).length };
+      }, ({ conflicts }) => (conflicts > 0 ? { message: 'calendar.createdWithConflicts', vars: { n: conflicts } } : { message: 'calendar.created' }));
     case 'feed': {
       await regenerateFeed(context.db, user, context.config.sessionSecret);
       return data({ ok: true as const, intent, message: 'calendar.feedCreated' });
@@ -81,7 +84,9 @@ export default function CalendarPage() {
 
   useEffect(() => {
     if (!result?.ok || !('message' in result) || !result.message) return;
-    message.success(t(result.message));
+    const vars = 'vars' in result ? result.vars : undefined;
+    if (result.message === 'calendar.createdWithConflicts') message.warning(t(result.message, vars), 8);
+    else message.success(t(result.message, vars));
     if (result.intent === 'create') setCreating(null);
   }, [result]);
 

@@ -105,7 +105,9 @@ export default function EventPage() {
       modal.confirm({ title: t('notice.crossingConfirmTitle'), content: t('calendar.crossingWarning'), okText: t('notice.crossingConfirmOk'), cancelText: t('calendar.cancel'), onOk: send });
     } else send();
   };
-  const counts = Object.fromEntries(['attend', 'leave', 'tentative', 'pending'].map((a) => [a, invitees.filter((i) => i.answer === a).length]));
+  const countAnswers = (list: typeof invitees) => Object.fromEntries(['attend', 'leave', 'tentative', 'pending'].map((a) => [a, list.filter((i) => i.answer === a).length]));
+  const counts = countAnswers(invitees);
+  const committees = [...new Set(invitees.map((i) => i.orgName))];
   const started = new Date(event.startsAt).getTime() <= Date.now();
   const formError = result && !result.ok && result.errors?._form ? t(result.errors._form) : null;
 
@@ -163,7 +165,14 @@ export default function EventPage() {
             <>
               <Typography.Paragraph data-testid="answer-summary">{t('calendar.answerSummary', counts)}</Typography.Paragraph>
               {abilities.update && (
-                <AttendanceTable invitees={invitees} started={started} busy={busy} />
+                <>
+                  <ul style={{ paddingInlineStart: 20 }} aria-label={t('calendar.answersByCommittee')} data-testid="committee-summary">
+                    {committees.map((c) => (
+                      <li key={c}>{t('calendar.committeeSummary', { committee: c, ...countAnswers(invitees.filter((i) => i.orgName === c)) })}</li>
+                    ))}
+                  </ul>
+                  <AttendanceTable invitees={invitees} started={started} busy={busy} />
+                </>
               )}
             </>
           )}

@@ -134,6 +134,15 @@ async function findConflicts(trx: Executor, event: EventRow, invitees: Array<{ u
   return out;
 }
 
+/** Who of the invitees is busy at the event's times (for its organisers, right after creating it). */
+export async function getEventConflicts(db: Kysely<DB>, actor: Actor, id: string) {
+  return withActor(db, dbActor(actor), async (trx) => {
+    const event = await loadEvent(trx, actor, id);
+    authorize(actor, 'record.update', eventRef(event));
+    return findConflicts(trx, event, await listInvitees(trx, id));
+  });
+}
+
 /** The policy view of an event the actor may read (live-page watches). */
 export function getEventRef(db: Kysely<DB>, actor: Actor, id: string): Promise<RecordRef> {
   return withActor(db, dbActor(actor), async (trx) => eventRef(await loadEvent(trx, actor, id)));

@@ -75,6 +75,7 @@ export const calendarZhCN = {
   'calendar.save': '保存',
   'calendar.create': '创建日程',
   'calendar.created': '日程已创建',
+  'calendar.createdWithConflicts': '日程已创建；有 {n} 处时间冲突，请在日程页面查看',
   'calendar.saved': '日程已保存',
   'calendar.edit': '编辑日程',
   'calendar.delete': '删除日程',
@@ -107,6 +108,7 @@ export const calendarZhCN = {
   'calendar.attendanceSaved': '出席记录已保存',
   'calendar.noInvitees': '未邀请人员',
   'calendar.answerSummary': '参加 {attend} · 请假 {leave} · 待定 {tentative} · 待回复 {pending}',
+  'calendar.committeeSummary': '{committee}：参加 {attend} · 请假 {leave} · 待定 {tentative} · 待回复 {pending}',
 
   'calendar.occurrence': '本次',
   'calendar.occurrences': '近期重复日程',
@@ -205,6 +207,7 @@ export const calendarEn: Record<keyof typeof calendarZhCN, string> = {
   'calendar.save': 'Save',
   'calendar.create': 'Create event',
   'calendar.created': 'Event created',
+  'calendar.createdWithConflicts': 'Event created; {n} conflict(s) with invitees\' other events, see the event page',
   'calendar.saved': 'Event saved',
   'calendar.edit': 'Edit event',
   'calendar.delete': 'Delete event',
@@ -237,6 +240,7 @@ export const calendarEn: Record<keyof typeof calendarZhCN, string> = {
   'calendar.attendanceSaved': 'Attendance saved',
   'calendar.noInvitees': 'Nobody invited',
   'calendar.answerSummary': 'Attending {attend} · Excused {leave} · Tentative {tentative} · No answer {pending}',
+  'calendar.committeeSummary': '{committee}: attending {attend} · excused {leave} · tentative {tentative} · no answer {pending}',
 
   'calendar.occurrence': 'This occurrence',
   'calendar.occurrences': 'Upcoming occurrences',
