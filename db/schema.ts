@@ -208,6 +208,7 @@ export interface EventTable {
   all_day: ColumnType<boolean, boolean | undefined, boolean>;
   rrule: string | null;
   sequence: ColumnType<number, number | undefined, number>;
+  minutes_draft_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }

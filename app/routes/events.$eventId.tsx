@@ -1,16 +1,15 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from '@remix-run/react';
-import { Alert, App, Button, Card, Checkbox, Descriptions, Form, Input, Popconfirm, Radio, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Checkbox, Descriptions, Form, Input, Popconfirm, Radio, Select, Space, Table, Tag, Typography } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
 import { useEffect, useState } from 'react';
 import {
-  answerInvitation, changeOccurrence, deleteEvent, getEvent, recordAttendance, setEventVisibility, updateEvent,
+  answerInvitation, changeOccurrence, deleteEvent, getEvent, linkMinutes, recordAttendance, setEventVisibility, updateEvent,
 } from '../../server/services/calendar';
 import {
-  attendanceSchema, eventAnswerSchema, eventEditSchema, eventVisibilitySchema, occurrenceSchema,
+  attendanceSchema, eventAnswerSchema, eventEditSchema, eventVisibilitySchema, minutesSchema, occurrenceSchema,
 } from '../../shared/validation/calendar';
 import { addDays, beijingDay, beijingTime, type EventAnswer } from '../../shared/domain/calendar';
-import type { Visibility } from '../../shared/domain/model';
 import { formatDate, formatDateTime } from '../../shared/format/datetime';
 import type { Locale } from '../../shared/i18n';
 import { callContext, guard, requireId, requireUser } from '../lib/session.server';
@@ -21,7 +20,7 @@ import { DayField } from '../components/DayField';
 import { TimeField } from '../components/TimeField';
 import { RegionTag } from '../components/RegionTag';
 import { VisibilityTag } from '../components/VisibilityTag';
-import { VisibilityField } from '../components/VisibilityField';
+import { VisibilityCard } from '../components/VisibilityCard';
 import { EventForm } from '../components/calendar/EventForm';
 import { useLiveRevalidation, useWatchRecord } from '../realtime/hooks';
 
@@ -33,7 +32,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   return guard(() => getEvent(context.db, user, id));
 }
 
-const INTENTS = ['update', 'visibility', 'delete', 'answer', 'attendance', 'occurrence'] as const;
+const INTENTS = ['update', 'visibility', 'delete', 'answer', 'attendance', 'minutes', 'occurrence'] as const;
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
@@ -54,6 +53,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       return submitForm(intent, eventAnswerSchema, input, (v) => answerInvitation(context.db, user, id, v, call), 'calendar.answered');
     case 'attendance':
       return submitForm(intent, attendanceSchema, input, (v) => recordAttendance(context.db, user, id, v.attended, call), 'calendar.attendanceSaved');
+    case 'minutes':
+      return submitForm(intent, minutesSchema, input, (v) => linkMinutes(context.db, user, id, v.draftId, call), 'calendar.minutesSaved');
     case 'occurrence':
       return submitForm(intent, occurrenceSchema, input, (v) => changeOccurrence(context.db, user, id, v, call),
         () => ({ message: input.change === 'cancel' ? 'calendar.occurrenceCancelled' : 'calendar.occurrenceMoved' }));
@@ -80,14 +81,13 @@ function formatWhen(start: string | Date, end: string | Date, allDay: boolean, l
 
 /** 日程: the event, my answer, attendance per committee, and for its organisers edit, occurrences and visibility. */
 export default function EventPage() {
-  const { event, invitees, myInvitation, upcoming, cancelled, conflicts, candidates, abilities } = useLoaderData<typeof loader>();
+  const { event, invitees, myInvitation, upcoming, cancelled, conflicts, candidates, drafts, abilities } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== 'idle';
   const submit = useSubmit();
-  const { message, modal } = App.useApp();
+  const { message } = App.useApp();
   const t = useT();
   const locale = useLocale();
-  const [visibilityForm] = Form.useForm<{ visibility: Visibility }>();
   const [moving, setMoving] = useState<string | null>(null);
   useWatchRecord('event', event.id);
   useLiveRevalidation((e) => e.type === 'record:changed' && e.kind === 'event' && e.id === event.id);
@@ -95,16 +95,8 @@ export default function EventPage() {
   useEffect(() => {
     if (result?.ok && result.message) { message.success(t(result.message)); setMoving(null); }
   }, [result]);
-  useEffect(() => { visibilityForm.setFieldsValue({ visibility: event.visibility }); }, [event.visibility, visibilityForm]);
 
   const post = (values: Record<string, unknown>) => submit(values as Record<string, string>, { method: 'post', encType: 'application/json' });
-  const changeVisibility = ({ visibility: to }: { visibility: Visibility }) => {
-    if (!to || to === event.visibility) return;
-    const send = () => post({ intent: 'visibility', visibility: to });
-    if (to === 'joint') {
-      modal.confirm({ title: t('notice.crossingConfirmTitle'), content: t('calendar.crossingWarning'), okText: t('notice.crossingConfirmOk'), cancelText: t('calendar.cancel'), onOk: send });
-    } else send();
-  };
   const countAnswers = (list: typeof invitees) => Object.fromEntries(['attend', 'leave', 'tentative', 'pending'].map((a) => [a, list.filter((i) => i.answer === a).length]));
   const counts = countAnswers(invitees);
   const committees = [...new Set(invitees.map((i) => i.orgName))];
@@ -179,6 +171,29 @@ export default function EventPage() {
         </Card>
       </section>
 
+      {(event.minutesTitle || (abilities.update && started)) && (
+        <section aria-labelledby="minutes">
+          <Card size="small">
+            <Typography.Title level={2} id="minutes" style={{ fontSize: 18, marginTop: 0 }}>{t('calendar.minutes')}</Typography.Title>
+            <Typography.Paragraph data-testid="minutes-link">
+              {event.minutesDraftId && event.minutesTitle
+                ? <Link to={`/drafts/${event.minutesDraftId}`}>{event.minutesTitle}</Link>
+                : <Typography.Text type="secondary">{t('calendar.minutesNone')}</Typography.Text>}
+            </Typography.Paragraph>
+            {abilities.update && started && (
+              <AppForm schema={minutesSchema} intent="minutes" name="minutes" layout="inline" style={{ rowGap: 8 }}
+                initialValues={{ draftId: event.minutesDraftId ?? undefined }}>
+                <Form.Item name="draftId" label={t('calendar.minutesChoose')}>
+                  <Select allowClear showSearch optionFilterProp="label" style={{ minWidth: 260 }}
+                    options={drafts.map((d) => ({ value: d.id, label: d.title }))} />
+                </Form.Item>
+                <Button htmlType="submit" loading={busy}>{t('calendar.minutesSave')}</Button>
+              </AppForm>
+            )}
+          </Card>
+        </section>
+      )}
+
       {abilities.update && event.rrule && (
         <section aria-labelledby="occurrences">
           <Card size="small">
@@ -236,16 +251,9 @@ export default function EventPage() {
       )}
 
       {abilities.setVisibility && (
-        <section aria-labelledby="event-visibility">
-          <Card size="small">
-            <Typography.Title level={2} id="event-visibility" style={{ fontSize: 18, marginTop: 0 }}>{t('calendar.changeVisibility')}</Typography.Title>
-            <Form form={visibilityForm} name="eventVisibility" layout="vertical" requiredMark={false}
-              initialValues={{ visibility: event.visibility }} onFinish={changeVisibility}>
-              <Form.Item name="visibility" label={t('calendar.visibility')}><VisibilityField regions={event.workspaceRegions} /></Form.Item>
-              <Button htmlType="submit" loading={busy}>{t('calendar.changeVisibility')}</Button>
-            </Form>
-          </Card>
-        </section>
+        <VisibilityCard id="event-visibility" visibility={event.visibility} regions={event.workspaceRegions} busy={busy}
+          errors={result && !result.ok && result.intent === 'visibility' ? result.errors : undefined}
+          onChange={(to) => post({ intent: 'visibility', visibility: to })} />
       )}
 
       {abilities.delete && (

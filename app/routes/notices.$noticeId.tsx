@@ -3,9 +3,7 @@ import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from '@r
 import { App, Button, Card, Descriptions, Form, Input, Popconfirm, Space, Typography } from 'antd';
 import { useEffect } from 'react';
 import { deleteNotice, getNotice, setNoticeVisibility, updateNotice } from '../../server/services/notices';
-import type { Visibility } from '../../shared/domain/model';
 import { noticeSchema, visibilitySchema } from '../../shared/validation/schemas';
-import { parseWith } from '../../shared/validation/parse';
 import { callContext, guard, requireId, requireUser } from '../lib/session.server';
 import { badRequest, readInput, readIntent, submitForm } from '../lib/input.server';
 import { formatDateTime } from '../../shared/format/datetime';
@@ -13,8 +11,7 @@ import { pageTitle, useLocale, useT } from '../lib/i18n';
 import { AppForm } from '../components/AppForm';
 import { RegionTag } from '../components/RegionTag';
 import { VisibilityTag } from '../components/VisibilityTag';
-import { VisibilityField } from '../components/VisibilityField';
-import { visibilityLabel } from '../../shared/i18n/labels';
+import { VisibilityCard } from '../components/VisibilityCard';
 import { useLiveRevalidation, useWatchRecord } from '../realtime/hooks';
 
 export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args, 'workspace.notices', args.data?.notice.title);
@@ -57,43 +54,17 @@ export default function NoticePage() {
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== 'idle';
   const submit = useSubmit();
-  const { message, modal } = App.useApp();
+  const { message } = App.useApp();
   useWatchRecord('notice', notice.id);
   useLiveRevalidation((e) => e.type === 'record:changed' && e.kind === 'notice' && e.id === notice.id);
-  const [visibilityForm] = Form.useForm<{ visibility: Visibility }>();
   const t = useT();
   const locale = useLocale();
 
   useEffect(() => {
     if (result?.ok && result.message) message.success(t(result.message));
-    if (result && !result.ok && result.intent === 'visibility' && result.errors) {
-      visibilityForm.setFields(Object.entries(result.errors).map(([name, key]) => ({ name: name as 'visibility', errors: [t(key)] })));
-    }
   }, [result]);
-  useEffect(() => { visibilityForm.setFieldsValue({ visibility: notice.visibility }); }, [notice.visibility, visibilityForm]);
 
   const post = (values: Record<string, string>) => submit(values, { method: 'post', encType: 'application/json' });
-  const changeVisibility = (values: { visibility: Visibility }) => {
-    const parsed = parseWith(visibilitySchema, values);
-    if (!parsed.ok) {
-      visibilityForm.setFields([{ name: 'visibility', errors: [t(parsed.errors.visibility ?? 'validation.choose')] }]);
-      return;
-    }
-    const to = parsed.data.visibility;
-    if (to === notice.visibility) return;
-    const send = () => post({ intent: 'visibility', visibility: to });
-    // Widening to joint crosses the provincial boundary: say so and ask first.
-    if (to === 'joint') {
-      modal.confirm({
-        title: t('notice.crossingConfirmTitle'),
-        content: t('notice.crossingWarning', { joint: visibilityLabel(t, 'joint', notice.workspaceRegions) }),
-        okText: t('notice.crossingConfirmOk'),
-        cancelText: t('workspace.cancel'),
-        onOk: send,
-      });
-    } else send();
-  };
-
   return (
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
       <Link to={`/workspaces/${notice.workspaceId}`}>← {notice.workspaceName}</Link>
@@ -123,16 +94,9 @@ export default function NoticePage() {
       )}
 
       {abilities.setVisibility && (
-        <section aria-labelledby="notice-visibility">
-          <Card size="small">
-            <Typography.Title level={2} id="notice-visibility" style={{ fontSize: 18, marginTop: 0 }}>{t('notice.changeVisibility')}</Typography.Title>
-            <Form form={visibilityForm} name="noticeVisibility" layout="vertical" requiredMark={false}
-              initialValues={{ visibility: notice.visibility }} onFinish={changeVisibility}>
-              <Form.Item name="visibility" label={t('notice.visibility')}><VisibilityField regions={notice.workspaceRegions} /></Form.Item>
-              <Button htmlType="submit" loading={busy}>{t('notice.changeVisibility')}</Button>
-            </Form>
-          </Card>
-        </section>
+        <VisibilityCard id="notice-visibility" visibility={notice.visibility} regions={notice.workspaceRegions} busy={busy}
+          errors={result && !result.ok && result.intent === 'visibility' ? result.errors : undefined}
+          onChange={(to) => post({ intent: 'visibility', visibility: to })} />
       )}
 
       {abilities.delete && (

@@ -8,6 +8,7 @@ import { sql, type Kysely } from 'kysely';
  * - events: times are instants (timestamptz); a recurring event keeps its first occurrence and an
  *   RFC 5545 RRULE read in Beijing wall-clock time; `sequence` rises with every change (iCalendar).
  * - event_exceptions: one occurrence of a recurring event cancelled or moved, by its original start.
+ * - events.minutes_draft_id: the draft of the meeting's minutes (会议纪要), linked after the event.
  * - event_invitees: invited people, their answer (参加/请假/待定) and, after the event, attendance.
  *   An invitee answers for themselves; the owning region manages the list and records attendance.
  * - calendar_feeds: one private subscription token per user. The token is an HMAC of a random salt
@@ -35,6 +36,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       all_day boolean NOT NULL DEFAULT false,
       rrule text,
       sequence integer NOT NULL DEFAULT 0,
+      minutes_draft_id uuid REFERENCES drafts(id) ON DELETE SET NULL,
       created_at timestamptz NOT NULL DEFAULT now(),
       updated_at timestamptz NOT NULL DEFAULT now(),
       CHECK (ends_at >= starts_at),
@@ -112,7 +114,7 @@ export async function up(db: Kysely<any>): Promise<void> {
                      AND (event_invitees.user_id = app_user_id() OR e.owner_region = app_region())));
 
     GRANT SELECT, INSERT, DELETE ON events, event_exceptions, event_invitees TO cppcc_app;
-    GRANT UPDATE (kind, title, place, online_url, description, starts_at, ends_at, all_day, rrule, visibility, sequence, updated_at)
+    GRANT UPDATE (kind, title, place, online_url, description, starts_at, ends_at, all_day, rrule, visibility, sequence, minutes_draft_id, updated_at)
       ON events TO cppcc_app;
     GRANT UPDATE (cancelled, starts_at, ends_at) ON event_exceptions TO cppcc_app;
     GRANT UPDATE (answer, reason, answered_at, attended) ON event_invitees TO cppcc_app;

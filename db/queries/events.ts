@@ -8,7 +8,8 @@ const eventColumns = [
   'e.id', 'e.workspace_id as workspaceId', 'e.owner_org_id as ownerOrgId', 'e.owner_region as ownerRegion', 'e.visibility',
   'e.author_id as authorId', 'e.kind', 'e.title', 'e.place', 'e.online_url as onlineUrl', 'e.description',
   'e.starts_at as startsAt', 'e.ends_at as endsAt', 'e.all_day as allDay', 'e.rrule', 'e.sequence',
-  'e.created_at as createdAt', 'e.updated_at as updatedAt', 'w.name as workspaceName', 'o.name as ownerOrgName',
+  'e.minutes_draft_id as minutesDraftId', 'e.created_at as createdAt', 'e.updated_at as updatedAt', 'w.name as workspaceName',
+  'o.name as ownerOrgName',
 ] as const;
 
 const exceptionsJson = sql<EventException[] | null>`(
@@ -20,7 +21,9 @@ function eventQuery(db: Executor) {
   return db.selectFrom('events as e')
     .innerJoin('workspaces as w', 'w.id', 'e.workspace_id')
     .innerJoin('orgs as o', 'o.id', 'e.owner_org_id')
-    .select([...eventColumns, exceptionsJson, workspaceRegions(sql.ref('e.workspace_id')).as('workspaceRegions')]);
+    .select([...eventColumns, exceptionsJson, workspaceRegions(sql.ref('e.workspace_id')).as('workspaceRegions'),
+      // The minutes' title only where the reader may read that draft (row-level security in the subquery).
+      sql<string | null>`(select d.title from drafts d where d.id = e.minutes_draft_id)`.as('minutesTitle')]);
 }
 
 export type EventRow = Awaited<ReturnType<typeof findEvent>> & {};
@@ -110,6 +113,10 @@ export function updateEventRow(db: Executor, id: string, set: Partial<EventField
     sequence: sql<number>`sequence + 1`,
     updated_at: new Date(),
   }).where('id', '=', id).execute();
+}
+
+export function setMinutesRow(db: Executor, id: string, draftId: string | null) {
+  return db.updateTable('events').set({ minutes_draft_id: draftId, updated_at: new Date() }).where('id', '=', id).execute();
 }
 
 export function deleteEventRow(db: Executor, id: string) {

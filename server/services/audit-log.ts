@@ -15,7 +15,7 @@ export const KNOWN_AUDIT_ACTIONS = [
   'login', 'login.failed', 'login.throttled', 'user.create', 'user.roles', 'user.org', 'user.disable', 'user.enable',
   'user.password', 'user.contact', 'org.create', 'org.rename', 'workspace.*', 'member.add', 'member.remove', 'member.role',
   'boundary.share', 'boundary.unshare', 'record.visibility', 'notice.create', 'notice.update', 'notice.delete',
-  'event.create', 'event.update', 'event.delete', 'event.occurrence', 'event.attendance',
+  'event.create', 'event.update', 'event.delete', 'event.occurrence', 'event.attendance', 'event.minutes',
 ] as const;
 
 export interface AuditFilter {

@@ -1,6 +1,6 @@
 import type { Executor } from '../../db';
 import { insertAuditEntry } from '../../db/queries/audit';
-import type { Region } from '../../shared/domain/model';
+import type { Region, Visibility } from '../../shared/domain/model';
 
 export interface AuditEntry {
   actor: { id: string; displayName?: string } | null;
@@ -25,3 +25,7 @@ export async function audit(trx: Executor, e: AuditEntry): Promise<void> {
     ip: e.ip ?? null,
   });
 }
+
+/** The audit action of a visibility change: crossing the boundary either way, or `within` one region. */
+export const visibilityAction = (from: Visibility, to: Visibility, within = 'record.visibility') =>
+  (to === 'joint' ? 'boundary.share' : from === 'joint' ? 'boundary.unshare' : within);

@@ -7,10 +7,11 @@ import { actAs, withActor, type Executor } from '../../db';
 import {
   deleteEventRow, deleteFeed, deleteInvitees, feedFingerprint, findEvent, findFeed, findFeedOwner, insertEvent, insertInvitees,
   listBusyEvents, listEvents, listExceptionsOf, listFeedEvents, listInvitees, replaceFeed, updateAnswer, updateAttendance,
-  updateEventRow, upsertException, type EventRow,
+  setMinutesRow, updateEventRow, upsertException, type EventRow,
 } from '../../db/queries/events';
 import { listUserMemberships } from '../../db/queries/sessions';
 import { findWorkspaceRef, listWorkspaceMembers, listWorkspacesByIds } from '../../db/queries/workspaces';
+import { findDraftRef, listDrafts } from '../../db/queries/drafts';
 import { authorize, can, type Actor, type RecordRef } from '../../shared/policy';
 import type { Visibility, WorkspaceRole } from '../../shared/domain/model';
 import {
@@ -19,7 +20,7 @@ import {
 import type { CalendarFilter, EventInput } from '../../shared/validation/calendar';
 import { translate } from '../../shared/i18n';
 import { dbActor } from './actor';
-import { audit } from './audit';
+import { audit, visibilityAction } from './audit';
 import { InputError, NotFoundError } from './errors';
 import { rateLimit, type CallContext } from './call';
 import { announceNotifications, notify } from './notifications';
@@ -156,6 +157,8 @@ export async function getEvent(db: Kysely<DB>, actor: Actor, id: string) {
     const mine = invitees.find((i) => i.userId === actor.id) ?? null;
     const update = can(actor, 'record.update', ref).allowed;
     const members = update ? await listWorkspaceMembers(trx, event.workspaceId) : [];
+    // Drafts of the workspace the organiser may link as minutes (row-level security lists what they may read).
+    const drafts = update ? (await listDrafts(trx, { workspaceIds: [event.workspaceId] })).map((d) => ({ id: d.id, title: d.title })) : [];
     const candidates = members.filter((m) => m.status === 'active' && can(actor, 'event.invite', {
       event: ref, user: { id: m.id, region: m.region, orgId: m.orgId, workspaceIds: [event.workspaceId] },
     }).allowed).map((m): Person => ({ id: m.id, displayName: m.displayName, orgName: m.orgName, sameRegion: m.region === actor.region, sameOrg: m.orgId === actor.orgId }));
@@ -171,6 +174,7 @@ export async function getEvent(db: Kysely<DB>, actor: Actor, id: string) {
       cancelled: (event.exceptions ?? []).filter((x) => x.cancelled).map((x) => new Date(x.occurrenceStart).toISOString()),
       conflicts: update ? await findConflicts(trx, event, invitees) : [],
       candidates,
+      drafts,
       abilities: {
         update,
         delete: can(actor, 'record.delete', ref).allowed,
@@ -244,7 +248,11 @@ export async function updateEvent(db: Kysely<DB>, actor: Actor, id: string, inpu
   await announceNotifications(db, call, notified);
 }
 
-/** As for notices: widening to joint crosses the boundary, narrowing takes access away at once; both audited. */
+/**
+ * As for notices: widening to joint crosses the boundary, narrowing takes access away at once; both
+ * audited. Narrowing also takes off the invitees who could no longer read the event (as for a draft's
+ * collaborators), named in the entry.
+ */
 export async function setEventVisibility(db: Kysely<DB>, actor: Actor, id: string, to: Visibility, call: CallContext = {}) {
   const { result, ref } = await withActor(db, dbActor(actor), async (trx) => {
     const event = await loadEvent(trx, actor, id);
@@ -252,12 +260,16 @@ export async function setEventVisibility(db: Kysely<DB>, actor: Actor, id: strin
     const ref = { ...eventRef(event), visibility: to };
     const result = { readable: can(actor, 'record.read', ref).allowed };
     if (event.visibility === to) return { result, ref: null };
+    const members = new Map((await listWorkspaceMembers(trx, event.workspaceId)).map((m) => [m.id, m]));
+    const cut = (await listInvitees(trx, id)).filter((i) => {
+      const m = members.get(i.userId);
+      return !m || !can(actor, 'event.invite', { event: ref, user: { id: m.id, region: m.region, orgId: m.orgId, workspaceIds: [event.workspaceId] } }).allowed;
+    });
+    await deleteInvitees(trx, id, cut.map((i) => i.userId));
     await updateEventRow(trx, id, { visibility: to });
-    const crossing = to === 'joint' || event.visibility === 'joint';
     await audit(trx, {
-      actor, region: event.ownerRegion, ip: call.ip,
-      action: crossing ? (to === 'joint' ? 'boundary.share' : 'boundary.unshare') : 'record.visibility',
-      target: { type: 'event', id }, detail: { from: event.visibility, to, title: event.title },
+      actor, region: event.ownerRegion, ip: call.ip, action: visibilityAction(event.visibility, to),
+      target: { type: 'event', id }, detail: { from: event.visibility, to, title: event.title, removed: cut.map((i) => i.displayName) },
     });
     return { result, ref };
   });
@@ -304,6 +316,24 @@ export async function answerInvitation(db: Kysely<DB>, actor: Actor, id: string,
     const invited = (await listInvitees(trx, id)).some((i) => i.userId === actor.id);
     authorize(actor, 'event.respond', { ...eventRef(event), invited });
     await updateAnswer(trx, id, actor.id, answer.answer, answer.answer === 'leave' ? answer.reason : '');
+    return eventRef(event);
+  });
+  await call.realtime?.recordChanged('event', id, ref, 'updated');
+}
+
+/** After the event: its minutes, a draft of the same workspace that the organiser may read (or none). */
+export async function linkMinutes(db: Kysely<DB>, actor: Actor, id: string, draftId: string | null, call: CallContext = {}) {
+  const ref = await withActor(db, dbActor(actor), async (trx) => {
+    const event = await loadEvent(trx, actor, id);
+    authorize(actor, 'record.update', eventRef(event));
+    if (draftId) {
+      const draft = await findDraftRef(trx, draftId);
+      if (!draft || draft.workspaceId !== event.workspaceId || !can(actor, 'draft.read', draft).allowed) {
+        throw new InputError('draftId', 'calendar.minutesNotAvailable');
+      }
+    }
+    await setMinutesRow(trx, id, draftId);
+    await audit(trx, { actor, region: event.ownerRegion, action: 'event.minutes', target: { type: 'event', id }, detail: { title: event.title, draftId }, ip: call.ip });
     return eventRef(event);
   });
   await call.realtime?.recordChanged('event', id, ref, 'updated');

@@ -15,7 +15,7 @@ import { claimClientIds } from '../../db/queries/collab';
 import { documentText } from '../collab/document';
 import { documentStateFromJSON } from '../../shared/editor/state';
 import { dbActor } from './actor';
-import { audit } from './audit';
+import { audit, visibilityAction } from './audit';
 import { InputError, NotFoundError } from './errors';
 import type { CallContext } from './call';
 import { draftAuditTarget } from './draft-access';
@@ -212,8 +212,7 @@ export async function setDraftVisibility(db: Kysely<DB>, actor: Actor, id: strin
     }).allowed);
     await deleteDraftCollaborators(trx, id, cut.map((c) => c.id));
     await updateDraft(trx, id, { visibility: to });
-    const crossing = to === 'joint' || draft.visibility === 'joint';
-    const action = crossing ? (to === 'joint' ? 'boundary.share' : 'boundary.unshare') : 'draft.visibility';
+    const action = visibilityAction(draft.visibility, to, 'draft.visibility');
     const detail = { from: draft.visibility, to, title: draft.title, removed: cut.map((c) => c.displayName) };
     await audit(trx, { actor, region: draft.ownerRegion, ip: call.ip, action, target: draftAuditTarget(id), detail });
     // The other region's administrators see that their people lost a shared draft.

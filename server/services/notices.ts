@@ -6,7 +6,7 @@ import { findWorkspaceRef } from '../../db/queries/workspaces';
 import { authorize, can, type Actor, type RecordRef } from '../../shared/policy';
 import type { Visibility } from '../../shared/domain/model';
 import { dbActor } from './actor';
-import { audit } from './audit';
+import { audit, visibilityAction } from './audit';
 import { NotFoundError } from './errors';
 import type { CallContext } from './call';
 
@@ -80,10 +80,8 @@ export async function setNoticeVisibility(db: Kysely<DB>, actor: Actor, id: stri
     const ref = { ...toRecordRef(notice), visibility: to };
     if (notice.visibility === to) return { result, ref: null };
     await updateNoticeRow(trx, id, { visibility: to });
-    const crossing = to === 'joint' || notice.visibility === 'joint';
     await audit(trx, {
-      actor, region: notice.ownerRegion, ip: call.ip,
-      action: crossing ? (to === 'joint' ? 'boundary.share' : 'boundary.unshare') : 'record.visibility',
+      actor, region: notice.ownerRegion, ip: call.ip, action: visibilityAction(notice.visibility, to),
       target: { type: 'notice', id }, detail: { from: notice.visibility, to, title: notice.title },
     });
     return { result, ref };

@@ -83,7 +83,6 @@ export const calendarZhCN = {
   'calendar.cancel': '取消',
   'calendar.visibilityChanged': '可见范围已更改',
   'calendar.changeVisibility': '更改可见范围',
-  'calendar.crossingWarning': '设为联合后，协作空间内另一省市的成员也将看到该日程。',
 
   'calendar.conflicts': '时间冲突',
   'calendar.conflictNamed': '{person} 同时有日程：{title}（{when}）',
@@ -110,6 +109,12 @@ export const calendarZhCN = {
   'calendar.answerSummary': '参加 {attend} · 请假 {leave} · 待定 {tentative} · 待回复 {pending}',
   'calendar.committeeSummary': '{committee}：参加 {attend} · 请假 {leave} · 待定 {tentative} · 待回复 {pending}',
 
+  'calendar.minutes': '会议纪要',
+  'calendar.minutesNone': '尚未关联会议纪要',
+  'calendar.minutesChoose': '选择本协作空间的草稿',
+  'calendar.minutesSave': '关联纪要',
+  'calendar.minutesSaved': '会议纪要已关联',
+  'calendar.minutesNotAvailable': '只能关联本协作空间中您可以查看的草稿',
   'calendar.occurrence': '本次',
   'calendar.occurrences': '近期重复日程',
   'calendar.cancelOccurrence': '取消本次',
@@ -215,7 +220,6 @@ export const calendarEn: Record<keyof typeof calendarZhCN, string> = {
   'calendar.cancel': 'Cancel',
   'calendar.visibilityChanged': 'Visibility changed',
   'calendar.changeVisibility': 'Change visibility',
-  'calendar.crossingWarning': 'Once joint, members of the other region in the workspace will see this event too.',
 
   'calendar.conflicts': 'Conflicts',
   'calendar.conflictNamed': '{person} also has: {title} ({when})',
@@ -242,6 +246,12 @@ export const calendarEn: Record<keyof typeof calendarZhCN, string> = {
   'calendar.answerSummary': 'Attending {attend} · Excused {leave} · Tentative {tentative} · No answer {pending}',
   'calendar.committeeSummary': '{committee}: attending {attend} · excused {leave} · tentative {tentative} · no answer {pending}',
 
+  'calendar.minutes': 'Minutes',
+  'calendar.minutesNone': 'No minutes linked yet',
+  'calendar.minutesChoose': 'Choose a draft of this workspace',
+  'calendar.minutesSave': 'Link minutes',
+  'calendar.minutesSaved': 'Minutes linked',
+  'calendar.minutesNotAvailable': 'Only a draft of this workspace that you can read can be linked',
   'calendar.occurrence': 'This occurrence',
   'calendar.occurrences': 'Upcoming occurrences',
   'calendar.cancelOccurrence': 'Cancel this one',

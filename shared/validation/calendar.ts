@@ -109,6 +109,9 @@ export const occurrenceSchema = z.object({
   }
 });
 
+/** After the event: the draft of its minutes (会议纪要), or none. */
+export const minutesSchema = z.object({ draftId: z.union([z.literal(''), z.null(), id]).optional().transform((v) => v || null) });
+
 /** After the event: who attended (the invitees ticked). */
 export const attendanceSchema = z.object({ attended: people });
 

@@ -39,7 +39,7 @@ const ROUTES: Record<string, { path: string; action?: readonly string[] }> = {
   'drafts.$draftId.versions.$versionId.tsx': { path: '/drafts/:draftId/versions/:versionId' },
   'drafts.$draftId.export[.]docx.tsx': { path: '/drafts/:draftId/export.docx' },
   // 'delete' is left out, as for notices.
-  'events.$eventId.tsx': { path: '/events/:eventId', action: ['update', 'visibility', 'answer', 'attendance', 'occurrence'] },
+  'events.$eventId.tsx': { path: '/events/:eventId', action: ['update', 'visibility', 'answer', 'attendance', 'minutes', 'occurrence'] },
   'events.$eventId.download[.]ics.tsx': { path: '/events/:eventId/download.ics' },
   'lang.tsx': { path: '/lang', action: [] },
   'login.tsx': { path: '/login', action: [] },

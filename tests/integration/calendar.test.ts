@@ -12,9 +12,10 @@ import { asOwner } from '../support/db';
 import { actorOf, SEED, workspaceId } from '../factories/demo';
 import { expandOccurrences, parseCalendar } from '../support/ical';
 import { DEMO_EVENTS } from '../../db/seed/calendar';
+import { DEMO_DRAFT_TITLES } from '../../db/seed/drafts';
 import { withActor } from '../../db';
 import { addDays, beijingDay, beijingInstant, mondayOf } from '../../shared/domain/calendar';
-import { answerInvitation, changeOccurrence, createEvent, getEvent, regenerateFeed, revokeFeed, updateEvent } from '../../server/services/calendar';
+import { answerInvitation, changeOccurrence, createEvent, getEvent, linkMinutes, regenerateFeed, revokeFeed, setEventVisibility, updateEvent } from '../../server/services/calendar';
 import { sendDueReminders } from '../../server/calendar/reminders';
 import { eventEditSchema } from '../../shared/validation/calendar';
 
@@ -274,5 +275,41 @@ describe('reminders', () => {
     });
     await sendDueReminders(db(), {});
     expect(await asOwner(db(), (trx) => trx.selectFrom('notifications').select('id').where('record_id', '=', later).where('kind', '=', 'deadline').execute())).toEqual([]);
+  });
+});
+
+describe('visibility', () => {
+  it('narrowing a joint event takes off the other region\'s invitees, audited as an unshare naming them', async () => {
+    const chuanyu = await workspaceId(db(), SEED.workspaces.chuanyu);
+    const [coordinator, scMember, cqMember] = await Promise.all(['cq-coordinator', 'sc-member', 'cq-member'].map((u) => actorOf(db(), u)));
+    const id = await createEvent(db(), coordinator, {
+      workspaceId: chuanyu, visibility: 'joint', kind: 'meeting', title: '联名提案碰头会（收窄测试）', place: '', onlineUrl: '', description: '',
+      startsAt: beijingInstant(addDays(monday, 12), '10:00'), endsAt: beijingInstant(addDays(monday, 12), '11:00'), allDay: false, rrule: null,
+      invitees: [scMember.id, cqMember.id],
+    });
+    expect((await setEventVisibility(db(), coordinator, id, 'region')).readable).toBe(true);
+    const { invitees } = await getEvent(db(), coordinator, id);
+    expect(invitees.map((i) => i.userId)).toEqual([cqMember.id]);
+    const entry = await asOwner(db(), (trx) => trx.selectFrom('audit_log').select(['action', 'region', 'detail'])
+      .where('target_id', '=', id).where('action', '=', 'boundary.unshare').executeTakeFirstOrThrow());
+    expect(entry.region).toBe('chongqing');
+    expect(entry.detail).toMatchObject({ from: 'joint', to: 'region', removed: ['刘洋'] });
+    const page = await server.request(`/events/${id}`, { cookie: await server.login('sc-member') });
+    expect(page.status).toBe(404);
+  });
+});
+
+describe('minutes', () => {
+  it('an organiser links a draft of the workspace they may read as the minutes; readers see its title only if they may read it', async () => {
+    const coordinator = await actorOf(db(), 'cq-coordinator');
+    const id = eventIds[DEMO_EVENTS.corridor];
+    const drafts = await asOwner(db(), (trx) => trx.selectFrom('drafts').select(['id', 'title', 'visibility', 'owner_region']).execute());
+    const hydrogen = drafts.find((d) => d.title === DEMO_DRAFT_TITLES.hydrogen)!;
+    const sichuanOnly = drafts.find((d) => d.title === DEMO_DRAFT_TITLES.sichuan)!;
+    await expect(linkMinutes(db(), coordinator, id, sichuanOnly.id)).rejects.toMatchObject({ field: 'draftId', messageKey: 'calendar.minutesNotAvailable' });
+    await linkMinutes(db(), coordinator, id, hydrogen.id);
+    const seen = await getEvent(db(), await actorOf(db(), 'sc-member'), id);
+    expect(seen.event).toMatchObject({ minutesDraftId: hydrogen.id, minutesTitle: DEMO_DRAFT_TITLES.hydrogen });
+    expect((await getEvent(db(), coordinator, id)).drafts.map((d) => d.id)).not.toContain(sichuanOnly.id);
   });
 });
