@@ -56,10 +56,12 @@ describe.skipIf(!chromiumPath)('browser: the shared calendar across regions and 
     await cq.keyboard.press('Enter');
     await drawer.getByLabel('标题').fill(title);
     await drawer.getByRole('radio', { name: /川渝联合/ }).check();
-    await drawer.getByLabel('邀请人员').click();
-    await cq.keyboard.type('刘洋');
+    // The whole Sichuan committee of the workspace at once (刘洋 among them).
+    await drawer.getByRole('combobox', { name: '按单位邀请' }).click();
+    await cq.keyboard.type('四川省政协');
     await cq.keyboard.press('Enter');
-    // Typing elsewhere closes the invitee list (Escape would close the drawer).
+    await expect.poll(() => drawer.locator('.ant-select-selection-item', { hasText: '刘洋' }).count()).toBe(1);
+    // Typing elsewhere closes the list (Escape would close the drawer).
     await drawer.getByLabel('地点').fill('重庆市政协机关会议中心');
     await drawer.getByRole('button', { name: /创建日程/ }).click();
     await expect.poll(() => cq.getByRole('dialog').count(), { timeout: 10_000 }).toBe(0);
@@ -85,6 +87,7 @@ describe.skipIf(!chromiumPath)('browser: the shared calendar across regions and 
     await waitForHydration(cq);
     expect(await cq.getByTestId('event-when').innerText()).toBe(when);
     await expect.poll(() => cq.getByTestId('answer-summary').innerText(), { timeout: 10_000 }).toContain('参加 1');
+    expect(await cq.getByTestId('committee-summary').innerText()).toMatch(/四川省政协：参加 1 · 请假 0 · 待定 0 · 待回复 3/);
     expect(await seriousA11yViolations(cq, 'event page, organiser')).toEqual([]);
     expect(await seriousA11yViolations(sc, 'event page, invitee')).toEqual([]);
   });

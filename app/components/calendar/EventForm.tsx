@@ -33,6 +33,7 @@ export function EventForm<S extends z.ZodTypeAny>({ schema, intent, initialValue
   const repeat = Form.useWatch('repeat', form) ?? initialValues.repeat;
   const visibility: Visibility | undefined = Form.useWatch('visibility', form);
   const workspaceId: string | undefined = Form.useWatch('workspaceId', form) ?? initialValues.workspaceId as string | undefined;
+  const invitable = people.filter((p) => mayBeInvited(p, visibility));
   return (
     <AppForm schema={schema} intent={intent} form={form} name={`event-${intent}`} initialValues={initialValues}
       onValuesChange={(changed) => { if (changed.workspaceId) { form.setFieldValue('invitees', []); onWorkspaceChange?.(changed.workspaceId); } }}>
@@ -66,9 +67,18 @@ export function EventForm<S extends z.ZodTypeAny>({ schema, intent, initialValue
           <VisibilityField regions={workspaces.find((w) => w.id === workspaceId)?.regions} />
         </Form.Item>
       )}
+      <Form.Item label={t('calendar.inviteCommittee')} htmlFor={`event-${intent}-committee`}>
+        {/* A whole committee at once: adds its people of this workspace (each is stored, and answers, as a person). */}
+        <Select id={`event-${intent}-committee`} value={null} showSearch optionFilterProp="label" placeholder={t('calendar.inviteCommitteePlaceholder')}
+          options={[...new Set(invitable.map((p) => p.orgName))].map((org) => ({ value: org, label: org }))}
+          onChange={(org: string) => {
+            const current: string[] = form.getFieldValue('invitees') ?? [];
+            form.setFieldValue('invitees', [...new Set([...current, ...invitable.filter((p) => p.orgName === org).map((p) => p.id)])]);
+          }} />
+      </Form.Item>
       <Form.Item name="invitees" label={t('calendar.invitees')}>
         <Select mode="multiple" allowClear optionFilterProp="label"
-          options={people.filter((p) => mayBeInvited(p, visibility)).map((p) => ({ value: p.id, label: `${p.displayName}（${p.orgName}）` }))} />
+          options={invitable.map((p) => ({ value: p.id, label: `${p.displayName}（${p.orgName}）` }))} />
       </Form.Item>
       <Button type="primary" htmlType="submit" loading={busy}>{submitLabel}</Button>
     </AppForm>
