@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import { App, Button, Drawer, Segmented, Space, Typography } from 'antd';
@@ -45,14 +46,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
         const id = await createEvent(context.db, user, v, call);
         return { id, conflicts: (await getEventConflicts(context.db, user, id)).length };
       }, ({ conflicts }) => (conflicts > 0 ? { message: 'calendar.createdWithConflicts', vars: { n: conflicts } } : { message: 'calendar.created' }));
-    case 'feed': {
-      await regenerateFeed(context.db, user, context.config.sessionSecret);
-      return data({ ok: true as const, intent, message: 'calendar.feedCreated' });
-    }
-    case 'revokeFeed': {
-      await revokeFeed(context.db, user);
-      return data({ ok: true as const, intent, message: 'calendar.feedRevoked' });
-    }
+    case 'feed':
+      return submitForm(intent, z.object({}), input, () => regenerateFeed(context.db, user, context.config.sessionSecret), 'calendar.feedCreated');
+    case 'revokeFeed':
+      return submitForm(intent, z.object({}), input, () => revokeFeed(context.db, user), 'calendar.feedRevoked');
     default:
       return badRequest({ _form: 'validation.invalid' });
   }

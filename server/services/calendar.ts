@@ -15,7 +15,7 @@ import { findDraftRef, listDrafts } from '../../db/queries/drafts';
 import { authorize, can, type Actor, type RecordRef } from '../../shared/policy';
 import type { Visibility, WorkspaceRole } from '../../shared/domain/model';
 import {
-  addDays, beijingInstant, isOccurrenceOf, occurrencesBetween, overlapping, repeatOf, type EventAnswer, type Occurrence,
+  addDays, beijingInstant, isOccurrenceOf, mondayOf, occurrencesBetween, overlapping, repeatOf, type EventAnswer, type Occurrence,
 } from '../../shared/domain/calendar';
 import type { CalendarFilter, EventInput } from '../../shared/validation/calendar';
 import { translate } from '../../shared/i18n';
@@ -44,19 +44,15 @@ export const eventRef = (e: EventRow): RecordRef => toRecordRef(e);
 /** The days a view shows, [from, to): a month view shows whole weeks from Monday. */
 export function viewRange(view: CalendarFilter['view'], date: string): { from: string; to: string } {
   if (view === 'week') {
-    const monday = mondayOfDay(date);
+    const monday = mondayOf(date);
     return { from: monday, to: addDays(monday, 7) };
   }
   if (view === 'agenda') return { from: date, to: addDays(date, 30) };
   const first = `${date.slice(0, 7)}-01`;
   const next = addDays(first, 32).slice(0, 7) + '-01';
-  const from = mondayOfDay(first);
-  const lastMonday = mondayOfDay(addDays(next, -1));
+  const from = mondayOf(first);
+  const lastMonday = mondayOf(addDays(next, -1));
   return { from, to: addDays(lastMonday, 7) };
-}
-function mondayOfDay(day: string) {
-  const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
-  return addDays(day, -((weekday + 6) % 7));
 }
 
 /** The occurrences the calendar page shows, with the workspaces it may filter by or create in. */
