@@ -1,5 +1,5 @@
 import type { AppLoadContext } from '@remix-run/node';
-import { getFeedToken } from '../../server/services/calendar';
+import { getFeedToken } from '../../server/services/calendar-feed';
 import type { SessionUser } from '../../server/auth/sessions';
 
 /** The user's own calendar subscription URL (absolute, for calendar apps), or null when they have none. */

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { renderFeed } from '../../server/services/calendar';
+import { renderFeed } from '../../server/services/calendar-feed';
 import { icsHeaders } from '../../server/calendar/ics';
 import { RateLimitedError } from '../../server/services/errors';
 import { translate } from '../../shared/i18n';

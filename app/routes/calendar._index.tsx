@@ -4,7 +4,8 @@ import { Link, useActionData, useLoaderData, useNavigation, useSearchParams } fr
 import { App, Button, Drawer, Segmented, Space, Typography } from 'antd';
 import { CalendarOutlined, LeftOutlined, PlusOutlined, RightOutlined } from '@ant-design/icons';
 import { useEffect, useState } from 'react';
-import { createEvent, getCalendar, getEventConflicts, regenerateFeed, revokeFeed } from '../../server/services/calendar';
+import { createEvent, getCalendar, getEventConflicts } from '../../server/services/calendar';
+import { regenerateFeed, revokeFeed } from '../../server/services/calendar-feed';
 import { feedLink } from '../lib/feed.server';
 import { FeedCard } from '../components/calendar/FeedCard';
 import { calendarFilterSchema, eventCreateSchema, CALENDAR_FILTERS, CALENDAR_VIEWS, type CalendarView } from '../../shared/validation/calendar';

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { eventIcs } from '../../server/services/calendar';
+import { eventIcs } from '../../server/services/calendar-feed';
 import { icsHeaders } from '../../server/calendar/ics';
 import { contentDisposition } from '../../server/services/draft-word';
 import { guard, requireId, requireUser } from '../lib/session.server';

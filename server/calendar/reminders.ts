@@ -10,7 +10,7 @@ import type { WorkspaceRole } from '../../shared/domain/model';
 import type { Actor } from '../../shared/policy';
 import { announceNotifications, notify } from '../services/notifications';
 import type { CallContext } from '../services/call';
-import { eventRef } from '../services/calendar';
+import { toRecordRef } from '../services/notices';
 
 /** Invitees are reminded this long before an occurrence starts (or at once, if it is nearer). */
 export const REMINDER_LEAD_MS = 24 * 60 * 60 * 1000;
@@ -44,7 +44,7 @@ export async function sendDueReminders(db: Kysely<DB>, call: CallContext, now = 
         const event = await findEvent(trx, e.id);
         if (!event) return [];
         const invitees = (await listInvitees(trx, e.id)).filter((i) => i.answer !== 'leave').map((i) => i.userId);
-        return notify(trx, { recipients: invitees, kind: 'deadline', record: { kind: 'event', id: e.id, ref: eventRef(event) }, text: event.title, actor });
+        return notify(trx, { recipients: invitees, kind: 'deadline', record: { kind: 'event', id: e.id, ref: toRecordRef(event) }, text: event.title, actor });
       });
       if (notified === null) continue;
       reminded++;

@@ -1,30 +1,24 @@
-import crypto from 'node:crypto';
-import { promisify } from 'node:util';
-import zlib from 'node:zlib';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
-import { actAs, withActor, type Executor } from '../../db';
+import { withActor, type Executor } from '../../db';
 import {
-  deleteEventRow, deleteFeed, deleteInvitees, feedFingerprint, findEvent, findFeed, findFeedOwner, insertEvent, insertInvitees,
-  listBusyEvents, listEvents, listExceptionsOf, listFeedEvents, listInvitees, replaceFeed, updateAnswer, updateAttendance,
+  deleteEventRow, deleteInvitees, findEvent, insertEvent, insertInvitees,
+  listBusyEvents, listEvents, listExceptionsOf, listInvitees, updateAnswer, updateAttendance,
   setMinutesRow, updateEventRow, upsertException, type EventRow,
 } from '../../db/queries/events';
-import { listUserMemberships } from '../../db/queries/sessions';
 import { findWorkspaceRef, listWorkspaceMembers, listWorkspacesByIds } from '../../db/queries/workspaces';
 import { findDraftRef, listDrafts } from '../../db/queries/drafts';
 import { authorize, can, type Actor, type RecordRef } from '../../shared/policy';
-import type { Visibility, WorkspaceRole } from '../../shared/domain/model';
+import type { Visibility } from '../../shared/domain/model';
 import {
   addDays, beijingInstant, isOccurrenceOf, mondayOf, occurrencesBetween, overlapping, repeatOf, type EventAnswer, type Occurrence,
 } from '../../shared/domain/calendar';
 import type { CalendarFilter, EventInput } from '../../shared/validation/calendar';
-import { translate } from '../../shared/i18n';
 import { dbActor } from './actor';
 import { audit, visibilityAction } from './audit';
 import { InputError, NotFoundError } from './errors';
-import { rateLimit, type CallContext } from './call';
+import type { CallContext } from './call';
 import { announceNotifications, notify } from './notifications';
-import { buildCalendar, type IcsEvent } from '../calendar/ics';
 import { markedDays } from '../calendar/holidays';
 import { toRecordRef } from './notices';
 
@@ -36,8 +30,6 @@ export interface Person { id: string; displayName: string; orgName: string; same
  * record.* rules and the same row-level security), with invitees who answer, recurrence with
  * exceptions, and a private iCalendar feed per user read under the same rules.
  */
-
-export const eventRef = (e: EventRow): RecordRef => toRecordRef(e);
 
 // ---- Reading -----------------------------------------------------------------------------------------
 
@@ -91,10 +83,11 @@ export async function getCalendar(db: Kysely<DB>, actor: Actor, filter: Calendar
   });
 }
 
-async function loadEvent(trx: Executor, actor: Actor, id: string) {
+/** An event the actor may read, or NotFoundError / PolicyError. */
+export async function loadEvent(trx: Executor, actor: Actor, id: string) {
   const event = await findEvent(trx, id);
   if (!event) throw new NotFoundError('event');
-  authorize(actor, 'record.read', eventRef(event));
+  authorize(actor, 'record.read', toRecordRef(event));
   return event;
 }
 
@@ -135,20 +128,20 @@ async function findConflicts(trx: Executor, event: EventRow, invitees: Array<{ u
 export async function getEventConflicts(db: Kysely<DB>, actor: Actor, id: string) {
   return withActor(db, dbActor(actor), async (trx) => {
     const event = await loadEvent(trx, actor, id);
-    authorize(actor, 'record.update', eventRef(event));
+    authorize(actor, 'record.update', toRecordRef(event));
     return findConflicts(trx, event, await listInvitees(trx, id));
   });
 }
 
 /** The policy view of an event the actor may read (live-page watches). */
 export function getEventRef(db: Kysely<DB>, actor: Actor, id: string): Promise<RecordRef> {
-  return withActor(db, dbActor(actor), async (trx) => eventRef(await loadEvent(trx, actor, id)));
+  return withActor(db, dbActor(actor), async (trx) => toRecordRef(await loadEvent(trx, actor, id)));
 }
 
 export async function getEvent(db: Kysely<DB>, actor: Actor, id: string) {
   return withActor(db, dbActor(actor), async (trx) => {
     const event = await loadEvent(trx, actor, id);
-    const ref = eventRef(event);
+    const ref = toRecordRef(event);
     const invitees = await listInvitees(trx, id);
     const mine = invitees.find((i) => i.userId === actor.id) ?? null;
     const update = can(actor, 'record.update', ref).allowed;
@@ -222,7 +215,7 @@ export async function updateEvent(db: Kysely<DB>, actor: Actor, id: string, inpu
   let notified: string[] = [];
   const ref = await withActor(db, dbActor(actor), async (trx) => {
     const event = await loadEvent(trx, actor, id);
-    const ref = eventRef(event);
+    const ref = toRecordRef(event);
     authorize(actor, 'record.update', ref);
     await checkInvitees(trx, actor, ref, input.invitees);
     const { invitees, ...fields } = input;
@@ -252,8 +245,8 @@ export async function updateEvent(db: Kysely<DB>, actor: Actor, id: string, inpu
 export async function setEventVisibility(db: Kysely<DB>, actor: Actor, id: string, to: Visibility, call: CallContext = {}) {
   const { result, ref } = await withActor(db, dbActor(actor), async (trx) => {
     const event = await loadEvent(trx, actor, id);
-    authorize(actor, 'record.setVisibility', { ...eventRef(event), to });
-    const ref = { ...eventRef(event), visibility: to };
+    authorize(actor, 'record.setVisibility', { ...toRecordRef(event), to });
+    const ref = { ...toRecordRef(event), visibility: to };
     const result = { readable: can(actor, 'record.read', ref).allowed };
     if (event.visibility === to) return { result, ref: null };
     const members = new Map((await listWorkspaceMembers(trx, event.workspaceId)).map((m) => [m.id, m]));
@@ -276,10 +269,10 @@ export async function setEventVisibility(db: Kysely<DB>, actor: Actor, id: strin
 export async function deleteEvent(db: Kysely<DB>, actor: Actor, id: string, call: CallContext = {}) {
   const ref = await withActor(db, dbActor(actor), async (trx) => {
     const event = await loadEvent(trx, actor, id);
-    authorize(actor, 'record.delete', eventRef(event));
+    authorize(actor, 'record.delete', toRecordRef(event));
     await deleteEventRow(trx, id);
     await audit(trx, { actor, region: event.ownerRegion, action: 'event.delete', target: { type: 'event', id }, detail: { title: event.title }, ip: call.ip });
-    return eventRef(event);
+    return toRecordRef(event);
   });
   await call.realtime?.recordChanged('event', id, ref, 'deleted');
 }
@@ -289,7 +282,7 @@ export async function changeOccurrence(db: Kysely<DB>, actor: Actor, id: string,
   change: { occurrence: Date; change: 'cancel' | 'move'; startDay?: string; startTime?: string; endTime?: string }, call: CallContext = {}) {
   const ref = await withActor(db, dbActor(actor), async (trx) => {
     const event = await loadEvent(trx, actor, id);
-    authorize(actor, 'record.update', eventRef(event));
+    authorize(actor, 'record.update', toRecordRef(event));
     if (!isOccurrenceOf(event, change.occurrence)) throw new InputError('_form', 'calendar.notAnOccurrence');
     const moved = change.change === 'move'
       ? { startsAt: beijingInstant(change.startDay!, change.startTime!), endsAt: beijingInstant(change.startDay!, change.endTime!) }
@@ -300,7 +293,7 @@ export async function changeOccurrence(db: Kysely<DB>, actor: Actor, id: string,
       actor, region: event.ownerRegion, action: 'event.occurrence', target: { type: 'event', id }, ip: call.ip,
       detail: { title: event.title, occurrence: change.occurrence.toISOString(), change: change.change, ...(moved.startsAt ? { to: moved.startsAt.toISOString() } : {}) },
     });
-    return eventRef(event);
+    return toRecordRef(event);
   });
   await call.realtime?.recordChanged('event', id, ref, 'updated');
 }
@@ -310,9 +303,9 @@ export async function answerInvitation(db: Kysely<DB>, actor: Actor, id: string,
   const ref = await withActor(db, dbActor(actor), async (trx) => {
     const event = await loadEvent(trx, actor, id);
     const invited = (await listInvitees(trx, id)).some((i) => i.userId === actor.id);
-    authorize(actor, 'event.respond', { ...eventRef(event), invited });
+    authorize(actor, 'event.respond', { ...toRecordRef(event), invited });
     await updateAnswer(trx, id, actor.id, answer.answer, answer.answer === 'leave' ? answer.reason : '');
-    return eventRef(event);
+    return toRecordRef(event);
   });
   await call.realtime?.recordChanged('event', id, ref, 'updated');
 }
@@ -321,7 +314,7 @@ export async function answerInvitation(db: Kysely<DB>, actor: Actor, id: string,
 export async function linkMinutes(db: Kysely<DB>, actor: Actor, id: string, draftId: string | null, call: CallContext = {}) {
   const ref = await withActor(db, dbActor(actor), async (trx) => {
     const event = await loadEvent(trx, actor, id);
-    authorize(actor, 'record.update', eventRef(event));
+    authorize(actor, 'record.update', toRecordRef(event));
     if (draftId) {
       const draft = await findDraftRef(trx, draftId);
       if (!draft || draft.workspaceId !== event.workspaceId || !can(actor, 'draft.read', draft).allowed) {
@@ -330,7 +323,7 @@ export async function linkMinutes(db: Kysely<DB>, actor: Actor, id: string, draf
     }
     await setMinutesRow(trx, id, draftId);
     await audit(trx, { actor, region: event.ownerRegion, action: 'event.minutes', target: { type: 'event', id }, detail: { title: event.title, draftId }, ip: call.ip });
-    return eventRef(event);
+    return toRecordRef(event);
   });
   await call.realtime?.recordChanged('event', id, ref, 'updated');
 }
@@ -339,106 +332,11 @@ export async function linkMinutes(db: Kysely<DB>, actor: Actor, id: string, draf
 export async function recordAttendance(db: Kysely<DB>, actor: Actor, id: string, attended: readonly string[], call: CallContext = {}) {
   const ref = await withActor(db, dbActor(actor), async (trx) => {
     const event = await loadEvent(trx, actor, id);
-    authorize(actor, 'record.update', eventRef(event));
+    authorize(actor, 'record.update', toRecordRef(event));
     const invitees = await listInvitees(trx, id);
     await updateAttendance(trx, id, Object.fromEntries(invitees.map((i) => [i.userId, attended.includes(i.userId)])));
     await audit(trx, { actor, region: event.ownerRegion, action: 'event.attendance', target: { type: 'event', id }, detail: { title: event.title, attended: attended.length }, ip: call.ip });
-    return eventRef(event);
+    return toRecordRef(event);
   });
   await call.realtime?.recordChanged('event', id, ref, 'updated');
-}
-
-// ---- iCalendar ---------------------------------------------------------------------------------------
-
-const gzipAsync = promisify(zlib.gzip);
-const hashToken = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
-/** Feed tokens are 32 bytes, base64url: the URL is the only credential a calendar app has. */
-export const FEED_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
-/** The token of a user's feed: an HMAC of its salt under the server's secret (never stored). */
-const feedToken = (secret: string, userId: string, salt: string) =>
-  crypto.createHmac('sha256', secret).update(`calendar-feed:${userId}:${salt}`).digest('base64url');
-
-function toIcs(e: EventRow, locale: 'zh-CN' | 'en' = 'zh-CN'): IcsEvent {
-  return {
-    id: e.id, title: e.title, kindLabel: translate(locale, `calendar.kind.${e.kind}`), place: e.place, onlineUrl: e.onlineUrl,
-    description: e.description, startsAt: e.startsAt, endsAt: e.endsAt, allDay: e.allDay, rrule: e.rrule,
-    sequence: e.sequence, updatedAt: e.updatedAt, exceptions: e.exceptions,
-  };
-}
-
-/** The user's own feed token, or null when they have none (never made, or revoked). */
-export async function getFeedToken(db: Kysely<DB>, actor: Actor, secret: string): Promise<string | null> {
-  const feed = await withActor(db, dbActor(actor), (trx) => findFeed(trx, actor.id));
-  return feed ? feedToken(secret, actor.id, feed.salt) : null;
-}
-
-/** A new feed token; the old one stops working at once. */
-export async function regenerateFeed(db: Kysely<DB>, actor: Actor, secret: string): Promise<string> {
-  const salt = crypto.randomBytes(16).toString('hex');
-  const token = feedToken(secret, actor.id, salt);
-  await withActor(db, dbActor(actor), (trx) => replaceFeed(trx, actor.id, salt, hashToken(token)));
-  return token;
-}
-
-export async function revokeFeed(db: Kysely<DB>, actor: Actor) {
-  await withActor(db, dbActor(actor), (trx) => deleteFeed(trx, actor.id));
-}
-
-/**
- * Rendered feeds, by owner, readable workspaces and the fingerprint of what they hold: a calendar
- * app polls the same text again and again. Kept with its gzip form (calendar apps accept it; a feed
- * shrinks about tenfold). Bounded by size; each process keeps its own.
- */
-export interface RenderedFeed { ics: string; gzip: Buffer }
-const renderedFeeds = new Map<string, { key: string; feed: RenderedFeed }>();
-const RENDERED_FEEDS_MAX_BYTES = 32 * 1024 * 1024;
-let renderedFeedsBytes = 0;
-const sizeOf = (f: RenderedFeed) => f.ics.length * 2 + f.gzip.length;
-function rememberFeed(ownerId: string, key: string, feed: RenderedFeed) {
-  const old = renderedFeeds.get(ownerId);
-  if (old) { renderedFeeds.delete(ownerId); renderedFeedsBytes -= sizeOf(old.feed); }
-  renderedFeeds.set(ownerId, { key, feed });
-  renderedFeedsBytes += sizeOf(feed);
-  for (const [id, entry] of renderedFeeds) {
-    if (renderedFeedsBytes <= RENDERED_FEEDS_MAX_BYTES) break;
-    renderedFeeds.delete(id);
-    renderedFeedsBytes -= sizeOf(entry.feed);
-  }
-}
-
-/**
- * The feed of a token: exactly the events its owner may read, read as the owner under row-level
- * security (as their pages are), in one transaction. Null for an unknown or revoked token, or a
- * disabled user.
- */
-export async function renderFeed(db: Kysely<DB>, token: string, appUrl: string, call: CallContext = {}): Promise<RenderedFeed | null> {
-  if (!FEED_TOKEN_PATTERN.test(token)) return null;
-  return withActor(db, null, async (trx) => {
-    const owner = await findFeedOwner(trx, hashToken(token));
-    if (!owner) return null;
-    await rateLimit(call, 'feed', owner.id);
-    await actAs(trx, { id: owner.id, region: owner.region, orgId: owner.orgId });
-    const memberships = await listUserMemberships(trx, owner.id);
-    const actor: Actor = {
-      id: owner.id, region: owner.region, orgId: owner.orgId, roles: owner.roles,
-      workspaces: Object.fromEntries(memberships.map((m) => [m.workspace_id, m.role as WorkspaceRole])),
-    };
-    const workspaceIds = Object.keys(actor.workspaces).sort();
-    const key = [appUrl, owner.region, owner.orgId, owner.roles.join(','), workspaceIds.join(','), await feedFingerprint(trx, workspaceIds)].join('|');
-    const cached = renderedFeeds.get(owner.id);
-    if (cached?.key === key) return cached.feed;
-    const rows = (await listFeedEvents(trx, workspaceIds)).filter((e) => can(actor, 'record.read', eventRef(e)).allowed);
-    const ics = buildCalendar({ name: translate('zh-CN', 'calendar.title'), appUrl, events: rows.map((e) => toIcs(e)) });
-    const feed = { ics, gzip: await gzipAsync(ics) };
-    rememberFeed(owner.id, key, feed);
-    return feed;
-  });
-}
-
-/** One event as an .ics download (the event page's link). */
-export async function eventIcs(db: Kysely<DB>, actor: Actor, id: string, appUrl: string): Promise<{ ics: string; title: string }> {
-  return withActor(db, dbActor(actor), async (trx) => {
-    const event = await loadEvent(trx, actor, id);
-    return { ics: buildCalendar({ name: event.title, appUrl, events: [toIcs(event)] }), title: event.title };
-  });
 }

@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { startTestServer, TEST_SESSION_SECRET } from '../support/server';
 import { asOwner } from '../support/db';
 import { actorOf, SEED, workspaceId } from '../factories/demo';
-import { regenerateFeed } from '../../server/services/calendar';
+import { regenerateFeed } from '../../server/services/calendar-feed';
 import { beijingInstant, addDays, beijingDay } from '../../shared/domain/calendar';
 import type { Benchmark, BenchContext, Row } from './run';
 import { ensureBuild, envInt, inBatches, summarize, withBuildReadLock, type LatencySummary } from './support';

@@ -12,7 +12,7 @@ import { startTestServer, backend, TEST_SESSION_SECRET, type TestServer } from '
 import { asOwner } from '../support/db';
 import { actorOf, noticeId, SEED, workspaceId } from '../factories/demo';
 import { DEMO_EVENTS } from '../../db/seed/calendar';
-import { regenerateFeed } from '../../server/services/calendar';
+import { regenerateFeed } from '../../server/services/calendar-feed';
 import { DEMO_DRAFT_TITLES } from '../../db/seed/drafts';
 
 const ROUTES_DIR = path.resolve(import.meta.dirname, '../../app/routes');

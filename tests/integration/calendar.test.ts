@@ -15,7 +15,8 @@ import { DEMO_EVENTS } from '../../db/seed/calendar';
 import { DEMO_DRAFT_TITLES } from '../../db/seed/drafts';
 import { withActor } from '../../db';
 import { addDays, beijingDay, beijingInstant, mondayOf } from '../../shared/domain/calendar';
-import { answerInvitation, changeOccurrence, createEvent, getEvent, linkMinutes, regenerateFeed, revokeFeed, setEventVisibility, updateEvent } from '../../server/services/calendar';
+import { answerInvitation, changeOccurrence, createEvent, getEvent, linkMinutes, setEventVisibility, updateEvent } from '../../server/services/calendar';
+import { regenerateFeed, revokeFeed } from '../../server/services/calendar-feed';
 import { sendDueReminders } from '../../server/calendar/reminders';
 import { eventEditSchema } from '../../shared/validation/calendar';
 
