@@ -124,4 +124,27 @@ describe.skipIf(!chromiumPath)('browser: the shared calendar across regions and 
     expect(feed.status).toBe(200);
     expect(await feed.text()).toContain(DEMO_EVENTS.cqWeekly);
   });
+  it('on a 390 px phone: an existing event opened from the week, answered 请假 with a reason, kept across a reload', async () => {
+    const phone = await newUserContext(browser, server.url, { phone: true });
+    users.push(phone);
+    phone.allowErrors(REVALIDATION_ABORTED);
+    const page = phone.page;
+    await loginThroughForm(page, 'cq-member');
+    await page.goto(week);
+    await waitForHydration(page);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.locator('[data-testid="calendar-event"]', { hasText: DEMO_EVENTS.corridor }).click();
+    await page.waitForURL(/\/events\//);
+    await waitForHydration(page);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.locator('label.ant-radio-button-wrapper', { hasText: '请假' }).click();
+    await page.getByLabel('请假事由').fill('当天在北京参加全国政协调研');
+    await page.getByRole('button', { name: /提交回复/ }).click();
+    await expect.poll(() => page.getByTestId('my-answer-tag').innerText(), { timeout: 10_000 }).toBe('请假');
+    await page.reload();
+    await waitForHydration(page);
+    expect(await page.getByTestId('my-answer-tag').innerText()).toBe('请假');
+    expect(await page.getByLabel('请假事由').inputValue()).toBe('当天在北京参加全国政协调研');
+    expect(await seriousA11yViolations(page, 'event page on a phone')).toEqual([]);
+  });
 });
