@@ -2,6 +2,7 @@ import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { Region, Role, Visibility, WorkspaceRole } from '../shared/domain/model';
 import type { NotificationKind } from '../shared/validation/notifications';
 import type { EventAnswer, EventKind } from '../shared/domain/calendar';
+import type { ProposalState, ReplyCategory, Satisfaction } from '../shared/domain/proposal';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -116,6 +117,11 @@ export interface DraftTable {
   plain_text: Generated<string>;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** The text frozen for signing (SHA-256 of its content), or null while it is being edited. */
+  signing_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  signing_version_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The proposal it was submitted as: read-only for ever after. */
+  proposal_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface DraftCollaboratorTable {
@@ -234,6 +240,137 @@ export interface CalendarFeedTable { user_id: string; salt: string; token_hash: 
 
 export interface EventReminderTable { event_id: string; occurrence_start: ColumnType<Date, Date | string, never>; sent_at: CreatedAt }
 
+export interface DraftSponsorTable {
+  draft_id: string;
+  user_id: string;
+  region: Region;
+  role: 'lead' | 'co';
+  status: ColumnType<'invited' | 'accepted' | 'declined', 'invited' | 'accepted' | 'declined' | undefined, 'invited' | 'accepted' | 'declined'>;
+  signed_hash: string | null;
+  signed_at: Timestamp | null;
+  invited_by: string | null;
+  invited_at: CreatedAt;
+}
+
+type Optional<T> = ColumnType<T | null, T | null | undefined, T | null>;
+
+export interface ProposalTable {
+  id: Generated<string>;
+  owner_org_id: string;
+  owner_region: Region;
+  workspace_id: string | null;
+  visibility: Visibility;
+  regions: Region[];
+  author_id: string;
+  draft_id: Optional<string>;
+  version_id: Optional<string>;
+  text_hash: Optional<string>;
+  year: number;
+  sequence: number;
+  number: string;
+  title: string;
+  category: ColumnType<string, string | undefined, string>;
+  body: ColumnType<string, string | undefined, string>;
+  state: ColumnType<ProposalState, ProposalState | undefined, ProposalState>;
+  sent_back: ColumnType<boolean, boolean | undefined, boolean>;
+  not_filed_reason: Optional<string>;
+  is_key: ColumnType<boolean, boolean | undefined, boolean>;
+  key_leader_id: Optional<string>;
+  /** The lead assignment's deadline (a Beijing day), kept here for the registry's 'overdue'. */
+  deadline: Optional<string>;
+  reply_category: Optional<ReplyCategory>;
+  submitted_at: Timestamp;
+  filed_at: Optional<Date | string>;
+  replied_at: Optional<Date | string>;
+  closed_at: Optional<Date | string>;
+  updated_at: Timestamp;
+}
+
+export interface ProposalCounterTable { owner_org_id: string; year: number; last: number }
+
+export interface ProposalSponsorTable {
+  proposal_id: string;
+  user_id: string;
+  region: Region;
+  role: 'lead' | 'co';
+  signed_at: Optional<Date | string>;
+}
+
+export type AssignmentStatus = 'assigned' | 'handling' | 'returned' | 'replied';
+export interface ProposalAssignmentTable {
+  id: Generated<string>;
+  proposal_id: string;
+  unit_org_id: string;
+  unit_region: Region;
+  role: 'lead' | 'co';
+  deadline: string;
+  status: ColumnType<AssignmentStatus, AssignmentStatus | undefined, AssignmentStatus>;
+  return_reason: Optional<string>;
+  /** The unit's rating of the proposal's quality (双向评价). */
+  quality: Optional<'good' | 'fair' | 'poor'>;
+  assigned_at: Timestamp;
+  replied_at: Optional<Date | string>;
+}
+
+export interface ProposalReplyTable {
+  id: Generated<string>;
+  proposal_id: string;
+  assignment_id: string;
+  unit_org_id: string;
+  kind: 'reply' | 'opinion';
+  category: ReplyCategory | null;
+  body: string;
+  author_id: string;
+  created_at: CreatedAt;
+}
+
+export interface ProposalEvaluationTable {
+  proposal_id: string;
+  assignment_id: string;
+  unit_org_id: string;
+  rating: Satisfaction;
+  comment: ColumnType<string, string | undefined, string>;
+  author_id: string;
+  created_at: Timestamp;
+}
+
+export interface ProposalNoteTable {
+  id: Generated<string>;
+  proposal_id: string;
+  org_id: string;
+  region: Region;
+  author_id: string;
+  body: string;
+  created_at: CreatedAt;
+}
+
+export interface ProposalTimelineTable {
+  id: Generated<number>;
+  proposal_id: string;
+  action: string;
+  from_state: string | null;
+  to_state: string | null;
+  unit_org_id: string | null;
+  actor_id: string | null;
+  note: ColumnType<string, string | undefined, string>;
+  at: Timestamp;
+}
+
+export type SupervisionKind = 'onsite' | 'forum' | 'inspection' | 'urge';
+export interface SupervisionRecordTable {
+  id: Generated<string>;
+  proposal_id: string;
+  kind: SupervisionKind;
+  day: string;
+  participants: ColumnType<string, string | undefined, string>;
+  outcome: ColumnType<string, string | undefined, string>;
+  region: Region;
+  author_id: string;
+  created_at: CreatedAt;
+}
+
+export interface ProposalAlertTable { assignment_id: string; kind: 'approaching' | 'overdue'; sent_at: CreatedAt }
+
 export interface DB {
   drafts: DraftTable;
   draft_collaborators: DraftCollaboratorTable;
@@ -260,6 +397,17 @@ export interface DB {
   event_invitees: EventInviteeTable;
   calendar_feeds: CalendarFeedTable;
   event_reminders: EventReminderTable;
+  draft_sponsors: DraftSponsorTable;
+  proposals: ProposalTable;
+  proposal_counters: ProposalCounterTable;
+  proposal_sponsors: ProposalSponsorTable;
+  proposal_assignments: ProposalAssignmentTable;
+  proposal_replies: ProposalReplyTable;
+  proposal_evaluations: ProposalEvaluationTable;
+  proposal_notes: ProposalNoteTable;
+  proposal_timeline: ProposalTimelineTable;
+  supervision_records: SupervisionRecordTable;
+  proposal_alerts: ProposalAlertTable;
 }
 
 export type Org = Selectable<OrgTable>;

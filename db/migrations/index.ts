@@ -8,6 +8,7 @@ import * as draftChildPolicies from './2026-11-29-006-draft-child-policies';
 import * as regionOwnership from './2026-12-06-007-region-ownership';
 import * as loginAttemptOutcome from './2026-12-06-008-login-attempt-outcome';
 import * as calendar from './2026-12-06-009-calendar';
+import * as proposals from './2026-12-06-010-proposals';
 
 /** Every migration, in order. Files are frozen once landed; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-007-region-ownership': regionOwnership,
   '2026-12-06-008-login-attempt-outcome': loginAttemptOutcome,
   '2026-12-06-009-calendar': calendar,
+  '2026-12-06-010-proposals': proposals,
 };

@@ -66,8 +66,10 @@ export const isFinal = (state: ProposalState) => possibleActions(state, { sentBa
 
 /** Reply categories: A 解决采纳, B 列入计划拟解决, C 留作参考. */
 export const REPLY_CATEGORIES = ['A', 'B', 'C'] as const;
+export type ReplyCategory = (typeof REPLY_CATEGORIES)[number];
 /** The sponsor's rating of each unit: 满意, 基本满意, 不满意. */
 export const SATISFACTION = ['satisfied', 'basically', 'dissatisfied'] as const;
+export type Satisfaction = (typeof SATISFACTION)[number];
 
 /** An assignment's deadline when none is given: three months after assigning (a Beijing day). */
 export const DEFAULT_DEADLINE_MONTHS = 3;
@@ -83,3 +85,13 @@ export function defaultDeadline(assignedDay: string): string {
 /** The number of a proposal in its receiving committee's year: 渝政协2025第0001号. */
 export const proposalNumber = (prefix: string, year: number, sequence: number) =>
   `${prefix}${year}第${String(sequence).padStart(4, '0')}号`;
+
+/** Topic categories of the registry (提案类别). */
+export const PROPOSAL_TOPICS = ['economy', 'society', 'culture', 'ecology', 'governance'] as const;
+export type ProposalTopic = (typeof PROPOSAL_TOPICS)[number];
+
+/** Supervision activities (督办活动). */
+export const SUPERVISION_KINDS = ['onsite', 'forum', 'inspection', 'urge'] as const;
+
+/** A deadline is flagged this many days before it passes. */
+export const DUE_SOON_DAYS = 7;

@@ -8,6 +8,7 @@ import { wordEn } from './word';
 import { commentsEn } from './comments';
 import { versionsEn } from './versions';
 import { calendarEn } from './calendar';
+import { proposalsEn } from './proposals';
 
 export const en: Messages = {
   ...adminEn,
@@ -19,6 +20,7 @@ export const en: Messages = {
   ...commentsEn,
   ...versionsEn,
   ...calendarEn,
+  ...proposalsEn,
   'app.title': 'Sichuan–Chongqing CPPCC Joint Workspace',
   'nav.label': 'Main navigation',
   'nav.menu': 'Menu',

@@ -8,6 +8,7 @@ import { wordZhCN } from './word';
 import { commentsZhCN } from './comments';
 import { versionsZhCN } from './versions';
 import { calendarZhCN } from './calendar';
+import { proposalsZhCN } from './proposals';
 
 export const zhCN = {
   ...adminZhCN,
@@ -19,6 +20,7 @@ export const zhCN = {
   ...commentsZhCN,
   ...versionsZhCN,
   ...calendarZhCN,
+  ...proposalsZhCN,
   'app.title': '川渝政协协同履职平台',
   'nav.label': '主导航',
   'nav.menu': '菜单',

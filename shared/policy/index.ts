@@ -5,6 +5,7 @@
  */
 import type { Region, Role, Visibility, WorkspaceRole } from '../domain/model';
 import { isWidening } from '../domain/model';
+import { PROPOSAL_TRANSITIONS, type ProposalAction } from '../domain/proposal';
 
 export interface Actor {
   id: string;
@@ -33,6 +34,24 @@ export type CollaboratorRole = 'editor' | 'commenter' | 'viewer';
 export interface DraftRef extends RecordRef { collaborators: Readonly<Record<string, CollaboratorRole>> }
 /** Someone invited to a draft: they must be able to read it (workspace member, visibility). */
 export interface InviteeRef extends UserRef { workspaceIds: readonly string[] }
+/**
+ * A proposal (提案): received by a committee (owner org and region), sponsored by members, assigned to
+ * handling units. `regions` are the regions concerned (sponsors' and units'); `workspaceId` is the
+ * workspace its draft was written in, if any.
+ */
+export interface ProposalRef {
+  ownerOrgId: string;
+  ownerRegion: Region;
+  workspaceId: string | null;
+  visibility: Visibility;
+  regions: readonly Region[];
+  /** The lead sponsor (领衔人). */
+  authorId: string;
+  sponsorIds: readonly string[];
+  /** Orgs of the units it is assigned to (not returned); the lead unit's first. */
+  assignedOrgIds: readonly string[];
+  leadUnitOrgId: string | null;
+}
 export interface WorkspaceRef { id: string; ownerRegion: Region; regions: readonly Region[] }
 export interface OrgRef { id: string; region: Region }
 
@@ -54,6 +73,23 @@ interface Resources {
   'event.invite': { event: RecordRef; user: InviteeRef };
   /** Answering an invitation (参加/请假/待定): the invitee, while they may read the event. */
   'event.respond': RecordRef & { invited: boolean };
+  /** Inviting a co-sponsor (联名人) to a draft: the lead sponsor, someone who may read it (of the other region only when joint). */
+  'draft.inviteSponsor': { draft: DraftRef; user: InviteeRef & { roles: readonly Role[] } };
+  /** Accepting or declining co-sponsorship, signing the frozen text: the invited sponsor. */
+  'draft.sign': DraftRef & { sponsor: boolean };
+  /** Freezing the text for signing, reopening it, submitting it as a proposal: the lead sponsor. */
+  'draft.submit': DraftRef;
+  'proposal.read': ProposalRef;
+  /** A step of the lifecycle (shared/domain/proposal.ts names the party who makes it). */
+  'proposal.transition': ProposalRef & { action: ProposalAction };
+  /** 遴选: making it a key proposal, with its supervising leader. */
+  'proposal.select': ProposalRef;
+  /** 督办: supervision records, by the leaders and staff of every region concerned. */
+  'proposal.supervise': ProposalRef;
+  /** A co-unit's opinion to the lead unit, a unit's rating of the proposal (双向评价). */
+  'proposal.unitRespond': ProposalRef;
+  /** Internal notes: each side writes (and reads) its own. */
+  'proposal.note': ProposalRef;
   /** Drafting at all: the drafts area, starting a draft (blank or from Word). */
   'draft.start': Record<string, never>;
   /** The administration area (each page's service authorizes its region again). */
@@ -125,6 +161,20 @@ function draftRole(a: Actor, d: DraftRef): CollaboratorRole | null {
   return d.authorId === a.id ? 'editor' : d.collaborators[a.id] ?? null;
 }
 
+const COMMITTEE_SIDE: Role[] = ['staff', 'leader', 'coordinator'];
+
+function readProposal(a: Actor, p: ProposalRef): Decision {
+  if (isHandlingUnit(a)) return p.assignedOrgIds.includes(a.orgId) ? allow : notFound('policy.notAssigned');
+  if (p.sponsorIds.includes(a.id)) return allow;
+  if (p.ownerRegion === a.region && has(a, ...COMMITTEE_SIDE)) return allow;
+  if (p.visibility === 'joint' && p.regions.includes(a.region) && has(a, 'staff', 'leader')) return allow;
+  if (p.workspaceId !== null) return readRecord(a, { ...p, workspaceId: p.workspaceId });
+  return notFound('policy.outsideVisibility');
+}
+
+/** Leaders and staff of a region the proposal concerns (cross-region supervision, 跨区域督办). */
+const concernsRegionOf = (a: Actor, p: ProposalRef) => p.ownerRegion === a.region || p.regions.includes(a.region);
+
 const rules: { [A in Action]: (a: Actor, r: Resources[A]) => Decision } = {
   'record.read': readRecord,
   'record.create': (a, r) => {
@@ -185,6 +235,52 @@ const rules: { [A in Action]: (a: Actor, r: Resources[A]) => Decision } = {
     const read = readRecord(a, e);
     if (!read.allowed) return read;
     return e.invited ? allow : forbidden('policy.notInvited');
+  },
+  'draft.inviteSponsor': (a, { draft: d, user }) => {
+    const submit = rules['draft.submit'](a, d);
+    if (!submit.allowed) return submit;
+    if (isHandlingUnit(user) || !user.roles.includes('member')) return forbidden('policy.sponsorIsMember');
+    return inviteeMayRead(d, user);
+  },
+  'draft.sign': (a, d) => {
+    const read = readRecord(a, d);
+    if (!read.allowed) return read;
+    return d.sponsor ? allow : forbidden('policy.notSponsor');
+  },
+  'draft.submit': (a, d) => {
+    const read = readRecord(a, d);
+    if (!read.allowed) return read;
+    return d.authorId === a.id ? allow : forbidden('policy.leadSponsorOnly');
+  },
+  'proposal.read': readProposal,
+  'proposal.transition': (a, p) => {
+    const read = readProposal(a, p);
+    if (!read.allowed) return read;
+    switch (PROPOSAL_TRANSITIONS[p.action].by) {
+      case 'sponsor': return p.authorId === a.id ? allow : forbidden('policy.leadSponsorOnly');
+      case 'committeeStaff': return p.ownerRegion === a.region && has(a, 'staff') ? allow : forbidden('policy.receivingStaffOnly');
+      case 'leadUnit': return isHandlingUnit(a) && p.leadUnitOrgId === a.orgId ? allow : forbidden('policy.leadUnitOnly');
+    }
+  },
+  'proposal.select': (a, p) => {
+    const read = readProposal(a, p);
+    if (!read.allowed) return read;
+    return has(a, 'leader') && concernsRegionOf(a, p) ? allow : forbidden('policy.needsLeader');
+  },
+  'proposal.supervise': (a, p) => {
+    const read = readProposal(a, p);
+    if (!read.allowed) return read;
+    return has(a, 'leader', 'staff') && concernsRegionOf(a, p) ? allow : forbidden('policy.needsLeader');
+  },
+  'proposal.unitRespond': (a, p) => {
+    const read = readProposal(a, p);
+    if (!read.allowed) return read;
+    return isHandlingUnit(a) ? allow : forbidden('policy.unitsOnly');
+  },
+  'proposal.note': (a, p) => {
+    const read = readProposal(a, p);
+    if (!read.allowed) return read;
+    return isHandlingUnit(a) || (has(a, ...COMMITTEE_SIDE) && concernsRegionOf(a, p)) ? allow : forbidden('policy.notesForStaff');
   },
   'draft.start': (a) => (isHandlingUnit(a) ? forbidden('policy.handlerReadOnly') : allow),
   'admin.enter': (a) => (has(a, 'admin') ? allow : forbidden('policy.needsAdmin')),
