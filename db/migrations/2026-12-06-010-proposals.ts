@@ -25,10 +25,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     CREATE FUNCTION app_has_role(r text) RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER
       SET search_path = public AS
       $$ SELECT EXISTS (SELECT 1 FROM users u WHERE u.id = app_user_id() AND u.status = 'active' AND r = ANY(u.roles)) $$;
-    -- Roles now decide what rows a user reads: only an administrator of the region changes them.
+    -- Roles now decide what rows a user reads: only an administrator of the region changes them. (The
+    -- app role acting for nobody updates no user at all: users_update needs the actor's region.)
     CREATE FUNCTION app_guard_roles() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        IF NEW.roles IS DISTINCT FROM OLD.roles AND current_user = 'cppcc_app' AND NOT app_has_role('admin') THEN
+        IF NEW.roles IS DISTINCT FROM OLD.roles AND app_user_id() IS NOT NULL AND NOT app_has_role('admin') THEN
           RAISE EXCEPTION 'only an administrator changes roles' USING ERRCODE = '42501';
         END IF;
         RETURN NEW;
@@ -331,9 +332,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     -- each reminder is then written as a notification to people who may read the proposal).
     CREATE FUNCTION app_assignments_due(until_day date)
       RETURNS TABLE (assignment_id uuid, proposal_id uuid, unit_org_id uuid, deadline date, title text, number text,
-                     owner_region text, regions text[], key_leader_id uuid)
+                     owner_region text, regions text[], key_leader_id uuid, author_id uuid)
       LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS
-      $$ SELECT a.id, p.id, a.unit_org_id, a.deadline, p.title, p.number, p.owner_region, p.regions, p.key_leader_id
+      $$ SELECT a.id, p.id, a.unit_org_id, a.deadline, p.title, p.number, p.owner_region, p.regions, p.key_leader_id, p.author_id
            FROM proposal_assignments a JOIN proposals p ON p.id = a.proposal_id
           WHERE a.status IN ('assigned', 'handling') AND a.deadline <= until_day
             AND p.state IN ('assigned', 'handling') $$;

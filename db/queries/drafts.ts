@@ -12,6 +12,7 @@ export async function findDraftRef(db: Executor, id: string): Promise<(DraftRef 
     .select([
       'd.id', 'd.title', 'd.workspace_id as workspaceId', 'd.owner_org_id as ownerOrgId',
       'd.owner_region as ownerRegion', 'd.visibility', 'd.author_id as authorId',
+      sql<boolean>`(d.signing_hash is not null or d.proposal_id is not null)`.as('frozen'),
       sql<Array<{ userId: string; role: CollaboratorRole }> | null>`(
         select json_agg(json_build_object('userId', c.user_id, 'role', c.role))
         from draft_collaborators c where c.draft_id = d.id)`.as('collaborators'),

@@ -82,6 +82,9 @@ export function defaultDeadline(assignedDay: string): string {
   return target.toISOString().slice(0, 10);
 }
 
+/** The provincial committee that receives a region's proposals numbers them with its prefix. */
+export const COMMITTEE_PREFIX: Readonly<Record<string, string>> = { chongqing: '渝政协', sichuan: '川政协', guizhou: '黔政协' };
+
 /** The number of a proposal in its receiving committee's year: 渝政协2025第0001号. */
 export const proposalNumber = (prefix: string, year: number, sequence: number) =>
   `${prefix}${year}第${String(sequence).padStart(4, '0')}号`;
