@@ -325,3 +325,13 @@ export async function claimAlert(db: Executor, assignmentId: string, kind: 'appr
     .onConflict((oc) => oc.columns(['assignment_id', 'kind']).doNothing()).returning('assignment_id').executeTakeFirst();
   return row !== undefined;
 }
+
+/** A unit's open assignments (its home): the proposal, its number and the deadline, soonest first. */
+export function listOpenAssignments(db: Executor, unitOrgId: string, limit = 50) {
+  return db.selectFrom('proposal_assignments as a')
+    .innerJoin('proposals as p', 'p.id', 'a.proposal_id')
+    .select(['p.id', 'p.number', 'p.title', 'p.state', 'a.role', 'a.deadline', 'a.status'])
+    .where('a.unit_org_id', '=', unitOrgId).where('a.status', 'in', ['assigned', 'handling'])
+    .orderBy('a.deadline').limit(limit)
+    .execute();
+}
