@@ -222,15 +222,15 @@ export async function up(db: Kysely<any>): Promise<void> {
              OR (ws IS NOT NULL AND app_can_read(ws, owner_org, owner_region, visibility))
            END $$;
 
-    -- Who may write a proposal's row at all: its receiving region's committee side, its sponsors, an
-    -- assigned unit, leaders and staff of a region concerned. Which of them may make which transition
-    -- is shared/policy's (tested against the machine in shared/domain/proposal.ts).
-    CREATE FUNCTION app_may_change_proposal(p uuid, owner_region text, regions text[])
+    -- Who may write a proposal's row at all: an assigned unit, or the receiving region (its lead
+    -- sponsor and committee side); the other region of a joint proposal supervises through rows of
+    -- its own (supervision_records, proposal_notes) and never rewrites this one. Which of them may make
+    -- which transition is shared/policy's (tested against the machine in shared/domain/proposal.ts).
+    CREATE FUNCTION app_may_change_proposal(p uuid, owner_region text, author uuid)
       RETURNS boolean LANGUAGE sql STABLE AS
       $$ SELECT CASE WHEN app_has_role('handler') THEN app_assigned_to_me(p)
-           ELSE app_sponsors(p)
-             OR ((owner_region = app_region() OR app_region() = ANY(regions))
-                 AND (app_has_role('staff') OR app_has_role('leader') OR app_has_role('coordinator')))
+           ELSE owner_region = app_region()
+             AND (author = app_user_id() OR app_has_role('staff') OR app_has_role('leader') OR app_has_role('coordinator'))
            END $$;
 
     ALTER TABLE draft_sponsors ENABLE ROW LEVEL SECURITY;
@@ -264,8 +264,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     CREATE POLICY proposals_insert ON proposals FOR INSERT
       WITH CHECK (owner_region = app_region() AND author_id = app_user_id() AND NOT app_has_role('handler'));
     CREATE POLICY proposals_update ON proposals FOR UPDATE
-      USING (app_may_change_proposal(id, owner_region, regions))
-      WITH CHECK (app_may_change_proposal(id, owner_region, regions));
+      USING (app_may_change_proposal(id, owner_region, author_id))
+      WITH CHECK (app_may_change_proposal(id, owner_region, author_id));
 
     CREATE POLICY proposal_counters_all ON proposal_counters FOR ALL
       USING (EXISTS (SELECT 1 FROM orgs o WHERE o.id = owner_org_id AND o.region = app_region()))
@@ -352,7 +352,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     GRANT SELECT, INSERT, UPDATE ON proposal_counters TO cppcc_app;
     GRANT SELECT, INSERT ON proposal_alerts TO cppcc_app;
     GRANT EXECUTE ON FUNCTION app_has_role(text), app_assigned_to_me(uuid), app_sponsors(uuid), app_leads(uuid),
-      app_can_read_proposal(uuid, uuid, uuid, text, text, text[]), app_may_change_proposal(uuid, text, text[]) TO cppcc_app;
+      app_can_read_proposal(uuid, uuid, uuid, text, text, text[]), app_may_change_proposal(uuid, text, uuid) TO cppcc_app;
   `).execute(db);
 }
 

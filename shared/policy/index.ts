@@ -86,7 +86,7 @@ interface Resources {
   'proposal.read': ProposalRef;
   /** A step of the lifecycle (shared/domain/proposal.ts names the party who makes it). */
   'proposal.transition': ProposalRef & { action: ProposalAction };
-  /** 遴选: making it a key proposal, with its supervising leader. */
+  /** 遴选: the receiving committee's leaders make it a key proposal, with its supervising leader. */
   'proposal.select': ProposalRef;
   /** 督办: supervision records, by the leaders and staff of every region concerned. */
   'proposal.supervise': ProposalRef;
@@ -271,7 +271,7 @@ const rules: { [A in Action]: (a: Actor, r: Resources[A]) => Decision } = {
   'proposal.select': (a, p) => {
     const read = readProposal(a, p);
     if (!read.allowed) return read;
-    return has(a, 'leader') && concernsRegionOf(a, p) ? allow : forbidden('policy.needsLeader');
+    return has(a, 'leader') && p.ownerRegion === a.region ? allow : forbidden('policy.needsReceivingLeader');
   },
   'proposal.supervise': (a, p) => {
     const read = readProposal(a, p);
