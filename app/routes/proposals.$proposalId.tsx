@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { Alert, App, Button, Card, Descriptions, Form, Input, Radio, Select, Space, Tag, Timeline, Typography } from 'antd';
 import { useEffect } from 'react';
+import { DownloadOutlined } from '@ant-design/icons';
 import {
   addNote, addSupervision, getProposal, rateQuality, selectKey, sendOpinion, transition,
 } from '../../server/services/proposals';
@@ -114,6 +115,10 @@ export default function ProposalPage() {
         <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', marginTop: 12 }} ellipsis={{ rows: 8, expandable: true, symbol: t('proposal.more') }}>
           {proposal.body}
         </Typography.Paragraph>
+        {/* A plain link: a resource route (the file download), not a client navigation. */}
+        <a href={`/proposals/${proposal.id}/export.docx`} download data-testid="export-docx">
+          <DownloadOutlined aria-hidden="true" /> {t('proposal.exportDocx')}
+        </a>
       </article>
 
       {formError && <Alert type="error" showIcon title={formError} />}

@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
+import mammoth from 'mammoth';
 import { sql } from 'kysely';
 import { freshDatabase, startTestServer, DEMO_PASSWORD, backend, type FreshDatabase, type TestServer } from '../support/server';
 import { asOwner, sqlError } from '../support/db';
@@ -238,6 +239,29 @@ describe('the hydrogen-corridor proposal from co-drafting to closed', () => {
     expect(actions).toEqual(expect.arrayContaining(['proposal.submit', 'proposal.review', 'proposal.file', 'proposal.assign', 'proposal.accept',
       'proposal.reply', 'proposal.sendBack', 'proposal.evaluate', 'proposal.close']));
     expect(await refused(transition(db(), cqStaff, proposalId, { action: 'close' }))).toEqual({ key: 'proposal.notNow' });
+  });
+
+  it('exported as .docx in the official layout (read back with mammoth), for its readers only, as the page', async () => {
+    const download = async (username: string) => server.request(`/proposals/${proposalId}/export.docx`, { cookie: await server.login(username, DEMO_PASSWORD) });
+    const res = await download('sc-member');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+    const { value: text } = await mammoth.extractRawText({ buffer: Buffer.from(await res.arrayBuffer()) });
+    const { proposal } = await getProposal(db(), await as('cq-member'), proposalId);
+    expect(text).toContain(proposal.number);
+    expect(text).toContain(DEMO_DRAFT_TITLES.hydrogen);
+    expect(text).toContain('提案人：李明（领衔）、刘洋');
+    expect(text).toContain('受理单位：重庆市政协');
+    // The signed text (from its version) and each signature with the code of that text.
+    expect(text).toContain('成渝氢走廊');
+    expect(text).toMatch(new RegExp(`刘洋（四川省政协）　\\d{4}年\\d{1,2}月\\d{1,2}日电子签署　签署码 ${proposal.textHash!.slice(0, 4).toUpperCase()}-`));
+    // The unit reads no drafts: its copy carries the text the proposal keeps.
+    const unitCopy = await download('unit-ndrc');
+    expect(unitCopy.status).toBe(200);
+    expect((await mammoth.extractRawText({ buffer: Buffer.from(await unitCopy.arrayBuffer()) })).value).toContain('成渝氢走廊');
+    // Someone who may not read it gets the page's 404.
+    expect((await download('gz-member')).status).toBe(404);
+    expect((await download('unit-test-wlw')).status).toBe(404);
   });
 });
 
