@@ -91,6 +91,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     CREATE INDEX proposals_registry_idx ON proposals (owner_org_id, year, state);
     CREATE INDEX proposals_submitted_idx ON proposals (submitted_at DESC, id);
     CREATE INDEX proposals_regions_idx ON proposals USING gin (regions);
+    -- Search (as migration 004 does for notices and drafts): substring matches on title and number.
+    CREATE INDEX proposals_title_trgm_idx ON proposals USING gin (title gin_trgm_ops);
     ALTER TABLE drafts ADD FOREIGN KEY (proposal_id) REFERENCES proposals(id) ON DELETE SET NULL;
 
     CREATE TABLE proposal_counters (

@@ -29,7 +29,8 @@ import type { CallContext } from './call';
 
 export type LoadedProposal = ProposalRow & { ref: ProposalRef };
 
-export function toProposalRef(p: ProposalRow): ProposalRef {
+/** The policy's view of a proposal row (the page's, the registry's or search's). */
+export function toProposalRef(p: Pick<ProposalRow, 'ownerOrgId' | 'ownerRegion' | 'workspaceId' | 'visibility' | 'regions' | 'authorId' | 'sponsorIds' | 'units'>): ProposalRef {
   const units = p.units ?? [];
   return {
     ownerOrgId: p.ownerOrgId, ownerRegion: p.ownerRegion, workspaceId: p.workspaceId, visibility: p.visibility,

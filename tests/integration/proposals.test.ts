@@ -22,6 +22,7 @@ import {
 } from '../../server/services/sponsorship';
 import { addNote, addSupervision, getProposal, rateQuality, selectKey, sendOpinion, transition } from '../../server/services/proposals';
 import { sendDeadlineAlerts } from '../../server/proposals/deadlines';
+import { search } from '../../server/services/search';
 import { loadDocument, documentText } from '../../server/collab/document';
 import { addDays, beijingDay } from '../../shared/domain/calendar';
 import { PolicyError } from '../../shared/policy';
@@ -262,6 +263,16 @@ describe('the hydrogen-corridor proposal from co-drafting to closed', () => {
     // Someone who may not read it gets the page's 404.
     expect((await download('gz-member')).status).toBe(404);
     expect((await download('unit-test-wlw')).status).toBe(404);
+  });
+
+  it('found by search by those who may read it, by number or words: the unit too, not another unit or Guizhou', async () => {
+    const { proposal } = await getProposal(db(), await as('cq-member'), proposalId);
+    const found = async (username: string, q: string) =>
+      (await search(db(), await as(username), { q, kind: 'proposal' })).groups.find((g) => g.kind === 'proposal')?.hits.map((h) => h.id) ?? [];
+    expect(await found('sc-member', '氢走廊')).toContain(proposalId);
+    expect(await found('unit-ndrc', proposal.number)).toEqual([proposalId]);
+    expect(await found('unit-test-wlw', '氢走廊')).toEqual([]);
+    expect(await found('gz-member', '氢走廊')).toEqual([]);
   });
 });
 
