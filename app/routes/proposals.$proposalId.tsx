@@ -7,9 +7,9 @@ import {
   addNote, addSupervision, getProposal, rateQuality, selectKey, sendOpinion, transition,
 } from '../../server/services/proposals';
 import {
-  assignSchema, evaluateSchema, noteSchema, opinionSchema, qualitySchema, reasonSchema, replySchema, selectKeySchema, supervisionSchema,
+  assignSchema, evaluateSchema, noteSchema, opinionSchema, qualitySchema, reasonSchema, rejectSchema, replySchema, selectKeySchema, supervisionSchema,
 } from '../../shared/validation/proposals';
-import { REPLY_CATEGORIES, SATISFACTION, SUPERVISION_KINDS, type ProposalAction } from '../../shared/domain/proposal';
+import { NOT_FILED_AS, REPLY_CATEGORIES, SATISFACTION, SUPERVISION_KINDS, type ProposalAction } from '../../shared/domain/proposal';
 import { beijingDay } from '../../shared/domain/calendar';
 import { formatDate, formatDateTime } from '../../shared/format/datetime';
 import { z } from 'zod';
@@ -43,8 +43,10 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   switch (intent) {
     case 'review': case 'file': case 'accept': case 'close':
       return submitForm(intent, noInput, input, () => transition(context.db, user, id, { action: intent }, call), done);
-    case 'reject': case 'return':
-      return submitForm(intent, reasonSchema, input, (v) => transition(context.db, user, id, { action: intent, reason: v.reason }, call), done);
+    case 'reject':
+      return submitForm(intent, rejectSchema, input, (v) => transition(context.db, user, id, { action: 'reject', ...v }, call), done);
+    case 'return':
+      return submitForm(intent, reasonSchema, input, (v) => transition(context.db, user, id, { action: 'return', reason: v.reason }, call), done);
     case 'assign':
       return submitForm(intent, assignSchema, input, (v) => transition(context.db, user, id, { action: 'assign', ...v }, call), done);
     case 'reply':
@@ -107,7 +109,9 @@ export default function ProposalPage() {
           { key: 'submitted', label: t('proposal.submittedAt'), children: formatDateTime(proposal.submittedAt, locale) },
           ...(proposal.deadline ? [{ key: 'deadline', label: t('proposal.deadline'), children: formatDate(`${proposal.deadline}T00:00:00+08:00`, locale) }] : []),
           ...(proposal.isKey && proposal.keyLeaderName ? [{ key: 'leader', label: t('proposal.keyLeader'), children: proposal.keyLeaderName }] : []),
-          ...(proposal.notFiledReason ? [{ key: 'reason', label: t('proposal.notFiledReason'), children: proposal.notFiledReason }] : []),
+          ...(proposal.notFiledReason ? [{ key: 'reason', label: t('proposal.notFiledReason'), children: (
+            <>{proposal.notFiledReason}{proposal.notFiledAs ? `（${t(`proposal.convertTo.${proposal.notFiledAs}`)}）` : ''}</>
+          ) }] : []),
           ...(proposal.draftId && proposal.versionId ? [{ key: 'text', label: t('proposal.signedText'), children: (
             <Link to={`/drafts/${proposal.draftId}/versions/${proposal.versionId}`}>{t('proposal.signedTextLink')}</Link>
           ) }] : []),
@@ -299,9 +303,20 @@ function StepForm({ action, data, busy }: { action: ProposalAction; data: Data; 
           <Button type="primary" htmlType="submit" loading={busy}>{label}</Button>
         </AppForm>
       );
-    case 'reject': case 'return':
+    case 'reject':
       return (
-        <AppForm schema={reasonSchema} intent={action} name={name} layout="inline" style={{ rowGap: 8 }}>
+        <AppForm schema={rejectSchema} intent="reject" name={name}>
+          <Form.Item name="reason" label={t('proposal.reason')}><Input maxLength={2000} /></Form.Item>
+          <Form.Item name="convertTo" label={t('proposal.convertTo')}>
+            <Radio.Group options={[{ value: '', label: t('proposal.convertTo.none') },
+              ...NOT_FILED_AS.map((c) => ({ value: c, label: t(`proposal.convertTo.${c}`) }))]} />
+          </Form.Item>
+          <Button danger htmlType="submit" loading={busy}>{label}</Button>
+        </AppForm>
+      );
+    case 'return':
+      return (
+        <AppForm schema={reasonSchema} intent="return" name={name} layout="inline" style={{ rowGap: 8 }}>
           <Form.Item name="reason" label={t('proposal.reason')} style={{ minWidth: 280, flex: 1 }}><Input maxLength={2000} /></Form.Item>
           <Button danger htmlType="submit" loading={busy}>{label}</Button>
         </AppForm>

@@ -76,6 +76,8 @@ export async function up(db: Kysely<any>): Promise<void> {
         ('submitted', 'under_review', 'filed', 'not_filed', 'assigned', 'handling', 'replied', 'evaluated', 'closed')),
       sent_back boolean NOT NULL DEFAULT false,
       not_filed_reason text,
+      -- 不予立案 is often turned into a letter to the department (委员来信) or a 社情民意 item.
+      not_filed_as text CHECK (not_filed_as IN ('letter', 'social_opinion')),
       is_key boolean NOT NULL DEFAULT false,
       key_leader_id uuid REFERENCES users(id),
       deadline date,
@@ -347,7 +349,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     GRANT UPDATE (status, signed_hash, signed_at) ON draft_sponsors TO cppcc_app;
     GRANT SELECT, INSERT ON proposals, proposal_sponsors, proposal_replies, proposal_notes, proposal_timeline,
       supervision_records, proposal_assignments, proposal_evaluations TO cppcc_app;
-    GRANT UPDATE (state, sent_back, not_filed_reason, is_key, key_leader_id, deadline, reply_category, regions,
+    GRANT UPDATE (state, sent_back, not_filed_reason, not_filed_as, is_key, key_leader_id, deadline, reply_category, regions,
       filed_at, replied_at, closed_at, updated_at) ON proposals TO cppcc_app;
     GRANT UPDATE (status, return_reason, quality, replied_at, deadline) ON proposal_assignments TO cppcc_app;
     GRANT UPDATE (rating, comment, created_at) ON proposal_evaluations TO cppcc_app;

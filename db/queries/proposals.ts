@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Executor } from '../index';
 import type { AssignmentStatus, SupervisionKind } from '../schema';
 import type { Region, Visibility } from '../../shared/domain/model';
-import type { ProposalState, ReplyCategory, Satisfaction } from '../../shared/domain/proposal';
+import type { NotFiledAs, ProposalState, ReplyCategory, Satisfaction } from '../../shared/domain/proposal';
 
 // ---- Co-sponsors of a draft (联名) ----
 
@@ -91,7 +91,7 @@ const proposalColumns = [
   'p.id', 'p.owner_org_id as ownerOrgId', 'p.owner_region as ownerRegion', 'p.workspace_id as workspaceId', 'p.visibility',
   'p.regions', 'p.author_id as authorId', 'p.draft_id as draftId', 'p.version_id as versionId', 'p.text_hash as textHash',
   'p.year', 'p.number', 'p.title', 'p.category', 'p.body', 'p.state', 'p.sent_back as sentBack',
-  'p.not_filed_reason as notFiledReason', 'p.is_key as isKey', 'p.key_leader_id as keyLeaderId', 'p.deadline',
+  'p.not_filed_reason as notFiledReason', 'p.not_filed_as as notFiledAs', 'p.is_key as isKey', 'p.key_leader_id as keyLeaderId', 'p.deadline',
   'p.reply_category as replyCategory', 'p.submitted_at as submittedAt', 'p.filed_at as filedAt', 'p.replied_at as repliedAt',
   'p.closed_at as closedAt', 'p.updated_at as updatedAt', 'o.name as committeeName',
 ] as const;
@@ -116,7 +116,7 @@ export function findProposal(db: Executor, id: string) {
 export type ProposalRow = NonNullable<Awaited<ReturnType<typeof findProposal>>>;
 
 export async function updateProposal(db: Executor, id: string, patch: {
-  state?: ProposalState; sentBack?: boolean; notFiledReason?: string | null; isKey?: boolean; keyLeaderId?: string | null;
+  state?: ProposalState; sentBack?: boolean; notFiledReason?: string | null; notFiledAs?: NotFiledAs | null; isKey?: boolean; keyLeaderId?: string | null;
   deadline?: string | null; replyCategory?: ReplyCategory | null; regions?: Region[];
   filedAt?: Date; repliedAt?: Date; closedAt?: Date;
 }) {
@@ -124,6 +124,7 @@ export async function updateProposal(db: Executor, id: string, patch: {
     ...(patch.state !== undefined && { state: patch.state }),
     ...(patch.sentBack !== undefined && { sent_back: patch.sentBack }),
     ...(patch.notFiledReason !== undefined && { not_filed_reason: patch.notFiledReason }),
+    ...(patch.notFiledAs !== undefined && { not_filed_as: patch.notFiledAs }),
     ...(patch.isKey !== undefined && { is_key: patch.isKey }),
     ...(patch.keyLeaderId !== undefined && { key_leader_id: patch.keyLeaderId }),
     ...(patch.deadline !== undefined && { deadline: patch.deadline }),

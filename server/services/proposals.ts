@@ -8,7 +8,7 @@ import {
 } from '../../db/queries/proposals';
 import { authorize, can, isHandlingUnit, type Actor, type ProposalRef } from '../../shared/policy';
 import {
-  defaultDeadline, nextState, possibleActions, type ProposalAction, type ReplyCategory, type Satisfaction,
+  defaultDeadline, nextState, possibleActions, type NotFiledAs, type ProposalAction, type ReplyCategory, type Satisfaction,
 } from '../../shared/domain/proposal';
 import { beijingDay } from '../../shared/domain/calendar';
 import type { NotificationKind } from '../../shared/validation/notifications';
@@ -95,7 +95,8 @@ export async function getProposal(db: Kysely<DB>, actor: Actor, id: string) {
 
 export type TransitionInput =
   | { action: 'review' | 'file' | 'accept' | 'close' }
-  | { action: 'reject' | 'return'; reason: string }
+  | { action: 'reject'; reason: string; convertTo: NotFiledAs | null }
+  | { action: 'return'; reason: string }
   | { action: 'assign'; lead: string; co: string[]; deadline: string | null }
   | { action: 'reply'; category: ReplyCategory; body: string }
   | { action: 'evaluate'; ratings: Record<string, Satisfaction>; comment: string };
@@ -133,7 +134,7 @@ export async function transition(db: Kysely<DB>, actor: Actor, id: string, input
         break;
       case 'reject':
         note = input.reason;
-        await updateProposal(trx, id, { state: to, notFiledReason: input.reason });
+        await updateProposal(trx, id, { state: to, notFiledReason: input.reason, notFiledAs: input.convertTo });
         tell.push({ kind: 'status', to: [...sponsors] });
         break;
       case 'assign': {

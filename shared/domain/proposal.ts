@@ -89,6 +89,10 @@ export const COMMITTEE_PREFIX: Readonly<Record<string, string>> = { chongqing: '
 export const proposalNumber = (prefix: string, year: number, sequence: number) =>
   `${prefix}${year}第${String(sequence).padStart(4, '0')}号`;
 
+/** What a proposal not filed (不予立案) may be turned into: a letter (委员来信) or a 社情民意 item. */
+export const NOT_FILED_AS = ['letter', 'social_opinion'] as const;
+export type NotFiledAs = (typeof NOT_FILED_AS)[number];
+
 /** Topic categories of the registry (提案类别). */
 export const PROPOSAL_TOPICS = ['economy', 'society', 'culture', 'ecology', 'governance'] as const;
 export type ProposalTopic = (typeof PROPOSAL_TOPICS)[number];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { day, id, oneOf, optionalText, required } from './common';
-import { PROPOSAL_TOPICS, REPLY_CATEGORIES, SATISFACTION, SUPERVISION_KINDS } from '../domain/proposal';
+import { NOT_FILED_AS, PROPOSAL_TOPICS, REPLY_CATEGORIES, SATISFACTION, SUPERVISION_KINDS } from '../domain/proposal';
 
 /** Forms of co-sponsorship (联名) and of a proposal's handling: one schema per form (docs/proposals.md). */
 
@@ -15,6 +15,9 @@ export const signSchema = z.object({ hash: z.string({ required_error: 'validatio
 export const submitSchema = z.object({ topic: oneOf(PROPOSAL_TOPICS) });
 
 export const reasonSchema = z.object({ reason: required(2000) });
+export const rejectSchema = reasonSchema.extend({
+  convertTo: z.enum(NOT_FILED_AS, { errorMap: () => ({ message: 'validation.choose' }) }).optional().or(z.literal('')).transform((v) => v || null),
+});
 export const assignSchema = z.object({
   lead: id,
   co: ids.refine((v) => v.length <= 10, 'validation.invalid'),

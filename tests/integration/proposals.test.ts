@@ -318,6 +318,30 @@ describe('key proposals and supervision across the regions', () => {
   });
 });
 
+describe('not filed (不予立案)', () => {
+  it('the receiving staff gives a reason and may turn it into a 社情民意 item; the sponsor is told; nothing further is possible', async () => {
+    const lead = await as('cq-member2');
+    const id = await asOwner(db(), async (trx) => {
+      const committee = await trx.selectFrom('orgs').select('id').where('name', '=', '重庆市政协').executeTakeFirstOrThrow();
+      const p = await trx.insertInto('proposals').values({
+        owner_org_id: committee.id, owner_region: 'chongqing', workspace_id: null, visibility: 'region', regions: ['chongqing'],
+        author_id: lead.id, year: 2026, sequence: 9003, number: '渝政协2026第9003号', title: '关于璧山区某小区停车难的建议', state: 'under_review',
+      }).returning('id').executeTakeFirstOrThrow();
+      await trx.insertInto('proposal_sponsors').values({ proposal_id: p.id, user_id: lead.id, region: 'chongqing', role: 'lead' }).execute();
+      return p.id;
+    });
+    const staff = await as('cq-staff');
+    await transition(db(), staff, id, { action: 'reject', reason: '属于具体个案，不宜作为提案立案。', convertTo: 'social_opinion' });
+    const view = await getProposal(db(), lead, id);
+    expect(view.proposal.state).toBe('not_filed');
+    expect(view.proposal.notFiledAs).toBe('social_opinion');
+    expect(view.proposal.notFiledReason).toBe('属于具体个案，不宜作为提案立案。');
+    expect(view.abilities.actions).toEqual([]);
+    expect((await notified(id, lead.id)).map((n) => n.kind)).toEqual(['status']);
+    expect(await refused(transition(db(), staff, id, { action: 'file' }))).toEqual({ key: 'proposal.notNow' });
+  });
+});
+
 describe('deadline alerts (催办)', () => {
   it('due within 7 days and overdue assignments are flagged once, however many sweeps run at once', async () => {
     const cqStaff = await as('cq-staff');
