@@ -2,7 +2,7 @@ import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { Region, Role, Visibility, WorkspaceRole } from '../shared/domain/model';
 import type { NotificationKind } from '../shared/validation/notifications';
 import type { EventAnswer, EventKind } from '../shared/domain/calendar';
-import type { NotFiledAs, ProposalState, ReplyCategory, Satisfaction } from '../shared/domain/proposal';
+import type { NotFiledAs, ProposalState, ReplyCategory, Satisfaction, SupervisionKind } from '../shared/domain/proposal';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -357,7 +357,6 @@ export interface ProposalTimelineTable {
   at: Timestamp;
 }
 
-export type SupervisionKind = 'onsite' | 'forum' | 'inspection' | 'urge';
 export interface SupervisionRecordTable {
   id: Generated<string>;
   proposal_id: string;

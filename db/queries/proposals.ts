@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { Executor } from '../index';
-import type { AssignmentStatus, SupervisionKind } from '../schema';
+import type { AssignmentStatus } from '../schema';
 import type { Region, Visibility } from '../../shared/domain/model';
-import type { NotFiledAs, ProposalState, ReplyCategory, Satisfaction } from '../../shared/domain/proposal';
+import type { NotFiledAs, ProposalState, ReplyCategory, Satisfaction, SupervisionKind } from '../../shared/domain/proposal';
 
 // ---- Co-sponsors of a draft (联名) ----
 
@@ -335,4 +335,17 @@ export function listOpenAssignments(db: Executor, unitOrgId: string, limit = 50)
     .where('a.unit_org_id', '=', unitOrgId).where('a.status', 'in', ['assigned', 'handling'])
     .orderBy('a.deadline').limit(limit)
     .execute();
+}
+
+/**
+ * Supervision activities on days in [fromDay, toDay), of proposals the reader may read (row-level
+ * security): what the shared calendar shows beside its events, so they are never entered twice.
+ */
+export function listSupervisionBetween(db: Executor, fromDay: string, toDay: string, region?: Region) {
+  let q = db.selectFrom('supervision_records as s')
+    .innerJoin('proposals as p', 'p.id', 's.proposal_id')
+    .select(['s.id', 's.kind', 's.day', 's.region', 's.participants', 'p.id as proposalId', 'p.title', 'p.workspace_id as workspaceId', 'p.visibility', 'p.regions'])
+    .where('s.day', '>=', fromDay).where('s.day', '<', toDay);
+  if (region) q = q.where('s.region', '=', region);
+  return q.orderBy('s.day').execute();
 }

@@ -8,11 +8,10 @@ import {
 } from '../../db/queries/proposals';
 import { authorize, can, isHandlingUnit, type Actor, type ProposalRef } from '../../shared/policy';
 import {
-  defaultDeadline, nextState, possibleActions, type NotFiledAs, type ProposalAction, type ReplyCategory, type Satisfaction,
+  defaultDeadline, nextState, possibleActions, type NotFiledAs, type ProposalAction, type SupervisionKind, type ReplyCategory, type Satisfaction,
 } from '../../shared/domain/proposal';
 import { beijingDay } from '../../shared/domain/calendar';
 import type { NotificationKind } from '../../shared/validation/notifications';
-import type { SupervisionKind } from '../../db/schema';
 import { dbActor } from './actor';
 import { audit } from './audit';
 import { InputError, NotFoundError } from './errors';

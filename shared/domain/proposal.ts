@@ -99,6 +99,7 @@ export type ProposalTopic = (typeof PROPOSAL_TOPICS)[number];
 
 /** Supervision activities (督办活动). */
 export const SUPERVISION_KINDS = ['onsite', 'forum', 'inspection', 'urge'] as const;
+export type SupervisionKind = (typeof SUPERVISION_KINDS)[number];
 
 /** A deadline is flagged this many days before it passes. */
 export const DUE_SOON_DAYS = 7;

@@ -23,6 +23,7 @@ import {
 import { addNote, addSupervision, getProposal, rateQuality, selectKey, sendOpinion, transition } from '../../server/services/proposals';
 import { sendDeadlineAlerts } from '../../server/proposals/deadlines';
 import { search } from '../../server/services/search';
+import { getCalendar } from '../../server/services/calendar';
 import { loadDocument, documentText } from '../../server/collab/document';
 import { addDays, beijingDay } from '../../shared/domain/calendar';
 import { PolicyError } from '../../shared/policy';
@@ -315,6 +316,15 @@ describe('key proposals and supervision across the regions', () => {
     expect(view.proposal.keyLeaderName).toBe('黄志强');
     expect(view.supervision.map((s) => [s.kind, s.region])).toEqual([['onsite', 'sichuan']]);
     expect((await refused(addSupervision(db(), member, id, { kind: 'urge', day: beijingDay(new Date()), participants: '', outcome: 'x' }))).status).toBe(403);
+
+    // Entered once, on the proposal, and seen on the shared calendar by its readers only.
+    const today = beijingDay(new Date());
+    const onCalendar = async (username: string) => (await getCalendar(db(), await as(username), { view: 'agenda', date: today, mine: false }, today))
+      .occurrences.filter((o) => o.href === `/proposals/${id}`);
+    expect((await onCalendar('sc-leader')).map((o) => [o.supervision, o.kind, o.allDay])).toEqual([['onsite', 'onsite_meeting', true]]);
+    expect(await onCalendar('cq-member')).toHaveLength(1);
+    expect(await onCalendar('gz-member')).toEqual([]);
+    expect(await onCalendar('unit-test-wlw')).toEqual([]);
   });
 });
 
