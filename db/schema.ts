@@ -2,6 +2,8 @@ import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { Region, Role, Visibility, WorkspaceRole } from '../shared/domain/model';
 import type { NotificationKind } from '../shared/validation/notifications';
 import type { EventAnswer, EventKind } from '../shared/domain/calendar';
+// Inspections (issue 13)
+import type { ChecklistItem, FindingSeverity, InspectionKind, InspectionStatus, RectificationStatus, TaskStatus } from '../shared/domain/inspection';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -234,6 +236,87 @@ export interface CalendarFeedTable { user_id: string; salt: string; token_hash: 
 
 export interface EventReminderTable { event_id: string; occurrence_start: ColumnType<Date, Date | string, never>; sent_at: CreatedAt }
 
+// Inspections (issue 13)
+export interface InspectionTable {
+  id: Generated<string>;
+  workspace_id: string;
+  owner_org_id: string;
+  owner_region: Region;
+  visibility: Visibility;
+  author_id: string;
+  kind: InspectionKind;
+  title: string;
+  topic: ColumnType<string, string | undefined, string>;
+  starts_on: string;
+  ends_on: string;
+  status: ColumnType<InspectionStatus, InspectionStatus | undefined, InspectionStatus>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+export interface InspectionLeadTable { inspection_id: string; org_id: string; region: Region }
+export interface InspectionMemberTable {
+  inspection_id: string; user_id: string; region: Region; added_by: string | null; added_at: CreatedAt;
+}
+export interface InspectionStopTable {
+  id: Generated<string>; inspection_id: string; day: string; time: ColumnType<string, string | undefined, string>;
+  place: string; host_unit: ColumnType<string, string | undefined, string>; created_at: CreatedAt;
+}
+export interface InspectionTaskTable {
+  id: Generated<string>;
+  inspection_id: string;
+  title: string;
+  description: ColumnType<string, string | undefined, string>;
+  assignee_id: string | null;
+  due_on: string | null;
+  status: ColumnType<TaskStatus, TaskStatus | undefined, TaskStatus>;
+  position: ColumnType<number, number | undefined, number>;
+  checklist: ColumnType<ChecklistItem[], string | undefined, string>;
+  version: ColumnType<number, number | undefined, number>;
+  created_by: string;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+export interface InspectionFindingTable {
+  id: Generated<string>;
+  inspection_id: string;
+  owner_org_id: string;
+  owner_region: Region;
+  visibility: Visibility;
+  reporter_id: string;
+  description: string;
+  place: ColumnType<string, string | undefined, string>;
+  latitude: number | null;
+  longitude: number | null;
+  category: string;
+  severity: FindingSeverity;
+  client_key: ColumnType<string | null, string | null | undefined, never>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+export interface InspectionFindingPhotoTable {
+  id: Generated<string>; finding_id: string; content_type: string; bytes: Buffer; thumb: Buffer;
+  width: number; height: number; created_at: CreatedAt;
+}
+export interface RectificationItemTable {
+  id: Generated<string>;
+  inspection_id: string;
+  owner_org_id: string;
+  owner_region: Region;
+  visibility: Visibility;
+  author_id: string;
+  responsible_org_id: string;
+  measure: string;
+  deadline: string;
+  status: ColumnType<RectificationStatus, RectificationStatus | undefined, RectificationStatus>;
+  progress: ColumnType<string, string | undefined, string>;
+  return_reason: ColumnType<string, string | undefined, string>;
+  verified_by: string | null;
+  verified_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+export interface RectificationItemFindingTable { item_id: string; finding_id: string }
+
 export interface DB {
   drafts: DraftTable;
   draft_collaborators: DraftCollaboratorTable;
@@ -260,6 +343,16 @@ export interface DB {
   event_invitees: EventInviteeTable;
   calendar_feeds: CalendarFeedTable;
   event_reminders: EventReminderTable;
+  // Inspections (issue 13)
+  inspections: InspectionTable;
+  inspection_leads: InspectionLeadTable;
+  inspection_members: InspectionMemberTable;
+  inspection_stops: InspectionStopTable;
+  inspection_tasks: InspectionTaskTable;
+  inspection_findings: InspectionFindingTable;
+  inspection_finding_photos: InspectionFindingPhotoTable;
+  rectification_items: RectificationItemTable;
+  rectification_item_findings: RectificationItemFindingTable;
 }
 
 export type Org = Selectable<OrgTable>;

@@ -8,6 +8,8 @@ import * as draftChildPolicies from './2026-11-29-006-draft-child-policies';
 import * as regionOwnership from './2026-12-06-007-region-ownership';
 import * as loginAttemptOutcome from './2026-12-06-008-login-attempt-outcome';
 import * as calendar from './2026-12-06-009-calendar';
+// Inspections (issue 13)
+import * as inspections from './2026-12-06-011-inspections';
 
 /** Every migration, in order. Files are frozen once landed; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +22,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-007-region-ownership': regionOwnership,
   '2026-12-06-008-login-attempt-outcome': loginAttemptOutcome,
   '2026-12-06-009-calendar': calendar,
+  // Inspections (issue 13)
+  '2026-12-06-011-inspections': inspections,
 };
