@@ -176,11 +176,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     GRANT EXECUTE ON FUNCTION app_plans_inspection(uuid) TO cppcc_app;
 
     -- A record of the inspection (finding, item) readable under its own owner and visibility, in the inspection's workspace.
-    CREATE FUNCTION app_reads_in_inspection(insp uuid, owner_org uuid, owner_region text, visibility text)
+    -- Positional parameters: in a SQL function a column of the same name (inspections.visibility) would win.
+    CREATE FUNCTION app_reads_in_inspection(insp uuid, rec_org uuid, rec_region text, rec_visibility text)
       RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS
-      $$ SELECT EXISTS (SELECT 1 FROM inspections i WHERE i.id = insp
+      $$ SELECT EXISTS (SELECT 1 FROM inspections i WHERE i.id = $1
                         AND app_can_read(i.workspace_id, i.owner_org_id, i.owner_region, i.visibility)
-                        AND app_can_read(i.workspace_id, owner_org, owner_region, visibility)) $$;
+                        AND app_can_read(i.workspace_id, $2, $3, $4)) $$;
     REVOKE EXECUTE ON FUNCTION app_reads_in_inspection(uuid, uuid, text, text) FROM PUBLIC;
     GRANT EXECUTE ON FUNCTION app_reads_in_inspection(uuid, uuid, text, text) TO cppcc_app;
 

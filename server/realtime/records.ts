@@ -5,6 +5,8 @@ import type { RecordKind } from '../../shared/realtime/events';
 import { getNotice, toRecordRef } from '../services/notices';
 import { getEventRef } from '../services/calendar';
 import { NotFoundError } from '../services/errors';
+// Inspections (issue 13)
+import { getInspectionRef } from '../services/inspections';
 
 /**
  * How `record:watch` decides, per kind: load the record through its service (withActor + policy,
@@ -16,6 +18,8 @@ export type WatchAuthorizer = (db: Kysely<DB>, actor: Actor, id: string) => Prom
 const authorizers = new Map<RecordKind, WatchAuthorizer>([
   ['notice', async (db, actor, id) => toRecordRef((await getNotice(db, actor, id)).notice)],
   ['event', async (db, actor, id) => getEventRef(db, actor, id)],
+  // Inspections (issue 13)
+  ['inspection', async (db, actor, id) => getInspectionRef(db, actor, id)],
 ]);
 
 /** The record's policy view if the actor may read it; null if unknown, forbidden or not watchable. */

@@ -27,7 +27,9 @@ export type NotifyRecord =
   | { kind: 'workspace'; id: string; ref?: WorkspaceRef }
   | { kind: 'draft'; id: string; ref?: DraftRef }
   | { kind: 'notice'; id: string; ref?: RecordRef }
-  | { kind: 'event'; id: string; ref: RecordRef };
+  | { kind: 'event'; id: string; ref: RecordRef }
+  // Inspections (issue 13)
+  | { kind: 'inspection'; id: string; ref: RecordRef };
 
 export interface NotifyInput {
   recipients: readonly string[];
@@ -58,6 +60,9 @@ async function readRule(trx: Executor, record: NotifyRecord): Promise<Readable |
       return ref && { workspaceId: ref.workspaceId, readable: (a) => can(a, 'draft.read', ref).allowed };
     }
     case 'event':
+      return { workspaceId: record.ref.workspaceId, readable: (a) => can(a, 'record.read', record.ref).allowed };
+    // Inspections (issue 13): task assignees read the inspection; a unit, through its items (assignedOrgIds).
+    case 'inspection':
       return { workspaceId: record.ref.workspaceId, readable: (a) => can(a, 'record.read', record.ref).allowed };
     case 'notice': {
       const n = record.ref ? null : await findNotice(trx, record.id);

@@ -1,0 +1,235 @@
+/**
+ * Joint inspections (issue 13) against the database: the boundary on findings (through the service
+ * and as raw SQL through the app role), the roster rule (each side adds only its own people), the
+ * verification rule (a unit never verifies its own item), concurrent moves of one card (one wins,
+ * the other is refused with a 409 and nothing changes), and an offline finding sent twice arriving once.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { withActor, type DbActor } from '../../db';
+import { backend } from '../support/server';
+import { asOwner, openSeededDatabase, sqlError, type TestDatabase } from '../support/db';
+import { actorOf } from '../factories/demo';
+import { DEMO_FINDINGS, DEMO_INSPECTIONS, DEMO_UNIT_USER } from '../../db/seed/inspections';
+import {
+  addToRoster, ConflictError, createFinding, createItem, createTask, getInspection, getMyWork, listInspectionsFor, moveTask,
+  removeFromRoster, reportItem, shareFinding, verifyItem,
+} from '../../server/services/inspections';
+import { PolicyError, type Actor } from '../../shared/policy';
+import { InputError, NotFoundError } from '../../server/services/errors';
+import { findingSchema, taskSchema } from '../../shared/validation/inspections';
+
+let t: TestDatabase;
+const ids: Record<string, string> = {};
+const as: Record<string, Actor> = {};
+const USERS = ['cq-coordinator', 'cq-member', 'sc-coordinator', 'sc-member', 'gz-member', 'cq-member2', 'unit-ndrc', DEMO_UNIT_USER];
+
+beforeAll(async () => {
+  t = await openSeededDatabase();
+  for (const r of await asOwner(t.db, (trx) => trx.selectFrom('inspections').select(['id', 'title']).execute())) ids[r.title] = r.id;
+  for (const u of USERS) as[u] = await actorOf(t.db, u);
+}, 120_000);
+afterAll(() => t?.drop());
+
+const db = () => t.db;
+async function refusal(work: Promise<unknown>) {
+  try { await work; } catch (err) { return err; }
+  throw new Error('expected a refusal');
+}
+const rls = (actor: DbActor) => ({ id: actor.id, region: (actor as Actor).region, orgId: (actor as Actor).orgId });
+
+describe(`inspections on ${backend}`, () => {
+  it('the demo inspections carry the report\'s figures; each reader sees the inspections of their workspaces', async () => {
+    const cq = await listInspectionsFor(db(), as['cq-coordinator'], {});
+    expect(cq.inspections.map((i) => i.title).sort()).toEqual([DEMO_INSPECTIONS.safety, DEMO_INSPECTIONS.sanxia, DEMO_INSPECTIONS.wujiang].sort());
+    const safety = cq.inspections.find((i) => i.title === DEMO_INSPECTIONS.safety)!;
+    expect([safety.findingCount, safety.itemCount]).toEqual([443, 88]);
+    expect(safety.verifiedCount).toBeGreaterThan(0);
+    const wujiang = cq.inspections.find((i) => i.title === DEMO_INSPECTIONS.wujiang)!;
+    expect(wujiang.leads.map((l) => l.name)).toEqual(['重庆市政协', '贵州省政协']);
+    expect((await listInspectionsFor(db(), as['sc-member'], {})).inspections.map((i) => i.title)).toEqual([DEMO_INSPECTIONS.sanxia]);
+    expect((await listInspectionsFor(db(), as['gz-member'], {})).inspections.map((i) => i.title)).toEqual([DEMO_INSPECTIONS.wujiang]);
+  });
+
+  it('a Sichuan user never sees a Chongqing-private finding, through the service or through SQL', async () => {
+    const sanxia = ids[DEMO_INSPECTIONS.sanxia];
+    const page = await getInspection(db(), as['sc-member'], sanxia);
+    const seen = page.findings.map((f) => f.description);
+    expect(seen).toContain(DEMO_FINDINGS.sanxiaJoint);
+    expect(seen).toContain(DEMO_FINDINGS.sanxiaSc);
+    expect(seen).not.toContain(DEMO_FINDINGS.sanxiaCq);
+    const cqSeen = (await getInspection(db(), as['cq-member'], sanxia)).findings.map((f) => f.description);
+    expect(cqSeen).toContain(DEMO_FINDINGS.sanxiaCq);
+    expect(cqSeen).not.toContain(DEMO_FINDINGS.sanxiaSc);
+
+    // Raw SQL as the app role: even asking by id, the row is not there.
+    const cqFinding = await asOwner(db(), (trx) => trx.selectFrom('inspection_findings').select('id').where('description', '=', DEMO_FINDINGS.sanxiaCq).executeTakeFirstOrThrow());
+    const rows = await withActor(db(), rls(as['sc-member']), (trx) =>
+      sql<{ id: string }>`select id from inspection_findings where id = ${cqFinding.id}`.execute(trx));
+    expect(rows.rows).toEqual([]);
+    const all = await withActor(db(), rls(as['sc-coordinator']), (trx) => trx.selectFrom('inspection_findings').select(['owner_region', 'visibility']).execute());
+    expect(all.filter((r) => r.owner_region === 'chongqing' && r.visibility !== 'joint')).toEqual([]);
+    // Nor can they change it.
+    const updated = await withActor(db(), rls(as['sc-coordinator']), (trx) =>
+      trx.updateTable('inspection_findings').set({ visibility: 'joint' }).where('id', '=', cqFinding.id).executeTakeFirst());
+    expect(Number(updated.numUpdatedRows)).toBe(0);
+  });
+
+  it('sharing a finding is an audited crossing; then the other side reads it', async () => {
+    const sanxia = ids[DEMO_INSPECTIONS.sanxia];
+    const page = await getInspection(db(), as['cq-coordinator'], sanxia);
+    const finding = page.findings.find((f) => f.description === DEMO_FINDINGS.sanxiaCq)!;
+    // A Sichuan coordinator cannot share it (they cannot even see it): 404.
+    const err = await refusal(shareFinding(db(), as['sc-coordinator'], sanxia, finding.id, 'joint'));
+    expect(err).toBeInstanceOf(NotFoundError);
+    await shareFinding(db(), as['cq-coordinator'], sanxia, finding.id, 'joint');
+    expect((await getInspection(db(), as['sc-member'], sanxia)).findings.map((f) => f.description)).toContain(DEMO_FINDINGS.sanxiaCq);
+    const entry = await asOwner(db(), (trx) => trx.selectFrom('audit_log').select(['action', 'region', 'detail'])
+      .where('target_id', '=', finding.id).executeTakeFirstOrThrow());
+    expect(entry).toMatchObject({ action: 'boundary.share', region: 'chongqing' });
+  });
+
+  it('the roster: each coordinator adds their own region\'s people, never the other side\'s (service and SQL)', async () => {
+    const sanxia = ids[DEMO_INSPECTIONS.sanxia];
+    const cqStaff = await actorOf(db(), 'cq-staff');
+    const scStaff = await actorOf(db(), 'sc-staff');
+    // Sichuan's coordinator may not put Chongqing's staff on the roster.
+    const err = await refusal(addToRoster(db(), as['sc-coordinator'], sanxia, cqStaff.id));
+    expect(err).toBeInstanceOf(PolicyError);
+    expect((err as PolicyError).reason).toBe('policy.ownRegionPeopleOnly');
+    // Nor take Chongqing's member off it.
+    expect(await refusal(removeFromRoster(db(), as['sc-coordinator'], sanxia, as['cq-member'].id))).toBeInstanceOf(PolicyError);
+    // A member (not a coordinator) may not add anyone.
+    expect(await refusal(addToRoster(db(), as['sc-member'], sanxia, scStaff.id))).toBeInstanceOf(PolicyError);
+    await addToRoster(db(), as['sc-coordinator'], sanxia, scStaff.id);
+    await addToRoster(db(), as['cq-coordinator'], sanxia, cqStaff.id);
+    const roster = (await getInspection(db(), as['sc-member'], sanxia)).roster.map((m) => m.displayName);
+    expect(roster).toEqual(expect.arrayContaining(['郑伟', '赵丽']));
+    // Row-level security refuses the same insert as the app role, whatever the code forgets.
+    const cqLeader = await actorOf(db(), 'cq-leader');
+    const e = await sqlError(withActor(db(), rls(as['sc-coordinator']), (trx) =>
+      trx.insertInto('inspection_members').values({ inspection_id: sanxia, user_id: cqLeader.id, region: 'chongqing', added_by: as['sc-coordinator'].id }).execute()));
+    expect(e.code).toBe('42501');
+  });
+
+  it('tasks: the assignee must be on the roster; the board\'s card moves by compare-and-set', async () => {
+    const wujiang = ids[DEMO_INSPECTIONS.wujiang];
+    const outsider = await actorOf(db(), 'cq-member2');
+    const bad = await refusal(createTask(db(), as['cq-coordinator'], wujiang, taskSchema.parse({ title: '整理照片', assigneeId: outsider.id })));
+    expect(bad).toBeInstanceOf(InputError);
+    expect((bad as InputError).messageKey).toBe('inspection.assigneeNotOnRoster');
+    const taskId = await createTask(db(), as['cq-coordinator'], wujiang, taskSchema.parse({ title: '整理现场照片', assigneeId: as['gz-member'].id, dueOn: '2027-01-10', checklist: '分类\n标注地点' }));
+    const card = (await getInspection(db(), as['gz-member'], wujiang)).tasks.find((x) => x.id === taskId)!;
+    expect(card).toMatchObject({ status: 'todo', version: 1, assigneeName: '罗刚', mayMove: true });
+    expect(card.checklist).toEqual([{ text: '分类', done: false }, { text: '标注地点', done: false }]);
+    // The assignee (Guizhou) was told.
+    const told = await asOwner(db(), (trx) => trx.selectFrom('notifications').select(['kind', 'record_kind']).where('user_id', '=', as['gz-member'].id).where('record_id', '=', wujiang).execute());
+    expect(told).toEqual([{ kind: 'assignment', record_kind: 'inspection' }]);
+
+    // Two people move the same card at the same moment from version 1: exactly one wins.
+    const results = await Promise.allSettled([
+      moveTask(db(), as['cq-coordinator'], wujiang, { taskId, status: 'doing', version: 1 }),
+      moveTask(db(), as['gz-member'], wujiang, { taskId, status: 'blocked', version: 1 }),
+    ]);
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    expect(lost[0].reason).toBeInstanceOf(ConflictError);
+    expect((lost[0].reason as ConflictError).status).toBe(409);
+    const after = (await getInspection(db(), as['cq-member'], wujiang)).tasks.find((x) => x.id === taskId)!;
+    const winner = results[0].status === 'fulfilled' ? 'doing' : 'blocked';
+    expect(after).toMatchObject({ status: winner, version: 2 });
+    // A stale move (the loser retrying with what it saw) is refused too; with the new version it applies.
+    expect(await refusal(moveTask(db(), as['gz-member'], wujiang, { taskId, status: 'done', version: 1 }))).toBeInstanceOf(ConflictError);
+    await moveTask(db(), as['gz-member'], wujiang, { taskId, status: 'done', version: 2 });
+    // Someone neither planning nor assigned cannot move it.
+    const other = (await getInspection(db(), as['cq-member'], wujiang)).tasks.find((x) => x.assigneeName === '罗刚' && x.id !== taskId)!;
+    expect(await refusal(moveTask(db(), as['cq-member'], wujiang, { taskId: other.id, status: 'done', version: other.version }))).toBeInstanceOf(PolicyError);
+  });
+
+  it('a finding sent twice with the same key (offline, then retried) is recorded once; bad input is refused', async () => {
+    const wujiang = ids[DEMO_INSPECTIONS.wujiang];
+    const input = findingSchema.parse({ description: '江口段航道碍航礁石', place: '江口', category: 'safety', severity: 'major', latitude: '29.1', longitude: '107.9', clientKey: 'offline-key-0001' });
+    const [a, b] = await Promise.allSettled([
+      createFinding(db(), as['gz-member'], wujiang, input),
+      createFinding(db(), as['gz-member'], wujiang, input),
+    ]);
+    const first = a.status === 'fulfilled' ? a.value : null;
+    const second = b.status === 'fulfilled' ? b.value : null;
+    // Either both return the same finding, or the racing second hit the unique key and a retry returns it.
+    const retry = await createFinding(db(), as['gz-member'], wujiang, input);
+    const created = [first, second].filter((x) => x?.created);
+    expect(created).toHaveLength(1);
+    expect(retry).toEqual({ findingId: created[0]!.findingId, created: false });
+    const n = await asOwner(db(), (trx) => trx.selectFrom('inspection_findings').select((eb) => eb.fn.countAll<number>().as('n')).where('description', '=', '江口段航道碍航礁石').executeTakeFirstOrThrow());
+    expect(Number(n.n)).toBe(1);
+    // Guizhou's private finding is not Chongqing's to read.
+    expect((await getInspection(db(), as['cq-member'], wujiang)).findings.map((f) => f.description)).not.toContain('江口段航道碍航礁石');
+    expect(findingSchema.safeParse({ description: '', category: 'safety', severity: 'major' }).success).toBe(false);
+    expect(findingSchema.safeParse({ description: 'x', category: 'safety', severity: 'major', latitude: '95', longitude: '100' }).success).toBe(false);
+    // Someone not on the roster and not planning may not record one.
+    const cqMember2 = await actorOf(db(), 'cq-member2');
+    const safety = ids[DEMO_INSPECTIONS.safety];
+    await asOwner(db(), (trx) => trx.deleteFrom('inspection_members').where('inspection_id', '=', safety).where('user_id', '=', cqMember2.id).execute());
+    expect(await refusal(createFinding(db(), cqMember2, safety, findingSchema.parse({ description: '新发现', category: 'safety', severity: 'general' })))).toBeInstanceOf(PolicyError);
+  });
+
+  it('rectification: the unit sees only its items, reports progress, and never verifies its own item', async () => {
+    const wujiang = ids[DEMO_INSPECTIONS.wujiang];
+    const unit = as[DEMO_UNIT_USER];
+    // The unit sees its own items only (of both inspections), and none of the findings, tasks or roster.
+    const page = await getInspection(db(), unit, wujiang);
+    expect(page.items.map((i) => i.responsibleOrgName)).toEqual(['重庆市交通运输委员会', '重庆市交通运输委员会']);
+    expect([page.findings, page.tasks, page.roster]).toEqual([[], [], []]);
+    const rows = await withActor(db(), rls(unit), (trx) => trx.selectFrom('rectification_items').select('responsible_org_id').execute());
+    expect(rows.length).toBeGreaterThan(2);
+    expect(new Set(rows.map((r) => r.responsible_org_id))).toEqual(new Set([unit.orgId]));
+    expect(await withActor(db(), rls(unit), (trx) => trx.selectFrom('inspection_findings').select('id').execute())).toEqual([]);
+    expect(await withActor(db(), rls(unit), (trx) => trx.selectFrom('inspection_tasks').select('id').execute())).toEqual([]);
+    // Another handling unit sees nothing of the inspection at all.
+    expect(await refusal(getInspection(db(), as['unit-ndrc'], wujiang))).toBeInstanceOf(NotFoundError);
+    expect((await getMyWork(db(), as['unit-ndrc'])).items).toEqual([]);
+
+    const pending = page.items.find((i) => i.status === 'pending')!;
+    expect(pending.may).toEqual({ report: ['in_progress'], verify: [] });
+    await reportItem(db(), unit, wujiang, pending.id, { status: 'in_progress', progress: '' });
+    const noEvidence = await refusal(reportItem(db(), unit, wujiang, pending.id, { status: 'rectified', progress: '' }));
+    expect((noEvidence as InputError).messageKey).toBe('inspection.evidenceRequired');
+    await reportItem(db(), unit, wujiang, pending.id, { status: 'rectified', progress: '已建立船闸调度信息共享平台。' });
+    // The unit may not verify its own item.
+    const own = await refusal(verifyItem(db(), unit, wujiang, pending.id, { decision: 'verified', reason: '' }));
+    expect((own as PolicyError).reason).toBe('policy.unitCannotVerifyOwn');
+    // A Chongqing coordinator returns it with a reason, the unit reports again, then it is verified.
+    await verifyItem(db(), as['cq-coordinator'], wujiang, pending.id, { decision: 'returned', reason: '缺少验收记录' });
+    await reportItem(db(), unit, wujiang, pending.id, { status: 'in_progress', progress: '' });
+    await reportItem(db(), unit, wujiang, pending.id, { status: 'rectified', progress: '补充验收记录。' });
+    await verifyItem(db(), as['cq-coordinator'], wujiang, pending.id, { decision: 'verified', reason: '' });
+    const done = (await getInspection(db(), as['cq-coordinator'], wujiang)).items.find((i) => i.id === pending.id)!;
+    expect(done).toMatchObject({ status: 'verified', progress: '补充验收记录。' });
+    expect(done.verifiedAt).not.toBeNull();
+    // A committee member cannot verify; a unit cannot mark verified through SQL either without the policy... but RLS lets it update its own row only.
+    const foreign = await withActor(db(), rls(unit), (trx) => trx.updateTable('rectification_items').set({ status: 'verified' })
+      .where('responsible_org_id', '<>', unit.orgId).executeTakeFirst());
+    expect(Number(foreign.numUpdatedRows)).toBe(0);
+  });
+
+  it('items: made by a coordinator from findings they may read, for a unit of the inspection\'s regions', async () => {
+    const wujiang = ids[DEMO_INSPECTIONS.wujiang];
+    const page = await getInspection(db(), as['cq-coordinator'], wujiang);
+    const shared = page.findings.find((f) => f.description === DEMO_FINDINGS.wujiangShared)!;
+    const sichuanUnit = await asOwner(db(), (trx) => trx.selectFrom('orgs').select('id').where('name', '=', '四川省交通运输厅').executeTakeFirstOrThrow());
+    const wrongUnit = await refusal(createItem(db(), as['cq-coordinator'], wujiang, { responsibleOrgId: sichuanUnit.id, measure: 'x', deadline: '2027-03-01', findingIds: [shared.id] }));
+    expect((wrongUnit as InputError).messageKey).toBe('inspection.unknownUnit');
+    // Guizhou's private finding is unknown to Chongqing's coordinator.
+    const gzFinding = await asOwner(db(), (trx) => trx.selectFrom('inspection_findings').select('id').where('description', '=', DEMO_FINDINGS.wujiangGz).executeTakeFirstOrThrow());
+    const unit = as[DEMO_UNIT_USER];
+    const hidden = await refusal(createItem(db(), as['cq-coordinator'], wujiang, { responsibleOrgId: unit.orgId, measure: 'x', deadline: '2027-03-01', findingIds: [gzFinding.id] }));
+    expect((hidden as InputError).messageKey).toBe('inspection.unknownFinding');
+    const itemId = await createItem(db(), as['cq-coordinator'], wujiang, { responsibleOrgId: unit.orgId, measure: '完善武隆港航标维护制度', deadline: '2027-03-01', findingIds: [shared.id] });
+    expect((await getMyWork(db(), unit)).items.map((i) => i.id)).toContain(itemId);
+    // The unit's liaison was told.
+    const told = await asOwner(db(), (trx) => trx.selectFrom('notifications').select('kind').where('user_id', '=', unit.id).where('record_id', '=', wujiang).execute());
+    expect(told.map((x) => x.kind)).toContain('assignment');
+  });
+});
