@@ -66,6 +66,8 @@ function recordHref(kind: string, id: string): string | null {
   if (kind === 'workspace') return `/workspaces/${id}`;
   if (kind === 'draft') return `/drafts/${id}`;
   if (kind === 'event') return `/events/${id}`;
+  // Inspections (issue 13)
+  if (kind === 'inspection') return `/inspections/${id}`;
   return null;
 }
 

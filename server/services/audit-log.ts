@@ -16,6 +16,9 @@ export const KNOWN_AUDIT_ACTIONS = [
   'user.password', 'user.contact', 'org.create', 'org.rename', 'workspace.*', 'member.add', 'member.remove', 'member.role',
   'boundary.share', 'boundary.unshare', 'record.visibility', 'notice.create', 'notice.update', 'notice.delete',
   'event.create', 'event.update', 'event.delete', 'event.occurrence', 'event.attendance', 'event.minutes',
+  // Inspections (issue 13)
+  'inspection.create', 'inspection.status', 'inspection.roster', 'inspection.itinerary', 'inspection.task', 'inspection.taskMove',
+  'inspection.finding', 'inspection.findingVisibility', 'inspection.photo', 'inspection.item', 'inspection.itemProgress', 'inspection.itemVerify',
 ] as const;
 
 export interface AuditFilter {

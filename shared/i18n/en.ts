@@ -8,6 +8,8 @@ import { wordEn } from './word';
 import { commentsEn } from './comments';
 import { versionsEn } from './versions';
 import { calendarEn } from './calendar';
+// Inspections (issue 13)
+import { inspectionsEn } from './inspections';
 
 export const en: Messages = {
   ...adminEn,
@@ -154,4 +156,6 @@ export const en: Messages = {
   'policy.inviteNeedsJoint': 'Make the draft joint before inviting someone from another region',
   'policy.inviteNeedsWiderVisibility': 'The draft is visible to its committee only; widen it before inviting others',
   'policy.personalStaysInRegion': 'Personal details do not cross regions',
+  // Inspections (issue 13)
+  ...inspectionsEn,
 };
