@@ -117,7 +117,7 @@ export default function InspectionPage() {
         <Typography.Title level={1} id="inspection-title" style={{ fontSize: 24 }}>{inspection.title}</Typography.Title>
         <Descriptions size="small" column={{ xs: 1, md: 2 }} items={[
           { key: 'kind', label: t('inspection.kind'), children: <Tag>{t(`inspection.kind.${inspection.kind}`)}</Tag> },
-          { key: 'status', label: t('inspection.status'), children: <Tag color="processing" data-testid="inspection-status">{t(`inspection.status.${inspection.status}`)}</Tag> },
+          { key: 'status', label: t('inspection.status'), children: <Tag data-testid="inspection-status">{t(`inspection.status.${inspection.status}`)}</Tag> },
           { key: 'dates', label: t('inspection.dates'), children: `${inspection.startsOn} – ${inspection.endsOn}` },
           { key: 'leads', label: t('inspection.leads'), children: inspection.leads.map((l) => <span key={l.id} style={{ marginInlineEnd: 8 }}>{l.name} <RegionTag region={l.region} /></span>) },
           { key: 'workspace', label: t('inspection.workspace'), children: inspection.workspaceName },
@@ -187,7 +187,7 @@ function FindingsSection({ page, post }: { page: Page; post: Post }) {
               </Button>,
             ] : []}>
               <List.Item.Meta
-                title={<>{f.description} <Tag color={f.severity === 'critical' ? 'red' : f.severity === 'major' ? 'orange' : 'default'}>{t(`inspection.finding.severity.${f.severity}`)}</Tag></>}
+                title={<>{f.description} <Tag color={f.severity === 'critical' ? 'red' : f.severity === 'major' ? 'magenta' : 'default'}>{t(`inspection.finding.severity.${f.severity}`)}</Tag></>}
                 description={<>
                   {t(`inspection.finding.category.${f.category}`)} · {f.place || '—'}
                   {f.latitude !== null && ` (${f.latitude.toFixed(4)}, ${f.longitude?.toFixed(4)})`}

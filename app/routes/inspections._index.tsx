@@ -86,7 +86,7 @@ export default function InspectionsPage() {
             columns={[
               { key: 'title', title: t('inspection.name'), render: (_, i) => <Link to={`/inspections/${i.id}`}>{i.title}</Link> },
               { key: 'kind', title: t('inspection.kind'), render: (_, i) => <Tag>{t(`inspection.kind.${i.kind}`)}</Tag> },
-              { key: 'status', title: t('inspection.status'), render: (_, i) => <Tag color={i.status === 'closed' ? 'default' : 'processing'}>{t(`inspection.status.${i.status}`)}</Tag> },
+              { key: 'status', title: t('inspection.status'), render: (_, i) => <Tag>{t(`inspection.status.${i.status}`)}</Tag> },
               { key: 'dates', title: t('inspection.dates'), render: (_, i) => `${i.startsOn} – ${i.endsOn}` },
               { key: 'leads', title: t('inspection.leads'), render: (_, i) => i.leads.map((l) => l.name).join('、') },
               { key: 'visibility', title: t('inspection.visibility'), render: (_, i) => <VisibilityTag visibility={i.visibility} regions={i.regions} /> },

@@ -33,6 +33,15 @@ const toDataUrl = (file: File) => new Promise<string>((resolve, reject) => {
   reader.readAsDataURL(file);
 });
 
+/** A data URL back to bytes (fetching it would need `data:` in the page's connect-src). */
+function fromDataUrl(url: string): Blob {
+  const [head, body] = url.split(',', 2);
+  const binary = atob(body ?? '');
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return new Blob([bytes], { type: /^data:([^;,]+)/.exec(head)?.[1] ?? 'application/octet-stream' });
+}
+
 class Refused extends Error { constructor(readonly errors: FieldErrors) { super('refused'); } }
 
 /** Sends one entry: the finding (idempotent by its key), then each photo not yet sent. Network errors throw TypeError. */
@@ -45,7 +54,7 @@ async function send(inspectionId: string, entry: Pending, onPhotoSent: (remainin
   let photos = [...entry.photos];
   while (photos.length > 0) {
     const p = photos[0];
-    const blob = await (await fetch(p.dataUrl)).blob();
+    const blob = fromDataUrl(p.dataUrl);
     const form = new FormData();
     form.append('photo', new File([blob], p.name, { type: p.type }));
     const up = await fetch(`/inspections/${inspectionId}/findings/${body.vars.findingId}/photos`, { method: 'POST', body: form });
