@@ -1,6 +1,6 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from '@remix-run/react';
-import { Alert, App, Button, Card, Descriptions, Empty, Form, Input, List, Popconfirm, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Empty, Form, Input, List, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
 import { useEffect } from 'react';
 import {
   addStop, addToRoster, checkTaskItem, createFinding, createItem, createTask, getInspection, moveTask, removeFromRoster,
@@ -21,7 +21,8 @@ import { AppForm } from '../components/AppForm';
 import { DayField } from '../components/DayField';
 import { RegionTag } from '../components/RegionTag';
 import { VisibilityTag } from '../components/VisibilityTag';
-import { FilterBar, FilterChoice } from '../components/FilterBar';
+import { FilterBar, FilterChoice, withFilters } from '../components/FilterBar';
+import { InlineStyle } from '../components/InlineStyle';
 import { Board } from '../components/inspections/Board';
 import { FindingEntry } from '../components/inspections/FindingEntry';
 
@@ -88,7 +89,7 @@ export default function InspectionPage() {
   const page = useLoaderData<typeof loader>();
   const { inspection, abilities, errors } = page;
   const result = useActionData<typeof action>();
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const submit = useSubmit();
   const busy = useNavigation().state !== 'idle';
   const { message } = App.useApp();
@@ -112,6 +113,7 @@ export default function InspectionPage() {
 
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
+      <InlineStyle css={'.insp-sections { display: flex; flex-wrap: wrap; gap: 8px; }'} />
       <Link to="/inspections">← {t('inspection.title')}</Link>
       <article aria-labelledby="inspection-title">
         <Typography.Title level={1} id="inspection-title" style={{ fontSize: 24 }}>{inspection.title}</Typography.Title>
@@ -134,8 +136,14 @@ export default function InspectionPage() {
         )}
       </article>
       {formError && <Alert type="error" showIcon title={formError} />}
-      <Tabs activeKey={tab} items={tabs} aria-label={t('inspection.sections')}
-        onChange={(key) => { const next = new URLSearchParams(params); next.set('tab', key); setParams(next, { replace: true, preventScrollReset: true }); }} />
+      <nav aria-label={t('inspection.sections')} className="insp-sections" data-testid="inspection-sections">
+        {tabs.map((x) => (
+          <Link key={x.key} to={`?${withFilters(params, { tab: x.key }).toString()}`} replace preventScrollReset
+            aria-current={x.key === tab ? 'page' : undefined}
+            className={`ant-btn ${x.key === tab ? 'ant-btn-primary' : 'ant-btn-default'}`}>{x.label}</Link>
+        ))}
+      </nav>
+      <div data-testid={`section-${tab}`}>{tabs.find((x) => x.key === tab)?.children}</div>
     </Space>
   );
 }

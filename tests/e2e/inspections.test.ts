@@ -146,7 +146,7 @@ describe.skipIf(!chromiumPath)('browser: joint inspections', () => {
     expect(units).toBeGreaterThan(0);
     await page.goto(`/inspections/${wujiang}`);
     await waitForHydration(page);
-    expect(await page.getByRole('tab').allInnerTexts()).toEqual([expect.stringMatching(/^整改清单/)]);
+    expect(await page.getByTestId('inspection-sections').getByRole('link').allInnerTexts()).toEqual([expect.stringMatching(/^整改清单/)]);
     const units2 = await page.getByTestId('item-table').locator('tbody tr.ant-table-row').allInnerTexts();
     expect(units2.length).toBe(2);
     for (const r of units2) expect(r).toContain('重庆市交通运输委员会');

@@ -18,6 +18,8 @@ import {
 import { PolicyError, type Actor } from '../../shared/policy';
 import { InputError, NotFoundError } from '../../server/services/errors';
 import { findingSchema, taskSchema } from '../../shared/validation/inspections';
+import sharp from 'sharp';
+import { addFindingPhoto, getFindingPhoto, sniffImage } from '../../server/services/inspection-photos';
 
 let t: TestDatabase;
 const ids: Record<string, string> = {};
@@ -231,5 +233,70 @@ describe(`inspections on ${backend}`, () => {
     // The unit's liaison was told.
     const told = await asOwner(db(), (trx) => trx.selectFrom('notifications').select('kind').where('user_id', '=', unit.id).where('record_id', '=', wujiang).execute());
     expect(told.map((x) => x.kind)).toContain('assignment');
+  });
+
+  describe('photos', () => {
+    const jpegWithGps = () => sharp({ create: { width: 800, height: 600, channels: 3, background: '#246' } }).jpeg()
+      .withExif({ IFD0: { Make: 'PhoneCam', Model: 'X1' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '29/1 19/1 32/1', GPSLongitudeRef: 'E', GPSLongitude: '107/1 45/1 36/1' } })
+      .toBuffer();
+    const photoCount = () => asOwner(db(), (trx) => trx.selectFrom('inspection_finding_photos').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).then((r) => Number(r.n));
+    async function sanxiaFinding(description: string) {
+      return (await asOwner(db(), (trx) => trx.selectFrom('inspection_findings').select('id').where('description', '=', description).executeTakeFirstOrThrow())).id;
+    }
+
+    it('are stored re-encoded with no EXIF (no GPS, no camera), with a thumbnail', async () => {
+      const sanxia = ids[DEMO_INSPECTIONS.sanxia];
+      const original = await jpegWithGps();
+      expect((await sharp(original).metadata()).exif).toBeDefined();
+      const findingId = await sanxiaFinding(DEMO_FINDINGS.sanxiaSc);
+      const photoId = await addFindingPhoto(db(), as['sc-member'], sanxia, findingId, { bytes: original, name: 'IMG_0001.JPG', type: 'image/jpeg' });
+      const full = await getFindingPhoto(db(), as['sc-member'], sanxia, photoId, false);
+      const thumb = await getFindingPhoto(db(), as['sc-member'], sanxia, photoId, true);
+      const meta = await sharp(full.bytes).metadata();
+      expect([meta.format, meta.width, meta.height, meta.exif]).toEqual(['jpeg', 800, 600, undefined]);
+      expect(Buffer.from(full.bytes).includes(Buffer.from('PhoneCam'))).toBe(false);
+      const small = await sharp(thumb.bytes).metadata();
+      expect(small.width).toBe(320);
+      expect(small.exif).toBeUndefined();
+    });
+
+    it('of a region-private finding cannot be fetched by the other region, through the service or SQL', async () => {
+      const sanxia = ids[DEMO_INSPECTIONS.sanxia];
+      const findingId = await sanxiaFinding(DEMO_FINDINGS.sanxiaSc);
+      const photo = await asOwner(db(), (trx) => trx.selectFrom('inspection_finding_photos').select('id').where('finding_id', '=', findingId).executeTakeFirstOrThrow());
+      expect(await refusal(getFindingPhoto(db(), as['cq-member'], sanxia, photo.id, false))).toBeInstanceOf(NotFoundError);
+      const rows = await withActor(db(), rls(as['cq-coordinator']), (trx) => sql<{ id: string }>`select id from inspection_finding_photos where id = ${photo.id}`.execute(trx));
+      expect(rows.rows).toEqual([]);
+      // Nor add one to it.
+      expect(await refusal(addFindingPhoto(db(), as['cq-coordinator'], sanxia, findingId, { bytes: await jpegWithGps(), name: 'a.jpg', type: 'image/jpeg' }))).toBeInstanceOf(NotFoundError);
+      const e = await sqlError(withActor(db(), rls(as['cq-coordinator']), (trx) => trx.insertInto('inspection_finding_photos').values({
+        finding_id: findingId, content_type: 'image/jpeg', bytes: Buffer.from([1]), thumb: Buffer.from([1]), width: 1, height: 1,
+      }).execute()));
+      expect(e.code).toBe('42501');
+    });
+
+    it('that are not images, lie about their type, are too big or broken are refused with a clear message and leave nothing', async () => {
+      const sanxia = ids[DEMO_INSPECTIONS.sanxia];
+      const findingId = await sanxiaFinding(DEMO_FINDINGS.sanxiaSc);
+      const png = await sharp({ create: { width: 10, height: 10, channels: 3, background: '#f00' } }).png().toBuffer();
+      const before = await photoCount();
+      const cases: Array<[string, { bytes: Uint8Array; name: string; type: string }]> = [
+        ['inspection.photo.notImage', { bytes: Buffer.from('%PDF-1.7 not a photo'), name: 'report.jpg', type: 'image/jpeg' }],
+        ['inspection.photo.notImage', { bytes: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'), name: 'x.svg', type: 'image/svg+xml' }],
+        ['inspection.photo.typeMismatch', { bytes: png, name: 'photo.jpg', type: 'image/jpeg' }],
+        ['inspection.photo.typeMismatch', { bytes: png, name: 'photo.png', type: 'image/webp' }],
+        ['inspection.photo.tooBig', { bytes: Buffer.concat([png, Buffer.alloc(10 * 1024 * 1024)]), name: 'big.png', type: 'image/png' }],
+        ['inspection.photo.unreadable', { bytes: Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(100, 7)]), name: 'broken.jpg', type: 'image/jpeg' }],
+        ['inspection.photo.missing', { bytes: new Uint8Array(), name: 'empty.jpg', type: 'image/jpeg' }],
+      ];
+      for (const [key, file] of cases) {
+        const err = await refusal(addFindingPhoto(db(), as['sc-member'], sanxia, findingId, file));
+        expect(err, file.name).toBeInstanceOf(InputError);
+        expect((err as InputError).messageKey, file.name).toBe(key);
+      }
+      expect(await photoCount()).toBe(before);
+      expect(sniffImage(png)).toBe('image/png');
+      expect(sniffImage(await sharp(png).webp().toBuffer())).toBe('image/webp');
+    });
   });
 });
