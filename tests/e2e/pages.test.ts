@@ -28,7 +28,7 @@ const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 /** A page's route: its path with the ids replaced, so that each route is loaded once per person. */
 const routeOf = (path: string) => new URL(path, 'http://x').pathname.replace(UUID, ':id');
 /** Links that are not pages: form endpoints and file downloads. */
-const NOT_A_PAGE = /^\/(logout|lang)$|\.(docx|ics)$/;
+const NOT_A_PAGE = /^\/(logout|lang)$|\.(docx|ics)$|\/photos\/:id$/;
 
 const EVERYONE = ['/', '/workspaces', '/workspaces/:id', '/notices/:id', '/notifications', '/search', '/users/:id', '/calendar'];
 const DRAFTERS = ['/drafts', '/drafts/new', '/drafts/import', '/drafts/:id', '/drafts/:id/versions', '/drafts/:id/versions/:id'];
@@ -42,6 +42,10 @@ const MUST_REACH: Record<string, string[]> = {
   'unit-ndrc': ['/', '/workspaces', '/notifications', '/search', '/users/:id', '/calendar'],
   'cq-admin': [...EVERYONE.filter((r) => r !== '/notices/:id'), '/drafts', ...ADMIN],
 };
+// Inspections (issue 13): the list and "my tasks" for everyone; an inspection for those who take part in one.
+for (const [username, routes] of Object.entries(MUST_REACH)) {
+  routes.push('/inspections', '/inspections/mine', ...(['cq-member', 'sc-member', 'gz-member'].includes(username) ? ['/inspections/:id'] : []));
+}
 
 /** Where the crawl starts: the home page, and pages no link leads to (the search box is a form). */
 const START = ['/', '/search?q=氢走廊'];
