@@ -1,7 +1,10 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from '@remix-run/react';
 import { Alert, App, Button, Card, Descriptions, Empty, Form, Input, List, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
 import { useEffect } from 'react';
+import { DownloadOutlined } from '@ant-design/icons';
+import { z } from 'zod';
+import { startReport } from '../../server/services/inspection-report';
 import {
   addStop, addToRoster, checkTaskItem, createFinding, createItem, createTask, getInspection, moveTask, removeFromRoster,
   removeStop, reportItem, setInspectionStatus, shareFinding, verifyItem,
@@ -39,7 +42,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   return data({ ...page, errors: (parsed.ok ? {} : parsed.errors) as FieldErrors }, { status: parsed.ok ? 200 : 400 });
 }
 
-const INTENTS = ['status', 'roster.add', 'roster.remove', 'stop.add', 'stop.remove', 'task.create', 'task.move', 'task.check',
+const INTENTS = ['report', 'status', 'roster.add', 'roster.remove', 'stop.add', 'stop.remove', 'task.create', 'task.move', 'task.check',
   'finding.create', 'finding.share', 'item.create', 'item.report', 'item.verify'] as const;
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
@@ -50,6 +53,12 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const call = callContext(context);
   const db = context.db;
   switch (intent) {
+    case 'report': {
+      let draftId = '';
+      const result = await submitForm(intent, z.object({}), input, async () => { draftId = await startReport(db, user, id, call); });
+      if (draftId) throw redirect(`/drafts/${draftId}`);
+      return result;
+    }
     case 'status':
       return submitForm(intent, inspectionStatusSchema, input, (v) => setInspectionStatus(db, user, id, v.status, call), 'inspection.statusChanged');
     case 'roster.add':
@@ -129,6 +138,9 @@ export default function InspectionPage() {
         <Typography.Paragraph data-testid="inspection-counts">
           {t('inspection.counts', { findings: inspection.findingCount, items: inspection.itemCount, verified: inspection.verifiedCount })}
         </Typography.Paragraph>
+        {abilities.plan && (
+          <Button onClick={() => post({ intent: 'report' })} loading={busy} style={{ marginInlineEnd: 8 }} data-testid="start-report">{t('inspection.startReport')}</Button>
+        )}
         {abilities.next && (
           <Button onClick={() => post({ intent: 'status', status: abilities.next })} loading={busy}>
             {t('inspection.advance', { status: t(`inspection.status.${abilities.next}`) })}
@@ -156,6 +168,7 @@ function BoardSection({ page, errors, busy }: { page: Page; errors: FieldErrors;
   const people = page.roster.map((m) => ({ value: m.id, label: `${m.displayName}（${regionName(t, m.region)}）` }));
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
+      <Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>{t('inspection.board')}</Typography.Title>
       <FilterBar label={t('inspection.board')} names={BOARD_FILTERS} errors={errors}>
         <FilterChoice name="assignee" label={t('inspection.filterAssignee')} placeholder={t('inspection.allAssignees')} width={180} options={people} />
         <FilterChoice name="region" label={t('inspection.filterRegion')} placeholder={t('inspection.allRegions')} width={120}
@@ -227,6 +240,11 @@ function ItemsSection({ page, busy, post }: { page: Page; busy: boolean; post: P
         <FilterChoice name="itemStatus" label={t('inspection.status')} placeholder={t('inspection.item.allStatuses')} width={140}
           options={RECTIFICATION_STATUSES.map((s) => ({ value: s, label: t(`inspection.item.status.${s}`) }))} />
       </FilterBar>
+      {page.items.length > 0 && (
+        <a href={`/inspections/${page.inspection.id}/items.xlsx`} download data-testid="items-export">
+          <DownloadOutlined aria-hidden="true" /> {t('inspection.item.export')}
+        </a>
+      )}
       {page.items.length === 0 ? <Empty description={t('inspection.noItems')} /> : (
         <Table rowKey="id" size="small" pagination={{ pageSize: 20, hideOnSinglePage: true }} dataSource={page.items} scroll={{ x: true }} data-testid="item-table"
           columns={[

@@ -134,6 +134,8 @@ export const inspectionsZhCN = {
   'inspection.item.verified': '核验结果已保存',
   'inspection.item.allStatuses': '全部状态',
   'inspection.item.inspection': '所属视察',
+  'inspection.item.export': '导出整改清单（Excel）',
+  'inspection.startReport': '起草视察报告',
 
   'inspection.endBeforeStart': '结束日期不能早于开始日期',
   'inspection.tooManyLeads': '牵头单位最多20个',
@@ -314,6 +316,8 @@ export const inspectionsEn: Record<keyof typeof inspectionsZhCN, string> = {
   'inspection.item.verified': 'Verification saved',
   'inspection.item.allStatuses': 'All statuses',
   'inspection.item.inspection': 'Inspection',
+  'inspection.item.export': 'Export the rectification list (Excel)',
+  'inspection.startReport': 'Start the report',
 
   'inspection.endBeforeStart': 'The end date cannot be before the start date',
   'inspection.tooManyLeads': 'At most 20 lead committees',

@@ -185,7 +185,8 @@ describe.skipIf(!chromiumPath)('browser: every page hydrates without an error, i
       await drawer.waitFor();
       expect(await button.getAttribute('aria-expanded')).toBe('true');
       const links = drawer.getByRole('navigation', { name: '主导航' }).getByRole('link');
-      expect(await links.allInnerTexts()).toEqual(['工作台', '协作空间', '草稿', '协商日程', '管理']);
+      // Inspections (issue 13): 联合视察 joins the end of the navigation.
+      expect(await links.allInnerTexts()).toEqual(['工作台', '协作空间', '草稿', '协商日程', '管理', '联合视察']);
       expect(await seriousA11yViolations(page, 'cq-admin phone menu')).toEqual([]);
       await page.keyboard.press('Escape');
       await drawer.waitFor({ state: 'hidden' });
@@ -211,8 +212,9 @@ describe.skipIf(!chromiumPath)('browser: every page hydrates without an error, i
       await settling(page)();
       const overview = page.getByTestId('region-overview');
       expect(await overview.getByRole('heading', { level: 2 }).innerText()).toBe('本省市管理概览');
-      expect(await page.getByTestId('overview-users').innerText()).toContain('6 名在用，0 名已停用');
-      expect(await page.getByTestId('overview-orgs').innerText()).toContain('4 个委员会，2 个承办单位');
+      // Inspections (issue 13): the demo adds a Chongqing handling unit's liaison and three Chongqing units (db/seed/inspections.ts).
+      expect(await page.getByTestId('overview-users').innerText()).toContain('7 名在用，0 名已停用');
+      expect(await page.getByTestId('overview-orgs').innerText()).toContain('4 个委员会，5 个承办单位');
       for (const [testId, href] of [['overview-users', '/admin/users'], ['overview-orgs', '/admin/orgs'], ['overview-workspaces', '/admin/workspaces']]) {
         expect(await page.getByTestId(testId).getByRole('link').getAttribute('href'), testId).toBe(href);
       }

@@ -56,11 +56,12 @@ const ROUTES: Record<string, { path: string; action?: readonly string[] }> = {
   // Inspections (issue 13)
   'inspections._index.tsx': { path: '/inspections', action: ['create'] },
   'inspections.mine.tsx': { path: '/inspections/mine' },
-  'inspections.$inspectionId.tsx': { path: '/inspections/:inspectionId', action: ['status', 'roster.add', 'roster.remove', 'stop.add', 'stop.remove',
+  'inspections.$inspectionId.tsx': { path: '/inspections/:inspectionId', action: ['report', 'status', 'roster.add', 'roster.remove', 'stop.add', 'stop.remove',
     'task.create', 'task.move', 'task.check', 'finding.create', 'finding.share', 'item.create', 'item.report', 'item.verify'] },
   'inspections.$inspectionId.findings.tsx': { path: '/inspections/:inspectionId/findings', action: [] },
   'inspections.$inspectionId.findings.$findingId.photos.tsx': { path: '/inspections/:inspectionId/findings/:findingId/photos', action: [] },
   'inspections.$inspectionId.photos.$photoId.tsx': { path: '/inspections/:inspectionId/photos/:photoId' },
+  'inspections.$inspectionId.items[.]xlsx.tsx': { path: '/inspections/:inspectionId/items.xlsx' },
 };
 
 const long = '长'.repeat(20_000);

@@ -20,6 +20,10 @@ import { InputError, NotFoundError } from '../../server/services/errors';
 import { findingSchema, taskSchema } from '../../shared/validation/inspections';
 import sharp from 'sharp';
 import { addFindingPhoto, getFindingPhoto, sniffImage } from '../../server/services/inspection-photos';
+import ExcelJS from 'exceljs';
+import { rectificationXlsx } from '../../server/services/inspection-export';
+import { startReport } from '../../server/services/inspection-report';
+import { getDraft } from '../../server/services/drafts';
 
 let t: TestDatabase;
 const ids: Record<string, string> = {};
@@ -298,5 +302,45 @@ describe(`inspections on ${backend}`, () => {
       expect(sniffImage(png)).toBe('image/png');
       expect(sniffImage(await sharp(png).webp().toBuffer())).toBe('image/webp');
     });
+  });
+
+  it('the rectification list exports as .xlsx with exactly what the reader sees, and the report\'s counts', async () => {
+    const safety = ids[DEMO_INSPECTIONS.safety];
+    const { bytes, fileName } = await rectificationXlsx(db(), as['cq-coordinator'], safety, 'zh-CN');
+    expect(fileName).toBe(`${DEMO_INSPECTIONS.safety}-整改清单.xlsx`);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(bytes);
+    const sheet = book.worksheets[0];
+    expect(sheet.name).toBe('整改清单');
+    expect(sheet.getRow(1).values).toEqual([undefined, '#', '对应问题', '整改措施', '责任单位', '整改期限', '状态', '已逾期', '整改进展', '退回原因']);
+    const rows = sheet.getSheetValues().filter((r): r is ExcelJS.CellValue[] => Array.isArray(r) && typeof r[1] === 'number');
+    expect(rows).toHaveLength(88);
+    expect(new Set(rows.map((r) => r[6]))).toEqual(new Set(['待整改', '整改中', '已整改', '已核验', '退回']));
+    expect(JSON.stringify(sheet.getSheetValues())).toContain('发现问题 443 个 · 整改清单 88 项');
+    // The unit's export holds its own items only; a Sichuan member has no access to this Chongqing-only inspection.
+    const unitBook = new ExcelJS.Workbook();
+    await unitBook.xlsx.load((await rectificationXlsx(db(), as[DEMO_UNIT_USER], safety, 'zh-CN')).bytes);
+    const unitRows = unitBook.worksheets[0].getSheetValues().filter((r): r is ExcelJS.CellValue[] => Array.isArray(r) && typeof r[1] === 'number');
+    expect(unitRows.length).toBeGreaterThan(0);
+    expect(new Set(unitRows.map((r) => r[4]))).toEqual(new Set(['重庆市交通运输委员会']));
+    expect(await refusal(rectificationXlsx(db(), as['sc-member'], safety, 'zh-CN'))).toBeInstanceOf(NotFoundError);
+  });
+
+  it('"start the report" makes a joint draft from the template with only what both sides may read', async () => {
+    const wujiang = ids[DEMO_INSPECTIONS.wujiang];
+    // A member may not start it; a coordinator of a region taking part may.
+    expect(await refusal(startReport(db(), as['cq-member'], wujiang))).toBeInstanceOf(PolicyError);
+    const draftId = await startReport(db(), as['cq-coordinator'], wujiang);
+    const draft = await asOwner(db(), (trx) => trx.selectFrom('drafts').select(['title', 'visibility', 'kind', 'plain_text', 'workspace_id']).where('id', '=', draftId).executeTakeFirstOrThrow());
+    expect(draft).toMatchObject({ title: `${DEMO_INSPECTIONS.wujiang}报告（初稿）`, visibility: 'joint', kind: 'inspection' });
+    expect(draft.plain_text).toContain('一、基本情况');
+    expect(draft.plain_text).toContain('武隆港');
+    expect(draft.plain_text).toContain(DEMO_FINDINGS.wujiangShared);
+    expect(draft.plain_text).toContain('增设武隆港段航标并开展枯水期疏浚');
+    // Each side's private findings stay out of the joint report.
+    expect(draft.plain_text).not.toContain(DEMO_FINDINGS.wujiangCq);
+    expect(draft.plain_text).not.toContain(DEMO_FINDINGS.wujiangGz);
+    // Guizhou's member reads (co-drafts) it.
+    expect((await getDraft(db(), as['gz-member'], draftId)).draft.title).toBe(draft.title);
   });
 });
