@@ -309,7 +309,7 @@ describe(`inspections on ${backend}`, () => {
     const { bytes, fileName } = await rectificationXlsx(db(), as['cq-coordinator'], safety, 'zh-CN');
     expect(fileName).toBe(`${DEMO_INSPECTIONS.safety}-整改清单.xlsx`);
     const book = new ExcelJS.Workbook();
-    await book.xlsx.load(bytes);
+    await book.xlsx.load(bytes as never);
     const sheet = book.worksheets[0];
     expect(sheet.name).toBe('整改清单');
     expect(sheet.getRow(1).values).toEqual([undefined, '#', '对应问题', '整改措施', '责任单位', '整改期限', '状态', '已逾期', '整改进展', '退回原因']);
@@ -319,7 +319,7 @@ describe(`inspections on ${backend}`, () => {
     expect(JSON.stringify(sheet.getSheetValues())).toContain('发现问题 443 个 · 整改清单 88 项');
     // The unit's export holds its own items only; a Sichuan member has no access to this Chongqing-only inspection.
     const unitBook = new ExcelJS.Workbook();
-    await unitBook.xlsx.load((await rectificationXlsx(db(), as[DEMO_UNIT_USER], safety, 'zh-CN')).bytes);
+    await unitBook.xlsx.load((await rectificationXlsx(db(), as[DEMO_UNIT_USER], safety, 'zh-CN')).bytes as never);
     const unitRows = unitBook.worksheets[0].getSheetValues().filter((r): r is ExcelJS.CellValue[] => Array.isArray(r) && typeof r[1] === 'number');
     expect(unitRows.length).toBeGreaterThan(0);
     expect(new Set(unitRows.map((r) => r[4]))).toEqual(new Set(['重庆市交通运输委员会']));
