@@ -4,6 +4,7 @@ import { addFindingPhoto } from '../../server/services/inspection-photos';
 import { PHOTO_MAX_BYTES } from '../../shared/domain/inspection';
 import { callContext, requireId, requireUser } from '../lib/session.server';
 import { badRequest, submitForm } from '../lib/input.server';
+import { jsonResponse } from '../lib/resource.server';
 
 /** POST /inspections/<id>/findings/<finding>/photos (multipart, field `photo`): one site photo. */
 export async function action({ request, context, params }: ActionFunctionArgs) {
@@ -12,7 +13,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const findingId = requireId(params.findingId);
   // Refuse what is plainly too big before reading it.
   const length = Number(request.headers.get('Content-Length') ?? 0);
-  if (length > PHOTO_MAX_BYTES + 64 * 1024) return badRequest({ photo: 'inspection.photo.tooBig' }, 'photo', 413);
+  if (length > PHOTO_MAX_BYTES + 64 * 1024) return jsonResponse(badRequest({ photo: 'inspection.photo.tooBig' }, 'photo', 413));
   let file: File | null = null;
   try {
     const form = await request.formData();
@@ -21,8 +22,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   } catch {
     file = null;
   }
-  if (!file) return badRequest({ photo: 'inspection.photo.missing' }, 'photo');
+  if (!file) return jsonResponse(badRequest({ photo: 'inspection.photo.missing' }, 'photo'));
   const upload = { bytes: new Uint8Array(await file.arrayBuffer()), name: file.name, type: file.type };
-  return submitForm('photo', z.object({}), {}, () => addFindingPhoto(context.db, user, id, findingId, upload, callContext(context)),
-    'inspection.finding.photoAdded');
+  return jsonResponse(await submitForm('photo', z.object({}), {}, () => addFindingPhoto(context.db, user, id, findingId, upload, callContext(context)),
+    'inspection.finding.photoAdded'));
 }

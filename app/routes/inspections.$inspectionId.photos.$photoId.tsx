@@ -14,7 +14,6 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       'Content-Type': photo.contentType,
       'Content-Length': String(photo.bytes.length),
       'Cache-Control': 'private, max-age=3600',
-      'X-Content-Type-Options': 'nosniff',
       'Content-Disposition': 'inline',
     },
   });
