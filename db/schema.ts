@@ -316,6 +316,7 @@ export interface RectificationItemTable {
   updated_at: Timestamp;
 }
 export interface RectificationItemFindingTable { item_id: string; finding_id: string }
+export interface RectificationOverdueNoticeTable { item_id: string; sent_at: CreatedAt }
 
 export interface DB {
   drafts: DraftTable;
@@ -353,6 +354,7 @@ export interface DB {
   inspection_finding_photos: InspectionFindingPhotoTable;
   rectification_items: RectificationItemTable;
   rectification_item_findings: RectificationItemFindingTable;
+  rectification_overdue_notices: RectificationOverdueNoticeTable;
 }
 
 export type Org = Selectable<OrgTable>;

@@ -19,6 +19,8 @@ import { createRealtime, type Realtime } from './realtime';
 import { REALTIME_PATH } from '../shared/realtime/events';
 import { createCollab, type Collab } from './collab';
 import { startReminders } from './calendar/reminders';
+// Inspections (issue 13)
+import { startOverdueNotices } from './inspections/overdue';
 import { COLLAB_PATH } from '../shared/realtime/collab';
 import { createRateLimits, noRateLimits } from './rate-limits';
 import { connectRedisCommands } from './redis';
@@ -106,6 +108,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const collab = createCollab({ db: database.db, config, log, rateLimits });
   // Calendar reminders: every process sweeps; each occurrence is claimed once in the database.
   const stopReminders = startReminders(database.db, { realtime: realtime.hub }, log);
+  // Inspections (issue 13): overdue rectification items, each told once to its unit.
+  const stopOverdue = startOverdueNotices(database.db, { realtime: realtime.hub }, log);
   // One thread, started on the first import or export: the other core stays with the event loop
   // (and PGlite, which runs on it), whatever documents are converting.
   const word = createWordPool({ size: 1, timeLimitMs: config.wordTimeLimitMs });
@@ -166,6 +170,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       stopReminders();
+      stopOverdue();
       await realtime.close(); // open websockets would otherwise hold server.close() for 10 s
       await collab.close(); // closes its sockets and stores every open document: before the database closes
       await word.close();

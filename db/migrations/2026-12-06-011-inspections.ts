@@ -259,6 +259,22 @@ export async function up(db: Kysely<any>): Promise<void> {
       USING (EXISTS (SELECT 1 FROM rectification_items r WHERE r.id = rectification_item_findings.item_id AND r.owner_region = app_region()))
       WITH CHECK (EXISTS (SELECT 1 FROM rectification_items r WHERE r.id = rectification_item_findings.item_id AND r.owner_region = app_region()));
 
+    -- Overdue items whose unit has been told: the primary key makes the notice go out once however
+    -- many processes sweep. The sweep acts for no one, so it finds candidates through a function.
+    CREATE TABLE rectification_overdue_notices (
+      item_id uuid PRIMARY KEY REFERENCES rectification_items(id) ON DELETE CASCADE,
+      sent_at timestamptz NOT NULL DEFAULT now()
+    );
+    CREATE FUNCTION app_overdue_items(today text)
+      RETURNS TABLE (id uuid, inspection_id uuid, author_id uuid, responsible_org_id uuid, measure text)
+      LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS
+      $$ SELECT r.id, r.inspection_id, r.author_id, r.responsible_org_id, r.measure FROM rectification_items r
+          WHERE r.deadline < today AND r.status IN ('pending', 'in_progress', 'returned')
+            AND NOT EXISTS (SELECT 1 FROM rectification_overdue_notices n WHERE n.item_id = r.id) $$;
+    REVOKE EXECUTE ON FUNCTION app_overdue_items(text) FROM PUBLIC;
+    GRANT EXECUTE ON FUNCTION app_overdue_items(text) TO cppcc_app;
+    GRANT SELECT, INSERT ON rectification_overdue_notices TO cppcc_app;
+
     GRANT SELECT, INSERT, DELETE ON inspections, inspection_leads, inspection_members, inspection_stops, inspection_tasks,
       inspection_findings, inspection_finding_photos, rectification_items, rectification_item_findings TO cppcc_app;
     GRANT UPDATE (kind, title, topic, starts_on, ends_on, status, visibility, updated_at) ON inspections TO cppcc_app;

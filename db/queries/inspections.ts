@@ -389,3 +389,16 @@ export function listOrgUserIds(db: Executor, orgId: string) {
   return db.selectFrom('users').select('id').where('org_id', '=', orgId).where('status', '=', 'active')
     .execute().then((rows) => rows.map((r) => r.id));
 }
+
+/** Overdue items not yet notified, whoever may read them (the sweep acts for no one). */
+export function listOverdueItems(db: Executor, today: string) {
+  return sql<{ id: string; inspection_id: string; author_id: string; responsible_org_id: string; measure: string }>`
+    select * from app_overdue_items(${today})`.execute(db).then((r) => r.rows);
+}
+
+/** Claims an item's overdue notice; false when another process already sent it. */
+export async function claimOverdue(db: Executor, itemId: string): Promise<boolean> {
+  const row = await db.insertInto('rectification_overdue_notices').values({ item_id: itemId })
+    .onConflict((oc) => oc.doNothing()).returning('item_id').executeTakeFirst();
+  return row !== undefined;
+}

@@ -24,6 +24,7 @@ import ExcelJS from 'exceljs';
 import { rectificationXlsx } from '../../server/services/inspection-export';
 import { startReport } from '../../server/services/inspection-report';
 import { getDraft } from '../../server/services/drafts';
+import { sendOverdueNotices } from '../../server/inspections/overdue';
 
 let t: TestDatabase;
 const ids: Record<string, string> = {};
@@ -342,5 +343,23 @@ describe(`inspections on ${backend}`, () => {
     expect(draft.plain_text).not.toContain(DEMO_FINDINGS.wujiangGz);
     // Guizhou's member reads (co-drafts) it.
     expect((await getDraft(db(), as['gz-member'], draftId)).draft.title).toBe(draft.title);
+  });
+
+  it('overdue items are told to their unit once, however often the sweep runs', async () => {
+    const unit = as[DEMO_UNIT_USER];
+    const overdueOf = () => asOwner(db(), (trx) => trx.selectFrom('notifications').select(['kind', 'record_kind', 'text'])
+      .where('user_id', '=', unit.id).where('kind', '=', 'overdue').execute());
+    expect(await overdueOf()).toEqual([]);
+    const [first, second] = await Promise.all([sendOverdueNotices(db(), {}), sendOverdueNotices(db(), {})]);
+    // The city safety inspection's overdue items (deadline passed, not yet rectified), each claimed once.
+    expect(first + second).toBe(8);
+    expect(await sendOverdueNotices(db(), {})).toBe(0);
+    const told = await overdueOf();
+    // Two of them are the transport commission's; the other units have no login in the demo.
+    expect(told).toHaveLength(2);
+    for (const n of told) expect(n).toMatchObject({ kind: 'overdue', record_kind: 'inspection', text: expect.stringContaining(DEMO_INSPECTIONS.safety) });
+    // Nobody else hears of them: not the other handling unit, not a Sichuan member.
+    const others = await asOwner(db(), (trx) => trx.selectFrom('notifications').select('user_id').where('kind', '=', 'overdue').execute());
+    expect(new Set(others.map((o) => o.user_id))).toEqual(new Set([unit.id]));
   });
 });
