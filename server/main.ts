@@ -20,6 +20,7 @@ import { REALTIME_PATH } from '../shared/realtime/events';
 import { createCollab, type Collab } from './collab';
 import { startReminders } from './calendar/reminders';
 import { startDeadlineAlerts } from './proposals/deadlines';
+import { startOverdueNotices } from './inspections/overdue';
 import { COLLAB_PATH } from '../shared/realtime/collab';
 import { createRateLimits, noRateLimits } from './rate-limits';
 import { connectRedisCommands } from './redis';
@@ -109,6 +110,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const stopReminders = startReminders(database.db, { realtime: realtime.hub }, log);
   // Proposal deadlines (催办): likewise, each alert claimed once.
   const stopDeadlineAlerts = startDeadlineAlerts(database.db, { realtime: realtime.hub }, log, config.deadlineSweepMs);
+  // Overdue rectification items, each told once to its unit.
+  const stopOverdue = startOverdueNotices(database.db, { realtime: realtime.hub }, log);
   // One thread, started on the first import or export: the other core stays with the event loop
   // (and PGlite, which runs on it), whatever documents are converting.
   const word = createWordPool({ size: 1, timeLimitMs: config.wordTimeLimitMs });
@@ -170,6 +173,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       server.closeIdleConnections();
       stopReminders();
       stopDeadlineAlerts();
+      stopOverdue();
       await realtime.close(); // open websockets would otherwise hold server.close() for 10 s
       await collab.close(); // closes its sockets and stores every open document: before the database closes
       await word.close();

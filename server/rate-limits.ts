@@ -18,6 +18,8 @@ export const RATE_LIMITS = {
   passwordCheck: { points: 5, seconds: 15 * 60 },
   /** Calendar feed fetches per feed owner: apps poll every few minutes at most; a leaked URL must not be mined. */
   feed: { points: 30, seconds: 60 * 60 },
+  // Site photos (each one decoded and re-encoded).
+  photoUpload: { points: 120, seconds: 10 * 60 },
 } as const;
 
 export type RateLimitKind = keyof typeof RATE_LIMITS;

@@ -67,6 +67,7 @@ function recordHref(kind: string, id: string): string | null {
   if (kind === 'draft') return `/drafts/${id}`;
   if (kind === 'event') return `/events/${id}`;
   if (kind === 'proposal') return `/proposals/${id}`;
+  if (kind === 'inspection') return `/inspections/${id}`;
   return null;
 }
 

@@ -3,6 +3,7 @@ import type { DB } from '../schema';
 import type { Role, Visibility, WorkspaceRole } from '../../shared/domain/model';
 import { seedDemoDrafts } from './drafts';
 import { seedDemoEvents } from './calendar';
+import { seedDemoInspections } from './inspections';
 
 /**
  * Demo data drawn from the 2025 work report of the Chongqing CPPCC (docs/domain.md).
@@ -123,6 +124,7 @@ export async function seedDemo(owner: Kysely<DB>, passwordHash: string): Promise
       '川渝八市政协联合协商会将围绕巴蜀文化旅游走廊建设开展协商，请各市政协做好发言材料准备。');
     await notice(wujiang, 'cq-coordinator', 'joint', '乌江航道通航能力联合视察行程安排',
       '重庆市政协与贵州省政协联合视察乌江航道通航能力，行程分为材料准备、现场视察、报告起草三个阶段。');
+    await seedDemoInspections(trx, users, passwordHash, { chuanyu, wujiang, cqOwn });
   });
   return true;
 }

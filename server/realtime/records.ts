@@ -8,6 +8,7 @@ import type { RecordKind } from '../../shared/realtime/events';
 import { getNotice, toRecordRef } from '../services/notices';
 import { getEventRef } from '../services/calendar';
 import { NotFoundError } from '../services/errors';
+import { getInspectionRef } from '../services/inspections';
 
 /**
  * How `record:watch` decides, per kind: load the record through its service (withActor + policy,
@@ -20,6 +21,7 @@ const authorizers = new Map<RecordKind, WatchAuthorizer>([
   ['notice', async (db, actor, id) => watchedRecord(toRecordRef((await getNotice(db, actor, id)).notice))],
   ['event', async (db, actor, id) => watchedRecord(await getEventRef(db, actor, id))],
   ['proposal', async (db, actor, id) => watchedProposal(await getProposalRef(db, actor, id))],
+  ['inspection', async (db, actor, id) => watchedRecord(await getInspectionRef(db, actor, id))],
 ]);
 
 /** The record's read rule if the actor may read it now; null if unknown, forbidden or not watchable. */

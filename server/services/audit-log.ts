@@ -17,6 +17,8 @@ export const KNOWN_AUDIT_ACTIONS = [
   'boundary.share', 'boundary.unshare', 'record.visibility', 'notice.create', 'notice.update', 'notice.delete',
   'event.create', 'event.update', 'event.delete', 'event.occurrence', 'event.attendance', 'event.minutes',
   'proposal.*',
+  'inspection.create', 'inspection.status', 'inspection.roster', 'inspection.itinerary', 'inspection.task', 'inspection.taskMove',
+  'inspection.finding', 'inspection.findingVisibility', 'inspection.photo', 'inspection.item', 'inspection.itemProgress', 'inspection.itemVerify',
 ] as const;
 
 export interface AuditFilter {

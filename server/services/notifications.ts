@@ -29,6 +29,7 @@ export type NotifyRecord =
   | { kind: 'notice'; id: string; ref?: RecordRef }
   | { kind: 'event'; id: string; ref: RecordRef }
   | { kind: 'proposal'; id: string; ref: ProposalRef };
+  | { kind: 'inspection'; id: string; ref: RecordRef };
 
 export interface NotifyInput {
   recipients: readonly string[];
@@ -62,6 +63,9 @@ async function readRule(trx: Executor, record: NotifyRecord): Promise<Readable |
       return { workspaceId: record.ref.workspaceId, readable: (a) => can(a, 'record.read', record.ref).allowed };
     case 'proposal':
       return { workspaceId: record.ref.workspaceId, readable: (a) => can(a, 'proposal.read', record.ref).allowed };
+    // Task assignees read the inspection; a unit, through its items (assignedOrgIds).
+    case 'inspection':
+      return { workspaceId: record.ref.workspaceId, readable: (a) => can(a, 'record.read', record.ref).allowed };
     case 'notice': {
       const n = record.ref ? null : await findNotice(trx, record.id);
       const ref: RecordRef | undefined = record.ref ?? (n ? {

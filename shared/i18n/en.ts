@@ -9,6 +9,7 @@ import { commentsEn } from './comments';
 import { versionsEn } from './versions';
 import { calendarEn } from './calendar';
 import { proposalsEn } from './proposals';
+import { inspectionsEn } from './inspections';
 
 export const en: Messages = {
   ...adminEn,
@@ -156,4 +157,5 @@ export const en: Messages = {
   'policy.inviteNeedsJoint': 'Make the draft joint before inviting someone from another region',
   'policy.inviteNeedsWiderVisibility': 'The draft is visible to its committee only; widen it before inviting others',
   'policy.personalStaysInRegion': 'Personal details do not cross regions',
+  ...inspectionsEn,
 };

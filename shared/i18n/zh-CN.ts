@@ -9,6 +9,7 @@ import { commentsZhCN } from './comments';
 import { versionsZhCN } from './versions';
 import { calendarZhCN } from './calendar';
 import { proposalsZhCN } from './proposals';
+import { inspectionsZhCN } from './inspections';
 
 export const zhCN = {
   ...adminZhCN,
@@ -156,6 +157,7 @@ export const zhCN = {
   'policy.inviteNeedsJoint': '邀请其他省市的人员前，需先将草稿设为联合可见',
   'policy.inviteNeedsWiderVisibility': '草稿仅本单位可见，不能邀请其他单位的人员',
   'policy.personalStaysInRegion': '个人信息不跨省市共享',
+  ...inspectionsZhCN,
 } as const;
 
 export type Messages = { [K in keyof typeof zhCN]: string };

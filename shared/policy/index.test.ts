@@ -276,3 +276,104 @@ describe.each(ROLE_SETS.flatMap((roles) => ACTOR_REGIONS.flatMap((region) =>
   },
 );
 
+
+// Inspections ---------------------------------------------------------------------------------
+
+/**
+ * Joint inspections: read like any record (a handling unit only where an item is assigned to it).
+ * Planning (itinerary, tasks, items) is for coordinators and leaders (or the workspace's coordinator)
+ * of a region taking part; the roster takes only one's own region's people who may read the inspection;
+ * a card moves by a planner or its assignee; findings are recorded by people on the roster or planners
+ * and shared by their stewards; a rectification item is reported on by its responsible unit and
+ * verified by a coordinator or leader of its owning region who is not that unit.
+ */
+function expectPlan(c: Case, regions: readonly string[]): Outcome {
+  const read = expectRead(c);
+  if (read !== 'allow') return read;
+  if (isHandler(c)) return 403;
+  if (!regions.includes(actorRegion(c))) return 403;
+  const planner = c.roles.includes('coordinator') || c.roles.includes('leader') || c.membership === 'coordinator';
+  return planner ? 'allow' : 403;
+}
+
+describe.each(ROLE_SETS.flatMap((roles) => ACTOR_REGIONS.map((region) => [roles.join('+'), region, roles] as const)))(
+  'inspections: %s in %s',
+  (_name, region, roles) => {
+    const regionSets = [['chongqing', 'sichuan'], ['chongqing', 'guizhou'], ['sichuan']];
+    it('inspection.read / manage / plan / create', () => {
+      expect(mismatches(roles, region, (c, a) => [expectRead(c), outcome(can(a, 'inspection.read', { ...recordOf(c), regions: ['chongqing', 'sichuan'] }))])).toEqual([]);
+      expect(mismatches(roles, region, (c, a) => [expectSteward(c), outcome(can(a, 'inspection.manage', { ...recordOf(c), regions: ['chongqing', 'sichuan'] }))])).toEqual([]);
+      for (const regions of regionSets) {
+        expect(mismatches(roles, region, (c, a) => [expectPlan(c, regions), outcome(can(a, 'inspection.plan', { ...recordOf(c), regions }))])
+          .map((m) => `${regions}: ${m}`)).toEqual([]);
+      }
+      expect(mismatches(roles, region, (c, a) => {
+        const { authorId: _, ...target } = recordOf(c);
+        let expected = expectCreate(c);
+        if (expected === 'allow' && !(c.roles.includes('coordinator') || c.roles.includes('leader') || c.membership === 'coordinator')) expected = 403;
+        return [expected, outcome(can(a, 'inspection.create', target))];
+      })).toEqual([]);
+    });
+    it('inspection.addMember: a planner, own region people who may read it', () => {
+      const regions = ['chongqing', 'sichuan', 'guizhou'];
+      for (const [who, p] of Object.entries(people)) {
+        for (const workspaceIds of [[WS], []]) {
+          const user = { ...p, workspaceIds };
+          expect(mismatches(roles, region, (c, a) => {
+            let expected = expectPlan(c, regions);
+            if (expected === 'allow') {
+              if (user.region !== actorRegion(c)) expected = 403;
+              else if (!workspaceIds.includes(WS)) expected = 403;
+              else if (c.visibility === 'region' && user.region !== ownerRegion(c)) expected = 403;
+              else if (c.visibility === 'org' && user.orgId !== ORGS[c.ownerOrg].id) expected = 403;
+            }
+            return [expected, outcome(can(a, 'inspection.addMember', { inspection: { ...recordOf(c), regions }, user }))];
+          }).map((m) => `${who} ${workspaceIds.length ? 'member' : 'outsider'}: ${m}`)).toEqual([]);
+        }
+      }
+    });
+    it('task.move and finding.create', () => {
+      const regions = ['chongqing', 'sichuan'];
+      for (const assigneeId of ['actor', 'someone-else', null]) {
+        expect(mismatches(roles, region, (c, a) => {
+          const plan = expectPlan(c, regions);
+          const read = expectRead(c);
+          const expected: Outcome = plan === 'allow' ? 'allow' : read !== 'allow' ? read : !isHandler(c) && assigneeId === 'actor' ? 'allow' : 403;
+          return [expected, outcome(can(a, 'task.move', { ...recordOf(c), regions, assigneeId }))];
+        }).map((m) => `assignee ${assigneeId}: ${m}`)).toEqual([]);
+      }
+      for (const onRoster of [false, true]) {
+        expect(mismatches(roles, region, (c, a) => {
+          const read = expectRead(c);
+          const expected: Outcome = read !== 'allow' ? read : isHandler(c) ? 403 : onRoster || expectPlan(c, regions) === 'allow' ? 'allow' : 403;
+          return [expected, outcome(can(a, 'finding.create', { ...recordOf(c), regions, onRoster }))];
+        }).map((m) => `roster ${onRoster}: ${m}`)).toEqual([]);
+      }
+    });
+    it('finding.read / share', () => {
+      expect(mismatches(roles, region, (c, a) => [expectRead(c), outcome(can(a, 'finding.read', recordOf(c)))])).toEqual([]);
+      expect(mismatches(roles, region, (c, a) => [expectSteward(c), outcome(can(a, 'finding.share', { ...recordOf(c), to: 'joint' }))])).toEqual([]);
+    });
+    it('rectification.read / report / verify: the unit reports, never verifies its own item', () => {
+      for (const own of [false, true]) {
+        const itemOf = (c: Case) => ({ ...recordOf(c), responsibleOrgId: own ? ORGS[c.actorOrg].id : 'org-other-unit' });
+        const read = (c: Case): Outcome => (own ? 'allow' : expectRead(c));
+        expect(mismatches(roles, region, (c, a) => [read(c), outcome(can(a, 'rectification.read', itemOf(c)))]).map((m) => `own ${own}: ${m}`)).toEqual([]);
+        expect(mismatches(roles, region, (c, a) => {
+          const r = read(c);
+          return [r !== 'allow' ? r : own ? 'allow' : 403, outcome(can(a, 'rectification.report', itemOf(c)))];
+        }).map((m) => `own ${own}: ${m}`)).toEqual([]);
+        expect(mismatches(roles, region, (c, a) => {
+          const r = read(c);
+          let expected: Outcome = r;
+          if (r === 'allow') {
+            const verifier = !isHandler(c) && ownerRegion(c) === actorRegion(c)
+              && (c.roles.includes('coordinator') || c.roles.includes('leader') || c.membership === 'coordinator');
+            expected = own ? 403 : verifier ? 'allow' : 403;
+          }
+          return [expected, outcome(can(a, 'rectification.verify', itemOf(c)))];
+        }).map((m) => `own ${own}: ${m}`)).toEqual([]);
+      }
+    });
+  },
+);

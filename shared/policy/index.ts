@@ -58,6 +58,14 @@ export interface ProposalRef {
 }
 export interface WorkspaceRef { id: string; ownerRegion: Region; regions: readonly Region[] }
 export interface OrgRef { id: string; region: Region }
+// Inspections (联合视察)
+/**
+ * An inspection (联合视察): a shared record with the regions of its workspace (each may plan it) and
+ * the orgs its rectification items are assigned to (as `assignedOrgIds`: a handling unit reads only those).
+ */
+export interface InspectionRef extends RecordRef { regions: readonly Region[] }
+/** A rectification item: a record of the inspection's owner side, assigned to one responsible unit. */
+export interface RectificationRef extends RecordRef { responsibleOrgId: string }
 
 interface Resources {
   'record.read': RecordRef;
@@ -112,6 +120,28 @@ interface Resources {
   'user.readPersonal': UserRef;
   'org.manage': { region: Region };
   'audit.read': { region: Region };
+  // Inspections (联合视察)
+  'inspection.read': InspectionRef;
+  /** Starting an inspection: a coordinator or leader (or a workspace coordinator), for their own org. */
+  'inspection.create': Omit<RecordRef, 'authorId'>;
+  /** Its fields, status and visibility: its author, or a leader/coordinator of the owning region. */
+  'inspection.manage': InspectionRef;
+  /** Itinerary, tasks and rectification items: a coordinator of any region taking part. */
+  'inspection.plan': InspectionRef;
+  /** Putting someone on the roster (or taking them off): a planner, for their own region's people only. */
+  'inspection.addMember': { inspection: InspectionRef; user: InviteeRef };
+  /** Moving a card or ticking its checklist: a planner, or the task's assignee. */
+  'task.move': InspectionRef & { assigneeId: string | null };
+  /** Recording a finding: someone on the roster, or a planner. */
+  'finding.create': InspectionRef & { onRoster: boolean };
+  'finding.read': RecordRef;
+  /** Sharing a finding across the boundary (or narrowing it): its reporter, or a leader/coordinator of its region. */
+  'finding.share': RecordRef & { to: Visibility };
+  'rectification.read': RectificationRef;
+  /** Progress (整改中, 已整改, evidence): the responsible unit only. */
+  'rectification.report': RectificationRef;
+  /** 已核验 or 退回: a coordinator or leader of the owning region, never of the responsible unit itself. */
+  'rectification.verify': RectificationRef;
 }
 export type Action = keyof Resources;
 export type ResourceOf<A extends Action> = Resources[A];
@@ -335,6 +365,54 @@ const rules: { [A in Action]: (a: Actor, r: Resources[A]) => Decision } = {
   },
   'org.manage': (a, r) => (has(a, 'admin') && r.region === a.region ? allow : forbidden('policy.adminOwnRegion')),
   'audit.read': (a, r) => (has(a, 'admin') && r.region === a.region ? allow : forbidden('policy.adminOwnRegion')),
+  // Inspections (联合视察)
+  'inspection.read': readRecord,
+  'inspection.create': (a, r) => {
+    const create = rules['record.create'](a, r);
+    if (!create.allowed) return create;
+    return has(a, 'coordinator', 'leader') || a.workspaces[r.workspaceId] === 'coordinator' ? allow : forbidden('policy.needsCoordinator');
+  },
+  'inspection.manage': (a, r) => rules['record.update'](a, r),
+  'inspection.plan': (a, r) => {
+    const read = readRecord(a, r);
+    if (!read.allowed) return read;
+    if (isHandlingUnit(a)) return forbidden('policy.handlerReadOnly');
+    if (!r.regions.includes(a.region)) return forbidden('policy.regionNotParticipating');
+    return has(a, 'coordinator', 'leader') || a.workspaces[r.workspaceId] === 'coordinator' ? allow : forbidden('policy.needsCoordinator');
+  },
+  'inspection.addMember': (a, { inspection, user }) => {
+    const plan = rules['inspection.plan'](a, inspection);
+    if (!plan.allowed) return plan;
+    if (user.region !== a.region) return forbidden('policy.ownRegionPeopleOnly');
+    return inviteeMayRead(inspection, user);
+  },
+  'task.move': (a, r) => {
+    if (rules['inspection.plan'](a, r).allowed) return allow;
+    const read = readRecord(a, r);
+    if (!read.allowed) return read;
+    return !isHandlingUnit(a) && r.assigneeId === a.id ? allow : forbidden('policy.notAssignee');
+  },
+  'finding.create': (a, r) => {
+    const read = readRecord(a, r);
+    if (!read.allowed) return read;
+    if (isHandlingUnit(a)) return forbidden('policy.handlerReadOnly');
+    return r.onRoster || rules['inspection.plan'](a, r).allowed ? allow : forbidden('policy.notOnRoster');
+  },
+  'finding.read': readRecord,
+  'finding.share': (a, r) => rules['record.setVisibility'](a, r),
+  'rectification.read': (a, r) => (r.responsibleOrgId === a.orgId ? allow : readRecord(a, r)),
+  'rectification.report': (a, r) => {
+    const read = rules['rectification.read'](a, r);
+    if (!read.allowed) return read;
+    return r.responsibleOrgId === a.orgId ? allow : forbidden('policy.notResponsibleUnit');
+  },
+  'rectification.verify': (a, r) => {
+    const read = rules['rectification.read'](a, r);
+    if (!read.allowed) return read;
+    if (r.responsibleOrgId === a.orgId) return forbidden('policy.unitCannotVerifyOwn');
+    if (isHandlingUnit(a) || r.ownerRegion !== a.region) return forbidden('policy.needsCoordinator');
+    return has(a, 'coordinator', 'leader') || a.workspaces[r.workspaceId] === 'coordinator' ? allow : forbidden('policy.needsCoordinator');
+  },
 };
 
 export function can<A extends Action>(actor: Actor | null, action: A, resource: Resources[A]): Decision {

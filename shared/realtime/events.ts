@@ -12,7 +12,7 @@ export const REALTIME_PATH = '/socket.io/';
  * Kinds of shared record an event may name; a new kind adds itself here and a watch authorizer on
  * the server (docs/recipe.md). `event` is a calendar event (协商日程).
  */
-export const RECORD_KINDS = ['notice', 'workspace', 'draft', 'event', 'proposal'] as const;
+export const RECORD_KINDS = ['notice', 'workspace', 'draft', 'event', 'proposal', 'inspection'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 export const CHANGE_ACTIONS = ['created', 'updated', 'deleted', 'visibility', 'members'] as const;

@@ -28,7 +28,7 @@ const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 /** A page's route: its path with the ids replaced, so that each route is loaded once per person. */
 const routeOf = (path: string) => new URL(path, 'http://x').pathname.replace(UUID, ':id');
 /** Links that are not pages: form endpoints and file downloads. */
-const NOT_A_PAGE = /^\/(logout|lang)$|\.(docx|ics)$/;
+const NOT_A_PAGE = /^\/(logout|lang)$|\.(docx|ics)$|\/photos\/:id$/;
 
 const EVERYONE = ['/', '/workspaces', '/workspaces/:id', '/notices/:id', '/notifications', '/search', '/users/:id', '/calendar'];
 const DRAFTERS = ['/drafts', '/drafts/new', '/drafts/import', '/drafts/:id', '/drafts/:id/versions', '/drafts/:id/versions/:id'];
@@ -42,6 +42,10 @@ const MUST_REACH: Record<string, string[]> = {
   'unit-ndrc': ['/', '/workspaces', '/notifications', '/search', '/users/:id', '/calendar'],
   'cq-admin': [...EVERYONE.filter((r) => r !== '/notices/:id'), '/drafts', ...ADMIN],
 };
+// The list and "my tasks" for everyone; an inspection for those who take part in one.
+for (const [username, routes] of Object.entries(MUST_REACH)) {
+  routes.push('/inspections', '/inspections/mine', ...(['cq-member', 'sc-member', 'gz-member'].includes(username) ? ['/inspections/:id'] : []));
+}
 
 /** Where the crawl starts: the home page, and pages no link leads to (the search box is a form). */
 const START = ['/', '/search?q=氢走廊'];
@@ -181,7 +185,8 @@ describe.skipIf(!chromiumPath)('browser: every page hydrates without an error, i
       await drawer.waitFor();
       expect(await button.getAttribute('aria-expanded')).toBe('true');
       const links = drawer.getByRole('navigation', { name: '主导航' }).getByRole('link');
-      expect(await links.allInnerTexts()).toEqual(['工作台', '协作空间', '草稿', '协商日程', '管理']);
+      // 联合视察 joins the end of the navigation.
+      expect(await links.allInnerTexts()).toEqual(['工作台', '协作空间', '草稿', '协商日程', '管理', '联合视察']);
       expect(await seriousA11yViolations(page, 'cq-admin phone menu')).toEqual([]);
       await page.keyboard.press('Escape');
       await drawer.waitFor({ state: 'hidden' });
@@ -207,8 +212,9 @@ describe.skipIf(!chromiumPath)('browser: every page hydrates without an error, i
       await settling(page)();
       const overview = page.getByTestId('region-overview');
       expect(await overview.getByRole('heading', { level: 2 }).innerText()).toBe('本省市管理概览');
-      expect(await page.getByTestId('overview-users').innerText()).toContain('6 名在用，0 名已停用');
-      expect(await page.getByTestId('overview-orgs').innerText()).toContain('4 个委员会，2 个承办单位');
+      // The demo adds a Chongqing handling unit's liaison and three Chongqing units (db/seed/inspections.ts).
+      expect(await page.getByTestId('overview-users').innerText()).toContain('7 名在用，0 名已停用');
+      expect(await page.getByTestId('overview-orgs').innerText()).toContain('4 个委员会，5 个承办单位');
       for (const [testId, href] of [['overview-users', '/admin/users'], ['overview-orgs', '/admin/orgs'], ['overview-workspaces', '/admin/workspaces']]) {
         expect(await page.getByTestId(testId).getByRole('link').getAttribute('href'), testId).toBe(href);
       }

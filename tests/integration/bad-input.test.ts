@@ -14,6 +14,7 @@ import { actorOf, noticeId, SEED, workspaceId } from '../factories/demo';
 import { DEMO_EVENTS } from '../../db/seed/calendar';
 import { regenerateFeed } from '../../server/services/calendar-feed';
 import { DEMO_DRAFT_TITLES } from '../../db/seed/drafts';
+import { DEMO_FINDINGS, DEMO_INSPECTIONS } from '../../db/seed/inspections';
 
 const ROUTES_DIR = path.resolve(import.meta.dirname, '../../app/routes');
 
@@ -56,6 +57,14 @@ const ROUTES: Record<string, { path: string; action?: readonly string[] }> = {
   'users.$userId.tsx': { path: '/users/:userId', action: ['contact', 'password'] },
   'workspaces._index.tsx': { path: '/workspaces' },
   'workspaces.$workspaceId.tsx': { path: '/workspaces/:workspaceId', action: ['post', 'addMember', 'removeMember'] },
+  'inspections._index.tsx': { path: '/inspections', action: ['create'] },
+  'inspections.mine.tsx': { path: '/inspections/mine' },
+  'inspections.$inspectionId.tsx': { path: '/inspections/:inspectionId', action: ['report', 'status', 'roster.add', 'roster.remove', 'stop.add', 'stop.remove',
+    'task.create', 'task.move', 'task.check', 'finding.create', 'finding.share', 'item.create', 'item.report', 'item.verify'] },
+  'inspections.$inspectionId.findings.tsx': { path: '/inspections/:inspectionId/findings', action: [] },
+  'inspections.$inspectionId.findings.$findingId.photos.tsx': { path: '/inspections/:inspectionId/findings/:findingId/photos', action: [] },
+  'inspections.$inspectionId.photos.$photoId.tsx': { path: '/inspections/:inspectionId/photos/:photoId' },
+  'inspections.$inspectionId.items[.]xlsx.tsx': { path: '/inspections/:inspectionId/items.xlsx' },
 };
 
 const long = '长'.repeat(20_000);
@@ -162,6 +171,14 @@ beforeAll(async () => {
     await trx.insertInto('proposal_sponsors').values({ proposal_id: p.id, user_id: member.id, region: 'chongqing', role: 'lead' }).execute();
     return p.id;
   });
+  // The 乌江 inspection and its shared finding (no photo yet: any photo id is unknown).
+  const insp = await asOwner(db, async (trx) => ({
+    inspection: await trx.selectFrom('inspections').select('id').where('title', '=', DEMO_INSPECTIONS.wujiang).executeTakeFirstOrThrow(),
+    finding: await trx.selectFrom('inspection_findings').select('id').where('description', '=', DEMO_FINDINGS.wujiangShared).executeTakeFirstOrThrow(),
+  }));
+  ids.inspectionId = insp.inspection.id;
+  ids.findingId = insp.finding.id;
+  ids.photoId = insp.finding.id;
   // The admin, and the author of the joint draft (who may manage it), both of Chongqing.
   cookies['cq-admin'] = await server.login('cq-admin');
   cookies['cq-member'] = await server.login('cq-member');

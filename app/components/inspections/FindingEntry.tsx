@@ -1,0 +1,183 @@
+import { useEffect, useState } from 'react';
+import { useRevalidator } from '@remix-run/react';
+import { Alert, App, Button, Card, Form, Input, Radio, Select, Space } from 'antd';
+import { EnvironmentOutlined } from '@ant-design/icons';
+import { FINDING_CATEGORIES, FINDING_SEVERITIES } from '../../../shared/domain/inspection';
+import { findingSchema } from '../../../shared/validation/inspections';
+import { parseWith, type FieldErrors } from '../../../shared/validation/parse';
+import { useT } from '../../lib/i18n';
+
+/**
+ * 记录问题: quick entry in the field, one column on a phone. An entry gets a client key when it is
+ * made; if the network is gone it waits in this browser's storage (photos included) and goes out
+ * when the connection returns, the key making the server record it once however often it is sent.
+ */
+
+interface Pending {
+  clientKey: string;
+  values: Record<string, unknown>;
+  /** Photos not yet sent, as data URLs (the finding may already exist). */
+  photos: Array<{ name: string; type: string; dataUrl: string }>;
+}
+
+const outboxKey = (inspectionId: string) => `inspection-outbox:${inspectionId}`;
+const readOutbox = (inspectionId: string): Pending[] => {
+  try { return JSON.parse(localStorage.getItem(outboxKey(inspectionId)) ?? '[]'); } catch { return []; }
+};
+const writeOutbox = (inspectionId: string, list: Pending[]) => localStorage.setItem(outboxKey(inspectionId), JSON.stringify(list));
+
+const toDataUrl = (file: File) => new Promise<string>((resolve, reject) => {
+  const reader = new FileReader();
+  reader.onload = () => resolve(String(reader.result));
+  reader.onerror = () => reject(reader.error);
+  reader.readAsDataURL(file);
+});
+
+/** A data URL back to bytes (fetching it would need `data:` in the page's connect-src). */
+function fromDataUrl(url: string): Blob {
+  const [head, body] = url.split(',', 2);
+  const binary = atob(body ?? '');
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return new Blob([bytes], { type: /^data:([^;,]+)/.exec(head)?.[1] ?? 'application/octet-stream' });
+}
+
+class Refused extends Error { constructor(readonly errors: FieldErrors) { super('refused'); } }
+
+/** Sends one entry: the finding (idempotent by its key), then each photo not yet sent. Network errors throw TypeError. */
+async function send(inspectionId: string, entry: Pending, onPhotoSent: (remaining: Pending['photos']) => void) {
+  const res = await fetch(`/inspections/${inspectionId}/findings`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ...entry.values, clientKey: entry.clientKey }),
+  });
+  const body = await res.json().catch(() => null) as { ok?: boolean; errors?: FieldErrors; vars?: { findingId?: string } } | null;
+  if (!res.ok || !body?.ok || !body.vars?.findingId) throw new Refused(body?.errors ?? { _form: 'error.unexpected' });
+  let photos = [...entry.photos];
+  while (photos.length > 0) {
+    const p = photos[0];
+    const blob = fromDataUrl(p.dataUrl);
+    const form = new FormData();
+    form.append('photo', new File([blob], p.name, { type: p.type }));
+    const up = await fetch(`/inspections/${inspectionId}/findings/${body.vars.findingId}/photos`, { method: 'POST', body: form });
+    if (!up.ok) {
+      const err = await up.json().catch(() => null) as { errors?: FieldErrors } | null;
+      throw new Refused(err?.errors ?? { photo: 'error.unexpected' });
+    }
+    photos = photos.slice(1);
+    onPhotoSent(photos);
+  }
+}
+
+export function FindingEntry({ inspectionId }: { inspectionId: string }) {
+  const t = useT();
+  const [form] = Form.useForm();
+  const { message } = App.useApp();
+  const revalidator = useRevalidator();
+  const [files, setFiles] = useState<File[]>([]);
+  const [fileKey, setFileKey] = useState(0);
+  const [busy, setBusy] = useState(false);
+  const [waiting, setWaiting] = useState(0);
+  const [photoError, setPhotoError] = useState<string | null>(null);
+
+  const showErrors = (errors: FieldErrors) => {
+    const { photo, ...fields } = errors;
+    if (photo) setPhotoError(t(photo));
+    form.setFields(Object.entries(fields).map(([name, key]) => ({ name: name === '_form' ? 'description' : name, errors: [t(key)] })));
+  };
+
+  /** Sends what waits in the outbox, oldest first; stops at the first network failure. */
+  const flush = async () => {
+    let list = readOutbox(inspectionId);
+    setWaiting(list.length);
+    let sent = 0;
+    while (list.length > 0) {
+      const entry = list[0];
+      try {
+        await send(inspectionId, entry, (remaining) => { entry.photos = remaining; writeOutbox(inspectionId, list); });
+      } catch (err) {
+        if (err instanceof TypeError) break; // still offline
+        // Refused for good (e.g. no longer allowed): dropping it is the only way forward; say so.
+        message.error(t(Object.values((err as Refused).errors ?? {})[0] ?? 'error.unexpected'));
+      }
+      list = list.slice(1);
+      writeOutbox(inspectionId, list);
+      sent++;
+    }
+    setWaiting(list.length);
+    if (sent > 0) { message.success(t('inspection.finding.sentLater', { n: sent })); revalidator.revalidate(); }
+  };
+
+  useEffect(() => {
+    void flush();
+    const online = () => { void flush(); };
+    window.addEventListener('online', online);
+    return () => window.removeEventListener('online', online);
+  }, [inspectionId]);
+
+  const onFinish = async (values: Record<string, unknown>) => {
+    setPhotoError(null);
+    const parsed = parseWith(findingSchema, values);
+    if (!parsed.ok) return showErrors(parsed.errors);
+    setBusy(true);
+    const entry: Pending = {
+      clientKey: crypto.randomUUID(), values,
+      photos: await Promise.all(files.map(async (f) => ({ name: f.name, type: f.type, dataUrl: await toDataUrl(f) }))),
+    };
+    const reset = () => { form.resetFields(); setFiles([]); setFileKey((k) => k + 1); };
+    try {
+      await send(inspectionId, entry, (remaining) => { entry.photos = remaining; });
+      message.success(t('inspection.finding.created'));
+      reset();
+      revalidator.revalidate();
+    } catch (err) {
+      if (err instanceof TypeError) {
+        // No network: kept here, sent when the connection returns.
+        writeOutbox(inspectionId, [...readOutbox(inspectionId), entry]);
+        setWaiting(readOutbox(inspectionId).length);
+        message.warning(t('inspection.finding.savedOffline'));
+        reset();
+      } else {
+        showErrors((err as Refused).errors);
+        // The finding itself may be recorded already (a photo was refused): the list shows it.
+        revalidator.revalidate();
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const locate = () => navigator.geolocation?.getCurrentPosition(
+    (pos) => form.setFieldsValue({ latitude: pos.coords.latitude.toFixed(6), longitude: pos.coords.longitude.toFixed(6) }),
+    () => undefined, { enableHighAccuracy: true, timeout: 10_000 });
+
+  return (
+    <Card size="small" title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('inspection.finding.new')}</h2>} data-testid="finding-entry">
+      {waiting > 0 && <Alert type="warning" showIcon style={{ marginBottom: 12 }} data-testid="finding-outbox" title={t('inspection.finding.waiting', { n: waiting })} />}
+      <Form form={form} layout="vertical" requiredMark={false} onFinish={onFinish} disabled={busy}
+        initialValues={{ category: 'safety', severity: 'general' }}
+        onValuesChange={(changed) => form.setFields(Object.keys(changed).map((name) => ({ name, errors: [] })))}>
+        <Form.Item name="description" label={t('inspection.finding.description')}><Input.TextArea rows={3} maxLength={5000} /></Form.Item>
+        <Form.Item name="place" label={t('inspection.finding.place')}><Input maxLength={200} /></Form.Item>
+        <Form.Item name="category" label={t('inspection.finding.category')}>
+          <Select options={FINDING_CATEGORIES.map((c) => ({ value: c, label: t(`inspection.finding.category.${c}`) }))} />
+        </Form.Item>
+        <Form.Item name="severity" label={t('inspection.finding.severity')}>
+          <Radio.Group optionType="button" buttonStyle="solid"
+            options={FINDING_SEVERITIES.map((s) => ({ value: s, label: t(`inspection.finding.severity.${s}`) }))} />
+        </Form.Item>
+        <fieldset style={{ border: 0, padding: 0, margin: 0 }}>
+          <legend style={{ fontSize: 14, marginBottom: 8, border: 0 }}>{t('inspection.finding.coordinates')}</legend>
+          <Space wrap align="start">
+            <Form.Item name="latitude" label={t('inspection.finding.latitude')}><Input inputMode="decimal" style={{ width: 140 }} /></Form.Item>
+            <Form.Item name="longitude" label={t('inspection.finding.longitude')}><Input inputMode="decimal" style={{ width: 140 }} /></Form.Item>
+          </Space>
+          <Button icon={<EnvironmentOutlined aria-hidden="true" />} onClick={locate} style={{ marginBottom: 16 }}>{t('inspection.finding.locate')}</Button>
+        </fieldset>
+        <Form.Item label={t('inspection.finding.photos')} htmlFor="finding-photos" validateStatus={photoError ? 'error' : undefined} help={photoError ?? undefined}>
+          <input key={fileKey} id="finding-photos" type="file" accept="image/jpeg,image/png,image/webp" multiple data-testid="finding-photos"
+            onChange={(e) => { setPhotoError(null); setFiles(Array.from(e.target.files ?? [])); }} />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" loading={busy} block data-testid="finding-submit">{t('inspection.finding.new')}</Button>
+      </Form>
+    </Card>
+  );
+}

@@ -1,0 +1,404 @@
+import { sql } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import type { Executor } from '../index';
+import { workspaceRegions } from './workspaces';
+import type { Region, Visibility } from '../../shared/domain/model';
+import type {
+  ChecklistItem, FindingSeverity, InspectionKind, InspectionStatus, RectificationStatus, TaskStatus,
+} from '../../shared/domain/inspection';
+
+/**
+ * Joint inspections (docs/inspections.md). Every function runs inside withActor: row-level security
+ * has already dropped what the actor may not read (a region's private findings, their photos, the
+ * items of other units).
+ */
+
+const inspectionColumns = [
+  'i.id', 'i.workspace_id as workspaceId', 'i.owner_org_id as ownerOrgId', 'i.owner_region as ownerRegion',
+  'i.visibility', 'i.author_id as authorId', 'i.kind', 'i.title', 'i.topic', 'i.starts_on as startsOn',
+  'i.ends_on as endsOn', 'i.status', 'i.created_at as createdAt', 'i.updated_at as updatedAt',
+  'w.name as workspaceName', 'o.name as ownerOrgName',
+] as const;
+
+/** Counts as the report speaks of them: findings (that the reader may read), items, items verified. */
+const countsOf = () => [
+  sql<number>`(select count(*)::int from inspection_findings f where f.inspection_id = i.id)`.as('findingCount'),
+  sql<number>`(select count(*)::int from rectification_items r where r.inspection_id = i.id)`.as('itemCount'),
+  sql<number>`(select count(*)::int from rectification_items r where r.inspection_id = i.id and r.status = 'verified')`.as('verifiedCount'),
+];
+
+function inspectionQuery(db: Executor) {
+  return db.selectFrom('inspections as i')
+    .innerJoin('workspaces as w', 'w.id', 'i.workspace_id')
+    .innerJoin('orgs as o', 'o.id', 'i.owner_org_id')
+    .select((eb) => [
+      ...inspectionColumns, ...countsOf(),
+      workspaceRegions(sql.ref('i.workspace_id')).as('regions'),
+      // The orgs items are assigned to: a handling unit reads the inspection only through these.
+      sql<string[]>`coalesce((select array_agg(distinct r.responsible_org_id) from rectification_items r where r.inspection_id = i.id), '{}'::uuid[])`.as('assignedOrgIds'),
+      jsonArrayFrom(eb.selectFrom('inspection_leads as l').innerJoin('orgs as lo', 'lo.id', 'l.org_id')
+        .whereRef('l.inspection_id', '=', 'i.id').select(['lo.id', 'lo.name', 'lo.region']).orderBy('lo.region').orderBy('lo.name')).as('leads'),
+    ]);
+}
+
+export type InspectionRow = Awaited<ReturnType<typeof findInspection>> & {};
+
+export function findInspection(db: Executor, id: string) {
+  return inspectionQuery(db).where('i.id', '=', id).executeTakeFirst();
+}
+
+export interface InspectionListFilter {
+  workspaceIds: string[];
+  workspaceId?: string;
+  kind?: InspectionKind;
+  status?: InspectionStatus;
+  region?: Region;
+  q?: string;
+}
+
+export function listInspections(db: Executor, f: InspectionListFilter, limit = 500) {
+  let q = inspectionQuery(db);
+  // A handling unit belongs to no workspace: row-level security shows it the inspections of its items.
+  if (f.workspaceIds.length > 0) q = q.where('i.workspace_id', 'in', f.workspaceIds);
+  if (f.workspaceId) q = q.where('i.workspace_id', '=', f.workspaceId);
+  if (f.kind) q = q.where('i.kind', '=', f.kind);
+  if (f.status) q = q.where('i.status', '=', f.status);
+  if (f.region) q = q.where(sql<boolean>`${f.region} = any(${workspaceRegions(sql.ref('i.workspace_id'))})`);
+  if (f.q) q = q.where(sql<boolean>`position(${f.q} in i.title || ' ' || i.topic) > 0`);
+  return q.orderBy('i.starts_on', 'desc').orderBy('i.title').limit(limit).execute();
+}
+
+export interface InspectionFields {
+  kind: InspectionKind; title: string; topic: string; startsOn: string; endsOn: string;
+}
+
+export async function insertInspection(db: Executor, r: InspectionFields & {
+  workspaceId: string; ownerOrgId: string; ownerRegion: Region; visibility: Visibility; authorId: string; status?: InspectionStatus;
+}): Promise<string> {
+  const { id } = await db.insertInto('inspections').values({
+    workspace_id: r.workspaceId, owner_org_id: r.ownerOrgId, owner_region: r.ownerRegion, visibility: r.visibility,
+    author_id: r.authorId, kind: r.kind, title: r.title, topic: r.topic, starts_on: r.startsOn, ends_on: r.endsOn,
+    status: r.status,
+  }).returning('id').executeTakeFirstOrThrow();
+  return id;
+}
+
+export function updateInspectionRow(db: Executor, id: string, set: Partial<InspectionFields> & { status?: InspectionStatus; visibility?: Visibility }) {
+  const { startsOn, endsOn, ...rest } = set;
+  return db.updateTable('inspections').set({
+    ...rest,
+    ...(startsOn !== undefined ? { starts_on: startsOn } : {}),
+    ...(endsOn !== undefined ? { ends_on: endsOn } : {}),
+    updated_at: new Date(),
+  }).where('id', '=', id).execute();
+}
+
+/** Touches the inspection so that caches keyed on updated_at see a child's change. */
+export function touchInspection(db: Executor, id: string) {
+  return db.updateTable('inspections').set({ updated_at: new Date() }).where('id', '=', id).execute();
+}
+
+export function insertLeads(db: Executor, inspectionId: string, orgs: Array<{ id: string; region: Region }>) {
+  if (orgs.length === 0) return Promise.resolve();
+  return db.insertInto('inspection_leads').values(orgs.map((o) => ({ inspection_id: inspectionId, org_id: o.id, region: o.region })))
+    .onConflict((oc) => oc.doNothing()).execute().then(() => undefined);
+}
+
+/** Committees that may lead an inspection of a workspace: the workspace's committees. */
+export function listWorkspaceCommittees(db: Executor, workspaceId: string) {
+  return db.selectFrom('workspace_orgs as wo').innerJoin('orgs as o', 'o.id', 'wo.org_id')
+    .select(['o.id', 'o.name', 'o.region'])
+    .where('wo.workspace_id', '=', workspaceId).where('o.kind', '=', 'committee')
+    .orderBy('o.region').orderBy('o.name').execute();
+}
+
+// ---- Roster -------------------------------------------------------------------------------------------
+
+export function listRoster(db: Executor, inspectionId: string) {
+  return db.selectFrom('inspection_members as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .innerJoin('orgs as o', 'o.id', 'u.org_id')
+    .select(['u.id', 'u.display_name as displayName', 'm.region', 'o.id as orgId', 'o.name as orgName', 'u.roles', 'm.added_at as addedAt'])
+    .where('m.inspection_id', '=', inspectionId)
+    .orderBy('m.region').orderBy('o.name').orderBy('u.display_name')
+    .execute();
+}
+
+export function insertRosterMember(db: Executor, inspectionId: string, user: { id: string; region: Region }, addedBy: string) {
+  return db.insertInto('inspection_members').values({ inspection_id: inspectionId, user_id: user.id, region: user.region, added_by: addedBy })
+    .onConflict((oc) => oc.doNothing()).execute();
+}
+
+export function deleteRosterMember(db: Executor, inspectionId: string, userId: string) {
+  return db.deleteFrom('inspection_members').where('inspection_id', '=', inspectionId).where('user_id', '=', userId).execute();
+}
+
+// ---- Itinerary ----------------------------------------------------------------------------------------
+
+export function listStops(db: Executor, inspectionId: string) {
+  return db.selectFrom('inspection_stops')
+    .select(['id', 'day', 'time', 'place', 'host_unit as hostUnit'])
+    .where('inspection_id', '=', inspectionId)
+    .orderBy('day').orderBy('time').orderBy('created_at')
+    .execute();
+}
+
+export async function insertStop(db: Executor, inspectionId: string, s: { day: string; time: string; place: string; hostUnit: string }) {
+  const { id } = await db.insertInto('inspection_stops').values({
+    inspection_id: inspectionId, day: s.day, time: s.time, place: s.place, host_unit: s.hostUnit,
+  }).returning('id').executeTakeFirstOrThrow();
+  return id;
+}
+
+export function deleteStop(db: Executor, inspectionId: string, stopId: string) {
+  return db.deleteFrom('inspection_stops').where('inspection_id', '=', inspectionId).where('id', '=', stopId)
+    .executeTakeFirst().then((r) => Number(r.numDeletedRows));
+}
+
+// ---- Tasks --------------------------------------------------------------------------------------------
+
+const taskColumns = [
+  't.id', 't.inspection_id as inspectionId', 't.title', 't.description', 't.assignee_id as assigneeId',
+  't.due_on as dueOn', 't.status', 't.position', 't.checklist', 't.version', 't.updated_at as updatedAt',
+  'u.display_name as assigneeName', 'u.region as assigneeRegion',
+] as const;
+
+export function listTasks(db: Executor, inspectionId: string) {
+  return db.selectFrom('inspection_tasks as t')
+    .leftJoin('users as u', 'u.id', 't.assignee_id')
+    .select(taskColumns)
+    .where('t.inspection_id', '=', inspectionId)
+    .orderBy('t.position').orderBy('t.created_at')
+    .execute();
+}
+
+export function findTask(db: Executor, inspectionId: string, taskId: string) {
+  return db.selectFrom('inspection_tasks as t')
+    .leftJoin('users as u', 'u.id', 't.assignee_id')
+    .select(taskColumns)
+    .where('t.inspection_id', '=', inspectionId).where('t.id', '=', taskId)
+    .executeTakeFirst();
+}
+
+/** "我的任务": tasks assigned to a user across the inspections they may read. */
+export function listTasksOf(db: Executor, userId: string, limit = 500) {
+  return db.selectFrom('inspection_tasks as t')
+    .innerJoin('inspections as i', 'i.id', 't.inspection_id')
+    .leftJoin('users as u', 'u.id', 't.assignee_id')
+    .select([...taskColumns, 'i.title as inspectionTitle'])
+    .where('t.assignee_id', '=', userId)
+    .orderBy(sql`t.due_on nulls last`).orderBy('t.title')
+    .limit(limit).execute();
+}
+
+export interface TaskFields { title: string; description: string; assigneeId: string | null; dueOn: string | null; checklist: ChecklistItem[] }
+
+export async function insertTask(db: Executor, inspectionId: string, t: TaskFields & { status?: TaskStatus; createdBy: string }) {
+  const { id } = await db.insertInto('inspection_tasks').values({
+    inspection_id: inspectionId, title: t.title, description: t.description, assignee_id: t.assigneeId, due_on: t.dueOn,
+    checklist: JSON.stringify(t.checklist), status: t.status, created_by: t.createdBy,
+    position: sql<number>`coalesce((select max(position) from inspection_tasks where inspection_id = ${inspectionId}), 0) + 1`,
+  }).returning('id').executeTakeFirstOrThrow();
+  return id;
+}
+
+/**
+ * Compare-and-set: the change applies only if the task is still at `version`; returns the new
+ * version, or null when someone else changed it first (the caller refuses with a 409).
+ */
+export async function updateTaskIfVersion(db: Executor, inspectionId: string, taskId: string, version: number,
+  set: Partial<TaskFields> & { status?: TaskStatus; position?: number }): Promise<number | null> {
+  const { assigneeId, dueOn, checklist, ...rest } = set;
+  const row = await db.updateTable('inspection_tasks').set({
+    ...rest,
+    ...(assigneeId !== undefined ? { assignee_id: assigneeId } : {}),
+    ...(dueOn !== undefined ? { due_on: dueOn } : {}),
+    ...(checklist !== undefined ? { checklist: JSON.stringify(checklist) } : {}),
+    version: sql<number>`version + 1`,
+    updated_at: new Date(),
+  }).where('inspection_id', '=', inspectionId).where('id', '=', taskId).where('version', '=', version)
+    .returning('version').executeTakeFirst();
+  return row?.version ?? null;
+}
+
+/** Position at the end of a column (a card moved there goes last). */
+export async function lastPosition(db: Executor, inspectionId: string, status: TaskStatus): Promise<number> {
+  const row = await db.selectFrom('inspection_tasks').select((eb) => eb.fn.max('position').as('p'))
+    .where('inspection_id', '=', inspectionId).where('status', '=', status).executeTakeFirst();
+  return Number(row?.p ?? 0);
+}
+
+export function deleteTaskRow(db: Executor, inspectionId: string, taskId: string) {
+  return db.deleteFrom('inspection_tasks').where('inspection_id', '=', inspectionId).where('id', '=', taskId).execute();
+}
+
+// ---- Findings and photos ------------------------------------------------------------------------------
+
+const findingColumns = [
+  'f.id', 'f.inspection_id as inspectionId', 'f.owner_org_id as ownerOrgId', 'f.owner_region as ownerRegion',
+  'f.visibility', 'f.reporter_id as authorId', 'f.description', 'f.place', 'f.latitude', 'f.longitude',
+  'f.category', 'f.severity', 'f.created_at as createdAt', 'u.display_name as reporterName', 'o.name as ownerOrgName',
+] as const;
+
+function findingQuery(db: Executor) {
+  return db.selectFrom('inspection_findings as f')
+    .innerJoin('users as u', 'u.id', 'f.reporter_id')
+    .innerJoin('orgs as o', 'o.id', 'f.owner_org_id')
+    .select((eb) => [...findingColumns,
+      jsonArrayFrom(eb.selectFrom('inspection_finding_photos as p').whereRef('p.finding_id', '=', 'f.id')
+        .select(['p.id', 'p.width', 'p.height']).orderBy('p.created_at')).as('photos')]);
+}
+
+export function listFindings(db: Executor, inspectionId: string, limit = 2000) {
+  return findingQuery(db).where('f.inspection_id', '=', inspectionId).orderBy('f.created_at', 'desc').limit(limit).execute();
+}
+
+export function findFinding(db: Executor, inspectionId: string, findingId: string) {
+  return findingQuery(db).where('f.inspection_id', '=', inspectionId).where('f.id', '=', findingId).executeTakeFirst();
+}
+
+/** A finding already sent with this key by this reporter (an offline entry sent twice). */
+export function findFindingByKey(db: Executor, reporterId: string, clientKey: string) {
+  return db.selectFrom('inspection_findings').select(['id', 'inspection_id as inspectionId'])
+    .where('reporter_id', '=', reporterId).where('client_key', '=', clientKey).executeTakeFirst();
+}
+
+export interface FindingFields {
+  description: string; place: string; latitude: number | null; longitude: number | null;
+  category: string; severity: FindingSeverity;
+}
+
+export async function insertFinding(db: Executor, inspectionId: string, f: FindingFields & {
+  ownerOrgId: string; ownerRegion: Region; visibility: Visibility; reporterId: string; clientKey: string | null;
+}): Promise<string> {
+  const { id } = await db.insertInto('inspection_findings').values({
+    inspection_id: inspectionId, owner_org_id: f.ownerOrgId, owner_region: f.ownerRegion, visibility: f.visibility,
+    reporter_id: f.reporterId, description: f.description, place: f.place, latitude: f.latitude, longitude: f.longitude,
+    category: f.category, severity: f.severity, client_key: f.clientKey,
+  }).returning('id').executeTakeFirstOrThrow();
+  return id;
+}
+
+export function setFindingVisibility(db: Executor, findingId: string, visibility: Visibility) {
+  return db.updateTable('inspection_findings').set({ visibility, updated_at: new Date() }).where('id', '=', findingId).execute();
+}
+
+export async function insertPhoto(db: Executor, findingId: string, p: { contentType: string; bytes: Buffer; thumb: Buffer; width: number; height: number }) {
+  const { id } = await db.insertInto('inspection_finding_photos').values({
+    finding_id: findingId, content_type: p.contentType, bytes: p.bytes, thumb: p.thumb, width: p.width, height: p.height,
+  }).returning('id').executeTakeFirstOrThrow();
+  return id;
+}
+
+export function countPhotos(db: Executor, findingId: string) {
+  return db.selectFrom('inspection_finding_photos').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('finding_id', '=', findingId).executeTakeFirstOrThrow().then((r) => Number(r.n));
+}
+
+/** A photo (or its thumbnail) with its finding's inspection, if the reader may read that finding. */
+export function findPhoto(db: Executor, photoId: string, thumb: boolean) {
+  return db.selectFrom('inspection_finding_photos as p')
+    .innerJoin('inspection_findings as f', 'f.id', 'p.finding_id')
+    .select(['p.id', 'p.content_type as contentType', thumb ? 'p.thumb as bytes' : 'p.bytes as bytes', 'f.id as findingId',
+      'f.inspection_id as inspectionId', 'f.owner_org_id as ownerOrgId', 'f.owner_region as ownerRegion', 'f.visibility',
+      'f.reporter_id as authorId'])
+    .where('p.id', '=', photoId)
+    .executeTakeFirst();
+}
+
+// ---- Rectification items ------------------------------------------------------------------------------
+
+const itemColumns = [
+  'r.id', 'r.inspection_id as inspectionId', 'r.owner_org_id as ownerOrgId', 'r.owner_region as ownerRegion',
+  'r.visibility', 'r.author_id as authorId', 'r.responsible_org_id as responsibleOrgId', 'r.measure', 'r.deadline',
+  'r.status', 'r.progress', 'r.return_reason as returnReason', 'r.verified_at as verifiedAt', 'r.updated_at as updatedAt',
+  'ro.name as responsibleOrgName',
+] as const;
+
+function itemQuery(db: Executor) {
+  return db.selectFrom('rectification_items as r')
+    .innerJoin('orgs as ro', 'ro.id', 'r.responsible_org_id')
+    .select([...itemColumns,
+      // The findings it was made from, as far as the reader may read them.
+      sql<Array<{ id: string; description: string }>>`coalesce((select json_agg(json_build_object('id', f.id, 'description', f.description) order by f.created_at)
+        from rectification_item_findings x join inspection_findings f on f.id = x.finding_id where x.item_id = r.id), '[]'::json)`.as('findings'),
+      sql<string | null>`(select i.title from inspections i where i.id = r.inspection_id)`.as('inspectionTitle')]);
+}
+
+export type ItemRow = Awaited<ReturnType<typeof findItem>> & {};
+
+export function listItems(db: Executor, f: { inspectionId?: string; responsibleOrgId?: string; status?: RectificationStatus }, limit = 2000) {
+  let q = itemQuery(db);
+  if (f.inspectionId) q = q.where('r.inspection_id', '=', f.inspectionId);
+  if (f.responsibleOrgId) q = q.where('r.responsible_org_id', '=', f.responsibleOrgId);
+  if (f.status) q = q.where('r.status', '=', f.status);
+  return q.orderBy('r.deadline').orderBy('r.created_at').limit(limit).execute();
+}
+
+export function findItem(db: Executor, itemId: string) {
+  return itemQuery(db).where('r.id', '=', itemId).executeTakeFirst();
+}
+
+export async function insertItem(db: Executor, inspectionId: string, r: {
+  ownerOrgId: string; ownerRegion: Region; visibility: Visibility; authorId: string; responsibleOrgId: string;
+  measure: string; deadline: string; findingIds: string[]; status?: RectificationStatus;
+}): Promise<string> {
+  const { id } = await db.insertInto('rectification_items').values({
+    inspection_id: inspectionId, owner_org_id: r.ownerOrgId, owner_region: r.ownerRegion, visibility: r.visibility,
+    author_id: r.authorId, responsible_org_id: r.responsibleOrgId, measure: r.measure, deadline: r.deadline, status: r.status,
+  }).returning('id').executeTakeFirstOrThrow();
+  if (r.findingIds.length > 0) {
+    await db.insertInto('rectification_item_findings').values(r.findingIds.map((finding_id) => ({ item_id: id, finding_id }))).execute();
+  }
+  return id;
+}
+
+/** Compare-and-set on the status, so two verifiers (or a report and a return) cannot both apply. */
+export async function moveItem(db: Executor, itemId: string, from: RectificationStatus, set: {
+  status: RectificationStatus; progress?: string; returnReason?: string; verifiedBy?: string | null;
+}): Promise<boolean> {
+  const r = await db.updateTable('rectification_items').set({
+    status: set.status,
+    ...(set.progress !== undefined ? { progress: set.progress } : {}),
+    return_reason: set.returnReason ?? '',
+    ...(set.verifiedBy !== undefined ? { verified_by: set.verifiedBy, verified_at: set.verifiedBy ? new Date() : null } : {}),
+    updated_at: new Date(),
+  }).where('id', '=', itemId).where('status', '=', from).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Units an item may be assigned to: handling units of the inspection's regions (and national ministries). */
+export function listResponsibleUnits(db: Executor, regions: Region[]) {
+  return db.selectFrom('orgs').select(['id', 'name', 'region'])
+    .where('kind', '=', 'unit').where('region', 'in', [...regions, 'national'])
+    .orderBy('region').orderBy('name').execute();
+}
+
+export function findOrgRegion(db: Executor, orgId: string) {
+  return db.selectFrom('orgs').select(['id', 'name', 'region', 'kind']).where('id', '=', orgId).executeTakeFirst();
+}
+
+/** People of a workspace who could go on the roster (the service filters by region and the policy). */
+export function findUserRef(db: Executor, userId: string) {
+  return db.selectFrom('users').select(['id', 'region', 'org_id as orgId', 'status', 'display_name as displayName'])
+    .where('id', '=', userId).executeTakeFirst();
+}
+
+/** The active people of an org (a responsible unit's liaisons, told of a new item). */
+export function listOrgUserIds(db: Executor, orgId: string) {
+  return db.selectFrom('users').select('id').where('org_id', '=', orgId).where('status', '=', 'active')
+    .execute().then((rows) => rows.map((r) => r.id));
+}
+
+/** Overdue items not yet notified, whoever may read them (the sweep acts for no one). */
+export function listOverdueItems(db: Executor, today: string) {
+  return sql<{ id: string; inspection_id: string; author_id: string; responsible_org_id: string; measure: string }>`
+    select * from app_overdue_items(${today})`.execute(db).then((r) => r.rows);
+}
+
+/** Claims an item's overdue notice; false when another process already sent it. */
+export async function claimOverdue(db: Executor, itemId: string): Promise<boolean> {
+  const row = await db.insertInto('rectification_overdue_notices').values({ item_id: itemId })
+    .onConflict((oc) => oc.doNothing()).returning('item_id').executeTakeFirst();
+  return row !== undefined;
+}

@@ -1,0 +1,156 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { startTestServer, type TestServer } from '../support/server';
+import { asOwner } from '../support/owner';
+import {
+  chromiumPath, expectNoBrowserErrors, launchBrowser, loginThroughForm, newUserContext, REVALIDATION_ABORTED, seriousA11yViolations,
+  waitForHydration, warnIfNoChromium, type UserContext,
+} from './support';
+import { DEMO_INSPECTIONS, DEMO_UNIT_USER } from '../../db/seed/inspections';
+
+warnIfNoChromium();
+
+/**
+ * Joint inspections as their users meet them: a Chongqing coordinator moves a card with the keyboard
+ * alone and a Guizhou member's open board shows it without a reload; a member records a finding with
+ * a photo on a 390 px phone, and another with the network cut that arrives once when it returns; the
+ * responsible unit sees only its own items. axe on the board, findings and the unit's pages.
+ */
+describe.skipIf(!chromiumPath)('browser: joint inspections', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let wujiang: string;
+  const users: UserContext[] = [];
+  let photoPath: string;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+    wujiang = (await asOwner(server.database.db, (trx) => trx.selectFrom('inspections').select('id')
+      .where('title', '=', DEMO_INSPECTIONS.wujiang).executeTakeFirstOrThrow())).id;
+    // A camera photo with GPS in its EXIF, as a phone would send it.
+    photoPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'insp-')), '现场.jpg');
+    await sharp({ create: { width: 640, height: 480, channels: 3, background: '#3a7' } }).jpeg()
+      .withExif({ IFD0: { Make: 'PhoneCam', Model: 'X1' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '29/1 19/1 32/1' } }).toFile(photoPath);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  beforeEach(() => { for (const u of users) u.allowErrors(REVALIDATION_ABORTED); });
+  afterEach(expectNoBrowserErrors);
+
+  const column = (page: Page, status: string) => page.locator(`[data-testid="column-${status}"]`);
+
+  it('a coordinator moves a card with the keyboard; the other region\'s open board shows it without a reload', async () => {
+    const cqUser = await newUserContext(browser, server.url);
+    const gzUser = await newUserContext(browser, server.url);
+    users.push(cqUser, gzUser);
+    const [cq, gz] = [cqUser.page, gzUser.page];
+    for (const u of users) u.allowErrors(REVALIDATION_ABORTED);
+    await loginThroughForm(cq, 'cq-coordinator');
+    await loginThroughForm(gz, 'gz-member');
+    await Promise.all([cq.goto(`/inspections/${wujiang}`), gz.goto(`/inspections/${wujiang}`)]);
+    await Promise.all([waitForHydration(cq), waitForHydration(gz)]);
+    expect(await cq.getByRole('heading', { level: 1 }).innerText()).toBe(DEMO_INSPECTIONS.wujiang);
+    await gz.evaluate(() => { (window as unknown as { marker: number }).marker = 42; });
+    const card = '报告起草：联合视察报告初稿';
+    expect(await column(gz, 'todo').getByText(card).count()).toBe(1);
+
+    // Keyboard only: focus the card's handle, pick it up, one column right, drop.
+    const handle = cq.getByRole('button', { name: `移动任务“${card}”` });
+    // Each key once the screen reader has said what it did (dnd-kit's live region).
+    const said = () => cq.evaluate(() => Array.from(document.querySelectorAll('[id^="DndLiveRegion"]')).map((e) => e.textContent).join(''));
+    await handle.focus();
+    await cq.keyboard.press('Space');
+    await expect.poll(said).toContain(`任务“${card}”移到了“待办”列上方`);
+    await cq.keyboard.press('ArrowRight');
+    await expect.poll(said).toContain(`任务“${card}”移到了“进行中”列上方`);
+    await cq.keyboard.press('Space');
+    await expect.poll(said).toContain(`任务“${card}”已放到“进行中”列`);
+    await expect.poll(() => column(cq, 'doing').getByText(card).count(), { timeout: 10_000 }).toBe(1);
+    // Guizhou's board follows, live.
+    await expect.poll(() => column(gz, 'doing').getByText(card).count(), { timeout: 10_000 }).toBe(1);
+    expect(await column(gz, 'todo').getByText(card).count()).toBe(0);
+    expect(await gz.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+    // Stored, at the next version.
+    const row = await asOwner(server.database.db, (trx) => trx.selectFrom('inspection_tasks').select(['status', 'version']).where('title', '=', card).executeTakeFirstOrThrow());
+    expect(row).toEqual({ status: 'doing', version: 2 });
+    expect(await seriousA11yViolations(cq, 'inspection board')).toEqual([]);
+  });
+
+  it('on a 390 px phone a member records a finding with a photo; the photo is served stripped of its EXIF', async () => {
+    const user = await newUserContext(browser, server.url, { phone: true });
+    users.push(user);
+    user.allowErrors(REVALIDATION_ABORTED);
+    const phone = user.page;
+    await loginThroughForm(phone, 'cq-member');
+    await phone.goto(`/inspections/${wujiang}?tab=findings`);
+    await waitForHydration(phone);
+    const entry = phone.getByTestId('finding-entry');
+    await entry.getByLabel('问题描述').fill('白马航电枢纽下游航道淤积');
+    await entry.getByLabel('地点', { exact: true }).fill('白马');
+    await entry.getByText('较大').click();
+    await phone.getByTestId('finding-photos').setInputFiles(photoPath);
+    await phone.getByTestId('finding-submit').click();
+    const item = phone.getByTestId('finding').filter({ hasText: '白马航电枢纽下游航道淤积' });
+    await expect.poll(() => item.count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => item.locator('img').count(), { timeout: 15_000 }).toBe(1);
+    const img = item.locator('img');
+    await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth), { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(391);
+    // The full photo as the browser gets it: a JPEG with no EXIF left.
+    const src = (await img.getAttribute('src'))!.replace('?thumb=1', '');
+    const bytes = await phone.evaluate(async (url) => Array.from(new Uint8Array(await (await fetch(url)).arrayBuffer())), src);
+    const meta = await sharp(Buffer.from(bytes)).metadata();
+    expect(meta.format).toBe('jpeg');
+    expect(meta.exif).toBeUndefined();
+    expect(await seriousA11yViolations(phone, 'findings on a phone')).toEqual([]);
+  });
+
+  it('a finding entered with the network cut is kept and arrives once when it returns', async () => {
+    const user = await newUserContext(browser, server.url, { phone: true });
+    users.push(user);
+    user.allowErrors(REVALIDATION_ABORTED, /Failed to fetch|ERR_INTERNET_DISCONNECTED|net::ERR/);
+    const phone = user.page;
+    await loginThroughForm(phone, 'cq-member');
+    await phone.goto(`/inspections/${wujiang}?tab=findings`);
+    await waitForHydration(phone);
+    await user.context.setOffline(true);
+    const entry = phone.getByTestId('finding-entry');
+    await entry.getByLabel('问题描述').fill('离线记录：乌江大桥下游航标缺失');
+    await phone.getByTestId('finding-submit').click();
+    await expect.poll(() => phone.getByTestId('finding-outbox').count(), { timeout: 10_000 }).toBe(1);
+    await user.context.setOffline(false);
+    const item = phone.getByTestId('finding').filter({ hasText: '离线记录：乌江大桥下游航标缺失' });
+    await expect.poll(() => item.count(), { timeout: 15_000 }).toBe(1);
+    expect(await phone.getByTestId('finding-outbox').count()).toBe(0);
+    const n = await asOwner(server.database.db, (trx) => trx.selectFrom('inspection_findings').select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('description', '=', '离线记录：乌江大桥下游航标缺失').executeTakeFirstOrThrow());
+    expect(Number(n.n)).toBe(1);
+  });
+
+  it('the responsible unit sees only its own items, and none of the board or findings', async () => {
+    const user = await newUserContext(browser, server.url);
+    users.push(user);
+    const page = user.page;
+    await loginThroughForm(page, DEMO_UNIT_USER);
+    await page.goto('/inspections/mine');
+    await waitForHydration(page);
+    const units = await page.getByTestId('my-items').locator('tbody tr.ant-table-row').count();
+    expect(units).toBeGreaterThan(0);
+    await page.goto(`/inspections/${wujiang}`);
+    await waitForHydration(page);
+    expect(await page.getByTestId('inspection-sections').getByRole('link').allInnerTexts()).toEqual([expect.stringMatching(/^整改清单/)]);
+    const units2 = await page.getByTestId('item-table').locator('tbody tr.ant-table-row').allInnerTexts();
+    expect(units2.length).toBe(2);
+    for (const r of units2) expect(r).toContain('重庆市交通运输委员会');
+    expect(await page.getByTestId('board').count()).toBe(0);
+    expect(await seriousA11yViolations(page, 'unit items')).toEqual([]);
+  });
+});

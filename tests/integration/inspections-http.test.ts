@@ -1,0 +1,85 @@
+/**
+ * Joint inspections through the real server: two coordinators moving one card at the same moment
+ * (one 200, the other a 409 with the message, one agreed state); photos uploaded over HTTP (a lying
+ * file refused with its message and nothing stored) and served only to those who may read the finding.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
+import { startTestServer, backend, type TestServer } from '../support/server';
+import { asOwner } from '../support/db';
+import { DEMO_FINDINGS, DEMO_INSPECTIONS } from '../../db/seed/inspections';
+
+let server: TestServer;
+const cookies: Record<string, string> = {};
+let sanxia: string;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  sanxia = (await asOwner(server.database.db, (trx) => trx.selectFrom('inspections').select('id').where('title', '=', DEMO_INSPECTIONS.sanxia).executeTakeFirstOrThrow())).id;
+  for (const u of ['cq-coordinator', 'sc-coordinator', 'sc-member', 'cq-member']) cookies[u] = await server.login(u);
+}, 120_000);
+afterAll(() => server?.stop());
+
+const post = (cookie: string, path: string, body: unknown) => server.request(path, {
+  method: 'POST', cookie, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+});
+
+describe(`inspections over HTTP (${backend})`, () => {
+  it('two coordinators move the same card at once: one wins, the other gets a 409 with the reason', async () => {
+    const task = await asOwner(server.database.db, (trx) => trx.selectFrom('inspection_tasks').select(['id', 'version'])
+      .where('inspection_id', '=', sanxia).where('title', '=', '调研报告起草').executeTakeFirstOrThrow());
+    const [a, b] = await Promise.all([
+      post(cookies['cq-coordinator'], `/inspections/${sanxia}`, { intent: 'task.move', taskId: task.id, status: 'doing', version: task.version }),
+      post(cookies['sc-coordinator'], `/inspections/${sanxia}`, { intent: 'task.move', taskId: task.id, status: 'blocked', version: task.version }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    const loser = a.status === 409 ? a : b;
+    expect(await loser.text()).toContain('inspection.conflict');
+    const after = await asOwner(server.database.db, (trx) => trx.selectFrom('inspection_tasks').select(['status', 'version']).where('id', '=', task.id).executeTakeFirstOrThrow());
+    expect(after).toEqual({ status: a.status === 200 ? 'doing' : 'blocked', version: task.version + 1 });
+  });
+
+  it('photos: a lying file is refused with its message; a real one is served to its region only', async () => {
+    const finding = await asOwner(server.database.db, (trx) => trx.selectFrom('inspection_findings').select('id').where('description', '=', DEMO_FINDINGS.sanxiaSc).executeTakeFirstOrThrow());
+    const upload = (bytes: Buffer, name: string, type: string) => {
+      const form = new FormData();
+      form.append('photo', new File([new Uint8Array(bytes)], name, { type }));
+      return server.request(`/inspections/${sanxia}/findings/${finding.id}/photos`, { method: 'POST', cookie: cookies['sc-member'], body: form });
+    };
+    const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#0a0' } }).png().toBuffer();
+    const lying = await upload(png, '现场.jpg', 'image/jpeg');
+    expect(lying.status).toBe(400);
+    expect(await lying.text()).toContain('inspection.photo.typeMismatch');
+    const notImage = await upload(Buffer.from('MZ not a picture'), 'a.png', 'image/png');
+    expect(notImage.status).toBe(400);
+    expect(await notImage.text()).toContain('inspection.photo.notImage');
+    expect(await asOwner(server.database.db, (trx) => trx.selectFrom('inspection_finding_photos').select('id').where('finding_id', '=', finding.id).execute())).toEqual([]);
+
+    expect((await upload(png, '现场.png', 'image/png')).status).toBe(200);
+    const photo = await asOwner(server.database.db, (trx) => trx.selectFrom('inspection_finding_photos').select('id').where('finding_id', '=', finding.id).executeTakeFirstOrThrow());
+    const mine = await server.request(`/inspections/${sanxia}/photos/${photo.id}?thumb=1`, { cookie: cookies['sc-coordinator'] });
+    expect(mine.status).toBe(200);
+    expect(mine.headers.get('content-type')).toBe('image/png');
+    expect(mine.headers.get('x-content-type-options')).toBe('nosniff');
+    // Chongqing's people are in the same inspection and workspace, but the finding is Sichuan's own.
+    expect((await server.request(`/inspections/${sanxia}/photos/${photo.id}`, { cookie: cookies['cq-coordinator'] })).status).toBe(404);
+    expect((await server.request(`/inspections/${sanxia}/photos/${photo.id}`, { cookie: cookies['cq-member'] })).status).toBe(404);
+    // Nor may they add one to it.
+    const form = new FormData();
+    form.append('photo', new File([new Uint8Array(png)], 'x.png', { type: 'image/png' }));
+    expect((await server.request(`/inspections/${sanxia}/findings/${finding.id}/photos`, { method: 'POST', cookie: cookies['cq-coordinator'], body: form })).status).toBe(404);
+  });
+
+  it('quick entry answers bad input with a 400 naming the field, and a retried entry with the first finding', async () => {
+    const bad = await post(cookies['sc-member'], `/inspections/${sanxia}/findings`, { description: '', category: 'safety', severity: 'loud' });
+    expect(bad.status).toBe(400);
+    const body = await bad.json() as { ok: boolean; errors: Record<string, string> };
+    expect(body).toMatchObject({ ok: false, errors: { description: 'validation.required', severity: 'validation.choose' } });
+    const entry = { description: '四川段支流沿岸新增滑坡点', category: 'safety', severity: 'major', clientKey: 'retry-key-000001' };
+    const first = await post(cookies['sc-member'], `/inspections/${sanxia}/findings`, entry);
+    const again = await post(cookies['sc-member'], `/inspections/${sanxia}/findings`, entry);
+    expect([first.status, again.status]).toEqual([200, 200]);
+    const [a, b] = await Promise.all([first.json(), again.json()]) as Array<{ vars: { findingId: string } }>;
+    expect(b.vars.findingId).toBe(a.vars.findingId);
+  });
+});
