@@ -28,7 +28,7 @@ export type NotifyRecord =
   | { kind: 'draft'; id: string; ref?: DraftRef }
   | { kind: 'notice'; id: string; ref?: RecordRef }
   | { kind: 'event'; id: string; ref: RecordRef }
-  | { kind: 'proposal'; id: string; ref: ProposalRef };
+  | { kind: 'proposal'; id: string; ref: ProposalRef }
   | { kind: 'inspection'; id: string; ref: RecordRef };
 
 export interface NotifyInput {

@@ -13,7 +13,7 @@ import { auditFilterSchema, userListFilterSchema } from './schemas';
 const LISTS: Array<[string, z.ZodTypeAny, Record<string, string>, Record<string, string>]> = [
   ['drafts', draftListFilterSchema, { workspace: '6F9619FF-8B86-4011-B42D-00C04FC964FF', q: ' 氢 ', mine: '1' }, { workspace: 'x', mine: '2' }],
   ['notifications', notificationFilterSchema, { show: 'unread', kind: 'mention' }, { show: 'x', kind: 'poem' }],
-  ['search', searchQuerySchema, { q: '氢', kind: 'draft', region: 'guizhou' }, { kind: 'proposal', workspace: 'nope', region: 'Sichuan!' }],
+  ['search', searchQuerySchema, { q: '氢', kind: 'draft', region: 'guizhou' }, { kind: 'motion', workspace: 'nope', region: 'Sichuan!' }],
   ['admin users', userListFilterSchema, { q: '李', orgId: '6f9619ff-8b86-4011-b42d-00c04fc964ff', role: 'member' }, { orgId: 'zzz', role: 'nobody' }],
   ['audit', auditFilterSchema, { action: 'login', from: '2025-01-02', to: '2025-01-31' }, { from: '2025-13', to: 'x' }],
 ];
