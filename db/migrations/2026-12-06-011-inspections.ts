@@ -251,6 +251,24 @@ export async function up(db: Kysely<any>): Promise<void> {
              OR (owner_region = app_region() AND app_reads_in_inspection(inspection_id, owner_org_id, owner_region, visibility)))
       WITH CHECK (responsible_org_id = app_org_id()
              OR (owner_region = app_region() AND app_reads_in_inspection(inspection_id, owner_org_id, owner_region, visibility)));
+    -- The responsible unit (of any region) only reports: its moves (shared/domain/inspection.ts,
+    -- RECTIFICATION_MOVES: pending/returned → in_progress → rectified) and its progress text. The
+    -- measure, deadline and verification stay with the owning side, so a unit never verifies its own item.
+    CREATE FUNCTION app_guard_unit_report() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        IF app_user_id() IS NOT NULL
+           AND NOT (OLD.owner_region = app_region() AND app_reads_in_inspection(OLD.inspection_id, OLD.owner_org_id, OLD.owner_region, OLD.visibility))
+           AND (NEW.measure IS DISTINCT FROM OLD.measure OR NEW.deadline IS DISTINCT FROM OLD.deadline
+                OR NEW.verified_by IS DISTINCT FROM OLD.verified_by OR NEW.verified_at IS DISTINCT FROM OLD.verified_at
+                OR (NEW.return_reason IS DISTINCT FROM OLD.return_reason AND NEW.return_reason <> '')
+                OR (NEW.status IS DISTINCT FROM OLD.status AND (OLD.status, NEW.status) NOT IN
+                    (('pending', 'in_progress'), ('returned', 'in_progress'), ('in_progress', 'rectified')))) THEN
+          RAISE EXCEPTION 'a responsible unit only reports progress on its item' USING ERRCODE = '42501';
+        END IF;
+        RETURN NEW;
+      END $fn$;
+    CREATE TRIGGER rectification_items_unit_guard BEFORE UPDATE ON rectification_items
+      FOR EACH ROW EXECUTE FUNCTION app_guard_unit_report();
     CREATE POLICY rectification_items_delete ON rectification_items FOR DELETE
       USING (owner_region = app_region() AND app_reads_in_inspection(inspection_id, owner_org_id, owner_region, visibility));
     CREATE POLICY rectification_item_findings_read ON rectification_item_findings FOR SELECT

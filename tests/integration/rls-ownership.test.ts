@@ -11,6 +11,7 @@ import { withActor, type DbActor } from '../../db';
 import { setPlainTexts } from '../../db/queries/collab';
 import { DEMO_DRAFT_TITLES } from '../../db/seed/drafts';
 import { DEMO_EVENTS } from '../../db/seed/calendar';
+import { DEMO_FINDINGS, DEMO_INSPECTIONS } from '../../db/seed/inspections';
 import { SEED } from '../factories/demo';
 import { backend } from '../support/server';
 import { asOwner, openSeededDatabase, type TestDatabase } from '../support/db';
@@ -46,6 +47,24 @@ beforeAll(async () => {
     };
     id.cqJointProposal = await proposal('重庆市政协', 'chongqing', 'cq-member', ['chongqing', 'sichuan'], ['cq-member', 'sc-member'], '渝政协2026第0901号');
     id.scProposal = await proposal('四川省政协', 'sichuan', 'sc-member', ['sichuan'], ['sc-member'], '川政协2026第0901号');
+    // Inspections: the joint 三峡库区 research (Chongqing's), with a joint finding and item; Sichuan's
+    // finding in it comes from the demo, its own inspection and item are made here.
+    id.cqJointInspection = (await trx.selectFrom('inspections').select('id').where('title', '=', DEMO_INSPECTIONS.sanxia).executeTakeFirstOrThrow()).id;
+    id.cqJointFinding = (await trx.selectFrom('inspection_findings').select('id').where('description', '=', DEMO_FINDINGS.sanxiaJoint).executeTakeFirstOrThrow()).id;
+    id.scFinding = (await trx.selectFrom('inspection_findings').select('id').where('description', '=', DEMO_FINDINGS.sanxiaSc).executeTakeFirstOrThrow()).id;
+    id.cqJointItem = (await trx.selectFrom('rectification_items').select('id')
+      .where('inspection_id', '=', id.cqJointInspection).where('owner_region', '=', 'chongqing').where('visibility', '=', 'joint').executeTakeFirstOrThrow()).id;
+    id.cqUnit = (await trx.selectFrom('orgs').select('id').where('name', '=', '重庆市规划和自然资源局').executeTakeFirstOrThrow()).id;
+    const scUnit = (await trx.selectFrom('orgs').select('id').where('name', '=', '四川省交通运输厅').executeTakeFirstOrThrow()).id;
+    const sc = who['sc-coordinator'];
+    id.scInspection = (await trx.insertInto('inspections').values({
+      workspace_id: id.scOwn, owner_org_id: sc.orgId, owner_region: 'sichuan', visibility: 'region', author_id: sc.id,
+      kind: 'inspection', title: '测试视察（四川）', starts_on: '2026-12-01', ends_on: '2026-12-02',
+    }).returning('id').executeTakeFirstOrThrow()).id;
+    id.scItem = (await trx.insertInto('rectification_items').values({
+      inspection_id: id.cqJointInspection, owner_org_id: sc.orgId, owner_region: 'sichuan', visibility: 'joint', author_id: sc.id,
+      responsible_org_id: scUnit, measure: '测试整改措施（四川）', deadline: '2026-12-31',
+    }).returning('id').executeTakeFirstOrThrow()).id;
   });
 }, 120_000);
 afterAll(() => t?.drop());
@@ -90,6 +109,22 @@ const OWNED = {
     cqRow: () => id.cqJointProposal, cqSteward: 'cq-coordinator', scReader: 'sc-coordinator', scRow: () => id.scProposal, scSteward: 'sc-coordinator', text: 'not_filed_reason',
     insert: (region: string, orgId: string, author: string) => sql`insert into proposals (owner_org_id, owner_region, visibility, regions, author_id, year, sequence, number, title)
       values (${orgId}, ${region}, 'joint', '{chongqing,sichuan}', ${author}, 2026, 999, '伪造的编号', '伪造的提案')`,
+  },
+  inspections: {
+    cqRow: () => id.cqJointInspection, cqSteward: 'cq-coordinator', scReader: 'sc-member', scRow: () => id.scInspection, scSteward: 'sc-coordinator', text: 'title',
+    insert: (region: string, orgId: string, author: string) => sql`insert into inspections (workspace_id, owner_org_id, owner_region, visibility, author_id, kind, title, starts_on, ends_on)
+      values (${id.chuanyu}, ${orgId}, ${region}, 'joint', ${author}, 'inspection', '伪造的视察', '2026-12-01', '2026-12-02')`,
+  },
+  inspection_findings: {
+    cqRow: () => id.cqJointFinding, cqSteward: 'cq-member', scReader: 'sc-member', scRow: () => id.scFinding, scSteward: 'sc-member', text: 'description',
+    insert: (region: string, orgId: string, author: string) => sql`insert into inspection_findings (inspection_id, owner_org_id, owner_region, visibility, reporter_id, description, category, severity)
+      values (${id.cqJointInspection}, ${orgId}, ${region}, 'joint', ${author}, '伪造的问题线索', 'safety', 'general')`,
+  },
+  // The responsible unit, of any region, also updates an item (progress, status); the Sichuan reader here is a coordinator, not that unit.
+  rectification_items: {
+    cqRow: () => id.cqJointItem, cqSteward: 'cq-coordinator', scReader: 'sc-coordinator', scRow: () => id.scItem, scSteward: 'sc-coordinator', text: 'measure',
+    insert: (region: string, orgId: string, author: string) => sql`insert into rectification_items (inspection_id, owner_org_id, owner_region, visibility, author_id, responsible_org_id, measure, deadline)
+      values (${id.cqJointInspection}, ${orgId}, ${region}, 'joint', ${author}, ${id.cqUnit}, '伪造的整改措施', '2026-12-31')`,
   },
   workspaces: {
     cqRow: () => id.chuanyu, cqSteward: 'cq-admin', scReader: 'sc-admin', scRow: () => id.scOwn, scSteward: 'sc-admin', text: 'name',
@@ -138,6 +173,21 @@ describe(`row-level security on writes: a region changes only what it owns (${ba
       });
     });
   }
+
+  it('a responsible unit only reports on its rectification item: never rewrites the measure or verifies it', async () => {
+    const unit = await t.actor('unit-cq-transport');
+    const item = await asOwner(t.db, (trx) => trx.selectFrom('rectification_items').select(['id', 'measure'])
+      .where('responsible_org_id', '=', unit.orgId).where('status', '=', 'pending').executeTakeFirstOrThrow());
+    expect(await outcome(unit, sql`update rectification_items set measure = '单位改的' where id = ${item.id}`)).toBe('refused');
+    expect(await outcome(unit, sql`update rectification_items set deadline = '2030-01-01' where id = ${item.id}`)).toBe('refused');
+    expect(await outcome(unit, sql`update rectification_items set status = 'verified', verified_by = ${unit.id}, verified_at = now() where id = ${item.id}`)).toBe('refused');
+    expect(await outcome(unit, sql`update rectification_items set status = 'rectified' where id = ${item.id}`)).toBe('refused');
+    // What it may do: start, report progress, then say it is rectified.
+    expect(await outcome(unit, sql`update rectification_items set status = 'in_progress', progress = '已组织施工' where id = ${item.id}`)).toBe(1);
+    expect(await outcome(unit, sql`update rectification_items set status = 'rectified' where id = ${item.id}`)).toBe(1);
+    expect(await outcome(unit, sql`update rectification_items set status = 'verified', verified_by = ${unit.id}, verified_at = now() where id = ${item.id}`)).toBe('refused');
+    expect((await row('rectification_items', item.id)).measure).toBe(item.measure);
+  });
 
   it('a draft\'s collaborators are managed by its own region only', async () => {
     const sc = who['sc-member']; // an editor of the Chongqing joint draft
