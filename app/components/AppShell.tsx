@@ -55,6 +55,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
     { key: '/workspaces', label: <Link to="/workspaces">{t('nav.workspaces')}</Link> },
     ...(user.may.drafts ? [{ key: '/drafts', label: <Link to="/drafts">{t('nav.drafts')}</Link> }] : []),
     { key: '/calendar', label: <Link to="/calendar">{t('nav.calendar')}</Link> },
+    { key: '/proposals', label: <Link to="/proposals">{t('nav.proposals')}</Link> },
     ...(user.may.admin ? [{ key: '/admin', label: <Link to="/admin/users">{t('nav.admin')}</Link> }] : []),
   ];
   const selected = items.map((i) => i.key).filter((k) => (k === '/' ? pathname === '/' : pathname.startsWith(k)));

@@ -9,6 +9,7 @@ import { commentsEn } from './comments';
 import { versionsEn } from './versions';
 import { calendarEn } from './calendar';
 import { proposalsEn } from './proposals';
+import { proposalRegistryEn } from './proposal-registry';
 
 export const en: Messages = {
   ...adminEn,
@@ -21,6 +22,7 @@ export const en: Messages = {
   ...versionsEn,
   ...calendarEn,
   ...proposalsEn,
+  ...proposalRegistryEn,
   'app.title': 'Sichuan–Chongqing CPPCC Joint Workspace',
   'nav.label': 'Main navigation',
   'nav.menu': 'Menu',

@@ -9,6 +9,7 @@ import { commentsZhCN } from './comments';
 import { versionsZhCN } from './versions';
 import { calendarZhCN } from './calendar';
 import { proposalsZhCN } from './proposals';
+import { proposalRegistryZhCN } from './proposal-registry';
 
 export const zhCN = {
   ...adminZhCN,
@@ -21,6 +22,7 @@ export const zhCN = {
   ...versionsZhCN,
   ...calendarZhCN,
   ...proposalsZhCN,
+  ...proposalRegistryZhCN,
   'app.title': '川渝政协协同履职平台',
   'nav.label': '主导航',
   'nav.menu': '菜单',
