@@ -9,6 +9,7 @@ import * as regionOwnership from './2026-12-06-007-region-ownership';
 import * as loginAttemptOutcome from './2026-12-06-008-login-attempt-outcome';
 import * as calendar from './2026-12-06-009-calendar';
 import * as proposals from './2026-12-06-010-proposals';
+import * as proposalRegistry from './2026-12-06-012-proposal-registry';
 
 /** Every migration, in order. Files are frozen once landed; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-008-login-attempt-outcome': loginAttemptOutcome,
   '2026-12-06-009-calendar': calendar,
   '2026-12-06-010-proposals': proposals,
+  '2026-12-06-012-proposal-registry': proposalRegistry,
 };

@@ -117,8 +117,8 @@ export async function proposalDashboard(db: Kysely<DB>, actor: Actor, query: Das
 // ---- Exports (.xlsx): the very same service calls as the pages, under the same actor ----
 
 export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-/** The most rows one registry export carries (the count cap of the page). */
-export const REGISTRY_EXPORT_MAX = REGISTRY_COUNT_CAP;
+/** The most rows one registry export carries. */
+export const REGISTRY_EXPORT_MAX = 10_000;
 
 function styleHeader(sheet: ExcelJS.Worksheet) {
   sheet.getRow(1).font = { bold: true };
