@@ -52,6 +52,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     -- The registry's orders: by number within a year, by deadline.
     CREATE INDEX proposals_number_idx ON proposals (year, number, id);
     CREATE INDEX proposals_deadline_idx ON proposals (deadline, id);
+    -- Where a reader outside the committee side starts (db/queries/proposal-registry.ts, CANDIDATES).
+    CREATE INDEX proposals_joint_idx ON proposals (owner_org_id, year) WHERE visibility = 'joint';
+    CREATE INDEX proposals_workspace_idx ON proposals (workspace_id) WHERE workspace_id IS NOT NULL;
   `).execute(db);
 }
 

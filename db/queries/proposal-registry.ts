@@ -25,6 +25,8 @@ export interface RegistryFilter {
   overdue?: boolean;
   /** Today in Beijing (YYYY-MM-DD): what "overdue" is measured against. */
   today: string;
+  /** Only among these proposals (a reader outside the committee side: candidateProposalIds). */
+  amongIds?: string[];
 }
 
 export type RegistryOrder = { sort: 'submitted' | 'number' | 'deadline'; dir: 'asc' | 'desc' };
@@ -34,6 +36,7 @@ type ProposalScope = ExpressionBuilder<DB & { p: ProposalTable }, 'p'>;
 /** The registry's filters as one condition on `proposals as p`. */
 function registryWhere(eb: ProposalScope, f: RegistryFilter): Expression<SqlBool> {
   const conds: Array<Expression<SqlBool>> = [];
+  if (f.amongIds) conds.push(f.amongIds.length > 0 ? eb('p.id', '=', sql<string>`any(${`{${f.amongIds.join(',')}}`}::uuid[])`) : eb.lit(false));
   if (f.year !== undefined) conds.push(eb('p.year', '=', f.year));
   if (f.state) conds.push(eb('p.state', '=', f.state));
   if (f.topic) conds.push(eb('p.category', '=', f.topic));
@@ -89,37 +92,74 @@ const dayString = (d: unknown): string | null =>
   d === null || d === undefined ? null : d instanceof Date ? d.toISOString().slice(0, 10) : String(d).slice(0, 10);
 
 /**
- * Committees whose proposals the reader may see at least one of (the dashboard's choice), the
- * reader's own first. `unitOrgId`: only proposals assigned to that unit.
+ * Proposals a reader who is not on a committee's side may read can only be among these candidates:
+ * those they sponsor, those assigned to their unit, those of their workspaces, and joint ones (for
+ * staff and leaders of a region concerned). Each branch starts from an index and is still filtered by
+ * row-level security, so the candidates never include what the reader may not see; the branches
+ * cover every arm of the read rule except "the committee side of the owning region".
  */
-export function listVisibleCommittees(db: Executor, unitOrgId?: string) {
-  return db.selectFrom('orgs as o')
-    .select(['o.id', 'o.name', 'o.region'])
-    .where('o.kind', '=', 'committee')
-    .where((eb) => eb.exists(eb.selectFrom('proposals as p')
-      .where((pb) => registryWhere(pb as unknown as ProposalScope, { unitOrgId, today: '1970-01-01' }))
-      .select('p.id').whereRef('p.owner_org_id', '=', 'o.id')))
-    .orderBy('o.level').orderBy('o.name')
-    .execute();
+const CANDIDATES = sql`(
+  select p.id, p.owner_org_id, p.year from proposals p
+    where p.id in (select s.proposal_id from proposal_sponsors s where s.user_id = app_user_id())
+  union
+  select p.id, p.owner_org_id, p.year from proposals p
+    where p.id in (select a.proposal_id from proposal_assignments a where a.unit_org_id = app_org_id() and a.status <> 'returned')
+  union
+  select p.id, p.owner_org_id, p.year from proposals p
+    where p.workspace_id is not null and p.workspace_id in (select m.workspace_id from workspace_members m where m.user_id = app_user_id())
+  union
+  select p.id, p.owner_org_id, p.year from proposals p
+    where p.visibility = 'joint' and app_region() = any(p.regions)
+)`;
+
+/** Whether the reader is on the committee side of their region (staff, leaders, coordinators), who read its whole registry. */
+export async function readsWholeRegion(db: Executor): Promise<boolean> {
+  const { rows } = await sql<{ whole: boolean }>`
+    select (app_has_role('staff') or app_has_role('leader') or app_has_role('coordinator')) and not app_has_role('handler') as whole`.execute(db);
+  return rows[0]?.whole ?? false;
+}
+
+/** The candidate proposals' ids (see CANDIDATES): what a reader outside the committee side may read. */
+export async function candidateProposalIds(db: Executor): Promise<string[]> {
+  const { rows } = await sql<{ id: string }>`select c.id from ${CANDIDATES} c`.execute(db);
+  return rows.map((r) => r.id);
 }
 
 /**
- * The years in which a committee received proposals the reader may see, newest first: a skip scan
- * down the (owner_org_id, year) index, one readable row per year.
+ * Committees of which the reader may see at least one proposal (the dashboard's choice): those of
+ * the candidates, and for the committee side, their own region's committees that received any.
  */
-export async function listVisibleYears(db: Executor, committeeId: string, unitOrgId?: string): Promise<number[]> {
-  const unit = unitOrgId
-    ? sql`and p.id in (select a.proposal_id from proposal_assignments a where a.unit_org_id = ${unitOrgId} and a.status <> 'returned')`
-    : sql``;
+export async function listVisibleCommittees(db: Executor) {
+  const { rows } = await sql<{ id: string; name: string; region: Region }>`
+    select o.id, o.name, o.region from orgs o
+    where o.kind = 'committee' and (
+      o.id in (select c.owner_org_id from ${CANDIDATES} c)
+      or (o.region = app_region()
+          and (select (app_has_role('staff') or app_has_role('leader') or app_has_role('coordinator')) and not app_has_role('handler'))
+          and exists (select 1 from proposals p where p.owner_org_id = o.id)))
+    order by o.level, o.name`.execute(db);
+  return rows;
+}
+
+/**
+ * The years in which a committee received proposals the reader may see, newest first: those of the
+ * candidates, and for the committee side of the committee's region, a skip scan down the
+ * (owner_org_id, year) index, one readable row per year.
+ */
+export async function listVisibleYears(db: Executor, committeeId: string): Promise<number[]> {
   const { rows } = await sql<{ year: number }>`
     with recursive y(year) as (
-      (select p.year from proposals p where p.owner_org_id = ${committeeId} ${unit} order by p.year desc limit 1)
+      (select p.year from proposals p where p.owner_org_id = ${committeeId} and p.owner_region = app_region()
+         and (select (app_has_role('staff') or app_has_role('leader') or app_has_role('coordinator')) and not app_has_role('handler'))
+       order by p.year desc limit 1)
       union all
-      select (select p.year from proposals p where p.owner_org_id = ${committeeId} and p.year < y.year ${unit}
-              order by p.year desc limit 1)
+      select (select p.year from proposals p where p.owner_org_id = ${committeeId} and p.year < y.year order by p.year desc limit 1)
       from y where y.year is not null
     )
-    select year from y where year is not null`.execute(db);
+    select year from y where year is not null
+    union
+    select c.year from ${CANDIDATES} c where c.owner_org_id = ${committeeId}
+    order by year desc`.execute(db);
   return rows.map((r) => Number(r.year));
 }
 

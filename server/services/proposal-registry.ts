@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import type { DB } from '../../db/schema';
 import { withActor } from '../../db';
 import {
-  dashboardFigures, listRegistry, listSponsorUsers, listUnitOrgs, listVisibleCommittees, listVisibleYears, REGISTRY_COUNT_CAP,
+  candidateProposalIds, dashboardFigures, listRegistry, readsWholeRegion, listSponsorUsers, listUnitOrgs, listVisibleCommittees, listVisibleYears, REGISTRY_COUNT_CAP,
   type DashboardFigures, type RegistryOrder,
 } from '../../db/queries/proposal-registry';
 import { isHandlingUnit, type Actor } from '../../shared/policy';
@@ -45,8 +45,11 @@ export async function listProposalRegistry(db: Kysely<DB>, actor: Actor, query: 
   return withActor(db, dbActor(actor), async (trx) => {
     // Another unit's assignments are none of a unit's business: that filter matches nothing.
     const empty = unit !== undefined && query.unit !== undefined && query.unit !== unit;
+    // Outside the committee side (members, handling units aside) the readable proposals are few:
+    // start from them rather than from every row of the registry.
+    const amongIds = unit === undefined && !empty && !(await readsWholeRegion(trx)) ? await candidateProposalIds(trx) : undefined;
     const { rows, total } = empty ? { rows: [], total: 0 } : await listRegistry(trx, {
-      year: query.year, state: query.state, topic: query.topic, committeeId: query.committee, unitOrgId: unit ?? query.unit,
+      amongIds, year: query.year, state: query.state, topic: query.topic, committeeId: query.committee, unitOrgId: unit ?? query.unit,
       sponsorId: query.sponsor, keyOnly: query.key, overdue: query.overdue, today,
     }, order, opts.all ?? pageSize, opts.all ? 0 : (page - 1) * pageSize);
     return {
@@ -60,7 +63,7 @@ export async function listProposalRegistry(db: Kysely<DB>, actor: Actor, query: 
 export async function registryFilterOptions(db: Kysely<DB>, actor: Actor, now = Date.now()) {
   const thisYear = Number(beijingDay(now).slice(0, 4));
   return withActor(db, dbActor(actor), async (trx) => ({
-    committees: await listVisibleCommittees(trx, ownUnit(actor)),
+    committees: await listVisibleCommittees(trx),
     units: await listUnitOrgs(trx),
     sponsors: await listSponsorUsers(trx),
     years: Array.from({ length: 11 }, (_, k) => thisYear - k),
@@ -90,10 +93,10 @@ export async function proposalDashboard(db: Kysely<DB>, actor: Actor, query: Das
   const today = beijingDay(now);
   const unit = ownUnit(actor);
   return withActor(db, dbActor(actor), async (trx) => {
-    const committees = await listVisibleCommittees(trx, unit);
+    const committees = await listVisibleCommittees(trx);
     if (query.committee && !committees.some((c) => c.id === query.committee)) throw new InputError('committee', 'proposalRegistry.unknownCommittee');
     const committee = committees.find((c) => c.id === (query.committee ?? actor.orgId)) ?? committees[0] ?? null;
-    const years = committee ? await listVisibleYears(trx, committee.id, unit) : [];
+    const years = committee ? await listVisibleYears(trx, committee.id) : [];
     const year = query.year ?? years[0] ?? Number(today.slice(0, 4));
     const figures = committee
       ? await dashboardFigures(trx, committee.id, year, today, addDays(today, DUE_SOON_DAYS), unit)

@@ -28,9 +28,14 @@ const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 /** A page's route: its path with the ids replaced, so that each route is loaded once per person. */
 const routeOf = (path: string) => new URL(path, 'http://x').pathname.replace(UUID, ':id');
 /** Links that are not pages: form endpoints and file downloads. */
-const NOT_A_PAGE = /^\/(logout|lang)$|\.(docx|ics)$/;
+const NOT_A_PAGE = /^\/(logout|lang)$|\.(docx|ics|xlsx)$/;
+/**
+ * The registry links each proposal to /proposals/<id>, the proposal page built on another branch of
+ * issue 12: not crawled until it lands (add '/proposals/:id' to MUST_REACH then, and drop this).
+ */
+const NOT_YET_A_PAGE = /^\/proposals\/:id$/;
 
-const EVERYONE = ['/', '/workspaces', '/workspaces/:id', '/notices/:id', '/notifications', '/search', '/users/:id', '/calendar'];
+const EVERYONE = ['/', '/workspaces', '/workspaces/:id', '/notices/:id', '/notifications', '/search', '/users/:id', '/calendar', '/proposals', '/proposals/dashboard'];
 const DRAFTERS = ['/drafts', '/drafts/new', '/drafts/import', '/drafts/:id', '/drafts/:id/versions', '/drafts/:id/versions/:id'];
 const ADMIN = ['/admin/users', '/admin/users/new', '/admin/users/:id', '/admin/orgs', '/admin/workspaces', '/admin/workspaces/:id', '/admin/audit'];
 
@@ -39,7 +44,7 @@ const MUST_REACH: Record<string, string[]> = {
   'cq-member': [...EVERYONE, ...DRAFTERS, '/drafts/:id/settings', '/events/:id'],
   'sc-member': [...EVERYONE, ...DRAFTERS, '/drafts/:id/settings', '/events/:id'],
   'gz-member': [...EVERYONE, '/drafts', '/drafts/new', '/drafts/import'],
-  'unit-ndrc': ['/', '/workspaces', '/notifications', '/search', '/users/:id', '/calendar'],
+  'unit-ndrc': ['/', '/workspaces', '/notifications', '/search', '/users/:id', '/calendar', '/proposals', '/proposals/dashboard'],
   'cq-admin': [...EVERYONE.filter((r) => r !== '/notices/:id'), '/drafts', ...ADMIN],
 };
 
@@ -143,7 +148,7 @@ describe.skipIf(!chromiumPath)('browser: every page hydrates without an error, i
     while (queue.length > 0) {
       const path = queue.shift()!;
       const route = routeOf(path);
-      if (loaded.has(route) || NOT_A_PAGE.test(route)) continue;
+      if (loaded.has(route) || NOT_A_PAGE.test(route) || NOT_YET_A_PAGE.test(route)) continue;
       loaded.add(route);
       await settled();
       const res = await page.goto(path);
@@ -181,7 +186,7 @@ describe.skipIf(!chromiumPath)('browser: every page hydrates without an error, i
       await drawer.waitFor();
       expect(await button.getAttribute('aria-expanded')).toBe('true');
       const links = drawer.getByRole('navigation', { name: '主导航' }).getByRole('link');
-      expect(await links.allInnerTexts()).toEqual(['工作台', '协作空间', '草稿', '协商日程', '管理']);
+      expect(await links.allInnerTexts()).toEqual(['工作台', '协作空间', '草稿', '协商日程', '提案办理', '管理']);
       expect(await seriousA11yViolations(page, 'cq-admin phone menu')).toEqual([]);
       await page.keyboard.press('Escape');
       await drawer.waitFor({ state: 'hidden' });

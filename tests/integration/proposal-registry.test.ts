@@ -13,7 +13,7 @@ import { asOwner } from '../support/owner';
 import { actorOf } from '../factories/demo';
 import { actAs, withActor } from '../../db';
 import { DEMO_PROPOSALS, DEMO_YEAR } from '../../db/seed/proposals';
-import { listProposalRegistry, proposalDashboard, XLSX_CONTENT_TYPE } from '../../server/services/proposal-registry';
+import { listProposalRegistry, proposalDashboard, registryFilterOptions, XLSX_CONTENT_TYPE } from '../../server/services/proposal-registry';
 
 let server: TestServer;
 const cookies: Record<string, string> = {};
@@ -178,6 +178,15 @@ describe('migration 012 reads exactly what the rule of migration 010 reads', () 
         evaluations: (await sql<{ n: number }>`select count(*)::int as n from proposal_evaluations`.execute(trx)).rows[0].n,
       }));
       expect(seen.proposals, u.username).toEqual(expected);
+      // The registry (which starts from candidates for readers outside the committee side) lists
+      // exactly these, and the dashboard offers exactly the committees they belong to.
+      const reader = await actorOf(db(), u.username);
+      const listed = await listProposalRegistry(db(), reader, {}, { all: 10_000 });
+      expect(listed.rows.map((r) => r.id).sort(), u.username).toEqual([...expected].sort());
+      const committees = await asOwner(db(), (trx) => trx.selectFrom('proposals').select('owner_org_id')
+        .where('id', 'in', expected.length ? expected : ['00000000-0000-0000-0000-000000000000']).distinct().execute());
+      expect((await registryFilterOptions(db(), reader)).committees.map((c) => c.id).sort(), u.username)
+        .toEqual(committees.map((c) => c.owner_org_id).sort());
       const handler = u.username.startsWith('unit-');
       const children = await asOwner(db(), async (trx) => ({
         assignments: (await sql<{ n: number }>`select count(*)::int as n from proposal_assignments a
