@@ -32,9 +32,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   });
 }
 
-const STATE_COLORS: Record<ProposalState, string | undefined> = {
-  submitted: undefined, under_review: 'gold', filed: 'cyan', not_filed: '#595959', assigned: 'blue', handling: 'geekblue',
-  replied: 'purple', evaluated: 'magenta', closed: 'green',
+// Dark hues: antd draws the text in the colour on a light tint of it, and these keep 4.5:1.
+const STATE_COLORS: Record<ProposalState, string> = {
+  submitted: '#595959', under_review: '#874d00', filed: '#006d75', not_filed: '#434343', assigned: '#003eb3', handling: '#1d39c4',
+  replied: '#531dab', evaluated: '#9e1068', closed: '#237804',
 };
 
 function ProposalStateTag({ state }: { state: ProposalState }) {
@@ -115,7 +116,7 @@ export default function ProposalRegistry() {
             render: (_, p) => (
               <span style={{ display: 'inline-block', minWidth: 200, maxWidth: 420 }}>
                 <Link to={`/proposals/${p.id}`} data-testid="proposal-link">{p.title}</Link>{' '}
-                {p.isKey && <Tag color="red" data-testid="proposal-key">{t('proposal.key')}</Tag>}
+                {p.isKey && <Tag color="#a8071a" data-testid="proposal-key">{t('proposal.key')}</Tag>}
               </span>
             ),
           },
@@ -129,7 +130,7 @@ export default function ProposalRegistry() {
             title: t('proposalRegistry.deadline'), key: 'deadline',
             render: (_, p) => (p.deadline
               ? <span style={{ whiteSpace: 'nowrap' }}><time dateTime={p.deadline}>{p.deadline}</time>{' '}
-                {p.overdue && <Tag color="red" data-testid="proposal-overdue">{t('proposal.overdue')}</Tag>}</span>
+                {p.overdue && <Tag color="#a8071a" data-testid="proposal-overdue">{t('proposal.overdue')}</Tag>}</span>
               : '—'),
           },
           {

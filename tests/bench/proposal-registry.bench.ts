@@ -173,7 +173,7 @@ async function runOn(backend: 'postgres' | 'pglite', ctx: BenchContext): Promise
     const failed = [registry, unitPage, filtered, dashboard].reduce((n, l) => n + l.errors, 0);
     const pageNote = 'Reference: the same page bytes (gzip) served from memory by a bare node:http server under the same load, in the same run. '
       + 'The app renders the page with React and antd on every request (the registry: one transaction with the filter options, one with '
-      + 'the page and a count capped at 10,000). autocannon runs in a worker thread of the same process; all of it shares two cores '
+      + 'the page and a count capped at 1,000). autocannon runs in a worker thread of the same process; all of it shares two cores '
       + 'with the database server.';
     const queryNote = `One aggregate statement over the committee's year (${received} proposals readable by the staff member, with their `
       + 'assignments and evaluations), row-level security on, one at a time. Reference: a transaction as the same reader that runs select 1.';
