@@ -212,8 +212,8 @@ describe.skipIf(!chromiumPath)('browser: every page hydrates without an error, i
       await settling(page)();
       const overview = page.getByTestId('region-overview');
       expect(await overview.getByRole('heading', { level: 2 }).innerText()).toBe('本省市管理概览');
-      expect(await page.getByTestId('overview-users').innerText()).toContain('6 名在用，0 名已停用');
-      expect(await page.getByTestId('overview-orgs').innerText()).toContain('4 个委员会，2 个承办单位');
+      expect(await page.getByTestId('overview-users').innerText()).toContain('7 名在用，0 名已停用');
+      expect(await page.getByTestId('overview-orgs').innerText()).toContain('4 个委员会，10 个承办单位');
       for (const [testId, href] of [['overview-users', '/admin/users'], ['overview-orgs', '/admin/orgs'], ['overview-workspaces', '/admin/workspaces']]) {
         expect(await page.getByTestId(testId).getByRole('link').getAttribute('href'), testId).toBe(href);
       }
