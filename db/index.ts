@@ -13,10 +13,13 @@ export type Executor = Kysely<DB> | Transaction<DB>;
 /** The role the app acts as: owns no table, has no BYPASSRLS (see the foundation migration). */
 export const APP_ROLE = 'cppcc_app';
 
-// int8 and numeric come back as strings from pg but numbers from PGlite: make both numbers.
+// int8 and numeric come back as strings from pg but numbers from PGlite: make both numbers. A
+// `date` (a Beijing day such as a deadline) stays its 'YYYY-MM-DD' text on both, never a local Date.
+const DATE_OID = 1082;
 const pgTypes = {
   getTypeParser(oid: number, format?: any) {
     if (oid === 20 || oid === 1700) return (v: string) => Number(v);
+    if (oid === DATE_OID) return (v: string) => v;
     return pg.types.getTypeParser(oid, format);
   },
 };
@@ -80,7 +83,7 @@ async function openPGlite(opts: DatabaseOptions): Promise<Database> {
     const { PGlite } = await import('@electric-sql/pglite');
     // pg_trgm: search's trigram indexes (migration 004); an extension must be loaded at start.
     const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
-    const pglite = await PGlite.create(dir, { extensions: { pg_trgm } });
+    const pglite = await PGlite.create(dir, { extensions: { pg_trgm }, parsers: { [DATE_OID]: (v: string) => v } });
     const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
     let closing: Promise<void> | undefined;
     await migrate(db);

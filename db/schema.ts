@@ -2,7 +2,7 @@ import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { Region, Role, Visibility, WorkspaceRole } from '../shared/domain/model';
 import type { NotificationKind } from '../shared/validation/notifications';
 import type { EventAnswer, EventKind } from '../shared/domain/calendar';
-import type { ProposalState, ReplyCategory, Satisfaction } from '../shared/domain/proposal';
+import type { NotFiledAs, ProposalState, ReplyCategory, Satisfaction, SupervisionKind } from '../shared/domain/proposal';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -274,6 +274,7 @@ export interface ProposalTable {
   state: ColumnType<ProposalState, ProposalState | undefined, ProposalState>;
   sent_back: ColumnType<boolean, boolean | undefined, boolean>;
   not_filed_reason: Optional<string>;
+  not_filed_as: Optional<NotFiledAs>;
   is_key: ColumnType<boolean, boolean | undefined, boolean>;
   key_leader_id: Optional<string>;
   /** The lead assignment's deadline (a Beijing day), kept here for the registry's 'overdue'. */
@@ -356,7 +357,6 @@ export interface ProposalTimelineTable {
   at: Timestamp;
 }
 
-export type SupervisionKind = 'onsite' | 'forum' | 'inspection' | 'urge';
 export interface SupervisionRecordTable {
   id: Generated<string>;
   proposal_id: string;

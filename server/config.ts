@@ -27,6 +27,7 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** How long one Word import or export may convert before it is stopped, in milliseconds. */
   WORD_TIME_LIMIT_MS: z.coerce.number({ message: 'must be a number' }).int().min(100).default(10_000),
+  DEADLINE_SWEEP_MS: z.coerce.number({ message: 'must be a number' }).int().min(500).default(10 * 60 * 1000),
 });
 
 export interface Config {
@@ -46,6 +47,8 @@ export interface Config {
   rateLimits: boolean;
   logLevel: string;
   wordTimeLimitMs: number;
+  /** How often each process looks for proposal deadlines coming up or passed (催办). */
+  deadlineSweepMs: number;
   /** Cookies get the Secure flag (production, unless plain http is explicitly local). */
   secureCookies: boolean;
 }
@@ -86,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimits: e.RATE_LIMITS,
     logLevel: e.LOG_LEVEL,
     wordTimeLimitMs: e.WORD_TIME_LIMIT_MS,
+    deadlineSweepMs: e.DEADLINE_SWEEP_MS,
     secureCookies: e.NODE_ENV === 'production' && !embedded,
   };
 }

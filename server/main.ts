@@ -19,6 +19,7 @@ import { createRealtime, type Realtime } from './realtime';
 import { REALTIME_PATH } from '../shared/realtime/events';
 import { createCollab, type Collab } from './collab';
 import { startReminders } from './calendar/reminders';
+import { startDeadlineAlerts } from './proposals/deadlines';
 import { COLLAB_PATH } from '../shared/realtime/collab';
 import { createRateLimits, noRateLimits } from './rate-limits';
 import { connectRedisCommands } from './redis';
@@ -106,6 +107,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const collab = createCollab({ db: database.db, config, log, rateLimits });
   // Calendar reminders: every process sweeps; each occurrence is claimed once in the database.
   const stopReminders = startReminders(database.db, { realtime: realtime.hub }, log);
+  // Proposal deadlines (催办): likewise, each alert claimed once.
+  const stopDeadlineAlerts = startDeadlineAlerts(database.db, { realtime: realtime.hub }, log, config.deadlineSweepMs);
   // One thread, started on the first import or export: the other core stays with the event loop
   // (and PGlite, which runs on it), whatever documents are converting.
   const word = createWordPool({ size: 1, timeLimitMs: config.wordTimeLimitMs });
@@ -166,6 +169,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       stopReminders();
+      stopDeadlineAlerts();
       await realtime.close(); // open websockets would otherwise hold server.close() for 10 s
       await collab.close(); // closes its sockets and stores every open document: before the database closes
       await word.close();

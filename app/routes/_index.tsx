@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { Badge, Card, Col, Empty, Row, Space, Typography } from 'antd';
+import { Badge, Card, Col, Empty, Row, Space, Tag, Typography } from 'antd';
+import { beijingDay } from '../../shared/domain/calendar';
 import { getHome } from '../../server/services/home';
 import { requireUser } from '../lib/session.server';
 import { formatDate, formatDateTime } from '../../shared/format/datetime';
@@ -95,9 +96,11 @@ function RegionOverview({ overview }: { overview: NonNullable<HomeData['overview
  * them. A handling unit: what is assigned to it. An administrator also: their region at a glance.
  */
 export default function Home() {
-  const { handlesAssignments, workspaces, latestNotices, overview } = useLoaderData<typeof loader>();
+  const { handlesAssignments, assignments, workspaces, latestNotices, overview } = useLoaderData<typeof loader>();
+  const today = beijingDay(new Date());
   const t = useT();
-  useLiveRevalidation((e) => e.type === 'record:changed' && workspaces.some((w) => w.id === e.workspaceId));
+  useLiveRevalidation((e) => e.type === 'record:changed'
+    && ((handlesAssignments && e.kind === 'proposal') || workspaces.some((w) => w.id === e.workspaceId)));
   return (
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
       <Typography.Title level={1} style={{ fontSize: 24, margin: 0 }}>{t('home.title')}</Typography.Title>
@@ -107,11 +110,26 @@ export default function Home() {
           <Typography.Title level={2} id="assigned" style={{ fontSize: 18 }}>{t('home.assigned')}</Typography.Title>
           <Typography.Paragraph type="secondary">{t('home.assignedHelp')}</Typography.Paragraph>
           <Card size="small">
-            {latestNotices.length === 0 ? (
+            {assignments.length === 0 ? (
               <Empty description={t('home.noAssigned')}>
                 <Link to="/notifications">{t('home.toNotifications')}</Link>
               </Empty>
-            ) : <NoticeList notices={latestNotices} />}
+            ) : (
+              <ul style={{ listStyle: 'none', margin: 0, padding: 0 }} data-testid="assignment-list">
+                {assignments.map((a) => (
+                  <li key={`${a.id}-${a.role}`} style={{ padding: '6px 0', borderBottom: '1px solid #f0f0f0' }}>
+                    <Space wrap size={[8, 4]}>
+                      <Link to={`/proposals/${a.id}`}>{a.title}</Link>
+                      <Typography.Text type="secondary">{a.number}</Typography.Text>
+                      <Tag>{t(`proposal.unitRole.${a.role}`)}</Tag>
+                      <Tag color={a.deadline < today ? 'error' : 'default'}>
+                        {a.deadline < today ? t('proposal.overdue') : `${t('proposal.deadline')} ${a.deadline}`}
+                      </Tag>
+                    </Space>
+                  </li>
+                ))}
+              </ul>
+            )}
           </Card>
         </section>
       ) : (

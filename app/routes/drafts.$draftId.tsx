@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, Outlet, useLoaderData, useRevalidator } from '@remix-run/react';
-import { Card, Skeleton, Space, Tag, Typography } from 'antd';
+import { Alert, Card, Skeleton, Space, Tag, Typography } from 'antd';
 import { DownloadOutlined, HistoryOutlined } from '@ant-design/icons';
 import { getDraft } from '../../server/services/drafts';
 import { createThread, deleteComment, listComments, replyToThread, setThreadResolution } from '../../server/services/comments';
@@ -111,7 +111,14 @@ export default function DraftPage() {
           <Link to="versions" preventScrollReset title={t('versions.openHelp')} data-testid="open-versions">
             <HistoryOutlined aria-hidden="true" /> {t('versions.open')}
           </Link>
+          {draft.kind === 'proposal' && <Link to="sponsors" preventScrollReset data-testid="open-sponsorship">{t('drafts.sponsorship')}</Link>}
         </Space>
+        {draft.frozen && (
+          <Alert style={{ marginTop: 12 }} type="info" showIcon data-testid="draft-frozen"
+            title={draft.proposalId ? t('sponsorship.submitted') : t('sponsorship.frozenHint')}
+            action={<Link to={draft.proposalId ? `/proposals/${draft.proposalId}` : `/drafts/${draft.id}/sponsors`}>
+              {draft.proposalId ? t('sponsorship.openProposal') : t('drafts.sponsorship')}</Link>} />
+        )}
       </header>
       {mounted ? (
         <DraftEditor key={draft.id} draftId={draft.id} me={me} role={role} sidebar={sidebar} onAccessChanged={revalidator.revalidate}

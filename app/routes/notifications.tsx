@@ -66,6 +66,7 @@ function recordHref(kind: string, id: string): string | null {
   if (kind === 'workspace') return `/workspaces/${id}`;
   if (kind === 'draft') return `/drafts/${id}`;
   if (kind === 'event') return `/events/${id}`;
+  if (kind === 'proposal') return `/proposals/${id}`;
   return null;
 }
 

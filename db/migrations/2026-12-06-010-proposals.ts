@@ -25,10 +25,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     CREATE FUNCTION app_has_role(r text) RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER
       SET search_path = public AS
       $$ SELECT EXISTS (SELECT 1 FROM users u WHERE u.id = app_user_id() AND u.status = 'active' AND r = ANY(u.roles)) $$;
-    -- Roles now decide what rows a user reads: only an administrator of the region changes them.
+    -- Roles now decide what rows a user reads: only an administrator of the region changes them. (The
+    -- app role acting for nobody updates no user at all: users_update needs the actor's region.)
     CREATE FUNCTION app_guard_roles() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        IF NEW.roles IS DISTINCT FROM OLD.roles AND current_user = 'cppcc_app' AND NOT app_has_role('admin') THEN
+        IF NEW.roles IS DISTINCT FROM OLD.roles AND app_user_id() IS NOT NULL AND NOT app_has_role('admin') THEN
           RAISE EXCEPTION 'only an administrator changes roles' USING ERRCODE = '42501';
         END IF;
         RETURN NEW;
@@ -75,6 +76,8 @@ export async function up(db: Kysely<any>): Promise<void> {
         ('submitted', 'under_review', 'filed', 'not_filed', 'assigned', 'handling', 'replied', 'evaluated', 'closed')),
       sent_back boolean NOT NULL DEFAULT false,
       not_filed_reason text,
+      -- 不予立案 is often turned into a letter to the department (委员来信) or a 社情民意 item.
+      not_filed_as text CHECK (not_filed_as IN ('letter', 'social_opinion')),
       is_key boolean NOT NULL DEFAULT false,
       key_leader_id uuid REFERENCES users(id),
       deadline date,
@@ -90,6 +93,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     CREATE INDEX proposals_registry_idx ON proposals (owner_org_id, year, state);
     CREATE INDEX proposals_submitted_idx ON proposals (submitted_at DESC, id);
     CREATE INDEX proposals_regions_idx ON proposals USING gin (regions);
+    -- Search (as migration 004 does for notices and drafts): substring matches on title and number.
+    CREATE INDEX proposals_title_trgm_idx ON proposals USING gin (title gin_trgm_ops);
     ALTER TABLE drafts ADD FOREIGN KEY (proposal_id) REFERENCES proposals(id) ON DELETE SET NULL;
 
     CREATE TABLE proposal_counters (
@@ -221,15 +226,15 @@ export async function up(db: Kysely<any>): Promise<void> {
              OR (ws IS NOT NULL AND app_can_read(ws, owner_org, owner_region, visibility))
            END $$;
 
-    -- Who may write a proposal's row at all: its receiving region's committee side, its sponsors, an
-    -- assigned unit, leaders and staff of a region concerned. Which of them may make which transition
-    -- is shared/policy's (tested against the machine in shared/domain/proposal.ts).
-    CREATE FUNCTION app_may_change_proposal(p uuid, owner_region text, regions text[])
+    -- Who may write a proposal's row at all: an assigned unit, or the receiving region (its lead
+    -- sponsor and committee side); the other region of a joint proposal supervises through rows of
+    -- its own (supervision_records, proposal_notes) and never rewrites this one. Which of them may make
+    -- which transition is shared/policy's (tested against the machine in shared/domain/proposal.ts).
+    CREATE FUNCTION app_may_change_proposal(p uuid, owner_region text, author uuid)
       RETURNS boolean LANGUAGE sql STABLE AS
       $$ SELECT CASE WHEN app_has_role('handler') THEN app_assigned_to_me(p)
-           ELSE app_sponsors(p)
-             OR ((owner_region = app_region() OR app_region() = ANY(regions))
-                 AND (app_has_role('staff') OR app_has_role('leader') OR app_has_role('coordinator')))
+           ELSE owner_region = app_region()
+             AND (author = app_user_id() OR app_has_role('staff') OR app_has_role('leader') OR app_has_role('coordinator'))
            END $$;
 
     ALTER TABLE draft_sponsors ENABLE ROW LEVEL SECURITY;
@@ -263,8 +268,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     CREATE POLICY proposals_insert ON proposals FOR INSERT
       WITH CHECK (owner_region = app_region() AND author_id = app_user_id() AND NOT app_has_role('handler'));
     CREATE POLICY proposals_update ON proposals FOR UPDATE
-      USING (app_may_change_proposal(id, owner_region, regions))
-      WITH CHECK (app_may_change_proposal(id, owner_region, regions));
+      USING (app_may_change_proposal(id, owner_region, author_id))
+      WITH CHECK (app_may_change_proposal(id, owner_region, author_id));
 
     CREATE POLICY proposal_counters_all ON proposal_counters FOR ALL
       USING (EXISTS (SELECT 1 FROM orgs o WHERE o.id = owner_org_id AND o.region = app_region()))
@@ -331,9 +336,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     -- each reminder is then written as a notification to people who may read the proposal).
     CREATE FUNCTION app_assignments_due(until_day date)
       RETURNS TABLE (assignment_id uuid, proposal_id uuid, unit_org_id uuid, deadline date, title text, number text,
-                     owner_region text, regions text[], key_leader_id uuid)
+                     owner_region text, regions text[], key_leader_id uuid, author_id uuid)
       LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS
-      $$ SELECT a.id, p.id, a.unit_org_id, a.deadline, p.title, p.number, p.owner_region, p.regions, p.key_leader_id
+      $$ SELECT a.id, p.id, a.unit_org_id, a.deadline, p.title, p.number, p.owner_region, p.regions, p.key_leader_id, p.author_id
            FROM proposal_assignments a JOIN proposals p ON p.id = a.proposal_id
           WHERE a.status IN ('assigned', 'handling') AND a.deadline <= until_day
             AND p.state IN ('assigned', 'handling') $$;
@@ -344,14 +349,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     GRANT UPDATE (status, signed_hash, signed_at) ON draft_sponsors TO cppcc_app;
     GRANT SELECT, INSERT ON proposals, proposal_sponsors, proposal_replies, proposal_notes, proposal_timeline,
       supervision_records, proposal_assignments, proposal_evaluations TO cppcc_app;
-    GRANT UPDATE (state, sent_back, not_filed_reason, is_key, key_leader_id, deadline, reply_category, regions,
+    GRANT UPDATE (state, sent_back, not_filed_reason, not_filed_as, is_key, key_leader_id, deadline, reply_category, regions,
       filed_at, replied_at, closed_at, updated_at) ON proposals TO cppcc_app;
     GRANT UPDATE (status, return_reason, quality, replied_at, deadline) ON proposal_assignments TO cppcc_app;
     GRANT UPDATE (rating, comment, created_at) ON proposal_evaluations TO cppcc_app;
     GRANT SELECT, INSERT, UPDATE ON proposal_counters TO cppcc_app;
     GRANT SELECT, INSERT ON proposal_alerts TO cppcc_app;
     GRANT EXECUTE ON FUNCTION app_has_role(text), app_assigned_to_me(uuid), app_sponsors(uuid), app_leads(uuid),
-      app_can_read_proposal(uuid, uuid, uuid, text, text, text[]), app_may_change_proposal(uuid, text, text[]) TO cppcc_app;
+      app_can_read_proposal(uuid, uuid, uuid, text, text, text[]), app_may_change_proposal(uuid, text, uuid) TO cppcc_app;
   `).execute(db);
 }
 

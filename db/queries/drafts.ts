@@ -12,6 +12,7 @@ export async function findDraftRef(db: Executor, id: string): Promise<(DraftRef 
     .select([
       'd.id', 'd.title', 'd.workspace_id as workspaceId', 'd.owner_org_id as ownerOrgId',
       'd.owner_region as ownerRegion', 'd.visibility', 'd.author_id as authorId',
+      frozenColumn,
       sql<Array<{ userId: string; role: CollaboratorRole }> | null>`(
         select json_agg(json_build_object('userId', c.user_id, 'role', c.role))
         from draft_collaborators c where c.draft_id = d.id)`.as('collaborators'),
@@ -24,6 +25,9 @@ export async function findDraftRef(db: Executor, id: string): Promise<(DraftRef 
     collaborators: Object.fromEntries((row.collaborators ?? []).map((c) => [c.userId, c.role])),
   };
 }
+
+/** Frozen for signing or submitted as a proposal: nobody edits it (shared/policy `draft.edit`). */
+const frozenColumn = sql<boolean>`(d.signing_hash is not null or d.proposal_id is not null)`.as('frozen');
 
 const draftColumns = [
   'd.id', 'd.title', 'd.kind', 'd.visibility', 'd.workspace_id as workspaceId', 'd.owner_org_id as ownerOrgId',
@@ -76,7 +80,7 @@ export async function findDraft(db: Executor, id: string) {
     .innerJoin('workspaces as w', 'w.id', 'd.workspace_id')
     .innerJoin('users as a', 'a.id', 'd.author_id')
     .innerJoin('orgs as o', 'o.id', 'd.owner_org_id')
-    .select([...draftColumns, regionsColumn, collaboratorsJson])
+    .select([...draftColumns, regionsColumn, collaboratorsJson, frozenColumn, 'd.proposal_id as proposalId'])
     .where('d.id', '=', id)
     .executeTakeFirst();
   return row ? { ...row, collaborators: toRoles(row.collaborators) } : null;

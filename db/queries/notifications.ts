@@ -38,6 +38,7 @@ const stillReadable = sql<boolean>`case n.record_kind
   when 'notice' then exists (select 1 from notices x where x.id = n.record_id)
   when 'draft' then exists (select 1 from drafts x where x.id = n.record_id)
   when 'event' then exists (select 1 from events x where x.id = n.record_id)
+  when 'proposal' then exists (select 1 from proposals x where x.id = n.record_id)
   when 'workspace' then exists (select 1 from workspace_members x where x.workspace_id = n.record_id and x.user_id = n.user_id)
   else false end`;
 

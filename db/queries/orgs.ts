@@ -37,3 +37,9 @@ export async function insertOrg(db: Executor, o: Omit<OrgRow, 'id'>) {
 export async function renameOrgRow(db: Executor, id: string, name: string) {
   await db.updateTable('orgs').set({ name }).where('id', '=', id).execute();
 }
+
+/** The provincial committee (省级政协) of a region: it receives the region's proposals. */
+export function findProvinceCommittee(db: Executor, region: Region) {
+  return db.selectFrom('orgs').select(['id', 'name']).where('region', '=', region)
+    .where('kind', '=', 'committee').where('level', '=', 'province').executeTakeFirst();
+}

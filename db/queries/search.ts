@@ -144,3 +144,26 @@ export function listWorkspaceNames(db: Executor, ids: string[]) {
 export function listRegionCodes(db: Executor) {
   return db.selectFrom('regions').select('code').orderBy('code').execute().then((rows) => rows.map((r) => r.code));
 }
+
+/**
+ * Proposals by number, title or text: row-level security decides what the reader may see (a unit:
+ * only what is assigned to it); the sponsors and units come along for the policy's check.
+ */
+export function searchProposals(db: Executor, t: SearchTerms) {
+  const pattern = containsPattern(t.q);
+  let query = db.selectFrom('proposals as p')
+    .innerJoin('orgs as o', 'o.id', 'p.owner_org_id')
+    .select([
+      'p.id', 'p.number', 'p.title', 'p.state', 'p.workspace_id as workspaceId', 'p.owner_org_id as ownerOrgId', 'p.owner_region as ownerRegion',
+      'p.visibility', 'p.regions', 'p.author_id as authorId', 'p.updated_at as updatedAt', 'o.name as ownerOrgName',
+      sql<string[] | null>`(select json_agg(s.user_id) from proposal_sponsors s where s.proposal_id = p.id)`.as('sponsorIds'),
+      sql<Array<{ orgId: string; role: 'lead' | 'co' }> | null>`(select json_agg(json_build_object('orgId', a.unit_org_id, 'role', a.role))
+        from proposal_assignments a where a.proposal_id = p.id and a.status <> 'returned')`.as('units'),
+      ...excerptColumns(sql.ref('p.body'), t.q),
+      rank(sql.ref('p.title'), t.q, pattern).as('rank'),
+    ])
+    .where(sql<boolean>`(p.title ilike ${pattern} or p.number ilike ${pattern} or p.body ilike ${pattern})`);
+  if (t.workspaceIds) query = query.where('p.workspace_id', 'in', t.workspaceIds.length ? t.workspaceIds : ['00000000-0000-0000-0000-000000000000']);
+  if (t.region) query = query.where('p.owner_region', '=', t.region);
+  return query.orderBy(sql`rank`, 'desc').orderBy('p.updated_at', 'desc').orderBy('p.id').limit(t.cap + 1).execute();
+}

@@ -1,16 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { DB } from '../../db/schema';
-import { actAs, withActor } from '../../db';
+import { withActor } from '../../db';
 import { claimReminder, findEvent, listEventsStarting, listInvitees } from '../../db/queries/events';
-import { listUserMemberships } from '../../db/queries/sessions';
-import { findUser } from '../../db/queries/users';
 import { occurrencesBetween } from '../../shared/domain/calendar';
-import type { WorkspaceRole } from '../../shared/domain/model';
-import type { Actor } from '../../shared/policy';
 import { announceNotifications, notify } from '../services/notifications';
 import type { CallContext } from '../services/call';
 import { toRecordRef } from '../services/notices';
+import { actAsUser } from '../services/actor';
 
 /** Invitees are reminded this long before an occurrence starts (or at once, if it is nearer). */
 export const REMINDER_LEAD_MS = 24 * 60 * 60 * 1000;
@@ -35,12 +32,8 @@ export async function sendDueReminders(db: Kysely<DB>, call: CallContext, now = 
     for (const occurrence of due) {
       const notified = await withActor(db, null, async (trx) => {
         if (!(await claimReminder(trx, e.id, occurrence.originalStart))) return null;
-        const author = await findUser(trx, e.author_id);
-        if (!author || author.status !== 'active') return [];
-        const actor: Actor = { id: author.id, region: author.region, orgId: author.orgId, roles: author.roles, workspaces: {} };
-        await actAs(trx, actor);
-        const memberships = await listUserMemberships(trx, author.id);
-        actor.workspaces = Object.fromEntries(memberships.map((m) => [m.workspace_id, m.role as WorkspaceRole]));
+        const actor = await actAsUser(trx, e.author_id);
+        if (!actor) return [];
         const event = await findEvent(trx, e.id);
         if (!event) return [];
         const invitees = (await listInvitees(trx, e.id)).filter((i) => i.answer !== 'leave').map((i) => i.userId);

@@ -1,5 +1,4 @@
 import { getSessionUser, type SessionUser } from '../auth/sessions';
-import { can } from '../../shared/policy';
 import type { RecordKind } from '../../shared/realtime/events';
 import { actorRooms, isMembershipRoom, rooms, workspaceOfRoom } from '../../shared/realtime/rooms';
 import { authorizeWatch } from './records';
@@ -49,7 +48,7 @@ export async function applyAccess(state: RealtimeState, socket: RealtimeSocket, 
   }
   const watched = state.watched.get(socket) ?? new Map();
   for (const [room, ref] of watched) {
-    if (!can(next.actor, 'record.read', ref).allowed) { socket.leave(room); watched.delete(room); }
+    if (!ref.readable(next.actor)) { socket.leave(room); watched.delete(room); }
   }
   for (const room of desired) {
     if (socket.rooms.has(room)) continue;

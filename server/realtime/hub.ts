@@ -1,8 +1,9 @@
-import { can, type Actor, type RecordRef } from '../../shared/policy';
+import type { Actor, ProposalRef, RecordRef } from '../../shared/policy';
 import type { ChangeAction, RecordKind, ServerToClientEvents } from '../../shared/realtime/events';
 import { audienceRooms, rooms } from '../../shared/realtime/rooms';
 import { localSockets, refreshUserSockets } from './access';
-import type { RealtimeState } from './types';
+import type { RealtimeState, Watched } from './types';
+import { watchedProposal, watchedRecord } from './watched';
 
 type ServerEvent = keyof ServerToClientEvents;
 type Args<E extends ServerEvent> = Parameters<ServerToClientEvents[E]>;
@@ -26,6 +27,12 @@ export interface RealtimeHub {
    */
   recordChanged(kind: RecordKind, id: string, ref: RecordRef, action: ChangeAction): Promise<void>;
   /**
+   * A proposal changed: to its watchers and its assigned units. With `evict`, watchers who may no
+   * longer read it by that view leave first (a unit whose assignment was returned); pass it only with a
+   * view that lists every unit (a unit's own view lists only itself).
+   */
+  proposalChanged(id: string, ref: ProposalRef, evict: boolean): Promise<void>;
+  /**
    * Re-reads the sessions and memberships of a user's sockets: sockets whose session ended
    * (logout, disabled, password reset) close; the others leave rooms they lost and join new ones.
    */
@@ -39,12 +46,12 @@ export function createHub(state: RealtimeState): RealtimeHub {
   const emit = (room: string | string[], event: ServerEvent, args: unknown[]) =>
     (io.to(room).emit as (event: string, ...args: unknown[]) => boolean)(event, ...args);
 
-  /** Watchers of a record who may no longer read it leave its room (null ref: everyone leaves). */
-  async function evictWatchers(room: string, ref: RecordRef | null) {
-    const allowed = (a: Actor) => ref !== null && can(a, 'record.read', ref).allowed;
+  /** Watchers of a record who may no longer read it leave its room (null: everyone leaves). */
+  async function evictWatchers(room: string, rule: Watched | null) {
+    const allowed = (a: Actor) => rule !== null && rule.readable(a);
     for (const s of localSockets(state, room)) {
       const watched = state.watched.get(s);
-      if (allowed(s.data.actor)) watched?.set(room, ref!);
+      if (allowed(s.data.actor)) watched?.set(room, rule!);
       else { s.leave(room); watched?.delete(room); }
     }
     if (!state.clustered) return;
@@ -60,9 +67,16 @@ export function createHub(state: RealtimeState): RealtimeHub {
 
     async recordChanged(kind, id, ref, action) {
       const room = rooms.record(kind, id);
-      if (action === 'visibility') await evictWatchers(room, ref);
+      if (action === 'visibility') await evictWatchers(room, watchedRecord(ref));
       io.to([...audienceRooms(ref), room]).emit('record:changed', { kind, id, workspaceId: ref.workspaceId, action });
       if (action === 'deleted') await evictWatchers(room, null);
+    },
+
+    async proposalChanged(id, ref, evict) {
+      const room = rooms.record('proposal', id);
+      if (evict) await evictWatchers(room, watchedProposal(ref));
+      io.to([...ref.assignedOrgIds.map(rooms.handlers), room])
+        .emit('record:changed', { kind: 'proposal', id, workspaceId: ref.workspaceId, action: 'updated' });
     },
 
     async refreshAccess(userId) {
@@ -88,6 +102,7 @@ export const nullHub: RealtimeHub = {
   toUser: () => undefined,
   toRecord: () => undefined,
   recordChanged: async () => undefined,
+  proposalChanged: async () => undefined,
   refreshAccess: async () => undefined,
   disconnectUser: async () => undefined,
 };

@@ -2,7 +2,7 @@ import type { Server, Socket } from 'socket.io';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import type { Logger } from '../logger';
-import type { Actor, RecordRef } from '../../shared/policy';
+import type { Actor } from '../../shared/policy';
 import type { SessionUser } from '../auth/sessions';
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents } from '../../shared/realtime/events';
 
@@ -18,6 +18,9 @@ export interface SocketData {
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
+/** A watched record's read rule, as the policy decides it for any actor (kept while the socket watches it). */
+export interface Watched { readable(actor: Actor): boolean }
+
 /** The pieces the realtime modules share inside one process. */
 export interface RealtimeState {
   io: RealtimeServer;
@@ -26,7 +29,7 @@ export interface RealtimeState {
   /** Session token per socket (this process only). */
   tokens: WeakMap<RealtimeSocket, string>;
   /** Record rooms a socket watches, with the record's policy view when it was allowed. */
-  watched: WeakMap<RealtimeSocket, Map<string, RecordRef>>;
+  watched: WeakMap<RealtimeSocket, Map<string, Watched>>;
   /** Schedules a presence broadcast for a workspace. */
   presenceChanged(workspaceId: string): void;
   /** True when an adapter spreads events over several processes. */

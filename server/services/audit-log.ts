@@ -16,6 +16,7 @@ export const KNOWN_AUDIT_ACTIONS = [
   'user.password', 'user.contact', 'org.create', 'org.rename', 'workspace.*', 'member.add', 'member.remove', 'member.role',
   'boundary.share', 'boundary.unshare', 'record.visibility', 'notice.create', 'notice.update', 'notice.delete',
   'event.create', 'event.update', 'event.delete', 'event.occurrence', 'event.attendance', 'event.minutes',
+  'proposal.*',
 ] as const;
 
 export interface AuditFilter {

@@ -10,8 +10,10 @@ import { findWorkspaceRef, listWorkspaceMembers, listWorkspacesByIds } from '../
 import { findDraftRef, listDrafts } from '../../db/queries/drafts';
 import { authorize, can, type Actor, type RecordRef } from '../../shared/policy';
 import type { Visibility } from '../../shared/domain/model';
+import type { SupervisionKind } from '../../shared/domain/proposal';
+import { listSupervisionBetween } from '../../db/queries/proposals';
 import {
-  addDays, beijingInstant, isOccurrenceOf, mondayOf, occurrencesBetween, overlapping, repeatOf, type EventAnswer, type Occurrence,
+  addDays, beijingInstant, isOccurrenceOf, mondayOf, occurrencesBetween, overlapping, repeatOf, type EventAnswer, type EventKind, type Occurrence,
 } from '../../shared/domain/calendar';
 import type { CalendarFilter, EventInput } from '../../shared/validation/calendar';
 import { dbActor } from './actor';
@@ -59,11 +61,13 @@ export async function getCalendar(db: Kysely<DB>, actor: Actor, filter: Calendar
       workspaceIds, workspaceId: filter.workspace, kind: filter.kind, region: filter.region,
       involving: filter.mine ? actor.id : undefined, from, to,
     });
-    const occurrences = rows.flatMap((e) => occurrencesBetween(e, e.exceptions ?? [], from, to).map((o) => ({
-      eventId: e.id, title: e.title, kind: e.kind, place: e.place, allDay: e.allDay, visibility: e.visibility,
-      ownerRegion: e.ownerRegion, workspaceName: e.workspaceName, workspaceRegions: e.workspaceRegions, recurring: e.rrule !== null, myAnswer: e.myAnswer,
-      start: o.start.toISOString(), end: o.end.toISOString(), originalStart: o.originalStart.toISOString(), moved: o.moved,
-    }))).sort((a, b) => a.start.localeCompare(b.start) || a.title.localeCompare(b.title));
+    const events = rows.flatMap((e) => occurrencesBetween(e, e.exceptions ?? [], from, to).map((o) => ({
+      eventId: e.id, href: `/events/${e.id}`, title: e.title, supervision: null, kind: e.kind, place: e.place, allDay: e.allDay, visibility: e.visibility,
+      ownerRegion: e.ownerRegion, workspaceRegions: e.workspaceRegions, recurring: e.rrule !== null, myAnswer: e.myAnswer,
+      start: o.start.toISOString(), end: o.end.toISOString(), moved: o.moved,
+    })));
+    const occurrences = [...events, ...await supervisionDays(trx, actor, filter, range)]
+      .sort((a, b) => a.start.localeCompare(b.start) || a.title.localeCompare(b.title));
     const workspaces = (await listWorkspacesByIds(trx, workspaceIds)).map((w) => ({
       id: w.id, name: w.name, orgs: w.orgs,
       // Where the actor may create an event: the record.create rule, for their own org.
@@ -81,6 +85,27 @@ export async function getCalendar(db: Kysely<DB>, actor: Actor, filter: Calendar
       markedDays: markedDays(range.from, range.to),
     };
   });
+}
+
+/** What a supervision activity (督办) shows as in the calendar's kinds. */
+const SUPERVISION_AS_EVENT: Record<SupervisionKind, EventKind> = { onsite: 'onsite_meeting', forum: 'meeting', inspection: 'inspection', urge: 'meeting' };
+
+/**
+ * Key proposals' supervision activities as all-day entries linking to their proposal, for readers of
+ * the proposal (row-level security, then the policy's rule as SQL states it): entered once, on the
+ * proposal, and seen here. Not with a workspace or "mine" filter: they belong to no event's invitees.
+ */
+async function supervisionDays(trx: Executor, actor: Actor, filter: CalendarFilter, range: { from: string; to: string }) {
+  if (filter.workspace || filter.mine) return [];
+  const rows = await listSupervisionBetween(trx, range.from, range.to, filter.region);
+  return rows
+    .filter((s) => !filter.kind || SUPERVISION_AS_EVENT[s.kind] === filter.kind)
+    .map((s) => ({
+      eventId: `supervision-${s.id}`, href: `/proposals/${s.proposalId}`, title: s.title, supervision: s.kind,
+      kind: SUPERVISION_AS_EVENT[s.kind], place: s.participants, allDay: true, visibility: s.visibility,
+      ownerRegion: s.region, workspaceRegions: s.regions, recurring: false, myAnswer: null,
+      start: beijingInstant(s.day).toISOString(), end: beijingInstant(addDays(s.day, 1)).toISOString(), moved: false,
+    }));
 }
 
 /** An event the actor may read, or NotFoundError / PolicyError. */

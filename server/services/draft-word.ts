@@ -10,6 +10,14 @@ import { DOCX_MAX_BYTES } from '../../shared/validation/drafts';
 import { loadDocument } from '../collab/document';
 import type { DocumentJSON } from '../word/docx-to-json';
 import type { WordConverter } from '../word/pool';
+import type { ProposalHeader } from '../word/json-to-docx';
+import { findDraftVersion } from '../../db/queries/versions';
+import { listProposalSponsors } from '../../db/queries/proposals';
+import { beijingDay } from '../../shared/domain/calendar';
+import { translate } from '../../shared/i18n';
+import { loadProposal } from './proposals';
+import { versionDocument } from './versions';
+import { signingCode } from './sponsorship';
 import { createDraft, type DraftCreateInput } from './drafts';
 import { dbActor } from './actor';
 import { audit } from './audit';
@@ -115,4 +123,53 @@ export function contentDisposition(fileName: string, fallbackName = 'draft'): st
   const fallback = /[A-Za-z0-9]/.test(ascii.slice(0, ascii.length - extension.length)) ? ascii : `${fallbackName}${extension}`;
   const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+}
+
+/** A Beijing day in words, as an official document dates it: 2026年12月6日. */
+const chineseDay = (at: Date | string) => {
+  const [y, m, d] = beijingDay(at).split('-').map(Number);
+  return `${y}年${m}月${d}日`;
+};
+
+/**
+ * A proposal as a .docx in the official layout (GB/T 9704): number, title, sponsors, the text every
+ * sponsor signed, and the signatures with the signed text's code. For a reader of the proposal (the
+ * page's rule); the signed text comes from its version where the reader may read the draft, else
+ * from the text the proposal keeps (a handling unit reads no drafts). Audited for the receiving region.
+ */
+export async function exportProposal(db: Kysely<DB>, actor: Actor & { displayName?: string }, id: string, call: CallContext = {}) {
+  const { title, json, proposal } = await withActor(db, dbActor(actor), async (trx) => {
+    const p = await loadProposal(trx, actor, id);
+    const sponsors = await listProposalSponsors(trx, id);
+    const version = p.draftId && p.versionId ? await findDraftVersion(trx, p.draftId, p.versionId) : undefined;
+    let json: DocumentJSON;
+    if (version) {
+      const doc = versionDocument(version.data);
+      try {
+        json = yXmlFragmentToProsemirrorJSON(doc.getXmlFragment(DOCUMENT_FIELD)) as DocumentJSON;
+      } finally {
+        doc.destroy();
+      }
+      // The draft's own first heading repeats the title the layout already sets.
+      const first = json.content?.[0];
+      if (first?.type === 'heading' && first.content?.map((c) => c.text ?? '').join('') === p.title) json.content = json.content!.slice(1);
+    } else {
+      json = { type: 'doc', content: p.body.split('\n').filter((l) => l.trim()).map((text) => ({ type: 'paragraph', content: [{ type: 'text', text }] })) };
+    }
+    await audit(trx, { actor, region: p.ownerRegion, ip: call.ip, action: 'proposal.export', target: { type: 'proposal', id }, detail: { number: p.number, title: p.title } });
+    const code = p.textHash ? signingCode(p.textHash) : null;
+    const proposal: ProposalHeader = {
+      number: p.number,
+      committee: p.committeeName,
+      category: translate('zh-CN', `proposal.topic.${p.category}`),
+      submitted: chineseDay(p.submittedAt),
+      sponsors: sponsors.map((s) => (s.role === 'lead' ? `${s.name}（领衔）` : s.name)).join('、'),
+      signatures: sponsors.map((s) => [`${s.name}（${s.orgName}）`, s.signedAt ? `${chineseDay(s.signedAt)}电子签署` : '', code ? `签署码 ${code}` : '']
+        .filter(Boolean).join('　')),
+    };
+    return { title: p.title, json, proposal };
+  });
+  const result = await converter(call).exportDocx(json, { title, proposal });
+  if (!result.ok) throw new UnavailableError(result.refusal);
+  return { title, bytes: result.value };
 }

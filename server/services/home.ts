@@ -9,6 +9,7 @@ import { listAuditEntries } from '../../db/queries/audit';
 import { can, isHandlingUnit, type Actor } from '../../shared/policy';
 import { dbActor } from './actor';
 import { toRecordRef } from './notices';
+import { listOpenAssignments } from '../../db/queries/proposals';
 
 /** How many recent audit entries the administrator's home shows. */
 const RECENT_AUDIT = 5;
@@ -36,22 +37,24 @@ async function regionOverview(trx: Executor, actor: Actor) {
 /**
  * 工作台: what the actor has to do. Everyone: the notices they may read, newest first. Members of
  * workspaces: those workspaces. A handling unit takes part in no workspace and reads only what is
- * assigned to it, so its readable records are its assignments (none yet: no record kind is assigned
- * before proposals are). An administrator: an overview of their region.
+ * assigned to it: its open proposal assignments, soonest deadline first. An administrator: an overview
+ * of their region.
  */
 export async function getHome(db: Kysely<DB>, actor: Actor) {
   return withActor(db, dbActor(actor), async (trx) => {
     const ids = Object.keys(actor.workspaces);
-    const [workspaces, notices, overview] = await Promise.all([
+    const [workspaces, notices, overview, assignments] = await Promise.all([
       listWorkspacesByIds(trx, ids),
       listNotices(trx, ids, 200),
       can(actor, 'admin.enter', {}).allowed ? regionOverview(trx, actor) : null,
+      isHandlingUnit(actor) ? listOpenAssignments(trx, actor.orgId) : [],
     ]);
     const readable = notices.filter((n) => can(actor, 'record.read', toRecordRef(n)).allowed);
     const weekAgo = Date.now() - 7 * 24 * 3600 * 1000;
     return {
       /** The handling unit's home lists what is assigned to it instead of workspaces. */
       handlesAssignments: isHandlingUnit(actor),
+      assignments,
       workspaces: workspaces.map((w) => ({
         ...w,
         role: actor.workspaces[w.id],

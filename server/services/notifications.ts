@@ -8,7 +8,7 @@ import {
   countUnread, findPreferences, findRecipients, insertNotifications, listNotifications as listRows,
   markAllNotificationsRead, markNotificationRead, mutedRecipients, unreadCounts, upsertPreferences,
 } from '../../db/queries/notifications';
-import { can, type Actor, type DraftRef, type RecordRef, type WorkspaceRef } from '../../shared/policy';
+import { can, type Actor, type DraftRef, type ProposalRef, type RecordRef, type WorkspaceRef } from '../../shared/policy';
 import {
   NOTIFICATION_KINDS, type NotificationFilter, type NotificationKind,
 } from '../../shared/validation/notifications';
@@ -27,7 +27,8 @@ export type NotifyRecord =
   | { kind: 'workspace'; id: string; ref?: WorkspaceRef }
   | { kind: 'draft'; id: string; ref?: DraftRef }
   | { kind: 'notice'; id: string; ref?: RecordRef }
-  | { kind: 'event'; id: string; ref: RecordRef };
+  | { kind: 'event'; id: string; ref: RecordRef }
+  | { kind: 'proposal'; id: string; ref: ProposalRef };
 
 export interface NotifyInput {
   recipients: readonly string[];
@@ -59,6 +60,8 @@ async function readRule(trx: Executor, record: NotifyRecord): Promise<Readable |
     }
     case 'event':
       return { workspaceId: record.ref.workspaceId, readable: (a) => can(a, 'record.read', record.ref).allowed };
+    case 'proposal':
+      return { workspaceId: record.ref.workspaceId, readable: (a) => can(a, 'proposal.read', record.ref).allowed };
     case 'notice': {
       const n = record.ref ? null : await findNotice(trx, record.id);
       const ref: RecordRef | undefined = record.ref ?? (n ? {

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { withActor, type Executor } from '../../db';
 import {
-  listRegionCodes, listWorkspaceNames, searchDrafts, searchNotices, searchPeople, searchWorkspaces, type SearchTerms,
+  listRegionCodes, listWorkspaceNames, searchDrafts, searchNotices, searchPeople, searchProposals, searchWorkspaces, type SearchTerms,
 } from '../../db/queries/search';
 import { findWorkspaceRef } from '../../db/queries/workspaces';
 import { can, type Actor } from '../../shared/policy';
@@ -11,6 +11,7 @@ import { SEARCH_KINDS, type SearchKind, type SearchQuery } from '../../shared/va
 import { dbActor } from './actor';
 import { rateLimit, type CallContext } from './call';
 import { toRecordRef } from './notices';
+import { toProposalRef } from './proposals';
 
 /**
  * 搜索: one box across everything the actor may read. One provider per kind finds candidates under
@@ -155,8 +156,21 @@ const personProvider: SearchProvider = {
   },
 };
 
+const proposalProvider: SearchProvider = {
+  kind: 'proposal',
+  async find(trx, actor, scope, cap) {
+    // Not limited to workspaces: a proposal is read by its sponsors, committee side and units.
+    const rows = await searchProposals(trx, { q: scope.q, region: scope.region, cap, workspaceIds: scope.workspaceId ? [scope.workspaceId] : undefined });
+    return collect(rows, cap, (p) => can(actor, 'proposal.read', toProposalRef(p)).allowed, (p) => ({
+      kind: 'proposal', id: p.id, href: `/proposals/${p.id}`, title: highlight(p.title, scope.q), excerpt: excerptOf(p, scope.q),
+      workspaceName: null, region: p.ownerRegion, orgName: p.ownerOrgName, visibility: null, workspaceRegions: [],
+      tags: [`proposal.state.${p.state}`], at: iso(p.updatedAt),
+    }));
+  },
+};
+
 /** Every provider, in SEARCH_KINDS order. Later records plug in here. */
-export const searchProviders: readonly SearchProvider[] = [noticeProvider, draftProvider, workspaceProvider, personProvider]
+export const searchProviders: readonly SearchProvider[] = [noticeProvider, draftProvider, proposalProvider, workspaceProvider, personProvider]
   .sort((a, b) => SEARCH_KINDS.indexOf(a.kind) - SEARCH_KINDS.indexOf(b.kind));
 
 // ---- The search ----

@@ -210,21 +210,71 @@ const heading = (size: number) => ({
   paragraph: { spacing: { before: 240, after: 120 } },
 });
 
+/** What a submitted proposal's document carries around its text (GB/T 9704 公文 layout). */
+export interface ProposalHeader {
+  number: string;
+  committee: string;
+  /** Already in words: category, submission day. */
+  category: string;
+  submitted: string;
+  /** 李明（领衔）、刘洋 */
+  sponsors: string;
+  /** One line per sponsor: name, signing day and the signed text's code. */
+  signatures: string[];
+}
+
 export interface DocxMeta {
   title: string;
   /** Shown in Word's File > Info. */
   creator?: string;
+  /** A proposal: official layout, its number and sponsors above the text, signatures below. */
+  proposal?: ProposalHeader;
 }
 
-/** The .docx bytes of a document (ProseMirror JSON of the document schema). */
+// GB/T 9704: body 仿宋 三号 (16 pt), title 小标宋 二号 (22 pt), headings 黑体 三号, 28 pt lines;
+// margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm (1 mm = 56.7 twips).
+const FANGSONG = { ascii: 'Times New Roman', hAnsi: 'Times New Roman', eastAsia: '仿宋' };
+const XIAOBIAOSONG = { ascii: 'Times New Roman', hAnsi: 'Times New Roman', eastAsia: '方正小标宋简体' };
+const OFFICIAL_MARGINS = { top: 2098, bottom: 1984, left: 1588, right: 1474 };
+
+function proposalFrame(meta: DocxMeta & { proposal: ProposalHeader }, body: Block[]): Block[] {
+  const p = meta.proposal;
+  const line = (label: string, text: string) => new Paragraph({ children: [new TextRun({ text: `${label}：`, bold: true }), new TextRun(clean(text))] });
+  return [
+    new Paragraph({ alignment: AlignmentType.RIGHT, children: [new TextRun(clean(p.number))] }),
+    new Paragraph({ alignment: AlignmentType.CENTER, spacing: { before: 240, after: 240 },
+      children: [new TextRun({ text: clean(meta.title), font: XIAOBIAOSONG, size: 44 })] }),
+    line('提案人', p.sponsors),
+    line('受理单位', p.committee),
+    line('类别', p.category),
+    line('提交日期', p.submitted),
+    new Paragraph({}),
+    ...body,
+    new Paragraph({}),
+    new Paragraph({ children: [new TextRun({ text: '提案人签署', bold: true })] }),
+    ...p.signatures.map((s) => new Paragraph({ indent: { left: 640 }, children: [new TextRun(clean(s))] })),
+  ];
+}
+
+/** The .docx bytes of a document (ProseMirror JSON of the document schema); a proposal in the official layout. */
 export async function documentJSONToDocx(json: DocumentJSON, meta: DocxMeta): Promise<Buffer> {
   const converter = new Converter();
-  const children = converter.blocks(json.type === 'doc' ? json.content : [json]);
+  let children = converter.blocks(json.type === 'doc' ? json.content : [json]);
+  const official = meta.proposal !== undefined;
+  if (meta.proposal) children = proposalFrame({ ...meta, proposal: meta.proposal }, children);
   const doc = new Document({
     title: clean(meta.title),
     creator: meta.creator ? clean(meta.creator) : undefined,
     styles: {
-      default: {
+      default: official ? {
+        document: { run: { font: FANGSONG, size: 32 }, paragraph: { spacing: { line: 560, lineRule: 'exact' } } },
+        heading1: heading(32),
+        heading2: heading(32),
+        heading3: heading(32),
+        heading4: heading(32),
+        heading5: heading(32),
+        heading6: heading(32),
+      } : {
         document: { run: { font: BODY_FONT, size: 24 }, paragraph: { spacing: { line: 360 } } },
         heading1: heading(32),
         heading2: heading(28),
@@ -235,7 +285,10 @@ export async function documentJSONToDocx(json: DocumentJSON, meta: DocxMeta): Pr
       },
     },
     numbering: converter.numbering(),
-    sections: [{ children: children.length ? children : [new Paragraph({})] }],
+    sections: [{
+      ...(official && { properties: { page: { margin: OFFICIAL_MARGINS } } }),
+      children: children.length ? children : [new Paragraph({})],
+    }],
   });
   return Packer.toBuffer(doc);
 }

@@ -82,9 +82,16 @@ export function defaultDeadline(assignedDay: string): string {
   return target.toISOString().slice(0, 10);
 }
 
+/** The provincial committee that receives a region's proposals numbers them with its prefix. */
+export const COMMITTEE_PREFIX: Readonly<Record<string, string>> = { chongqing: '渝政协', sichuan: '川政协', guizhou: '黔政协' };
+
 /** The number of a proposal in its receiving committee's year: 渝政协2025第0001号. */
 export const proposalNumber = (prefix: string, year: number, sequence: number) =>
   `${prefix}${year}第${String(sequence).padStart(4, '0')}号`;
+
+/** What a proposal not filed (不予立案) may be turned into: a letter (委员来信) or a 社情民意 item. */
+export const NOT_FILED_AS = ['letter', 'social_opinion'] as const;
+export type NotFiledAs = (typeof NOT_FILED_AS)[number];
 
 /** Topic categories of the registry (提案类别). */
 export const PROPOSAL_TOPICS = ['economy', 'society', 'culture', 'ecology', 'governance'] as const;
@@ -92,6 +99,7 @@ export type ProposalTopic = (typeof PROPOSAL_TOPICS)[number];
 
 /** Supervision activities (督办活动). */
 export const SUPERVISION_KINDS = ['onsite', 'forum', 'inspection', 'urge'] as const;
+export type SupervisionKind = (typeof SUPERVISION_KINDS)[number];
 
 /** A deadline is flagged this many days before it passes. */
 export const DUE_SOON_DAYS = 7;

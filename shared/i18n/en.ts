@@ -80,7 +80,7 @@ export const en: Messages = {
   'home.recentAudit': 'Recent audit entries',
   'home.auditAll': 'All {n} entries',
   'home.assigned': 'Assigned to your unit',
-  'home.assignedHelp': 'A handling unit sees what is assigned to it and takes part in no workspace. Once proposals are assigned through the platform, those assigned to your unit are listed here and you are told in your notifications.',
+  'home.assignedHelp': 'A handling unit sees only the proposals assigned to it and takes part in no workspace. New assignments and deadlines coming up are in your notifications.',
   'home.noAssigned': 'Nothing is assigned to your unit yet',
   'home.toNotifications': 'Go to notifications',
 

@@ -80,7 +80,7 @@ export const zhCN = {
   'home.recentAudit': '最近的审计记录',
   'home.auditAll': '查看全部 {n} 条',
   'home.assigned': '交办给本单位的事项',
-  'home.assignedHelp': '承办单位可以查看交办给本单位的事项，但不参与协作空间。提案交办功能上线后，交办给本单位的提案将列在这里，并通过通知中心提醒您。',
+  'home.assignedHelp': '承办单位只能查看交办给本单位的提案，不参与协作空间。新的交办和临近期限会通过通知中心提醒您。',
   'home.noAssigned': '目前没有交办给本单位的事项',
   'home.toNotifications': '前往通知中心',
 

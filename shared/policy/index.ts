@@ -31,7 +31,11 @@ export interface UserRef { id: string; region: Region; orgId: string }
 /** 协作者 roles on a draft: editors write, commenters comment, viewers read. */
 export type CollaboratorRole = 'editor' | 'commenter' | 'viewer';
 /** A draft is a record with named collaborators; its author is always an editor. */
-export interface DraftRef extends RecordRef { collaborators: Readonly<Record<string, CollaboratorRole>> }
+export interface DraftRef extends RecordRef {
+  collaborators: Readonly<Record<string, CollaboratorRole>>;
+  /** Its text is frozen for signing, or it was submitted as a proposal: nobody edits it. */
+  frozen?: boolean;
+}
 /** Someone invited to a draft: they must be able to read it (workspace member, visibility). */
 export interface InviteeRef extends UserRef { workspaceIds: readonly string[] }
 /**
@@ -82,7 +86,7 @@ interface Resources {
   'proposal.read': ProposalRef;
   /** A step of the lifecycle (shared/domain/proposal.ts names the party who makes it). */
   'proposal.transition': ProposalRef & { action: ProposalAction };
-  /** 遴选: making it a key proposal, with its supervising leader. */
+  /** 遴选: the receiving committee's leaders make it a key proposal, with its supervising leader. */
   'proposal.select': ProposalRef;
   /** 督办: supervision records, by the leaders and staff of every region concerned. */
   'proposal.supervise': ProposalRef;
@@ -208,6 +212,7 @@ const rules: { [A in Action]: (a: Actor, r: Resources[A]) => Decision } = {
   'draft.edit': (a, d) => {
     const read = readRecord(a, d);
     if (!read.allowed) return read;
+    if (d.frozen) return forbidden('policy.draftFrozen');
     return draftRole(a, d) === 'editor' ? allow : forbidden('policy.needsEditor');
   },
   'draft.comment': (a, d) => {
@@ -219,6 +224,7 @@ const rules: { [A in Action]: (a: Actor, r: Resources[A]) => Decision } = {
   'draft.manage': (a, d) => {
     const read = readRecord(a, d);
     if (!read.allowed) return read;
+    if (d.frozen) return forbidden('policy.draftFrozen');
     return stewardsRecord(a, d) ? allow : forbidden('policy.notOwner');
   },
   'draft.invite': (a, { draft: d, user }) => {
@@ -265,7 +271,7 @@ const rules: { [A in Action]: (a: Actor, r: Resources[A]) => Decision } = {
   'proposal.select': (a, p) => {
     const read = readProposal(a, p);
     if (!read.allowed) return read;
-    return has(a, 'leader') && concernsRegionOf(a, p) ? allow : forbidden('policy.needsLeader');
+    return has(a, 'leader') && p.ownerRegion === a.region ? allow : forbidden('policy.needsReceivingLeader');
   },
   'proposal.supervise': (a, p) => {
     const read = readProposal(a, p);

@@ -12,7 +12,7 @@ export const REALTIME_PATH = '/socket.io/';
  * Kinds of shared record an event may name; a new kind adds itself here and a watch authorizer on
  * the server (docs/recipe.md). `event` is a calendar event (协商日程).
  */
-export const RECORD_KINDS = ['notice', 'workspace', 'draft', 'event'] as const;
+export const RECORD_KINDS = ['notice', 'workspace', 'draft', 'event', 'proposal'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 export const CHANGE_ACTIONS = ['created', 'updated', 'deleted', 'visibility', 'members'] as const;
@@ -22,7 +22,8 @@ export type ChangeAction = (typeof CHANGE_ACTIONS)[number];
 export interface RecordChange {
   kind: RecordKind;
   id: string;
-  workspaceId: string;
+  /** Null for a record outside any workspace (a proposal received without one). */
+  workspaceId: string | null;
   action: ChangeAction;
 }
 

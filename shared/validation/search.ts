@@ -6,7 +6,7 @@ import { filterField, filterId } from './common';
  * in the order the page shows them; a new searchable record (proposals, inspections, findings,
  * events) adds its kind here and a provider in server/services/search.ts.
  */
-export const SEARCH_KINDS = ['notice', 'draft', 'workspace', 'person'] as const;
+export const SEARCH_KINDS = ['notice', 'draft', 'proposal', 'workspace', 'person'] as const;
 export type SearchKind = (typeof SEARCH_KINDS)[number];
 
 /** The longest term, in characters (code points). */

@@ -38,6 +38,8 @@ const ROUTES: Record<string, { path: string; action?: readonly string[] }> = {
   'drafts.$draftId.versions.tsx': { path: '/drafts/:draftId/versions', action: ['save', 'restore'] },
   'drafts.$draftId.versions.$versionId.tsx': { path: '/drafts/:draftId/versions/:versionId' },
   'drafts.$draftId.export[.]docx.tsx': { path: '/drafts/:draftId/export.docx' },
+  // 'freeze', 'reopen' and 'submit' are left out: they need nothing but the route's id.
+  'drafts.$draftId.sponsors.tsx': { path: '/drafts/:draftId/sponsors', action: ['invite', 'remove', 'answer', 'sign'] },
   // 'delete' is left out, as for notices.
   'events.$eventId.tsx': { path: '/events/:eventId', action: ['update', 'visibility', 'answer', 'attendance', 'minutes', 'occurrence'] },
   'events.$eventId.download[.]ics.tsx': { path: '/events/:eventId/download.ics' },
@@ -47,6 +49,9 @@ const ROUTES: Record<string, { path: string; action?: readonly string[] }> = {
   // 'delete' is left out: it needs nothing but the route's id, so it would simply delete the notice.
   'notices.$noticeId.tsx': { path: '/notices/:noticeId', action: ['update', 'visibility'] },
   'notifications.tsx': { path: '/notifications', action: ['markRead', 'markAllRead', 'preferences'] },
+  // The steps that need nothing but the route's id (review, file, accept, close) are left out.
+  'proposals.$proposalId.tsx': { path: '/proposals/:proposalId', action: ['reject', 'return', 'assign', 'reply', 'evaluate', 'opinion', 'quality', 'note', 'select', 'supervise'] },
+  'proposals.$proposalId.export[.]docx.tsx': { path: '/proposals/:proposalId/export.docx' },
   'search.tsx': { path: '/search' },
   'users.$userId.tsx': { path: '/users/:userId', action: ['contact', 'password'] },
   'workspaces._index.tsx': { path: '/workspaces' },
@@ -146,6 +151,17 @@ beforeAll(async () => {
   ids.eventId = (await asOwner(db, (trx) => trx.selectFrom('events').select('id').where('title', '=', DEMO_EVENTS.corridor).executeTakeFirstOrThrow())).id;
   ids.feed = `${await regenerateFeed(db, await actorOf(db, 'cq-member'), TEST_SESSION_SECRET)}.ics`;
   ids.draftId = owner.draft.id;
+  // A proposal of cq-member's, received by the Chongqing committee (the cq-admin is its committee side).
+  ids.proposalId = await asOwner(db, async (trx) => {
+    const committee = await trx.selectFrom('orgs').select('id').where('name', '=', '重庆市政协').executeTakeFirstOrThrow();
+    const member = await trx.selectFrom('users').select('id').where('username', '=', 'cq-member').executeTakeFirstOrThrow();
+    const p = await trx.insertInto('proposals').values({
+      owner_org_id: committee.id, owner_region: 'chongqing', workspace_id: ids.workspaceId, visibility: 'joint', regions: ['chongqing'],
+      author_id: member.id, year: 2026, sequence: 9990, number: '渝政协2026第9990号', title: '关于测试坏输入的提案', state: 'replied',
+    }).returning('id').executeTakeFirstOrThrow();
+    await trx.insertInto('proposal_sponsors').values({ proposal_id: p.id, user_id: member.id, region: 'chongqing', role: 'lead' }).execute();
+    return p.id;
+  });
   // The admin, and the author of the joint draft (who may manage it), both of Chongqing.
   cookies['cq-admin'] = await server.login('cq-admin');
   cookies['cq-member'] = await server.login('cq-member');

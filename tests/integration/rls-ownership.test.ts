@@ -34,6 +34,18 @@ beforeAll(async () => {
     id.cqOwn = await one('workspaces', 'name', SEED.workspaces.cqOwn);
     id.cqJointEvent = await one('events', 'title', DEMO_EVENTS.corridor);
     id.scEvent = await one('events', 'title', DEMO_EVENTS.scPrivate);
+    // Proposals: a joint one received in Chongqing with a Sichuan co-sponsor, and one of Sichuan's own.
+    const proposal = async (committee: string, region: string, author: string, regions: string[], sponsors: string[], number: string) => {
+      const org = (await trx.selectFrom('orgs').select('id').where('name', '=', committee).executeTakeFirstOrThrow()).id;
+      const { id: pid } = await trx.insertInto('proposals').values({
+        owner_org_id: org, owner_region: region, workspace_id: id.chuanyu, visibility: 'joint', regions, author_id: who[author].id,
+        year: 2026, sequence: 901, number, title: `测试提案 ${number}`, state: 'filed', deadline: '2026-12-31',
+      }).returning('id').executeTakeFirstOrThrow();
+      await trx.insertInto('proposal_sponsors').values(sponsors.map((u, i) => ({ proposal_id: pid, user_id: who[u].id, region: who[u].region, role: i === 0 ? 'lead' as const : 'co' as const }))).execute();
+      return pid;
+    };
+    id.cqJointProposal = await proposal('重庆市政协', 'chongqing', 'cq-member', ['chongqing', 'sichuan'], ['cq-member', 'sc-member'], '渝政协2026第0901号');
+    id.scProposal = await proposal('四川省政协', 'sichuan', 'sc-member', ['sichuan'], ['sc-member'], '川政协2026第0901号');
   });
 }, 120_000);
 afterAll(() => t?.drop());
@@ -72,6 +84,12 @@ const OWNED = {
     cqRow: () => id.cqJointEvent, cqSteward: 'cq-coordinator', scReader: 'sc-member', scRow: () => id.scEvent, scSteward: 'sc-coordinator', text: 'title',
     insert: (region: string, orgId: string, author: string) => sql`insert into events (workspace_id, owner_org_id, owner_region, visibility, kind, title, author_id, starts_at, ends_at)
       values (${id.chuanyu}, ${orgId}, ${region}, 'joint', 'meeting', '伪造的日程', ${author}, now(), now())`,
+  },
+  // The Sichuan side of a joint proposal reads it and supervises it through rows of its own, never this one.
+  proposals: {
+    cqRow: () => id.cqJointProposal, cqSteward: 'cq-coordinator', scReader: 'sc-coordinator', scRow: () => id.scProposal, scSteward: 'sc-coordinator', text: 'not_filed_reason',
+    insert: (region: string, orgId: string, author: string) => sql`insert into proposals (owner_org_id, owner_region, visibility, regions, author_id, year, sequence, number, title)
+      values (${orgId}, ${region}, 'joint', '{chongqing,sichuan}', ${author}, 2026, 999, '伪造的编号', '伪造的提案')`,
   },
   workspaces: {
     cqRow: () => id.chuanyu, cqSteward: 'cq-admin', scReader: 'sc-admin', scRow: () => id.scOwn, scSteward: 'sc-admin', text: 'name',

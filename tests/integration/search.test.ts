@@ -237,7 +237,7 @@ describe('search: the query string and highlighting', () => {
     expect(searchQuerySchema.parse({ q: '   ' }).q).toBeUndefined();
     expect(searchQuerySchema.parse({ q: '\u0000' }).q).toBeUndefined();
     expect(searchQuerySchema.safeParse({ q: '氢'.repeat(101) }).error?.issues[0].message).toBe('validation.tooLong');
-    expect(searchQuerySchema.safeParse({ q: 'a', kind: 'proposal' }).success).toBe(false);
+    expect(searchQuerySchema.safeParse({ q: 'a', kind: 'motion' }).success).toBe(false);
     expect(searchQuerySchema.safeParse({ q: 'a', workspace: 'nope' }).success).toBe(false);
     expect(searchQuerySchema.safeParse({ q: 'a', region: 'Sichuan!' }).success).toBe(false);
     expect(searchQuerySchema.parse({ q: 'a', kind: '', workspace: '', region: '' })).toEqual({ q: 'a' });

@@ -3,6 +3,7 @@ import { Button, Empty, Tag, Tooltip, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { addDays, beijingInstant, beijingTime, type EventAnswer, type EventKind } from '../../../shared/domain/calendar';
 import type { Visibility } from '../../../shared/domain/model';
+import type { SupervisionKind } from '../../../shared/domain/proposal';
 import { formatDate, formatMonthDay } from '../../../shared/format/datetime';
 import { useLocale, useT } from '../../lib/i18n';
 import { visibilityLabel } from '../../../shared/i18n/labels';
@@ -13,6 +14,8 @@ import { visibilityLabel } from '../../../shared/i18n/labels';
  */
 
 export interface ShownOccurrence {
+  /** An event's page, or the proposal of a supervision activity (督办, entered there, shown here). */
+  href: string; supervision: SupervisionKind | null;
   eventId: string; title: string; kind: EventKind; place: string; allDay: boolean; visibility: Visibility; workspaceRegions: string[];
   recurring: boolean; moved: boolean; myAnswer: EventAnswer | null; start: string; end: string;
 }
@@ -72,10 +75,10 @@ function Chip({ o, compact }: { o: ShownOccurrence; compact?: boolean }) {
   const t = useT();
   const time = o.allDay ? t('calendar.allDay') : beijingTime(o.start);
   return (
-    <Link to={`/events/${o.eventId}`} className="cal-chip" data-testid="calendar-event"
+    <Link to={o.href} className="cal-chip" data-testid="calendar-event"
       style={{ borderInlineStart: `3px solid ${KIND_COLOURS[o.kind]}` }}>
       <span className="cal-chip-time">{time}</span>{' '}
-      <span className="cal-chip-title">{o.title}</span>
+      <span className="cal-chip-title">{o.supervision ? `${t(`proposal.supervision.${o.supervision}`)}：` : ''}{o.title}</span>
       {!compact && o.place && <span className="cal-chip-place"> · {o.place}</span>}
       {o.visibility !== 'joint' && <span className="cal-chip-private"> · {visibilityLabel(t, o.visibility, o.workspaceRegions)}</span>}
     </Link>

@@ -1,0 +1,153 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startTestServer, type TestServer } from '../support/server';
+import { asOwner } from '../support/db';
+import {
+  chromiumPath, expectNoBrowserErrors, launchBrowser, loginThroughForm, newUserContext, REVALIDATION_ABORTED, seriousA11yViolations,
+  waitForHydration, warnIfNoChromium, type UserContext,
+} from './support';
+import { DEMO_DRAFT_TITLES } from '../../db/seed/drafts';
+
+warnIfNoChromium();
+
+/**
+ * The hydrogen-corridor proposal as its people take it, in Beijing-time browsers: the Chongqing lead
+ * sponsor invites the Sichuan member, who accepts on a page that updates live; the text is frozen and
+ * both sign the same code; submitted; the Chongqing committee's staff reviews, files and assigns it
+ * to 国家发展改革委; the unit (on a phone) accepts and replies; the sponsor evaluates; the staff closes
+ * it. Each step appears on the other people's open pages without a reload, is audited and notified.
+ */
+describe.skipIf(!chromiumPath)('browser: a joint proposal from draft to closed', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let lead: Page;
+  let co: Page;
+  let staff: Page;
+  let unit: Page;
+  const users: UserContext[] = [];
+  let draftId: string;
+  let proposalPath: string;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+    for (let i = 0; i < 3; i++) users.push(await newUserContext(browser, server.url));
+    users.push(await newUserContext(browser, server.url, { phone: true }));
+    [lead, co, staff, unit] = users.map((u) => u.page);
+    await loginThroughForm(lead, 'cq-member');
+    await loginThroughForm(co, 'sc-member');
+    await loginThroughForm(staff, 'cq-staff');
+    await loginThroughForm(unit, 'unit-ndrc');
+    draftId = (await asOwner(server.database.db, (trx) => trx.selectFrom('drafts').select('id').where('title', '=', DEMO_DRAFT_TITLES.hydrogen).executeTakeFirstOrThrow())).id;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  beforeEach(() => { for (const u of users) u.allowErrors(REVALIDATION_ABORTED); });
+  afterEach(expectNoBrowserErrors);
+
+  const open = async (page: Page, path: string) => {
+    await page.goto(path);
+    await waitForHydration(page);
+  };
+  const marked = (page: Page) => page.evaluate(() => { (window as unknown as { marker: number }).marker = 7; });
+  const stillMarked = async (page: Page) => expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(7);
+  const stateOf = (page: Page) => page.getByTestId('proposal-state').innerText().catch(() => '');
+
+  it('co-sponsored across the boundary: invited, accepted, frozen, signed by both with one code, submitted', async () => {
+    const sponsors = `/drafts/${draftId}/sponsors`;
+    await Promise.all([open(lead, `/drafts/${draftId}`), open(co, sponsors)]);
+    await lead.getByTestId('open-sponsorship').click();
+    await lead.getByTestId('sponsorship').waitFor();
+    await marked(co);
+    expect(await seriousA11yViolations(lead, 'sponsorship page')).toEqual([]);
+
+    await lead.getByRole('combobox', { name: '委员' }).click();
+    await lead.keyboard.type('刘洋');
+    await lead.keyboard.press('Enter');
+    await lead.getByRole('button', { name: '发送邀请' }).click();
+    // The Sichuan member's open page asks them, without a reload.
+    await co.getByRole('button', { name: '同意联名' }).click({ timeout: 10_000 });
+    await expect.poll(() => lead.getByTestId('sponsor-status').allInnerTexts(), { timeout: 10_000 }).toEqual(['已同意', '已同意']);
+
+    await lead.getByRole('button', { name: '定稿待签署' }).click();
+    await expect.poll(() => lead.getByTestId('signing-code').innerText().catch(() => ''), { timeout: 15_000 }).toMatch(/签署码 [0-9A-F]{4}-[0-9A-F]{4}/);
+    const code = /签署码 ([0-9A-F]{4}-[0-9A-F]{4})/.exec(await lead.getByTestId('signing-code').innerText())![1];
+    // The co-sponsor sees the same code, live, and signs it.
+    await co.getByRole('button', { name: `确认签署（签署码 ${code}）` }).click({ timeout: 10_000 });
+    await expect.poll(() => lead.getByTestId('signed').count(), { timeout: 10_000 }).toBe(2);
+    await stillMarked(co);
+
+    // The draft itself, under the drawer, is frozen for everyone now.
+    await expect.poll(() => co.getByTestId('draft-frozen').count()).toBe(1);
+
+    await lead.getByRole('button', { name: '提交提案' }).click();
+    await lead.waitForURL(/\/proposals\/[0-9a-f-]{36}$/, { timeout: 15_000 });
+    await lead.getByTestId('proposal-number').waitFor();
+    await waitForHydration(lead);
+    proposalPath = new URL(lead.url()).pathname;
+    expect(await lead.locator('#proposal-title').innerText()).toBe(DEMO_DRAFT_TITLES.hydrogen);
+    expect(await lead.getByTestId('proposal-number').innerText()).toMatch(/^渝政协\d{4}第\d{4}号$/);
+    expect(await stateOf(lead)).toBe('已提交');
+    expect(await lead.getByTestId('proposal-sponsors').innerText()).toMatch(/李明.*领衔人.*刘洋.*联名人/);
+  });
+
+  it('the receiving committee\'s staff reviews, files and assigns it; the sponsors\' open pages follow live', async () => {
+    await Promise.all([open(staff, proposalPath), open(co, proposalPath)]);
+    await marked(co);
+    expect(await seriousA11yViolations(staff, 'proposal page (staff)')).toEqual([]);
+    await staff.getByRole('button', { name: '开始审查', exact: true }).click();
+    await expect.poll(() => stateOf(co), { timeout: 10_000 }).toBe('审查中');
+    await staff.getByRole('button', { name: /^立 ?案$/ }).click();
+    await expect.poll(() => stateOf(co), { timeout: 10_000 }).toBe('已立案');
+
+    await staff.getByRole('combobox', { name: '主办' }).click();
+    await staff.keyboard.type('国家发展改革委');
+    await staff.keyboard.press('Enter');
+    await staff.getByRole('button', { name: /^交 ?办$/ }).click();
+    await expect.poll(() => stateOf(co), { timeout: 10_000 }).toBe('已交办');
+    await stillMarked(co);
+  });
+
+  it('the unit, on a phone, finds it on its home page, accepts and replies; the sponsor evaluates; the staff closes it', async () => {
+    await open(unit, '/');
+    await unit.getByTestId('assignment-list').getByRole('link', { name: DEMO_DRAFT_TITLES.hydrogen }).click();
+    await unit.locator('#proposal-title').waitFor();
+    await waitForHydration(unit);
+    expect(await seriousA11yViolations(unit, 'proposal page (unit, phone)')).toEqual([]);
+    await Promise.all([open(lead, proposalPath), open(staff, proposalPath)]);
+    await marked(lead);
+
+    await unit.getByRole('button', { name: '接收办理', exact: true }).click();
+    await expect.poll(() => stateOf(lead), { timeout: 10_000 }).toBe('办理中');
+    await unit.getByRole('radio', { name: 'A 类（解决采纳）' }).check();
+    await unit.getByLabel('答复正文').fill('我委已将成渝地区纳入燃料电池汽车示范应用政策研究范围，将会同有关部门推进。');
+    await unit.getByRole('button', { name: /^答 ?复$/ }).click();
+    await expect.poll(() => stateOf(lead), { timeout: 10_000 }).toBe('已答复');
+    await stillMarked(lead);
+
+    await lead.getByRole('radio', { name: '满意', exact: true }).check();
+    await lead.getByRole('button', { name: /^评 ?价$/ }).click();
+    await expect.poll(() => stateOf(staff), { timeout: 10_000 }).toBe('已评价');
+    await staff.getByRole('button', { name: /^办 ?结$/ }).click();
+    await expect.poll(() => stateOf(lead), { timeout: 10_000 }).toBe('已办结');
+    await expect.poll(() => stateOf(unit), { timeout: 10_000 }).toBe('已办结');
+
+    // Every step is on the timeline, audited for Chongqing, and told to the people concerned.
+    const entries = await lead.getByTestId('timeline-entry').allInnerTexts();
+    expect(entries.map((e) => e.split(' · ')[1])).toEqual(['提交提案', '开始审查提案', '提案立案', '交办提案', '接收办理', '答复提案', '评价办理', '提案办结']);
+    const id = proposalPath.split('/').pop()!;
+    const audit = await asOwner(server.database.db, (trx) => trx.selectFrom('audit_log').select('action').where('target_id', '=', id).execute());
+    expect(audit.map((a) => a.action)).toEqual(['proposal.submit', 'proposal.review', 'proposal.file', 'proposal.assign', 'proposal.accept',
+      'proposal.reply', 'proposal.evaluate', 'proposal.close']);
+    const told = await asOwner(server.database.db, (trx) => trx.selectFrom('notifications as n').innerJoin('users as u', 'u.id', 'n.user_id')
+      .select(['u.username', 'n.kind']).where('n.record_id', '=', id).execute());
+    const kinds = (u: string) => told.filter((n) => n.username === u).map((n) => n.kind);
+    expect(kinds('unit-ndrc')).toEqual(expect.arrayContaining(['assignment', 'status']));
+    expect(kinds('cq-member')).toEqual(expect.arrayContaining(['status', 'reply']));
+    expect(kinds('sc-member')).toEqual(expect.arrayContaining(['status', 'reply']));
+    expect(kinds('cq-staff')).toEqual(expect.arrayContaining(['status']));
+  });
+});
