@@ -54,9 +54,10 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
     { key: '/', label: <Link to="/">{t('nav.home')}</Link> },
     { key: '/workspaces', label: <Link to="/workspaces">{t('nav.workspaces')}</Link> },
     ...(user.may.drafts ? [{ key: '/drafts', label: <Link to="/drafts">{t('nav.drafts')}</Link> }] : []),
+    { key: '/proposals', label: <Link to="/proposals">{t('nav.proposals')}</Link> },
+    { key: '/inspections', label: <Link to="/inspections">{t('nav.inspections')}</Link> },
     { key: '/calendar', label: <Link to="/calendar">{t('nav.calendar')}</Link> },
     ...(user.may.admin ? [{ key: '/admin', label: <Link to="/admin/users">{t('nav.admin')}</Link> }] : []),
-    { key: '/inspections', label: <Link to="/inspections">{t('nav.inspections')}</Link> },
   ];
   const selected = items.map((i) => i.key).filter((k) => (k === '/' ? pathname === '/' : pathname.startsWith(k)));
 

@@ -10,6 +10,7 @@ import * as loginAttemptOutcome from './2026-12-06-008-login-attempt-outcome';
 import * as calendar from './2026-12-06-009-calendar';
 import * as proposals from './2026-12-06-010-proposals';
 import * as inspections from './2026-12-06-011-inspections';
+import * as proposalRegistry from './2026-12-06-012-proposal-registry';
 
 /** Every migration, in order. Files are frozen once landed; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-009-calendar': calendar,
   '2026-12-06-010-proposals': proposals,
   '2026-12-06-011-inspections': inspections,
+  '2026-12-06-012-proposal-registry': proposalRegistry,
 };

@@ -4,6 +4,7 @@ import type { Role, Visibility, WorkspaceRole } from '../../shared/domain/model'
 import { seedDemoDrafts } from './drafts';
 import { seedDemoEvents } from './calendar';
 import { seedDemoInspections } from './inspections';
+import { seedDemoProposals } from './proposals';
 
 /**
  * Demo data drawn from the 2025 work report of the Chongqing CPPCC (docs/domain.md).
@@ -34,7 +35,7 @@ export async function seedDemo(owner: Kysely<DB>, passwordHash: string): Promise
     await org('江津区政协', 'chongqing', 'committee', 'district', cq);
     await org('永川区政协', 'chongqing', 'committee', 'district', cq);
     const ndrc = await org('国家发展改革委', 'national', 'unit', null);
-    await org('市发展改革委', 'chongqing', 'unit', null);
+    const cqfgw = await org('市发展改革委', 'chongqing', 'unit', null);
     await org('市文化旅游委', 'chongqing', 'unit', null);
     await org('四川省交通运输厅', 'sichuan', 'unit', null);
 
@@ -63,6 +64,7 @@ export async function seedDemo(owner: Kysely<DB>, passwordHash: string): Promise
     await user('sc-staff', '郑伟', sc, 'sichuan', ['staff'], '028-8660 2006');
     await user('gz-member', '罗刚', gz, 'guizhou', ['member'], '0851-8555 3001');
     await user('unit-ndrc', '国家发展改革委联络员', ndrc, 'national', ['handler'], '010-6850 4001');
+    await user('unit-cqfgw', '市发展改革委联络员', cqfgw, 'chongqing', ['handler'], '023-6759 5001');
 
     const workspace = async (name: string, description: string, ownerRegion: string, orgIds: string[],
       members: Array<[string, WorkspaceRole]>) => {
@@ -125,6 +127,7 @@ export async function seedDemo(owner: Kysely<DB>, passwordHash: string): Promise
     await notice(wujiang, 'cq-coordinator', 'joint', '乌江航道通航能力联合视察行程安排',
       '重庆市政协与贵州省政协联合视察乌江航道通航能力，行程分为材料准备、现场视察、报告起草三个阶段。');
     await seedDemoInspections(trx, users, passwordHash, { chuanyu, wujiang, cqOwn });
+    await seedDemoProposals(trx, users, { chuanyu });
   });
   return true;
 }

@@ -41,12 +41,12 @@ export async function seedDemoInspections(trx: Transaction<DB>, users: Users, pa
 
   const unit = async (name: string, region: string) => (await trx.insertInto('orgs')
     .values({ name, region, kind: 'unit', level: null, parent_id: null }).returning('id').executeTakeFirstOrThrow()).id;
-  const cqTransport = await unit('重庆市交通运输委员会', 'chongqing');
+  const cqTransport = await unit('市交通运输委', 'chongqing');
   const gzTransport = await unit('贵州省交通运输厅', 'guizhou');
-  const cqEmergency = await unit('重庆市应急管理局', 'chongqing');
-  const cqPlanning = await unit('重庆市规划和自然资源局', 'chongqing');
+  const cqEmergency = await unit('市应急管理局', 'chongqing');
+  const cqPlanning = await unit('市规划自然资源局', 'chongqing');
   const { id: unitUser } = await trx.insertInto('users').values({
-    username: DEMO_UNIT_USER, display_name: '市交通运输委员会联络员', org_id: cqTransport, region: 'chongqing', roles: ['handler'], password_hash: passwordHash,
+    username: DEMO_UNIT_USER, display_name: '市交通运输委联络员', org_id: cqTransport, region: 'chongqing', roles: ['handler'], password_hash: passwordHash,
   }).returning('id').executeTakeFirstOrThrow();
   await trx.insertInto('user_contacts').values({
     user_id: unitUser, region: 'chongqing', phone: '023-8906 5001', email: `${DEMO_UNIT_USER}@example.org`, id_number: null, address: '重庆市渝北区',

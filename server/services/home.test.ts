@@ -37,10 +37,10 @@ describe(`the home page of each role (${backend})`, () => {
 
   it('an administrator: their own region in numbers and its latest audit entries, never the other region', async () => {
     const before = (await getHome(t.db, as['cq-admin'])).overview!;
-    // 重庆: seven people; 4 committees and 5 municipal units (国家发展改革委 is national); five workspaces it owns or joins.
-    // The demo's Chongqing handling unit liaison and three Chongqing units come from db/seed/inspections.ts.
-    expect(before.users).toEqual({ active: 7, disabled: 0 });
-    expect(before.orgs).toEqual({ committees: 4, units: 5 });
+    // 重庆: eight people (two handling-unit liaisons among them); 4 committees and 12 municipal units (国家发展改革委 is
+    // national; the proposals' and inspections' demo data add theirs); five workspaces it owns or joins.
+    expect(before.users).toEqual({ active: 8, disabled: 0 });
+    expect(before.orgs).toEqual({ committees: 4, units: 12 });
     expect(before.workspaces).toBe(5);
     await createWorkspace(t.db, as['cq-admin'], { name: '渝黔航运协作平台（测试）', description: '' });
     const after = (await getHome(t.db, as['cq-admin'])).overview!;

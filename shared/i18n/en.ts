@@ -10,6 +10,7 @@ import { versionsEn } from './versions';
 import { calendarEn } from './calendar';
 import { proposalsEn } from './proposals';
 import { inspectionsEn } from './inspections';
+import { proposalRegistryEn } from './proposal-registry';
 
 export const en: Messages = {
   ...adminEn,
@@ -22,6 +23,7 @@ export const en: Messages = {
   ...versionsEn,
   ...calendarEn,
   ...proposalsEn,
+  ...proposalRegistryEn,
   'app.title': 'Sichuan–Chongqing CPPCC Joint Workspace',
   'nav.label': 'Main navigation',
   'nav.menu': 'Menu',

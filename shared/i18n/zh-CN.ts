@@ -10,6 +10,7 @@ import { versionsZhCN } from './versions';
 import { calendarZhCN } from './calendar';
 import { proposalsZhCN } from './proposals';
 import { inspectionsZhCN } from './inspections';
+import { proposalRegistryZhCN } from './proposal-registry';
 
 export const zhCN = {
   ...adminZhCN,
@@ -22,6 +23,7 @@ export const zhCN = {
   ...versionsZhCN,
   ...calendarZhCN,
   ...proposalsZhCN,
+  ...proposalRegistryZhCN,
   'app.title': '川渝政协协同履职平台',
   'nav.label': '主导航',
   'nav.menu': '菜单',

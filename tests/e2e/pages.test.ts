@@ -28,19 +28,19 @@ const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 /** A page's route: its path with the ids replaced, so that each route is loaded once per person. */
 const routeOf = (path: string) => new URL(path, 'http://x').pathname.replace(UUID, ':id');
 /** Links that are not pages: form endpoints and file downloads. */
-const NOT_A_PAGE = /^\/(logout|lang)$|\.(docx|ics)$|\/photos\/:id$/;
+const NOT_A_PAGE = /^\/(logout|lang)$|\.(docx|ics|xlsx)$|\/photos\/:id$/;
 
-const EVERYONE = ['/', '/workspaces', '/workspaces/:id', '/notices/:id', '/notifications', '/search', '/users/:id', '/calendar'];
+const EVERYONE = ['/', '/workspaces', '/workspaces/:id', '/notices/:id', '/notifications', '/search', '/users/:id', '/calendar', '/proposals', '/proposals/dashboard'];
 const DRAFTERS = ['/drafts', '/drafts/new', '/drafts/import', '/drafts/:id', '/drafts/:id/versions', '/drafts/:id/versions/:id'];
 const ADMIN = ['/admin/users', '/admin/users/new', '/admin/users/:id', '/admin/orgs', '/admin/workspaces', '/admin/workspaces/:id', '/admin/audit'];
 
 /** The routes each person must reach (they may reach more): a missing one means a page was not checked. */
 const MUST_REACH: Record<string, string[]> = {
-  'cq-member': [...EVERYONE, ...DRAFTERS, '/drafts/:id/settings', '/events/:id'],
-  'sc-member': [...EVERYONE, ...DRAFTERS, '/drafts/:id/settings', '/events/:id'],
+  'cq-member': [...EVERYONE, ...DRAFTERS, '/drafts/:id/settings', '/events/:id', '/proposals/:id'],
+  'sc-member': [...EVERYONE, ...DRAFTERS, '/drafts/:id/settings', '/events/:id', '/proposals/:id'],
   'gz-member': [...EVERYONE, '/drafts', '/drafts/new', '/drafts/import'],
-  'unit-ndrc': ['/', '/workspaces', '/notifications', '/search', '/users/:id', '/calendar'],
-  'cq-admin': [...EVERYONE.filter((r) => r !== '/notices/:id'), '/drafts', ...ADMIN],
+  'unit-ndrc': ['/', '/workspaces', '/notifications', '/search', '/users/:id', '/calendar', '/proposals', '/proposals/dashboard', '/proposals/:id'],
+  'cq-admin': [...EVERYONE.filter((r) => r !== '/notices/:id'), '/drafts', ...ADMIN, '/proposals/:id'],
 };
 // The list and "my tasks" for everyone; an inspection for those who take part in one.
 for (const [username, routes] of Object.entries(MUST_REACH)) {
@@ -185,8 +185,7 @@ describe.skipIf(!chromiumPath)('browser: every page hydrates without an error, i
       await drawer.waitFor();
       expect(await button.getAttribute('aria-expanded')).toBe('true');
       const links = drawer.getByRole('navigation', { name: '主导航' }).getByRole('link');
-      // 联合视察 joins the end of the navigation.
-      expect(await links.allInnerTexts()).toEqual(['工作台', '协作空间', '草稿', '协商日程', '管理', '联合视察']);
+      expect(await links.allInnerTexts()).toEqual(['工作台', '协作空间', '草稿', '提案办理', '联合视察', '协商日程', '管理']);
       expect(await seriousA11yViolations(page, 'cq-admin phone menu')).toEqual([]);
       await page.keyboard.press('Escape');
       await drawer.waitFor({ state: 'hidden' });
@@ -212,9 +211,9 @@ describe.skipIf(!chromiumPath)('browser: every page hydrates without an error, i
       await settling(page)();
       const overview = page.getByTestId('region-overview');
       expect(await overview.getByRole('heading', { level: 2 }).innerText()).toBe('本省市管理概览');
-      // The demo adds a Chongqing handling unit's liaison and three Chongqing units (db/seed/inspections.ts).
-      expect(await page.getByTestId('overview-users').innerText()).toContain('7 名在用，0 名已停用');
-      expect(await page.getByTestId('overview-orgs').innerText()).toContain('4 个委员会，5 个承办单位');
+      // The demo's Chongqing handling units and their liaisons come with the proposals and inspections (db/seed).
+      expect(await page.getByTestId('overview-users').innerText()).toContain('8 名在用，0 名已停用');
+      expect(await page.getByTestId('overview-orgs').innerText()).toContain('4 个委员会，12 个承办单位');
       for (const [testId, href] of [['overview-users', '/admin/users'], ['overview-orgs', '/admin/orgs'], ['overview-workspaces', '/admin/workspaces']]) {
         expect(await page.getByTestId(testId).getByRole('link').getAttribute('href'), testId).toBe(href);
       }

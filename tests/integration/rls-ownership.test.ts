@@ -54,7 +54,7 @@ beforeAll(async () => {
     id.scFinding = (await trx.selectFrom('inspection_findings').select('id').where('description', '=', DEMO_FINDINGS.sanxiaSc).executeTakeFirstOrThrow()).id;
     id.cqJointItem = (await trx.selectFrom('rectification_items').select('id')
       .where('inspection_id', '=', id.cqJointInspection).where('owner_region', '=', 'chongqing').where('visibility', '=', 'joint').executeTakeFirstOrThrow()).id;
-    id.cqUnit = (await trx.selectFrom('orgs').select('id').where('name', '=', '重庆市规划和自然资源局').executeTakeFirstOrThrow()).id;
+    id.cqUnit = (await trx.selectFrom('orgs').select('id').where('name', '=', '市规划自然资源局').executeTakeFirstOrThrow()).id;
     const scUnit = (await trx.selectFrom('orgs').select('id').where('name', '=', '四川省交通运输厅').executeTakeFirstOrThrow()).id;
     const sc = who['sc-coordinator'];
     id.scInspection = (await trx.insertInto('inspections').values({
