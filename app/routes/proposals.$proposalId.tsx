@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { Alert, App, Button, Card, Descriptions, Form, Input, Radio, Select, Space, Tag, Timeline, Typography } from 'antd';
 import { useEffect } from 'react';
@@ -46,7 +46,11 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     case 'reject':
       return submitForm(intent, rejectSchema, input, (v) => transition(context.db, user, id, { action: 'reject', ...v }, call), done);
     case 'return':
-      return submitForm(intent, reasonSchema, input, (v) => transition(context.db, user, id, { action: 'return', reason: v.reason }, call), done);
+      return submitForm(intent, reasonSchema, input, async (v) => {
+        await transition(context.db, user, id, { action: 'return', reason: v.reason }, call);
+        // Returned: the unit no longer reads the proposal; its home lists what is still its own.
+        throw redirect('/');
+      });
     case 'assign':
       return submitForm(intent, assignSchema, input, (v) => transition(context.db, user, id, { action: 'assign', ...v }, call), done);
     case 'reply':
