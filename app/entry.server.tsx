@@ -45,6 +45,10 @@ export default function handleRequest(
             write(chunk, _enc, done) { chunks.push(Buffer.from(chunk)); done(); },
             final(done) {
               const html = Buffer.concat(chunks).toString('utf8')
+                // React 18's Node stream writes its whole 2 KB buffer when a multi-byte character does not
+                // fit at its end (react-dom-server.node writeStringChunk): the unwritten bytes arrive as NULs
+                // in the middle of the text (渝\0\0黔联合). They carry nothing; HTML never needs a NUL.
+                .replace(/\u0000/g, '')
                 .replace('__ANTD_SSR_CSS__', extractStyle(cache, true));
               headers.set('Content-Type', 'text/html; charset=utf-8');
               resolve(new Response(html, { status: failed ? 500 : status, headers }));

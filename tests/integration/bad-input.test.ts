@@ -53,6 +53,10 @@ const ROUTES: Record<string, { path: string; action?: readonly string[] }> = {
   // The steps that need nothing but the route's id (review, file, accept, close) are left out.
   'proposals.$proposalId.tsx': { path: '/proposals/:proposalId', action: ['reject', 'return', 'assign', 'reply', 'evaluate', 'opinion', 'quality', 'note', 'select', 'supervise'] },
   'proposals.$proposalId.export[.]docx.tsx': { path: '/proposals/:proposalId/export.docx' },
+  'proposals._index.tsx': { path: '/proposals' },
+  'proposals.export[.]xlsx.tsx': { path: '/proposals/export.xlsx' },
+  'proposals.dashboard.tsx': { path: '/proposals/dashboard' },
+  'proposals.dashboard.export[.]xlsx.tsx': { path: '/proposals/dashboard/export.xlsx' },
   'search.tsx': { path: '/search' },
   'users.$userId.tsx': { path: '/users/:userId', action: ['contact', 'password'] },
   'workspaces._index.tsx': { path: '/workspaces' },
