@@ -3,7 +3,6 @@ import http from 'node:http';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import express from 'express';
-import compression from 'compression';
 import { createRequestHandler } from '@remix-run/express';
 import type { ServerBuild } from '@remix-run/node';
 import { ConfigError, loadConfig, type Config } from './config';
@@ -91,9 +90,6 @@ export async function startServer(config: Config): Promise<RunningServer> {
     next();
   });
   app.use(securityHeaders(config), bodyLimit());
-  // Pages carry antd's server-rendered CSS (some 300 KB): compressed, a phone loads a tenth of it.
-  // Responses that are compressed already (the calendar feed) or not compressible (Word, photos) pass as they are.
-  app.use(compression());
 
   const redis = config.redisUrl ? connectRedisCommands(config.redisUrl, log) : undefined;
   // The database, and Redis when configured: without it live edits and events stop crossing processes.
