@@ -138,6 +138,11 @@ export default function InspectionPage() {
         <Typography.Paragraph data-testid="inspection-counts">
           {t('inspection.counts', { findings: inspection.findingCount, items: inspection.itemCount, verified: inspection.verifiedCount })}
         </Typography.Paragraph>
+        <Typography.Paragraph>
+          <a href={`/inspections/${inspection.id}/summary.docx`} download data-testid="summary-export">
+            <DownloadOutlined aria-hidden="true" /> {t('inspection.summary.export')}
+          </a>
+        </Typography.Paragraph>
         {abilities.plan && (
           <Button onClick={() => post({ intent: 'report' })} loading={busy} style={{ marginInlineEnd: 8 }} data-testid="start-report">{t('inspection.startReport')}</Button>
         )}
