@@ -262,7 +262,7 @@ describe.skipIf(!chromiumPath)('browser: joint inspections', () => {
     // The report draft, started from the page.
     await cq.getByTestId('start-report').click();
     await cq.waitForURL(/\/drafts\/[0-9a-f-]{36}/, { timeout: 20_000 });
-    await waitForHydration(cq);
-    expect(await cq.getByRole('heading', { level: 1 }).first().innerText()).toContain(`${DEMO_INSPECTIONS.wujiang}报告（初稿）`);
+    // The URL changes as the navigation starts; the draft's page follows.
+    await expect.poll(() => cq.getByRole('heading', { level: 1 }).first().innerText(), { timeout: 20_000 }).toContain(`${DEMO_INSPECTIONS.wujiang}报告（初稿）`);
   });
 });
