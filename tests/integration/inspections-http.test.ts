@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import mammoth from 'mammoth';
 import { startTestServer, backend, type TestServer } from '../support/server';
 import { asOwner } from '../support/db';
-import { DEMO_FINDINGS, DEMO_INSPECTIONS } from '../../db/seed/inspections';
+import { DEMO_FINDINGS, DEMO_INSPECTIONS, DEMO_UNIT_USER } from '../../db/seed/inspections';
 
 let server: TestServer;
 const cookies: Record<string, string> = {};
@@ -18,7 +18,7 @@ let sanxia: string;
 beforeAll(async () => {
   server = await startTestServer();
   sanxia = (await asOwner(server.database.db, (trx) => trx.selectFrom('inspections').select('id').where('title', '=', DEMO_INSPECTIONS.sanxia).executeTakeFirstOrThrow())).id;
-  for (const u of ['cq-coordinator', 'sc-coordinator', 'sc-member', 'cq-member', 'gz-member']) cookies[u] = await server.login(u);
+  for (const u of ['cq-coordinator', 'sc-coordinator', 'sc-member', 'cq-member', 'gz-member', DEMO_UNIT_USER]) cookies[u] = await server.login(u);
 }, 120_000);
 afterAll(() => server?.stop());
 
@@ -113,6 +113,15 @@ describe(`inspections over HTTP (${backend})`, () => {
     expect(cqText).not.toContain(DEMO_FINDINGS.sanxiaSc);
     // Guizhou is not in this workspace: the page's 404.
     expect((await download('gz-member')).status).toBe(404);
+    // The responsible unit's copy of the 乌江 inspection: its own items, nothing of the roster or findings.
+    const wujiang = (await asOwner(server.database.db, (trx) => trx.selectFrom('inspections').select('id').where('title', '=', DEMO_INSPECTIONS.wujiang).executeTakeFirstOrThrow())).id;
+    const unitCopy = await server.request(`/inspections/${wujiang}/summary.docx`, { cookie: cookies[DEMO_UNIT_USER] });
+    expect(unitCopy.status).toBe(200);
+    const unitText = await read(unitCopy);
+    expect(unitText).toContain('增设武隆港段航标并开展枯水期疏浚');
+    expect(unitText).not.toContain('贵州段航标与重庆段统一标准'); // another unit's item
+    expect(unitText).not.toContain(DEMO_FINDINGS.wujiangShared);
+    expect(unitText).not.toContain('沿河县乌江航道管理站'); // the itinerary
     // Audited for the owner region (Chongqing) and the reader's (Sichuan).
     const entries = await asOwner(server.database.db, (trx) => trx.selectFrom('audit_log').select(['region', 'actor_id'])
       .where('action', '=', 'inspection.export').where('target_id', '=', sanxia).execute());
