@@ -138,6 +138,11 @@ export default function InspectionPage() {
         <Typography.Paragraph data-testid="inspection-counts">
           {t('inspection.counts', { findings: inspection.findingCount, items: inspection.itemCount, verified: inspection.verifiedCount })}
         </Typography.Paragraph>
+        <Typography.Paragraph>
+          <a href={`/inspections/${inspection.id}/summary.docx`} download data-testid="summary-export">
+            <DownloadOutlined aria-hidden="true" /> {t('inspection.summary.export')}
+          </a>
+        </Typography.Paragraph>
         {abilities.plan && (
           <Button onClick={() => post({ intent: 'report' })} loading={busy} style={{ marginInlineEnd: 8 }} data-testid="start-report">{t('inspection.startReport')}</Button>
         )}
@@ -280,7 +285,8 @@ function ItemActions({ item, post, busy }: { item: Page['items'][number]; post: 
   const [form] = Form.useForm();
   if (item.may.report.length === 0 && item.may.verify.length === 0) return null;
   return (
-    <Form form={form} layout="vertical" size="small" style={{ minWidth: 200 }} aria-label={t('inspection.item.report')}>
+    // A name of its own: each row's fields get ids of their own, so each label points at its own row's field.
+    <Form form={form} name={`item-${item.id}`} layout="vertical" size="small" style={{ minWidth: 200 }} aria-label={t('inspection.item.report')}>
       {item.may.report.length > 0 && <>
         <Form.Item name="progress" label={t('inspection.item.progress')}><Input.TextArea rows={2} maxLength={5000} /></Form.Item>
         <Space wrap>

@@ -19,6 +19,7 @@ export const KNOWN_AUDIT_ACTIONS = [
   'proposal.*',
   'inspection.create', 'inspection.status', 'inspection.roster', 'inspection.itinerary', 'inspection.task', 'inspection.taskMove',
   'inspection.finding', 'inspection.findingVisibility', 'inspection.photo', 'inspection.item', 'inspection.itemProgress', 'inspection.itemVerify',
+  'inspection.export',
 ] as const;
 
 export interface AuditFilter {

@@ -101,7 +101,7 @@ export async function exportDraft(db: Kysely<DB>, actor: Actor & { displayName?:
 }
 
 /** The server's Word worker pool: conversions never run on the event loop. */
-function converter(call: CallContext): WordConverter {
+export function converter(call: CallContext): WordConverter {
   if (!call.word) throw new Error('Word conversion needs the worker pool (call.word)');
   return call.word;
 }

@@ -85,60 +85,66 @@ export function getInspectionRef(db: Kysely<DB>, actor: Actor, id: string): Prom
   return withActor(db, dbActor(actor), async (trx) => toInspectionRef(await loadInspection(trx, actor, id)));
 }
 
-export async function getInspection(db: Kysely<DB>, actor: Actor, id: string, filter: BoardFilter = {}) {
-  return withActor(db, dbActor(actor), async (trx) => {
-    const row = await loadInspection(trx, actor, id);
-    const ref = toInspectionRef(row);
-    const now = today();
-    const inside = can(actor, 'record.read', { ...ref, assignedOrgIds: [] }).allowed;
-    const items = (await listItems(trx, { inspectionId: id, status: filter.itemStatus }))
-      .filter((r) => can(actor, 'rectification.read', itemRef(r, row.workspaceId)).allowed)
-      .map((r) => {
-        const iref = itemRef(r, row.workspaceId);
-        return {
-          ...r, overdue: isOverdue(r, now),
-          may: {
-            report: can(actor, 'rectification.report', iref).allowed ? RECTIFICATION_MOVES[r.status].unit : [],
-            verify: can(actor, 'rectification.verify', iref).allowed ? RECTIFICATION_MOVES[r.status].verifier : [],
-          },
-        };
-      });
-    const { assignedOrgIds: _, ...inspection } = row;
-    if (!inside) {
-      // A handling unit: the inspection's name and its own items, nothing of the rest.
+export function getInspection(db: Kysely<DB>, actor: Actor, id: string, filter: BoardFilter = {}) {
+  return withActor(db, dbActor(actor), (trx) => readInspection(trx, actor, id, filter));
+}
+
+/**
+ * The inspection page's content inside an open transaction as the actor (row-level security and the
+ * policy): the page, and the exports that must hold exactly what the page shows.
+ */
+export async function readInspection(trx: Executor, actor: Actor, id: string, filter: BoardFilter = {}) {
+  const row = await loadInspection(trx, actor, id);
+  const ref = toInspectionRef(row);
+  const now = today();
+  const inside = can(actor, 'record.read', { ...ref, assignedOrgIds: [] }).allowed;
+  const items = (await listItems(trx, { inspectionId: id, status: filter.itemStatus }))
+    .filter((r) => can(actor, 'rectification.read', itemRef(r, row.workspaceId)).allowed)
+    .map((r) => {
+      const iref = itemRef(r, row.workspaceId);
       return {
-        inspection, roster: [], stops: [], tasks: [], findings: [], items, candidates: [], units: [],
-        abilities: { manage: false, plan: false, createFinding: false, moveAny: false, next: null },
+        ...r, overdue: isOverdue(r, now),
+        may: {
+          report: can(actor, 'rectification.report', iref).allowed ? RECTIFICATION_MOVES[r.status].unit : [],
+          verify: can(actor, 'rectification.verify', iref).allowed ? RECTIFICATION_MOVES[r.status].verifier : [],
+        },
       };
-    }
-    const roster = await listRoster(trx, id);
-    const onRoster = roster.some((m) => m.id === actor.id);
-    const plan = can(actor, 'inspection.plan', ref).allowed;
-    const tasks = (await listTasks(trx, id))
-      .filter((t) => (!filter.assignee || t.assigneeId === filter.assignee) && (!filter.region || t.assigneeRegion === filter.region))
-      .map((t) => ({ ...t, mayMove: can(actor, 'task.move', { ...ref, assigneeId: t.assigneeId }).allowed }));
-    const findings = (await listFindings(trx, id)).map((f) => ({
-      ...f, mayShare: can(actor, 'finding.share', { ...findingRef(f, row.workspaceId), to: 'joint' }).allowed,
-    }));
-    const onRosterIds = new Set(roster.map((m) => m.id));
-    // Whom the actor may put on the roster: their own region's people of the workspace who may read it.
-    const candidates = plan ? (await listWorkspaceMembers(trx, row.workspaceId))
-      .filter((m) => m.status === 'active' && !onRosterIds.has(m.id) && can(actor, 'inspection.addMember', {
-        inspection: ref, user: { id: m.id, region: m.region, orgId: m.orgId, workspaceIds: [row.workspaceId] },
-      }).allowed)
-      .map((m) => ({ id: m.id, displayName: m.displayName, orgName: m.orgName })) : [];
-    const manage = can(actor, 'inspection.manage', ref).allowed;
+    });
+  const { assignedOrgIds: _, ...inspection } = row;
+  if (!inside) {
+    // A handling unit: the inspection's name and its own items, nothing of the rest.
     return {
-      inspection, roster: roster.map((m) => ({ ...m, removable: plan && m.region === actor.region })), stops: await listStops(trx, id),
-      tasks, findings, items, candidates,
-      units: plan ? await listResponsibleUnits(trx, row.regions) : [],
-      abilities: {
-        manage, plan, moveAny: plan,
-        createFinding: can(actor, 'finding.create', { ...ref, onRoster }).allowed,
-        next: manage ? nextInspectionStatus(row.status) : null,
-      },
+      inspection, roster: [], stops: [], tasks: [], findings: [], items, candidates: [], units: [],
+      abilities: { manage: false, plan: false, createFinding: false, moveAny: false, next: null },
     };
-  });
+  }
+  const roster = await listRoster(trx, id);
+  const onRoster = roster.some((m) => m.id === actor.id);
+  const plan = can(actor, 'inspection.plan', ref).allowed;
+  const tasks = (await listTasks(trx, id))
+    .filter((t) => (!filter.assignee || t.assigneeId === filter.assignee) && (!filter.region || t.assigneeRegion === filter.region))
+    .map((t) => ({ ...t, mayMove: can(actor, 'task.move', { ...ref, assigneeId: t.assigneeId }).allowed }));
+  const findings = (await listFindings(trx, id)).filter((f) => can(actor, 'finding.read', findingRef(f, row.workspaceId)).allowed).map((f) => ({
+    ...f, mayShare: can(actor, 'finding.share', { ...findingRef(f, row.workspaceId), to: 'joint' }).allowed,
+  }));
+  const onRosterIds = new Set(roster.map((m) => m.id));
+  // Whom the actor may put on the roster: their own region's people of the workspace who may read it.
+  const candidates = plan ? (await listWorkspaceMembers(trx, row.workspaceId))
+    .filter((m) => m.status === 'active' && !onRosterIds.has(m.id) && can(actor, 'inspection.addMember', {
+      inspection: ref, user: { id: m.id, region: m.region, orgId: m.orgId, workspaceIds: [row.workspaceId] },
+    }).allowed)
+    .map((m) => ({ id: m.id, displayName: m.displayName, orgName: m.orgName })) : [];
+  const manage = can(actor, 'inspection.manage', ref).allowed;
+  return {
+    inspection, roster: roster.map((m) => ({ ...m, removable: plan && m.region === actor.region })), stops: await listStops(trx, id),
+    tasks, findings, items, candidates,
+    units: plan ? await listResponsibleUnits(trx, row.regions) : [],
+    abilities: {
+      manage, plan, moveAny: plan,
+      createFinding: can(actor, 'finding.create', { ...ref, onRoster }).allowed,
+      next: manage ? nextInspectionStatus(row.status) : null,
+    },
+  };
 }
 
 /** "我的任务": the actor's tasks across inspections, and for a handling unit its rectification items. */

@@ -18,7 +18,10 @@ warnIfNoChromium();
  * Joint inspections as their users meet them: a Chongqing coordinator moves a card with the keyboard
  * alone and a Guizhou member's open board shows it without a reload; a member records a finding with
  * a photo on a 390 px phone, and another with the network cut that arrives once when it returns; the
- * responsible unit sees only its own items. axe on the board, findings and the unit's pages.
+ * responsible unit sees only its own items; and the 乌江 inspection walked end to end by a Chongqing
+ * coordinator, the Guizhou member and the responsible unit (roster and itinerary, a card moved live, a
+ * finding with a photo made into an item, reported, verified, the report started, both exports).
+ * axe on the board, findings and the unit's pages.
  */
 describe.skipIf(!chromiumPath)('browser: joint inspections', () => {
   let server: TestServer;
@@ -152,5 +155,114 @@ describe.skipIf(!chromiumPath)('browser: joint inspections', () => {
     for (const r of units2) expect(r).toContain('市交通运输委');
     expect(await page.getByTestId('board').count()).toBe(0);
     expect(await seriousA11yViolations(page, 'unit items')).toEqual([]);
+  });
+
+  it('the 乌江 inspection end to end: coordinator, Guizhou member and the responsible unit', async () => {
+    const cqUser = await newUserContext(browser, server.url);
+    const gzUser = await newUserContext(browser, server.url);
+    const unitUser = await newUserContext(browser, server.url);
+    users.push(cqUser, gzUser, unitUser);
+    // Leaving a live page while it revalidates (the walk goes from tab to tab) aborts that revalidation.
+    for (const u of [cqUser, gzUser, unitUser]) u.allowErrors(REVALIDATION_ABORTED, /pageerror: signal is aborted without reason/);
+    const [cq, gz, unit] = [cqUser.page, gzUser.page, unitUser.page];
+    await loginThroughForm(cq, 'cq-coordinator');
+    await loginThroughForm(gz, 'gz-member');
+    await loginThroughForm(unit, DEMO_UNIT_USER);
+    // In Beijing time, as the people using it.
+    expect(await cq.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone)).toBe('Asia/Shanghai');
+
+    // Roster and itinerary, as the Guizhou member sees them.
+    await gz.goto(`/inspections/${wujiang}?tab=plan`);
+    await waitForHydration(gz);
+    const roster = await gz.getByTestId('roster').innerText();
+    for (const region of ['重庆', '贵州']) expect(roster).toContain(region);
+    expect(await gz.getByTestId('roster').locator('.ant-list-item').count()).toBeGreaterThanOrEqual(3);
+    const itinerary = await gz.getByTestId('itinerary').innerText();
+    for (const place of ['武隆港', '沿河县乌江航道管理站', '思南港']) expect(itinerary).toContain(place);
+
+    // A card moved by the coordinator with 移到 appears on the Guizhou board without a reload.
+    const card = '贵州段行程对接';
+    await Promise.all([cq.goto(`/inspections/${wujiang}?tab=board`), gz.goto(`/inspections/${wujiang}?tab=board`)]);
+    await Promise.all([waitForHydration(cq), waitForHydration(gz)]);
+    await gz.evaluate(() => { (window as unknown as { marker: number }).marker = 7; });
+    expect(await column(gz, 'todo').getByText(card).count()).toBe(1);
+    await cq.getByLabel(`移到：${card}`).click();
+    await cq.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '移到 已完成' }).click();
+    await expect.poll(() => column(gz, 'done').getByText(card).count(), { timeout: 10_000 }).toBe(1);
+    expect(await gz.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(7);
+
+    // A finding with a photo, in the field.
+    const description = '乌江白马段夜航标志灯不亮';
+    await cq.goto(`/inspections/${wujiang}?tab=findings`);
+    await waitForHydration(cq);
+    const entry = cq.getByTestId('finding-entry');
+    await entry.getByLabel('问题描述').fill(description);
+    await entry.getByLabel('地点', { exact: true }).fill('白马');
+    await entry.getByText('较大').click();
+    await cq.getByTestId('finding-photos').setInputFiles(photoPath);
+    await cq.getByTestId('finding-submit').click();
+    const finding = cq.getByTestId('finding').filter({ hasText: description });
+    await expect.poll(() => finding.locator('img').count(), { timeout: 15_000 }).toBe(1);
+
+    // A rectification item made from it, for 市交通运输委.
+    const measure = '更换白马段夜航标志灯并建立巡检制度';
+    await cq.goto(`/inspections/${wujiang}?tab=items`);
+    await waitForHydration(cq);
+    await cq.getByLabel('对应问题').click();
+    await cq.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: description }).click();
+    await cq.keyboard.press('Escape');
+    await cq.getByLabel('责任单位').click();
+    await cq.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '市交通运输委' }).click();
+    await cq.getByLabel('整改措施').fill(measure);
+    await cq.getByLabel('整改期限').fill('2099-12-31');
+    // Enter in the last field takes the day and sends the form, as a keyboard user does (once).
+    await cq.getByLabel('整改期限').press('Enter');
+    const cqRow = cq.getByTestId('item-table').locator('tbody tr.ant-table-row', { hasText: measure });
+    await expect.poll(() => cqRow.count(), { timeout: 15_000 }).toBe(1);
+    expect(await cqRow.innerText()).toContain('2099-12-31');
+
+    // The unit reports it: 整改中, then 已整改 with its evidence.
+    await unit.goto(`/inspections/${wujiang}`);
+    await waitForHydration(unit);
+    const unitRow = unit.getByTestId('item-table').locator('tbody tr.ant-table-row', { hasText: measure });
+    await expect.poll(() => unitRow.count(), { timeout: 10_000 }).toBe(1);
+    await unitRow.getByRole('button', { name: '整改中' }).click();
+    await expect.poll(() => unitRow.getByTestId('item-status').innerText(), { timeout: 10_000 }).toBe('整改中');
+    await unitRow.getByLabel('整改进展').fill('已更换标志灯 12 盏，巡检制度印发。');
+    await unitRow.getByRole('button', { name: '已整改' }).click();
+    await expect.poll(() => unitRow.getByTestId('item-status').innerText(), { timeout: 10_000 }).toBe('已整改');
+
+    // The coordinator's open page follows; they verify it.
+    await expect.poll(() => cqRow.getByTestId('item-status').innerText(), { timeout: 10_000 }).toBe('已整改');
+    await cqRow.getByRole('button', { name: '核验通过' }).click();
+    await expect.poll(() => cqRow.getByTestId('item-status').innerText(), { timeout: 10_000 }).toBe('已核验');
+    const stored = await asOwner(server.database.db, (trx) => trx.selectFrom('rectification_items').select(['status', 'progress'])
+      .where('measure', '=', measure).executeTakeFirstOrThrow());
+    expect(stored).toEqual({ status: 'verified', progress: '已更换标志灯 12 盏，巡检制度印发。' });
+
+    // Both exports download for the coordinator: the rectification list and the summary.
+    const fetched = (url: string) => cq.evaluate(async (u) => {
+      const res = await fetch(u);
+      return { status: res.status, type: res.headers.get('content-type'), bytes: (await res.arrayBuffer()).byteLength };
+    }, url);
+    const xlsx = await fetched(`/inspections/${wujiang}/items.xlsx`);
+    expect(xlsx).toMatchObject({ status: 200, type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+    expect(xlsx.bytes).toBeGreaterThan(1000);
+    const docx = await fetched(`/inspections/${wujiang}/summary.docx`);
+    expect(docx).toMatchObject({ status: 200, type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' });
+    expect(docx.bytes).toBeGreaterThan(1000);
+    // And as the person does it: the page's links start downloads.
+    const [sheet] = await Promise.all([cq.waitForEvent('download'), cq.getByTestId('items-export').click()]);
+    expect(sheet.suggestedFilename()).toBe(`${DEMO_INSPECTIONS.wujiang}-整改清单.xlsx`);
+    expect(await sheet.failure()).toBeNull();
+    const [summary] = await Promise.all([cq.waitForEvent('download'), cq.getByTestId('summary-export').click()]);
+    expect(summary.suggestedFilename()).toBe(`${DEMO_INSPECTIONS.wujiang}-视察情况汇总.docx`);
+    expect(await summary.failure()).toBeNull();
+
+    // The report draft, started from the page.
+    await cq.getByTestId('start-report').click();
+    await cq.waitForURL(/\/drafts\/[0-9a-f-]{36}/, { timeout: 20_000 });
+    // The URL changes as the navigation starts; the draft's page follows.
+    await expect.poll(() => cq.getByRole('heading', { level: 1 }).first().innerText(), { timeout: 20_000 }).toContain(`${DEMO_INSPECTIONS.wujiang}报告（初稿）`);
   });
 });

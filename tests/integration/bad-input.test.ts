@@ -69,6 +69,7 @@ const ROUTES: Record<string, { path: string; action?: readonly string[] }> = {
   'inspections.$inspectionId.findings.$findingId.photos.tsx': { path: '/inspections/:inspectionId/findings/:findingId/photos', action: [] },
   'inspections.$inspectionId.photos.$photoId.tsx': { path: '/inspections/:inspectionId/photos/:photoId' },
   'inspections.$inspectionId.items[.]xlsx.tsx': { path: '/inspections/:inspectionId/items.xlsx' },
+  'inspections.$inspectionId.summary[.]docx.tsx': { path: '/inspections/:inspectionId/summary.docx' },
 };
 
 const long = '长'.repeat(20_000);

@@ -1,13 +1,15 @@
 /**
  * Joint inspections through the real server: two coordinators moving one card at the same moment
  * (one 200, the other a 409 with the message, one agreed state); photos uploaded over HTTP (a lying
- * file refused with its message and nothing stored) and served only to those who may read the finding.
+ * file refused with its message and nothing stored) and served only to those who may read the finding;
+ * the summary as .docx (read back with mammoth) holding what each reader sees, and audited.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
+import mammoth from 'mammoth';
 import { startTestServer, backend, type TestServer } from '../support/server';
 import { asOwner } from '../support/db';
-import { DEMO_FINDINGS, DEMO_INSPECTIONS } from '../../db/seed/inspections';
+import { DEMO_FINDINGS, DEMO_INSPECTIONS, DEMO_UNIT_USER } from '../../db/seed/inspections';
 
 let server: TestServer;
 const cookies: Record<string, string> = {};
@@ -16,7 +18,7 @@ let sanxia: string;
 beforeAll(async () => {
   server = await startTestServer();
   sanxia = (await asOwner(server.database.db, (trx) => trx.selectFrom('inspections').select('id').where('title', '=', DEMO_INSPECTIONS.sanxia).executeTakeFirstOrThrow())).id;
-  for (const u of ['cq-coordinator', 'sc-coordinator', 'sc-member', 'cq-member']) cookies[u] = await server.login(u);
+  for (const u of ['cq-coordinator', 'sc-coordinator', 'sc-member', 'cq-member', 'gz-member', DEMO_UNIT_USER]) cookies[u] = await server.login(u);
 }, 120_000);
 afterAll(() => server?.stop());
 
@@ -81,5 +83,49 @@ describe(`inspections over HTTP (${backend})`, () => {
     expect([first.status, again.status]).toEqual([200, 200]);
     const [a, b] = await Promise.all([first.json(), again.json()]) as Array<{ vars: { findingId: string } }>;
     expect(b.vars.findingId).toBe(a.vars.findingId);
+  });
+
+  it('the summary downloads as .docx with what the reader sees: a Sichuan copy lacks the Chongqing-private finding; audited', async () => {
+    const download = (who: string) => server.request(`/inspections/${sanxia}/summary.docx`, { cookie: cookies[who] });
+    const sc = await download('sc-member');
+    expect(sc.status).toBe(200);
+    expect(sc.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+    expect(sc.headers.get('content-disposition')).toContain(encodeURIComponent(DEMO_INSPECTIONS.sanxia));
+    const read = async (res: Response) => (await mammoth.extractRawText({ buffer: Buffer.from(await res.arrayBuffer()) })).value;
+    const scText = await read(sc);
+    expect(scText).toContain(`${DEMO_INSPECTIONS.sanxia}视察情况汇总`);
+    expect(scText).toContain('类型：调研');
+    expect(scText).toContain('牵头单位：重庆市政协（重庆）、四川省政协（四川）');
+    // The roster counted per region (two of each side), the itinerary, the counts.
+    expect(scText).toMatch(/重庆\s+2\s/);
+    expect(scText).toMatch(/四川\s+2\s/);
+    expect(scText).toContain('巫山县城区后山危岩治理点');
+    expect(scText).toContain('奉节县规划和自然资源局');
+    expect(scText).toMatch(/发现问题 \d+ 个 · 整改清单 1 项 · 已核验 0 项/);
+    // Findings and items as the page shows them to Sichuan: the joint one and its own, not Chongqing's.
+    expect(scText).toContain(DEMO_FINDINGS.sanxiaJoint);
+    expect(scText).toContain(DEMO_FINDINGS.sanxiaSc);
+    expect(scText).not.toContain(DEMO_FINDINGS.sanxiaCq);
+    expect(scText).toContain('加密危岩体监测点并接入预警平台');
+    // Chongqing's copy the other way round.
+    const cqText = await read(await download('cq-member'));
+    expect(cqText).toContain(DEMO_FINDINGS.sanxiaCq);
+    expect(cqText).not.toContain(DEMO_FINDINGS.sanxiaSc);
+    // Guizhou is not in this workspace: the page's 404.
+    expect((await download('gz-member')).status).toBe(404);
+    // The responsible unit's copy of the 乌江 inspection: its own items, nothing of the roster or findings.
+    const wujiang = (await asOwner(server.database.db, (trx) => trx.selectFrom('inspections').select('id').where('title', '=', DEMO_INSPECTIONS.wujiang).executeTakeFirstOrThrow())).id;
+    const unitCopy = await server.request(`/inspections/${wujiang}/summary.docx`, { cookie: cookies[DEMO_UNIT_USER] });
+    expect(unitCopy.status).toBe(200);
+    const unitText = await read(unitCopy);
+    expect(unitText).toContain('增设武隆港段航标并开展枯水期疏浚');
+    expect(unitText).not.toContain('贵州段航标与重庆段统一标准'); // another unit's item
+    expect(unitText).not.toContain(DEMO_FINDINGS.wujiangShared);
+    expect(unitText).not.toContain('沿河县乌江航道管理站'); // the itinerary
+    // Audited for the owner region (Chongqing) and the reader's (Sichuan).
+    const entries = await asOwner(server.database.db, (trx) => trx.selectFrom('audit_log').select(['region', 'actor_id'])
+      .where('action', '=', 'inspection.export').where('target_id', '=', sanxia).execute());
+    const scUser = await asOwner(server.database.db, (trx) => trx.selectFrom('users').select('id').where('username', '=', 'sc-member').executeTakeFirstOrThrow());
+    expect(entries.filter((e) => e.actor_id === scUser.id).map((e) => e.region).sort()).toEqual(['chongqing', 'sichuan']);
   });
 });
