@@ -169,7 +169,7 @@ async function sharpOnly(): Promise<number> {
   return PHOTOS / ((performance.now() - t0) / 1000);
 }
 
-const SHARED_LOOP = 'Server, database client and all 50 boards share the bench process\'s event loop; the machine was loaded (a CI run beside it). '
+const SHARED_LOOP = 'Server, database client and all 50 boards share the bench process\'s event loop (the load average is in the header). '
   + 'The reference emits the same events from a bare socket.io server with no database, so the ratio is what the move itself costs.';
 
 export default {
@@ -187,7 +187,7 @@ export default {
     const p = `${PHOTOS} photos 2048×1536 JPEG, ${PHOTO_CONCURRENCY} at a time`;
     const rows: Row[] = [
       { case: c, metric: 'p50 move → record:changed on a board', unit: 'ms', value: b.latency.p50, reference: reference.latency.p50, note: SHARED_LOOP },
-      { case: c, metric: 'p99 move → record:changed on a board', unit: 'ms', value: b.latency.p99, reference: reference.latency.p99, target: '< 1000 ms', met: b.latency.p99 < 1000, note: SHARED_LOOP },
+      { case: c, metric: 'p99 move → record:changed on a board', unit: 'ms', value: b.latency.p99, reference: reference.latency.p99, target: '≤ 100 ms', met: b.latency.p99 <= 100, note: SHARED_LOOP },
       { case: c, metric: 'max move → record:changed', unit: 'ms', value: b.latency.max, reference: reference.latency.max },
       {
         case: c, metric: 'moves delivered / expected', value: `${b.delivered}/${b.expected}`, reference: `${reference.delivered}/${reference.expected}`,
