@@ -2,11 +2,15 @@ import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { Region, Role, Visibility, WorkspaceRole } from '../shared/domain/model';
 import type { NotificationKind } from '../shared/validation/notifications';
 import type { EventAnswer, EventKind } from '../shared/domain/calendar';
-import type { NotFiledAs, ProposalState, ReplyCategory, Satisfaction, SupervisionKind } from '../shared/domain/proposal';
-import type { ChecklistItem, FindingSeverity, InspectionKind, InspectionStatus, RectificationStatus, TaskStatus } from '../shared/domain/inspection';
+import type {
+  DraftSponsorTable, ProposalTable, ProposalCounterTable, ProposalSponsorTable, ProposalAssignmentTable, ProposalReplyTable, ProposalEvaluationTable, ProposalNoteTable, ProposalTimelineTable, SupervisionRecordTable, ProposalAlertTable,
+} from './schema-proposals';
+import type {
+  InspectionTable, InspectionLeadTable, InspectionMemberTable, InspectionStopTable, InspectionTaskTable, InspectionFindingTable, InspectionFindingPhotoTable, RectificationItemTable, RectificationItemFindingTable, RectificationOverdueNoticeTable,
+} from './schema-inspections';
 
-type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+export type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
 export interface RegionTable { code: Region; name_zh: string; name_en: string }
 
@@ -241,217 +245,6 @@ export interface CalendarFeedTable { user_id: string; salt: string; token_hash: 
 
 export interface EventReminderTable { event_id: string; occurrence_start: ColumnType<Date, Date | string, never>; sent_at: CreatedAt }
 
-export interface DraftSponsorTable {
-  draft_id: string;
-  user_id: string;
-  region: Region;
-  role: 'lead' | 'co';
-  status: ColumnType<'invited' | 'accepted' | 'declined', 'invited' | 'accepted' | 'declined' | undefined, 'invited' | 'accepted' | 'declined'>;
-  signed_hash: string | null;
-  signed_at: Timestamp | null;
-  invited_by: string | null;
-  invited_at: CreatedAt;
-}
-
-type Optional<T> = ColumnType<T | null, T | null | undefined, T | null>;
-
-export interface ProposalTable {
-  id: Generated<string>;
-  owner_org_id: string;
-  owner_region: Region;
-  workspace_id: string | null;
-  visibility: Visibility;
-  regions: Region[];
-  author_id: string;
-  draft_id: Optional<string>;
-  version_id: Optional<string>;
-  text_hash: Optional<string>;
-  year: number;
-  sequence: number;
-  number: string;
-  title: string;
-  category: ColumnType<string, string | undefined, string>;
-  body: ColumnType<string, string | undefined, string>;
-  state: ColumnType<ProposalState, ProposalState | undefined, ProposalState>;
-  sent_back: ColumnType<boolean, boolean | undefined, boolean>;
-  not_filed_reason: Optional<string>;
-  not_filed_as: Optional<NotFiledAs>;
-  is_key: ColumnType<boolean, boolean | undefined, boolean>;
-  key_leader_id: Optional<string>;
-  /** The lead assignment's deadline (a Beijing day), kept here for the registry's 'overdue'. */
-  deadline: Optional<string>;
-  reply_category: Optional<ReplyCategory>;
-  submitted_at: Timestamp;
-  filed_at: Optional<Date | string>;
-  replied_at: Optional<Date | string>;
-  closed_at: Optional<Date | string>;
-  updated_at: Timestamp;
-}
-
-export interface ProposalCounterTable { owner_org_id: string; year: number; last: number }
-
-export interface ProposalSponsorTable {
-  proposal_id: string;
-  user_id: string;
-  region: Region;
-  role: 'lead' | 'co';
-  signed_at: Optional<Date | string>;
-}
-
-export type AssignmentStatus = 'assigned' | 'handling' | 'returned' | 'replied';
-export interface ProposalAssignmentTable {
-  id: Generated<string>;
-  proposal_id: string;
-  unit_org_id: string;
-  unit_region: Region;
-  role: 'lead' | 'co';
-  deadline: string;
-  status: ColumnType<AssignmentStatus, AssignmentStatus | undefined, AssignmentStatus>;
-  return_reason: Optional<string>;
-  /** The unit's rating of the proposal's quality (双向评价). */
-  quality: Optional<'good' | 'fair' | 'poor'>;
-  assigned_at: Timestamp;
-  replied_at: Optional<Date | string>;
-}
-
-export interface ProposalReplyTable {
-  id: Generated<string>;
-  proposal_id: string;
-  assignment_id: string;
-  unit_org_id: string;
-  kind: 'reply' | 'opinion';
-  category: ReplyCategory | null;
-  body: string;
-  author_id: string;
-  created_at: CreatedAt;
-}
-
-export interface ProposalEvaluationTable {
-  proposal_id: string;
-  assignment_id: string;
-  unit_org_id: string;
-  rating: Satisfaction;
-  comment: ColumnType<string, string | undefined, string>;
-  author_id: string;
-  created_at: Timestamp;
-}
-
-export interface ProposalNoteTable {
-  id: Generated<string>;
-  proposal_id: string;
-  org_id: string;
-  region: Region;
-  author_id: string;
-  body: string;
-  created_at: CreatedAt;
-}
-
-export interface ProposalTimelineTable {
-  id: Generated<number>;
-  proposal_id: string;
-  action: string;
-  from_state: string | null;
-  to_state: string | null;
-  unit_org_id: string | null;
-  actor_id: string | null;
-  note: ColumnType<string, string | undefined, string>;
-  at: Timestamp;
-}
-
-export interface SupervisionRecordTable {
-  id: Generated<string>;
-  proposal_id: string;
-  kind: SupervisionKind;
-  day: string;
-  participants: ColumnType<string, string | undefined, string>;
-  outcome: ColumnType<string, string | undefined, string>;
-  region: Region;
-  author_id: string;
-  created_at: CreatedAt;
-}
-
-export interface ProposalAlertTable { assignment_id: string; kind: 'approaching' | 'overdue'; sent_at: CreatedAt }
-export interface InspectionTable {
-  id: Generated<string>;
-  workspace_id: string;
-  owner_org_id: string;
-  owner_region: Region;
-  visibility: Visibility;
-  author_id: string;
-  kind: InspectionKind;
-  title: string;
-  topic: ColumnType<string, string | undefined, string>;
-  starts_on: string;
-  ends_on: string;
-  status: ColumnType<InspectionStatus, InspectionStatus | undefined, InspectionStatus>;
-  created_at: CreatedAt;
-  updated_at: Timestamp;
-}
-export interface InspectionLeadTable { inspection_id: string; org_id: string; region: Region }
-export interface InspectionMemberTable {
-  inspection_id: string; user_id: string; region: Region; added_by: string | null; added_at: CreatedAt;
-}
-export interface InspectionStopTable {
-  id: Generated<string>; inspection_id: string; day: string; time: ColumnType<string, string | undefined, string>;
-  place: string; host_unit: ColumnType<string, string | undefined, string>; created_at: CreatedAt;
-}
-export interface InspectionTaskTable {
-  id: Generated<string>;
-  inspection_id: string;
-  title: string;
-  description: ColumnType<string, string | undefined, string>;
-  assignee_id: string | null;
-  due_on: string | null;
-  status: ColumnType<TaskStatus, TaskStatus | undefined, TaskStatus>;
-  position: ColumnType<number, number | undefined, number>;
-  checklist: ColumnType<ChecklistItem[], string | undefined, string>;
-  version: ColumnType<number, number | undefined, number>;
-  created_by: string;
-  created_at: CreatedAt;
-  updated_at: Timestamp;
-}
-export interface InspectionFindingTable {
-  id: Generated<string>;
-  inspection_id: string;
-  owner_org_id: string;
-  owner_region: Region;
-  visibility: Visibility;
-  reporter_id: string;
-  description: string;
-  place: ColumnType<string, string | undefined, string>;
-  latitude: number | null;
-  longitude: number | null;
-  category: string;
-  severity: FindingSeverity;
-  client_key: ColumnType<string | null, string | null | undefined, never>;
-  created_at: CreatedAt;
-  updated_at: Timestamp;
-}
-export interface InspectionFindingPhotoTable {
-  id: Generated<string>; finding_id: string; content_type: string; bytes: Buffer; thumb: Buffer;
-  width: number; height: number; created_at: CreatedAt;
-}
-export interface RectificationItemTable {
-  id: Generated<string>;
-  inspection_id: string;
-  owner_org_id: string;
-  owner_region: Region;
-  visibility: Visibility;
-  author_id: string;
-  responsible_org_id: string;
-  measure: string;
-  deadline: string;
-  status: ColumnType<RectificationStatus, RectificationStatus | undefined, RectificationStatus>;
-  progress: ColumnType<string, string | undefined, string>;
-  return_reason: ColumnType<string, string | undefined, string>;
-  verified_by: string | null;
-  verified_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
-  created_at: CreatedAt;
-  updated_at: Timestamp;
-}
-export interface RectificationItemFindingTable { item_id: string; finding_id: string }
-export interface RectificationOverdueNoticeTable { item_id: string; sent_at: CreatedAt }
-
 export interface DB {
   drafts: DraftTable;
   draft_collaborators: DraftCollaboratorTable;
@@ -500,5 +293,7 @@ export interface DB {
   rectification_item_findings: RectificationItemFindingTable;
   rectification_overdue_notices: RectificationOverdueNoticeTable;
 }
+
+export type { AssignmentStatus } from './schema-proposals';
 
 export type Org = Selectable<OrgTable>;

@@ -1,6 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { DB, Executor } from '../index';
-import type { ProposalTable } from '../schema';
+import type { ProposalTable } from '../schema-proposals';
 import type { ProposalState, ReplyCategory } from '../../shared/domain/proposal';
 import type { Region } from '../../shared/domain/model';
 

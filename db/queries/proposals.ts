@@ -97,6 +97,16 @@ const proposalColumns = [
 ] as const;
 
 /**
+ * What the policy needs of a proposal `p` beyond its own columns: its sponsors and the units it is
+ * (still) assigned to, as far as the reader may see them (a unit sees its own assignment only).
+ */
+export const proposalRefColumns = [
+  sql<string[] | null>`(select json_agg(s.user_id) from proposal_sponsors s where s.proposal_id = p.id)`.as('sponsorIds'),
+  sql<Array<{ orgId: string; role: 'lead' | 'co' }> | null>`(select json_agg(json_build_object('orgId', a.unit_org_id, 'role', a.role))
+    from proposal_assignments a where a.proposal_id = p.id and a.status <> 'returned')`.as('units'),
+] as const;
+
+/**
  * One proposal with what the policy needs: its sponsors and the units it is (still) assigned to,
  * as far as the reader may see them (row-level security: a unit sees its own assignment only).
  */
@@ -104,9 +114,7 @@ export function findProposal(db: Executor, id: string) {
   return db.selectFrom('proposals as p')
     .innerJoin('orgs as o', 'o.id', 'p.owner_org_id')
     .select([...proposalColumns,
-      sql<string[] | null>`(select json_agg(s.user_id) from proposal_sponsors s where s.proposal_id = p.id)`.as('sponsorIds'),
-      sql<Array<{ orgId: string; role: 'lead' | 'co' }> | null>`(select json_agg(json_build_object('orgId', a.unit_org_id, 'role', a.role))
-        from proposal_assignments a where a.proposal_id = p.id and a.status <> 'returned')`.as('units'),
+      ...proposalRefColumns,
       sql<string | null>`(select u.display_name from users u where u.id = p.key_leader_id)`.as('keyLeaderName'),
       sql<string | null>`(select w.name from workspaces w where w.id = p.workspace_id)`.as('workspaceName'),
     ])

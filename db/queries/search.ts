@@ -2,6 +2,7 @@ import { sql, type Expression, type RawBuilder } from 'kysely';
 import type { Executor } from '../index';
 import { containsPattern } from './like';
 import { workspaceRegions } from './workspaces';
+import { proposalRefColumns } from './proposals';
 import type { CollaboratorRole } from '../../shared/policy';
 
 /**
@@ -156,9 +157,7 @@ export function searchProposals(db: Executor, t: SearchTerms) {
     .select([
       'p.id', 'p.number', 'p.title', 'p.state', 'p.workspace_id as workspaceId', 'p.owner_org_id as ownerOrgId', 'p.owner_region as ownerRegion',
       'p.visibility', 'p.regions', 'p.author_id as authorId', 'p.updated_at as updatedAt', 'o.name as ownerOrgName',
-      sql<string[] | null>`(select json_agg(s.user_id) from proposal_sponsors s where s.proposal_id = p.id)`.as('sponsorIds'),
-      sql<Array<{ orgId: string; role: 'lead' | 'co' }> | null>`(select json_agg(json_build_object('orgId', a.unit_org_id, 'role', a.role))
-        from proposal_assignments a where a.proposal_id = p.id and a.status <> 'returned')`.as('units'),
+      ...proposalRefColumns,
       ...excerptColumns(sql.ref('p.body'), t.q),
       rank(sql.ref('p.title'), t.q, pattern).as('rank'),
     ])

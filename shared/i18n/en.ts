@@ -9,6 +9,7 @@ import { commentsEn } from './comments';
 import { versionsEn } from './versions';
 import { calendarEn } from './calendar';
 import { proposalsEn } from './proposals';
+import { sponsorshipEn } from './sponsorship';
 import { inspectionsEn } from './inspections';
 import { proposalRegistryEn } from './proposal-registry';
 
@@ -23,6 +24,7 @@ export const en: Messages = {
   ...versionsEn,
   ...calendarEn,
   ...proposalsEn,
+  ...sponsorshipEn,
   ...proposalRegistryEn,
   'app.title': 'Sichuan–Chongqing CPPCC Joint Workspace',
   'nav.label': 'Main navigation',

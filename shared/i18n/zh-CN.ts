@@ -9,6 +9,7 @@ import { commentsZhCN } from './comments';
 import { versionsZhCN } from './versions';
 import { calendarZhCN } from './calendar';
 import { proposalsZhCN } from './proposals';
+import { sponsorshipZhCN } from './sponsorship';
 import { inspectionsZhCN } from './inspections';
 import { proposalRegistryZhCN } from './proposal-registry';
 
@@ -23,6 +24,7 @@ export const zhCN = {
   ...versionsZhCN,
   ...calendarZhCN,
   ...proposalsZhCN,
+  ...sponsorshipZhCN,
   ...proposalRegistryZhCN,
   'app.title': '川渝政协协同履职平台',
   'nav.label': '主导航',
