@@ -5,7 +5,11 @@
  */
 import type { Region, Role, Visibility, WorkspaceRole } from '../domain/model';
 import { isWidening } from '../domain/model';
-import { PROPOSAL_TRANSITIONS, type ProposalAction } from '../domain/proposal';
+import type { ProposalAction } from '../domain/proposal';
+import { allow, forbidden, has, isHandlingUnit, notFound, readRecord } from './decisions';
+import { proposalRules } from './proposals';
+
+export { isHandlingUnit } from './decisions';
 
 export interface Actor {
   id: string;
@@ -150,28 +154,6 @@ export type Decision =
   | { allowed: true }
   | { allowed: false; status: 403 | 404; reason: string };
 
-const allow: Decision = { allowed: true };
-const notFound = (reason: string): Decision => ({ allowed: false, status: 404, reason });
-const forbidden = (reason: string): Decision => ({ allowed: false, status: 403, reason });
-
-const has = (a: Actor, ...roles: Role[]) => roles.some((r) => a.roles.includes(r));
-/**
- * Handling units (承办单位) answer proposals: they read only what is assigned to them, neither take
- * part in workspaces nor draft (so they are never added to one, nor invited to a draft).
- */
-export const isHandlingUnit = (user: { roles: readonly Role[] }) => user.roles.includes('handler');
-
-function readRecord(a: Actor, r: RecordRef): Decision {
-  if (isHandlingUnit(a)) {
-    return r.assignedOrgIds?.includes(a.orgId) ? allow : notFound('policy.notAssigned');
-  }
-  if (!(r.workspaceId in a.workspaces)) return notFound('policy.notInWorkspace');
-  if (r.visibility === 'joint') return allow;
-  if (r.visibility === 'region' && r.ownerRegion === a.region) return allow;
-  if (r.visibility === 'org' && r.ownerOrgId === a.orgId) return allow;
-  return notFound('policy.outsideVisibility');
-}
-
 /** Owner, or a leader/coordinator of the owning region who can read the record. */
 function stewardsRecord(a: Actor, r: RecordRef): boolean {
   if (r.ownerRegion !== a.region) return false;
@@ -195,21 +177,9 @@ function draftRole(a: Actor, d: DraftRef): CollaboratorRole | null {
   return d.authorId === a.id ? 'editor' : d.collaborators[a.id] ?? null;
 }
 
-const COMMITTEE_SIDE: Role[] = ['staff', 'leader', 'coordinator'];
+export type Rules = { [A in Action]: (a: Actor, r: Resources[A]) => Decision };
 
-function readProposal(a: Actor, p: ProposalRef): Decision {
-  if (isHandlingUnit(a)) return p.assignedOrgIds.includes(a.orgId) ? allow : notFound('policy.notAssigned');
-  if (p.sponsorIds.includes(a.id)) return allow;
-  if (p.ownerRegion === a.region && has(a, ...COMMITTEE_SIDE)) return allow;
-  if (p.visibility === 'joint' && p.regions.includes(a.region) && has(a, 'staff', 'leader')) return allow;
-  if (p.workspaceId !== null) return readRecord(a, { ...p, workspaceId: p.workspaceId });
-  return notFound('policy.outsideVisibility');
-}
-
-/** Leaders and staff of a region the proposal concerns (cross-region supervision, 跨区域督办). */
-const concernsRegionOf = (a: Actor, p: ProposalRef) => p.ownerRegion === a.region || p.regions.includes(a.region);
-
-const rules: { [A in Action]: (a: Actor, r: Resources[A]) => Decision } = {
+const rules: Rules = {
   'record.read': readRecord,
   'record.create': (a, r) => {
     if (!(r.workspaceId in a.workspaces)) return notFound('policy.notInWorkspace');
@@ -288,36 +258,7 @@ const rules: { [A in Action]: (a: Actor, r: Resources[A]) => Decision } = {
     if (!read.allowed) return read;
     return d.authorId === a.id ? allow : forbidden('policy.leadSponsorOnly');
   },
-  'proposal.read': readProposal,
-  'proposal.transition': (a, p) => {
-    const read = readProposal(a, p);
-    if (!read.allowed) return read;
-    switch (PROPOSAL_TRANSITIONS[p.action].by) {
-      case 'sponsor': return p.authorId === a.id ? allow : forbidden('policy.leadSponsorOnly');
-      case 'committeeStaff': return p.ownerRegion === a.region && has(a, 'staff') ? allow : forbidden('policy.receivingStaffOnly');
-      case 'leadUnit': return isHandlingUnit(a) && p.leadUnitOrgId === a.orgId ? allow : forbidden('policy.leadUnitOnly');
-    }
-  },
-  'proposal.select': (a, p) => {
-    const read = readProposal(a, p);
-    if (!read.allowed) return read;
-    return has(a, 'leader') && p.ownerRegion === a.region ? allow : forbidden('policy.needsReceivingLeader');
-  },
-  'proposal.supervise': (a, p) => {
-    const read = readProposal(a, p);
-    if (!read.allowed) return read;
-    return has(a, 'leader', 'staff') && concernsRegionOf(a, p) ? allow : forbidden('policy.needsLeader');
-  },
-  'proposal.unitRespond': (a, p) => {
-    const read = readProposal(a, p);
-    if (!read.allowed) return read;
-    return isHandlingUnit(a) ? allow : forbidden('policy.unitsOnly');
-  },
-  'proposal.note': (a, p) => {
-    const read = readProposal(a, p);
-    if (!read.allowed) return read;
-    return isHandlingUnit(a) || (has(a, ...COMMITTEE_SIDE) && concernsRegionOf(a, p)) ? allow : forbidden('policy.notesForStaff');
-  },
+  ...proposalRules,
   'draft.start': (a) => (isHandlingUnit(a) ? forbidden('policy.handlerReadOnly') : allow),
   'admin.enter': (a) => (has(a, 'admin') ? allow : forbidden('policy.needsAdmin')),
   'workspace.read': (a, w) => {

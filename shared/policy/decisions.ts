@@ -1,0 +1,25 @@
+/** The small pieces every rule of the policy is made of (shared/policy/index.ts, proposals.ts). */
+import type { Actor, Decision, RecordRef } from './index';
+import type { Role } from '../domain/model';
+
+export const allow: Decision = { allowed: true };
+export const notFound = (reason: string): Decision => ({ allowed: false, status: 404, reason });
+export const forbidden = (reason: string): Decision => ({ allowed: false, status: 403, reason });
+
+export const has = (a: Actor, ...roles: Role[]) => roles.some((r) => a.roles.includes(r));
+/**
+ * Handling units (承办单位) answer proposals: they read only what is assigned to them, neither take
+ * part in workspaces nor draft (so they are never added to one, nor invited to a draft).
+ */
+export const isHandlingUnit = (user: { roles: readonly Role[] }) => user.roles.includes('handler');
+
+export function readRecord(a: Actor, r: RecordRef): Decision {
+  if (isHandlingUnit(a)) {
+    return r.assignedOrgIds?.includes(a.orgId) ? allow : notFound('policy.notAssigned');
+  }
+  if (!(r.workspaceId in a.workspaces)) return notFound('policy.notInWorkspace');
+  if (r.visibility === 'joint') return allow;
+  if (r.visibility === 'region' && r.ownerRegion === a.region) return allow;
+  if (r.visibility === 'org' && r.ownerOrgId === a.orgId) return allow;
+  return notFound('policy.outsideVisibility');
+}
