@@ -134,6 +134,12 @@ describe.skipIf(!chromiumPath)('browser: a joint proposal from draft to closed',
     await staff.getByRole('button', { name: /^办 ?结$/ }).click();
     await expect.poll(() => stateOf(lead), { timeout: 10_000 }).toBe('已办结');
     await expect.poll(() => stateOf(unit), { timeout: 10_000 }).toBe('已办结');
+    // A reload on the phone shows the same closed proposal, its reply and no step left to take.
+    await unit.reload();
+    await waitForHydration(unit);
+    expect(await stateOf(unit)).toBe('已办结');
+    expect(await unit.getByTestId('reply').count()).toBe(1);
+    expect(await unit.getByRole('button', { name: /^答 ?复$/ }).count()).toBe(0);
 
     // Every step is on the timeline, audited for Chongqing, and told to the people concerned.
     const entries = await lead.getByTestId('timeline-entry').allInnerTexts();
