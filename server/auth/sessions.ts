@@ -22,6 +22,17 @@ export interface SessionUser extends Actor {
 
 const hashToken = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
 
+/** The stored id of a session token (only its hash is stored). */
+export const sessionIdOf = hashToken;
+
+/**
+ * The moments a session lookup at `now` compares with: seen after `idleSince` it is still live; seen
+ * before `touchBefore` its last-seen time is brought forward to `now`.
+ */
+export function sessionClock(now = Date.now()) {
+  return { now: new Date(now), idleSince: new Date(now - IDLE_TIMEOUT_MS), touchBefore: new Date(now - TOUCH_EVERY_MS) };
+}
+
 /** A new random id at every login; only its hash is stored. */
 export async function createSession(db: Kysely<DB>, userId: string, meta: { ip: string; userAgent: string }) {
   const token = crypto.randomBytes(32).toString('base64url');

@@ -2,14 +2,15 @@ import type { IncomingMessage } from 'node:http';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import type { Config } from '../config';
-import type { CollaboratorRole } from '../../shared/policy';
+import type { CollaboratorRole, DraftRef } from '../../shared/policy';
 import { CLOSE, COLLAB_PATH } from '../../shared/realtime/collab';
 import { UUID_PATTERN } from '../../shared/validation/common';
 import { isAllowedOrigin } from '../auth/origin';
 import { sessionTokenFrom } from '../auth/cookie';
-import { withActor } from '../../db';
-import { readSessionUser, type SessionUser } from '../auth/sessions';
-import { draftAccessIn } from '../services/draft-access';
+import { openCollabSession, type CollabOpenRow } from '../../db/queries/collab';
+import type { Region, Role, Visibility, WorkspaceRole } from '../../shared/domain/model';
+import { sessionClock, sessionIdOf, type SessionUser } from '../auth/sessions';
+import { draftAccessTo } from '../services/draft-access';
 import type { RateLimits } from '../rate-limits';
 
 /**
@@ -44,16 +45,46 @@ export async function decideUpgrade(
   const token = await sessionTokenFrom(req.headers.cookie, config);
   if (!token) return refuse(CLOSE.UNAUTHENTICATED, 'sign in first');
   const draftId = draftIdFromUrl(req.url);
-  // The session, then the draft as its user: one transaction (every live connection starts here).
-  const found = await withActor(db, null, async (trx) => {
-    const user = await readSessionUser(trx, token);
-    return user && { user, access: draftId ? await draftAccessIn(trx, user, draftId) : null };
-  });
-  if (!found) return refuse(CLOSE.UNAUTHENTICATED, 'sign in first');
-  const { user, access } = found;
+  // The session, then the draft as its user: one statement (every live connection starts here).
+  const found = await openCollabSession(db, { sessionId: sessionIdOf(token), draftId, ...sessionClock() });
+  const user = found && sessionUserOf(found);
+  if (!user) return refuse(CLOSE.UNAUTHENTICATED, 'sign in first');
+  const access = draftId ? draftAccessTo(user, draftRefOf(found.draft)) : null;
   // Counted once the user is known: a page that reconnects in a loop, or a script, waits a minute.
   if (rateLimits && !(await rateLimits.take('connection', user.id))) return refuse(CLOSE.RATE_LIMITED, 'too many connections, try again in a minute');
   if (!draftId || !access) return refuse(CLOSE.NOT_FOUND, 'no such draft');
   if (!access.ok) return access.status === 404 ? refuse(CLOSE.NOT_FOUND, 'no such draft') : refuse(CLOSE.FORBIDDEN, 'not allowed');
   return { ok: true, user, token, draftId, role: access.role };
+}
+
+/** The session user as readSessionUser builds it, from the upgrade statement's row. */
+function sessionUserOf(row: CollabOpenRow): SessionUser {
+  const u = row.user;
+  return {
+    id: u.id,
+    region: u.region as Region,
+    orgId: u.orgId,
+    username: u.username,
+    displayName: u.displayName,
+    orgName: u.orgName,
+    roles: u.roles as Role[],
+    sessionId: u.sessionId,
+    workspaces: Object.fromEntries(row.memberships.map((m) => [m.workspaceId, m.role as WorkspaceRole])),
+  };
+}
+
+/** The draft as findDraftRef returns it. */
+function draftRefOf(d: CollabOpenRow['draft']): (DraftRef & { id: string; title: string }) | null {
+  if (!d) return null;
+  return {
+    id: d.id,
+    title: d.title,
+    workspaceId: d.workspaceId,
+    ownerOrgId: d.ownerOrgId,
+    ownerRegion: d.ownerRegion as Region,
+    visibility: d.visibility as Visibility,
+    authorId: d.authorId,
+    frozen: d.frozen,
+    collaborators: Object.fromEntries((d.collaborators ?? []).map((c) => [c.userId, c.role as CollaboratorRole])),
+  };
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
-import { withActor, type DbActor } from '../../db';
-import { claimClientIds } from '../../db/queries/collab';
+import type { DbActor } from '../../db';
+import { claimClientIdsAs } from '../../db/queries/collab';
 import { ProtocolError } from './protocol';
 
 /**
@@ -45,7 +45,7 @@ export function checkAuthorship(
     throw new ProtocolError('too many client ids for one connection');
   }
   const pending = unknown;
-  return withActor(db, writer.actor, (trx) => claimClientIds(trx, draftId, pending, userId)).then((stored) => {
+  return claimClientIdsAs(db, draftId, pending, writer.actor).then((stored) => {
     for (const id of pending) {
       const owner = stored.get(id);
       if (owner === undefined) throw new Error(`client id ${id} was not stored`);

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { actAs, withActor, type DbActor, type Executor } from '../../db';
 import {
-  appendUpdates, listClientIds, listLogIds, readStoredDocument, replaceSnapshot, setPlainTexts, tryLockLogForCompaction,
+  appendUpdates, listLogIds, readLiveDocument, readStoredDocument, replaceSnapshot, setPlainTexts, tryLockLogForCompaction,
 } from '../../db/queries/collab';
 import type { Logger } from '../logger';
 import { documentFromStored } from './document';
@@ -119,10 +119,8 @@ export class Persistence {
 
   /** The stored state of a draft and its client id owners, read as `actor`. */
   async load(draftId: string, actor: DbActor) {
-    const { stored, owners } = await withActor(this.db, actor, async (trx) => ({
-      stored: await readStoredDocument(trx, draftId),
-      owners: await listClientIds(trx, draftId),
-    }));
+    // One statement (migration 013): the same reads, as `actor`, without a transaction around them.
+    const { stored, owners } = await readLiveDocument(this.db, draftId, actor);
     return { stored, owners, tail: { rows: stored.rows, bytes: stored.updates.reduce((n, u) => n + u.data.length, 0) } };
   }
 

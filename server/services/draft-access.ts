@@ -20,7 +20,11 @@ export function getDraftAccess(db: Kysely<DB>, actor: Actor, draftId: string): P
 
 /** getDraftAccess inside the caller's transaction, which acts as `actor`. */
 export async function draftAccessIn(trx: Executor, actor: Actor, draftId: string): Promise<DraftAccess> {
-  const draft = await findDraftRef(trx, draftId);
+  return draftAccessTo(actor, await findDraftRef(trx, draftId));
+}
+
+/** The decision of getDraftAccess on a draft as the actor reads it (null: absent, or hidden from them). */
+export function draftAccessTo(actor: Actor, draft: (DraftRef & { id: string; title: string }) | null): DraftAccess {
   if (!draft) return { ok: false, status: 404 };
   const read = can(actor, 'draft.read', draft);
   if (!read.allowed) return { ok: false, status: read.status };
