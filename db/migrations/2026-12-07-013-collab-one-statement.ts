@@ -16,8 +16,11 @@ import { sql, type Kysely } from 'kysely';
  *   readStoredDocument reads them, and the owners of its Yjs client ids (listClientIds), as `actor`.
  * - app_collab_claim: claimClientIds as `actor` (an editor's client id, claimed when it connects).
  *
+ * - app_collab_open_many, app_collab_claim_many: several of these in one statement, each element
+ *   acting as its own user (connections arrive together; the server batches what waits meanwhile).
+ *
  * Was 6–8 round trips per connection (BEGIN, set_config, queries, COMMIT) plus 5 for each document
- * load and 5 for each claim; now one each.
+ * load and 5 for each claim; now one each, or one for many.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await sql.raw(`
@@ -90,12 +93,43 @@ export async function up(db: Kysely<any>): Promise<void> {
       RETURN coalesce(stored, '[]'::json);
     END $$;
 
+    -- Several connections' checks in one statement (connections arriving together): each element as
+    -- app_collab_open does it, in order, each acting as its own user; no actor is left behind.
+    CREATE FUNCTION app_collab_open_many(p_sessions text[], p_drafts uuid[], p_idle_since timestamptz, p_touch_before timestamptz, p_now timestamptz)
+      RETURNS json LANGUAGE plpgsql VOLATILE SECURITY INVOKER SET search_path = public AS $$
+    DECLARE
+      results json[] := '{}';
+    BEGIN
+      FOR i IN 1 .. coalesce(array_length(p_sessions, 1), 0) LOOP
+        results := array_append(results, app_collab_open(p_sessions[i], p_idle_since, p_touch_before, p_now, p_drafts[i]));
+      END LOOP;
+      PERFORM set_config('app.user_id', '', true), set_config('app.region', '', true), set_config('app.org_id', '', true);
+      RETURN array_to_json(results);
+    END $$;
+
+    -- Several claims (one client id each) in one statement, each as its own user.
+    CREATE FUNCTION app_collab_claim_many(p_drafts uuid[], p_ids bigint[], p_users uuid[], p_regions text[], p_orgs uuid[])
+      RETURNS json LANGUAGE plpgsql VOLATILE SECURITY INVOKER SET search_path = public AS $$
+    DECLARE
+      results json[] := '{}';
+    BEGIN
+      FOR i IN 1 .. coalesce(array_length(p_drafts, 1), 0) LOOP
+        results := array_append(results, app_collab_claim(p_drafts[i], ARRAY[p_ids[i]], p_users[i], p_regions[i], p_orgs[i]));
+      END LOOP;
+      PERFORM set_config('app.user_id', '', true), set_config('app.region', '', true), set_config('app.org_id', '', true);
+      RETURN array_to_json(results);
+    END $$;
+
     REVOKE EXECUTE ON FUNCTION app_collab_open(text, timestamptz, timestamptz, timestamptz, uuid) FROM PUBLIC;
     REVOKE EXECUTE ON FUNCTION app_collab_document(uuid, uuid, text, uuid) FROM PUBLIC;
     REVOKE EXECUTE ON FUNCTION app_collab_claim(uuid, bigint[], uuid, text, uuid) FROM PUBLIC;
     GRANT EXECUTE ON FUNCTION app_collab_open(text, timestamptz, timestamptz, timestamptz, uuid) TO cppcc_app;
     GRANT EXECUTE ON FUNCTION app_collab_document(uuid, uuid, text, uuid) TO cppcc_app;
     GRANT EXECUTE ON FUNCTION app_collab_claim(uuid, bigint[], uuid, text, uuid) TO cppcc_app;
+    REVOKE EXECUTE ON FUNCTION app_collab_open_many(text[], uuid[], timestamptz, timestamptz, timestamptz) FROM PUBLIC;
+    REVOKE EXECUTE ON FUNCTION app_collab_claim_many(uuid[], bigint[], uuid[], text[], uuid[]) FROM PUBLIC;
+    GRANT EXECUTE ON FUNCTION app_collab_open_many(text[], uuid[], timestamptz, timestamptz, timestamptz) TO cppcc_app;
+    GRANT EXECUTE ON FUNCTION app_collab_claim_many(uuid[], bigint[], uuid[], text[], uuid[]) TO cppcc_app;
   `).execute(db);
 }
 

@@ -216,3 +216,23 @@ const uuidAt = (bytes: Uint8Array, at: number) => {
   const hex = Buffer.from(bytes.buffer, bytes.byteOffset + at, 16).toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 };
+
+/** openCollabSession for several connections in one statement; results in the order asked. */
+export async function openCollabSessions(
+  db: Executor, asked: Array<{ sessionId: string; draftId: string | null }>, clock: { idleSince: Date; touchBefore: Date; now: Date },
+): Promise<Array<CollabOpenRow | null>> {
+  const { rows } = await sql<{ open: unknown }>`
+    select app_collab_open_many(${asked.map((a) => a.sessionId)}::text[], ${asked.map((a) => a.draftId)}::uuid[],
+                                ${clock.idleSince.toISOString()}, ${clock.touchBefore.toISOString()}, ${clock.now.toISOString()}) as open`.execute(db);
+  return json<Array<CollabOpenRow | null>>(rows[0].open);
+}
+
+/** claimClientIdsAs for one client id each of several claims (each as its actor), in one statement; the owner of each as stored now. */
+export async function claimClientIdsMany(
+  db: Executor, claims: Array<{ draftId: string; clientId: number; actor: ActorRef }>,
+): Promise<Array<string | undefined>> {
+  const { rows } = await sql<{ owners: unknown }>`
+    select app_collab_claim_many(${claims.map((c) => c.draftId)}::uuid[], ${claims.map((c) => c.clientId)}::int8[],
+      ${claims.map((c) => c.actor.id)}::uuid[], ${claims.map((c) => c.actor.region)}::text[], ${claims.map((c) => c.actor.orgId)}::uuid[]) as owners`.execute(db);
+  return json<Array<Array<[number | string, string]>>>(rows[0].owners).map((owners, i) => owners.find(([id]) => Number(id) === claims[i].clientId)?.[1]);
+}

@@ -7,7 +7,8 @@ import { CLOSE, COLLAB_PATH } from '../../shared/realtime/collab';
 import { UUID_PATTERN } from '../../shared/validation/common';
 import { isAllowedOrigin } from '../auth/origin';
 import { sessionTokenFrom } from '../auth/cookie';
-import { openCollabSession, type CollabOpenRow } from '../../db/queries/collab';
+import { openCollabSessions, type CollabOpenRow } from '../../db/queries/collab';
+import { Batcher, perKey } from './batch';
 import type { Region, Role, Visibility, WorkspaceRole } from '../../shared/domain/model';
 import { sessionClock, sessionIdOf, type SessionUser } from '../auth/sessions';
 import { draftAccessTo } from '../services/draft-access';
@@ -22,6 +23,11 @@ export type UpgradeDecision =
   | { ok: true; user: SessionUser; token: string; draftId: string; role: CollaboratorRole }
   | { ok: false; code: number; reason: string };
 
+
+/** Upgrades checked while others wait for the database go in one statement (see Batcher). */
+const opener = perKey((db: Kysely<DB>) => new Batcher<{ sessionId: string; draftId: string | null }, CollabOpenRow | null>(
+  (asked) => openCollabSessions(db, asked, sessionClock()),
+));
 
 const refuse = (code: number, reason: string): UpgradeDecision => ({ ok: false, code, reason });
 
@@ -46,7 +52,7 @@ export async function decideUpgrade(
   if (!token) return refuse(CLOSE.UNAUTHENTICATED, 'sign in first');
   const draftId = draftIdFromUrl(req.url);
   // The session, then the draft as its user: one statement (every live connection starts here).
-  const found = await openCollabSession(db, { sessionId: sessionIdOf(token), draftId, ...sessionClock() });
+  const found = await opener(db).request({ sessionId: sessionIdOf(token), draftId });
   const user = found && sessionUserOf(found);
   if (!user) return refuse(CLOSE.UNAUTHENTICATED, 'sign in first');
   const access = draftId ? draftAccessTo(user, draftRefOf(found.draft)) : null;

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import type { DbActor } from '../../db';
-import { claimClientIdsAs } from '../../db/queries/collab';
+import { claimClientIdsAs, claimClientIdsMany } from '../../db/queries/collab';
+import { Batcher, perKey } from './batch';
 import { ProtocolError } from './protocol';
 
 /**
@@ -11,6 +12,11 @@ import { ProtocolError } from './protocol';
  * per-document map is a cache that cannot go stale; the database decides races between processes.
  */
 export class ForgedClientId extends ProtocolError {}
+
+/** Claims made while others wait for the database go in one statement (editors connecting together). */
+const claimer = perKey((db: Kysely<DB>) => new Batcher<{ draftId: string; clientId: number; actor: DbActor }, string | undefined>(
+  (claims) => claimClientIdsMany(db, claims),
+));
 
 export interface Writer {
   actor: DbActor;
@@ -45,7 +51,11 @@ export function checkAuthorship(
     throw new ProtocolError('too many client ids for one connection');
   }
   const pending = unknown;
-  return claimClientIdsAs(db, draftId, pending, writer.actor).then((stored) => {
+  const claimed = pending.length === 1
+    ? claimer(db).request({ draftId, clientId: pending[0], actor: writer.actor })
+      .then((owner) => new Map(owner === undefined ? [] : [[pending[0], owner]]))
+    : claimClientIdsAs(db, draftId, pending, writer.actor);
+  return claimed.then((stored) => {
     for (const id of pending) {
       const owner = stored.get(id);
       if (owner === undefined) throw new Error(`client id ${id} was not stored`);

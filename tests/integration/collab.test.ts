@@ -110,6 +110,34 @@ describe(`collaboration: who may connect (${backend})`, () => {
     expect(own.text()).toBe('重庆内部');
   });
 
+  it('connections checked together (one statement for many) each get their own answer and role', async () => {
+    const origin = server.url;
+    const ended = await server.login('sc-member');
+    expect((await server.request('/logout', { method: 'POST', cookie: ended, headers: { origin } })).status).toBeLessThan(400);
+    const refusals: Array<[Promise<number>, number]> = [];
+    const editors: CollabClient[] = [];
+    const viewers: CollabClient[] = [];
+    const owners: CollabClient[] = [];
+    for (let i = 0; i < 5; i++) {
+      refusals.push([refusalCode(server.url, cqPrivate, { origin, cookie: cookies['sc-member'] }), CLOSE.NOT_FOUND]);
+      editors.push(client('sc-member'));
+      refusals.push([refusalCode(server.url, joint, { origin, cookie: ended }), CLOSE.UNAUTHENTICATED]);
+      viewers.push(client('cq-leader'));
+      owners.push(client('cq-member', cqPrivate));
+      refusals.push([refusalCode(server.url, '00000000-0000-4000-8000-000000000000', { origin, cookie: cookies['cq-member'] }), CLOSE.NOT_FOUND]);
+    }
+    expect(await Promise.all(refusals.map(([code]) => code))).toEqual(refusals.map(([, want]) => want));
+    await Promise.all([...editors, ...viewers, ...owners].map((c) => c.synced));
+    expect(owners.map((c) => c.text())).toEqual(owners.map(() => '重庆内部'));
+    // Roles are each connection's own: the viewer's line is dropped, the editor's reaches the others.
+    viewers[0].type('只读者的字');
+    editors[0].type('编辑者的字');
+    await until(() => editors[4].text().includes('编辑者的字'), "the editor's line");
+    await sleep(300);
+    expect(editors[4].text()).not.toContain('只读者的字');
+    expect(viewers[1].text()).toContain('编辑者的字');
+  });
+
   it('a y-websocket client refused for good stops reconnecting', async () => {
     const c = openClient(server.url, cqPrivate, { cookie: cookies['sc-member'] });
     clients.push(c);
