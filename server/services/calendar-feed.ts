@@ -57,7 +57,7 @@ export async function revokeFeed(db: Kysely<DB>, actor: Actor) {
  * app polls the same text again and again. Kept with its gzip form (calendar apps accept it; a feed
  * shrinks about tenfold). Bounded by size; each process keeps its own.
  */
-export interface RenderedFeed { ics: string; gzip: Buffer }
+export interface RenderedFeed { ics: string; gzip: Buffer; etag: string }
 const renderedFeeds = new Map<string, { key: string; feed: RenderedFeed }>();
 const RENDERED_FEEDS_MAX_BYTES = 32 * 1024 * 1024;
 let renderedFeedsBytes = 0;
@@ -93,7 +93,8 @@ export async function renderFeed(db: Kysely<DB>, token: string, appUrl: string, 
   const rows = await withActor(db, dbActor(actor), (trx) => listFeedEvents(trx, workspaceIds));
   const readable = rows.filter((e) => can(actor, 'record.read', toRecordRef(e)).allowed);
   const ics = buildCalendar({ name: translate('zh-CN', 'calendar.title'), appUrl, events: readable.map((e) => toIcs(e)) });
-  const feed = { ics, gzip: await gzipAsync(ics) };
+  const etag = `"${crypto.createHash('sha256').update(ics).digest('base64url').slice(0, 22)}"`;
+  const feed = { ics, gzip: await gzipAsync(ics), etag };
   rememberFeed(owner.id, key, feed);
   return feed;
 }
