@@ -132,10 +132,13 @@ export function createClusterLink(redisUrl: string | undefined, parentLog: Logge
       send(docChannel(draftId), Buffer.concat([Buffer.from([kind]), payload]));
     },
     publishStoring(draftId, update) {
-      const head = Buffer.alloc(9);
-      head[0] = CLUSTER_MESSAGE.STORING_UPDATE;
-      head.writeDoubleBE(++seq, 1);
-      send(docChannel(draftId), Buffer.concat([head, update]));
+      // One buffer per keystroke (origin, kind, sequence number, update), not a concatenation of concatenations.
+      const message = Buffer.allocUnsafe(ORIGIN_BYTES + 9 + update.length);
+      origin.copy(message, 0);
+      message[ORIGIN_BYTES] = CLUSTER_MESSAGE.STORING_UPDATE;
+      message.writeDoubleBE(++seq, ORIGIN_BYTES + 1);
+      message.set(update, ORIGIN_BYTES + 9);
+      pub.publish(docChannel(draftId), message).catch(warn);
       return seq;
     },
     control(message) {

@@ -45,13 +45,17 @@ const WARMUP = { docs: 5, seconds: 3 };
 const CONNECT_CONCURRENCY = 20;
 const CHARS = '川渝政协提案氢走廊协同履职成渝双城经济圈';
 
-interface Setup { label: string; processes: number; redis: boolean }
+/** byDocument: all clients of a document on one process (a balancer hashing the /collab/<draft> path), else round-robin. */
+interface Setup { label: string; processes: number; redis: boolean; byDocument?: boolean }
 const SETUPS: Setup[] = [
   { label: '1 process, no Redis (reference)', processes: 1, redis: false },
   { label: '1 process + Redis', processes: 1, redis: true },
   { label: '2 processes + Redis', processes: 2, redis: true },
   { label: '3 processes + Redis', processes: 3, redis: true },
+  { label: '2 processes + Redis, each document\'s clients on one process', processes: 2, redis: true, byDocument: true },
 ];
+/** The kill case waits this long after the last edit for late deliveries (reconnections under load). */
+const KILL_SETTLE_MS = 20_000;
 
 // ---------------------------------------------------------------------------------------------
 // Worker side: a process holding a share of the clients.
@@ -190,7 +194,7 @@ interface RunResult {
 
 async function runLoad(
   ctx: BenchContext, workers: Workers, procs: ServerChild[], rooms: string[], headersOf: (i: number) => Record<string, string>,
-  o: { docs: number; seconds: number; db?: DbMeter; redisPid?: number | null; killIndex?: number },
+  o: { docs: number; seconds: number; db?: DbMeter; redisPid?: number | null; killIndex?: number; byDocument?: boolean },
 ): Promise<RunResult> {
   const total = o.docs * CLIENTS;
   const period = 1000 / RATE;
@@ -201,7 +205,7 @@ async function runLoad(
   for (let d = 0; d < o.docs; d++) {
     for (let k = 0; k < CLIENTS; k++) {
       const index = d * CLIENTS + k;
-      const p = (d + k) % n;
+      const p = o.byDocument ? d % n : (d + k) % n;
       procOf[index] = p;
       docOf[index] = d;
       specs.push({
@@ -246,7 +250,7 @@ async function runLoad(
     const expected = writeAt.size * (CLIENTS - 1);
     const latencies: number[] = [];
     const acknowledged = new Set<number>();
-    const deadline = startAt + o.seconds * 1000 + SETTLE_MS;
+    const deadline = startAt + o.seconds * 1000 + (kill ? KILL_SETTLE_MS : SETTLE_MS);
     for (;;) {
       for (const got of await workers.all<Observed>(() => ({ type: 'collect' }))) {
         for (let i = 0; i < got.key.length; i++) {
@@ -321,7 +325,7 @@ const per1000 = (ms: number, r: RunResult) => ms / (r.delivered / 1000);
 const totalCpu = (r: RunResult) => r.cpu.app + r.cpu.db + r.cpu.redis;
 
 const LATENCY_NOTE = 'Writer notes CLOCK_MONOTONIC just before inserting; each other client of the document notes when that character\'s Yjs id '
-  + 'is integrated. Client k of document d is connected to process (d + k) mod N, so most deliveries cross Redis.';
+  + 'is integrated. Client k of document d is connected to process (d + k) mod N, so most deliveries cross Redis (except the last setup: process d mod N).';
 const CPU_NOTE = 'utime+stime from /proc over the editing window + 2 s: every app process, the PostgreSQL backends of the bench database, '
   + 'and redis-server (shared with other work on this machine, counted whole), divided by the deliveries the clients observed. '
   + 'Reference: the same bench on one app process without Redis, in the same run.';
@@ -392,9 +396,10 @@ export default {
       let reference: RunResult | undefined;
       for (const [s, setup] of SETUPS.entries()) {
         await start(setup.processes, setup.redis);
-        await runLoad(ctx, workers, procs, warmOf(s), headersOf, { ...WARMUP });
+        ctx.log(`${setup.label}: app pids ${procs.map((p) => p.pid).join(', ')}`);
+        await runLoad(ctx, workers, procs, warmOf(s), headersOf, { ...WARMUP, byDocument: setup.byDocument });
         const r = await runLoad(ctx, workers, procs, idsOf(s), headersOf, {
-          docs: DOCS, seconds: SECONDS, db: dbMeter ?? undefined, redisPid: setup.redis && redisLocal ? redisPid : null,
+          docs: DOCS, seconds: SECONDS, db: dbMeter ?? undefined, redisPid: setup.redis && redisLocal ? redisPid : null, byDocument: setup.byDocument,
         });
         await sleep(QUIET_MS);
         await stopAll();
