@@ -184,6 +184,7 @@ interface RunResult {
   clientCpuMs: number;
   /** Documents whose clients and fresh clients on each live process do not all agree. */
   diverged: number;
+  /** Per document, the servers' copy (fresh clients on every live process agreeing), else null: what the database must hold. */
   digests: Array<string | null>;
   closes: number;
   /** The kill case: per edit key, its writer; the observations before the kill; resync times. */
@@ -273,8 +274,10 @@ async function runLoad(
       got.forEach((probe, d) => probes[d].push(probe));
     }
     const byDoc = probes.map((list) => new Set(list.map((p) => p.hash)));
-    for (const f of finals) byDoc[docOf[f.index]].add(f.hash);
+    // Compared with the database: the servers' copy (a client still catching up would not be the database's fault).
     const digests = byDoc.map((s) => (s.size === 1 ? [...s][0] : null));
+    for (const f of finals) byDoc[docOf[f.index]].add(f.hash);
+    const diverged = byDoc.filter((s) => s.size > 1).length;
 
     let killResult: RunResult['kill'];
     if (kill) {
@@ -299,7 +302,7 @@ async function runLoad(
       cpu: { app: appMs, db: dbMs, redis: redisMs }, clientCpuMs,
       machineBusy: machineMs / (windowMs * cpus),
       otherBusy: Math.max(0, machineMs - appMs - dbMs - redisMs - clientCpuMs) / (windowMs * cpus),
-      diverged: digests.filter((d) => d === null).length, digests, closes: finals.reduce((sum, f) => sum + f.closes, 0),
+      diverged, digests, closes: finals.reduce((sum, f) => sum + f.closes, 0),
       kill: killResult, probes,
     };
   } finally {
@@ -330,7 +333,8 @@ const CPU_NOTE = 'utime+stime from /proc over the editing window + 2 s: every ap
   + 'and redis-server (shared with other work on this machine, counted whole), divided by the deliveries the clients observed. '
   + 'Reference: the same bench on one app process without Redis, in the same run.';
 const DIVERGED_NOTE = 'Documents whose final XML differs between its clients, or from a fresh client joining each (surviving) process at the end.';
-const STORED_NOTE = 'After the clients left and every process stopped (SIGTERM flushes), each draft read back from the database and compared.';
+const STORED_NOTE = 'After the clients left and every process stopped (SIGTERM flushes), each draft read back from the database and compared '
+  + 'with the fresh clients\' copies (the servers\' state at the end).';
 const ACK_NOTE = 'Acknowledged: before the kill, a client connected to another process than the writer\'s had received the edit '
   + '(it had left the writer\'s process through Redis). Checked by Yjs id in a fresh client on each surviving process and in the database after shutdown.';
 const RESYNC_NOTE = 'From the SIGKILL to the provider\'s next "synced" (it has the server\'s whole state) for each client of the killed process; '
@@ -338,7 +342,7 @@ const RESYNC_NOTE = 'From the SIGKILL to the provider\'s next "synced" (it has t
 
 export default {
   name: 'collab cluster',
-  timeoutMs: 900_000,
+  timeoutMs: 1_500_000,
   async run(ctx) {
     ensureBuild(ctx.log);
     const database = await prepareDatabase();
@@ -416,7 +420,7 @@ export default {
           { case: c, metric: 'p99 delivery latency', unit: 'ms', value: r.latency.p99, reference: isRef ? undefined : ref.latency.p99, target: '≤ 50 ms', met: r.latency.p99 <= 50, note: LATENCY_NOTE },
           { case: c, metric: 'lost deliveries (of expected)', value: `${r.expected - r.delivered}/${r.expected}`, target: '0', met: r.delivered === r.expected },
           { case: c, metric: 'diverged documents (clients, fresh client on each process)', value: r.diverged, target: '0', met: r.diverged === 0, note: DIVERGED_NOTE },
-          { case: c, metric: 'stored documents differing from clients', value: differs, target: '0', met: differs === 0, note: STORED_NOTE },
+          { case: c, metric: 'stored documents differing from the servers\' copy', value: differs, target: '0', met: differs === 0, note: STORED_NOTE },
           {
             case: c, metric: 'CPU per 1000 deliveries: app + PostgreSQL + Redis', unit: 'ms', value: per1000(totalCpu(r), r),
             reference: isRef ? undefined : per1000(totalCpu(ref), ref), target: isRef ? undefined : '≤ 1.3× reference',
@@ -475,7 +479,7 @@ export default {
         { case: c, metric: 'lost deliveries (of expected; late ones count once they arrive)', value: `${r.expected - r.delivered}/${r.expected}`, target: '0', met: r.delivered === r.expected },
         { case: c, metric: 'p99 / max delivery latency (the kill\'s backlog included)', value: `${r.latency.p99.toFixed(0)} / ${r.latency.max.toFixed(0)} ms` },
         { case: c, metric: 'diverged documents (clients, fresh client on the survivors)', value: r.diverged, target: '0', met: r.diverged === 0, note: DIVERGED_NOTE },
-        { case: c, metric: 'stored documents differing from clients', value: differs, target: '0', met: differs === 0, note: STORED_NOTE },
+        { case: c, metric: 'stored documents differing from the servers\' copy', value: differs, target: '0', met: differs === 0, note: STORED_NOTE },
       );
       return rows;
     } finally {
