@@ -7,7 +7,7 @@ const u = (n: number) => new Uint8Array([n]);
 describe('updates from other processes waiting for their sender to store them', () => {
   afterEach(() => { vi.useRealTimers(); });
 
-  it('forgets what the sender confirmed, stores what it never confirmed, in each sender's order', () => {
+  it("forgets what the sender confirmed, stores what it never confirmed, in each sender's order", () => {
     vi.useFakeTimers();
     const stored: Array<[string, number[]]> = [];
     const ledger = new UnconfirmedUpdates(1000, (r, updates) => stored.push([r.draftId, updates.map((x) => x[0])]));
