@@ -2,8 +2,9 @@ import { Writable } from 'node:stream';
 import type { AppLoadContext, EntryContext } from '@remix-run/node';
 import { RemixServer } from '@remix-run/react';
 import { renderToPipeableStream } from 'react-dom/server';
-import { createCache, extractStyle, StyleProvider } from '@ant-design/cssinjs';
+import { StyleProvider } from '@ant-design/cssinjs';
 import { NonceContext } from './lib/nonce';
+import { currentStyleSheet, styleCache, styleSheetHref } from './lib/antd-styles.server';
 
 export const streamTimeout = 5_000;
 
@@ -17,8 +18,9 @@ export function handleError(error: unknown, { request, context }: { request: Req
 }
 
 /**
- * Renders the whole page before sending it (onAllReady), so antd's CSS-in-JS styles can be
- * extracted and inlined in <head>: no flash of unstyled content, and hydration still runs.
+ * Renders the whole page before sending it (onAllReady), so that the stylesheet linked in <head>
+ * holds every antd style the page uses (app/lib/antd-styles.server.ts): no flash of unstyled
+ * content, and hydration still runs.
  */
 export default function handleRequest(
   request: Request,
@@ -28,12 +30,11 @@ export default function handleRequest(
   loadContext: AppLoadContext,
 ) {
   const nonce = loadContext.cspNonce;
-  const cache = createCache();
   return new Promise<Response>((resolve, reject) => {
     let failed = false;
     const { pipe, abort } = renderToPipeableStream(
       <NonceContext.Provider value={nonce}>
-        <StyleProvider cache={cache} hashPriority="high">
+        <StyleProvider cache={styleCache} hashPriority="high">
           <RemixServer context={remixContext} url={request.url} nonce={nonce} />
         </StyleProvider>
       </NonceContext.Provider>,
@@ -49,7 +50,7 @@ export default function handleRequest(
                 // fit at its end (react-dom-server.node writeStringChunk): the unwritten bytes arrive as NULs
                 // in the middle of the text (渝\0\0黔联合). They carry nothing; HTML never needs a NUL.
                 .replace(/\u0000/g, '')
-                .replace('__ANTD_SSR_CSS__', extractStyle(cache, true));
+                .replace('__ANTD_SSR_CSS__', styleSheetHref(currentStyleSheet()));
               headers.set('Content-Type', 'text/html; charset=utf-8');
               resolve(new Response(html, { status: failed ? 500 : status, headers }));
               done();

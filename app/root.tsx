@@ -58,13 +58,11 @@ export function Layout({ children }: { children: ReactNode }) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <Meta />
         <Links />
-        <style
+        {/* antd's styles (app/lib/antd-styles.server.ts); the browser keeps the href the server wrote. */}
+        <link
           id="antd-ssr"
-          nonce={nonce}
-          suppressHydrationWarning // the browser hides the nonce attribute (see InlineStyle)
-          dangerouslySetInnerHTML={{
-            __html: typeof document === 'undefined' ? '__ANTD_SSR_CSS__' : document.getElementById('antd-ssr')?.innerHTML ?? '',
-          }}
+          rel="stylesheet"
+          href={typeof document === 'undefined' ? '__ANTD_SSR_CSS__' : document.getElementById('antd-ssr')?.getAttribute('href') ?? ''}
         />
       </head>
       <body style={{ margin: 0 }}>

@@ -21,7 +21,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     throw err;
   });
   if (feed === null) throw new Response('not found', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
-  const headers = { ...icsHeaders('inline; filename="calendar.ics"'), Vary: 'Accept-Encoding' };
+  // Private (never in a shared cache) but revalidated rather than refetched: see If-None-Match below.
+  const headers = { ...icsHeaders('inline; filename="calendar.ics"'), 'Cache-Control': 'private, no-cache', Vary: 'Accept-Encoding', ETag: feed.etag };
+  // A calendar app that kept the last copy asks whether it changed: nothing to send when it did not.
+  if (request.headers.get('If-None-Match') === feed.etag) return new Response(null, { status: 304, headers });
   // Calendar apps poll with gzip; the feed keeps its compressed form (about a tenth of the size).
   if (/\bgzip\b/.test(request.headers.get('Accept-Encoding') ?? '')) {
     return new Response(new Uint8Array(feed.gzip), { headers: { ...headers, 'Content-Encoding': 'gzip', 'Content-Length': String(feed.gzip.length) } });

@@ -11,7 +11,8 @@ import * as calendar from './2026-12-06-009-calendar';
 import * as proposals from './2026-12-06-010-proposals';
 import * as inspections from './2026-12-06-011-inspections';
 import * as proposalRegistry from './2026-12-06-012-proposal-registry';
-import * as collabOneStatement from './2026-12-07-013-collab-one-statement';
+import * as feedLookup from './2026-12-06-013-feed-lookup';
+import * as collabOneStatement from './2026-12-06-015-collab-one-statement';
 
 /** Every migration, in order. Files are frozen once landed; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -27,5 +28,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-010-proposals': proposals,
   '2026-12-06-011-inspections': inspections,
   '2026-12-06-012-proposal-registry': proposalRegistry,
-  '2026-12-07-013-collab-one-statement': collabOneStatement,
+  '2026-12-06-013-feed-lookup': feedLookup,
+  '2026-12-06-015-collab-one-statement': collabOneStatement,
 };

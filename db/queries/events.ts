@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../index';
 import { workspaceRegions } from './workspaces';
-import type { Region, Visibility } from '../../shared/domain/model';
+import type { Region, Role, Visibility, WorkspaceRole } from '../../shared/domain/model';
 import type { EventAnswer, EventException, EventKind } from '../../shared/domain/calendar';
 
 const eventColumns = [
@@ -72,17 +72,6 @@ export function listEvents(db: Executor, f: EventListFilter, limit = 5000) {
 export function listFeedEvents(db: Executor, workspaceIds: string[], limit = 10000) {
   if (workspaceIds.length === 0) return Promise.resolve([]);
   return eventQuery(db).where('e.workspace_id', 'in', workspaceIds).orderBy('e.starts_at').limit(limit).execute();
-}
-
-/**
- * What a feed's text depends on, in the reader's workspaces: any change to an event raises its
- * sequence and updated_at, a deletion lowers the count. Counts every event of those workspaces
- * (app_events_fingerprint), readable or not: cheap, and only ever a cache key.
- */
-export async function feedFingerprint(db: Executor, workspaceIds: string[]): Promise<string> {
-  if (workspaceIds.length === 0) return 'none';
-  const { rows } = await sql<{ f: string }>`select app_events_fingerprint(${sql.val(workspaceIds)}::uuid[]) as f`.execute(db);
-  return rows[0].f;
 }
 
 export interface EventFields {
@@ -180,12 +169,18 @@ export function listExceptionsOf(db: Executor, eventIds: string[]) {
 
 // ---- Feeds: one private token per user, stored as a hash --------------------------------------------
 
-export function findFeedOwner(db: Executor, tokenHash: string) {
-  return db.selectFrom('calendar_feeds as f')
-    .innerJoin('users as u', 'u.id', 'f.user_id')
-    .select(['u.id', 'u.region', 'u.org_id as orgId', 'u.roles', 'u.display_name as displayName'])
-    .where('f.token_hash', '=', tokenHash).where('u.status', '=', 'active')
-    .executeTakeFirst();
+/**
+ * A feed token's owner (active only) with their memberships and what their feed's text depends on
+ * (app_feed_state, one statement): any change to an event of their workspaces raises its sequence and
+ * updated_at, a deletion lowers the count. Counts every event of those workspaces, readable or not:
+ * cheap, and only ever a cache key.
+ */
+export async function findFeedState(db: Executor, tokenHash: string) {
+  const { rows } = await sql<{
+    id: string; region: Region; org_id: string; roles: Role[]; workspaces: Record<string, WorkspaceRole> | null; fingerprint: string;
+  }>`select * from app_feed_state(${tokenHash})`.execute(db);
+  const row = rows[0];
+  return row && { id: row.id, region: row.region, orgId: row.org_id, roles: row.roles, workspaces: row.workspaces ?? {}, fingerprint: row.fingerprint };
 }
 
 export function findFeed(db: Executor, userId: string) {

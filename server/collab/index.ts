@@ -16,7 +16,8 @@ import type { RateLimits } from '../rate-limits';
 import { defaultPersistenceOptions, Persistence, type PersistenceOptions } from './persistence';
 import { RoomRegistry } from './registry';
 import { recheckConnections } from './revocation';
-import { ServerWrite } from './room';
+import { ServerWrite, type CollabRoom } from './room';
+import { UnconfirmedUpdates } from './unconfirmed';
 import { createTransport } from './upgrade';
 
 /**
@@ -78,9 +79,19 @@ export function createCollab(opts: {
   const { db, config } = opts;
   const log = opts.log.child({ part: 'collab' });
   const limits: CollabLimits = { ...defaultLimits, ...opts.limits };
-  const persistence = new Persistence(db, log, { ...defaultPersistenceOptions, ...opts.persistence });
+  const persistenceOptions = { ...defaultPersistenceOptions, ...opts.persistence };
+  const persistence = new Persistence(db, log, persistenceOptions);
   const cluster = createClusterLink(config.redisUrl, log);
-  const registry = new RoomRegistry({ db, log, limits, persistence, cluster });
+  // Another process's updates whose sender went silent (died before storing them) are stored here,
+  // under the user this process last wrote the document for (draft_client_ids keeps who wrote what).
+  const unconfirmed = new UnconfirmedUpdates<CollabRoom>(persistenceOptions.storeUnconfirmedAfterMs, (room, updates) => {
+    const actor = room.lastActor;
+    if (!actor) return;
+    log.warn({ draftId: room.draftId, updates: updates.length }, 'collab stores updates another process sent but did not confirm storing (it may have died)');
+    for (const update of updates) persistence.enqueue(room, update, actor);
+  });
+  if (cluster.enabled) persistence.onStored = (upTo) => cluster.control({ type: 'stored', origin: cluster.id, upTo });
+  const registry = new RoomRegistry({ db, log, limits, persistence, cluster, unconfirmed });
   const connections = new Set<Connection>();
   let closing = false;
 
@@ -116,6 +127,9 @@ export function createCollab(opts: {
         return;
       case 'flushed':
         flushAnswers.get(message.requestId)?.();
+        return;
+      case 'stored':
+        unconfirmed.confirmed(message.origin, message.upTo);
         return;
       case 'recheckDraft':
         return recheckRemote(recheckLocal((c) => c.draftId === message.draftId));
@@ -196,6 +210,7 @@ export function createCollab(opts: {
       }
       for (const ws of transport.clients()) ws.terminate();
       await registry.closeAll();
+      unconfirmed.close();
       await persistence.close();
       await transport.close();
       await cluster.close();

@@ -84,6 +84,8 @@ export interface PersistenceOptions {
   compactBytes: number;
   textIdleMs: number;
   textMaxMs: number;
+  /** With Redis: how long an update received from another process may wait for its sender's `stored` before this process stores it (unconfirmed.ts). */
+  storeUnconfirmedAfterMs: number;
 }
 
 export const defaultPersistenceOptions: PersistenceOptions = {
@@ -92,9 +94,11 @@ export const defaultPersistenceOptions: PersistenceOptions = {
   compactBytes: 1024 * 1024,
   textIdleMs: 2000,
   textMaxMs: 10_000,
+  storeUnconfirmedAfterMs: 3000,
 };
 
-interface Batch { room: StoredRoom; actor: DbActor; updates: Uint8Array[]; attempts: number }
+/** minSeq: the lowest cluster sequence number among its updates (Infinity: none published to other processes). */
+interface Batch { room: StoredRoom; actor: DbActor; updates: Uint8Array[]; attempts: number; minSeq: number }
 
 const MAX_RETRY_DELAY_MS = 5000;
 
@@ -109,6 +113,14 @@ export class Persistence {
   private lastText = new WeakMap<StoredRoom, string>();
   private textTimer: NodeJS.Timeout;
   private textWriting = false;
+  /** The highest cluster sequence number queued, and the last one reported stored. */
+  private lastSeq = 0;
+  private reportedSeq = 0;
+  /**
+   * With Redis: told after a write that every update published with a sequence number up to `upTo`
+   * is stored (or was given up), so the other processes may forget their copies.
+   */
+  onStored: ((upTo: number) => void) | null = null;
 
   constructor(private readonly db: Kysely<DB>, private readonly log: Logger, readonly opts: PersistenceOptions = defaultPersistenceOptions) {
     this.textTimer = setInterval(() => {
@@ -124,13 +136,30 @@ export class Persistence {
     return { stored, owners, tail: { rows: stored.rows, bytes: stored.updates.reduce((n, u) => n + u.data.length, 0) } };
   }
 
-  /** Queues an applied update, written as its author within flushMs. */
-  enqueue(room: StoredRoom, update: Uint8Array, actor: DbActor) {
+  /** Queues an applied update, written as its author within flushMs; `seq`: its cluster sequence number, if published. */
+  enqueue(room: StoredRoom, update: Uint8Array, actor: DbActor, seq = 0) {
     const key = `${room.draftId}:${actor.id}`;
+    const minSeq = seq > 0 ? seq : Infinity;
+    if (seq > this.lastSeq) this.lastSeq = seq;
     const batch = this.pending.get(key);
-    if (batch) batch.updates.push(update);
-    else this.pending.set(key, { room, actor, updates: [update], attempts: 0 });
+    if (batch) {
+      batch.updates.push(update);
+      batch.minSeq = Math.min(batch.minSeq, minSeq);
+    } else {
+      this.pending.set(key, { room, actor, updates: [update], attempts: 0, minSeq });
+    }
     this.schedule(this.opts.flushMs);
+  }
+
+  /** After a write: everything published below the oldest update still queued is stored. */
+  private reportStored() {
+    if (!this.onStored) return;
+    let min = Infinity;
+    for (const b of this.pending.values()) min = Math.min(min, b.minSeq);
+    const upTo = min === Infinity ? this.lastSeq : min - 1;
+    if (upTo <= this.reportedSeq) return;
+    this.reportedSeq = upTo;
+    this.onStored(upTo);
   }
 
   /** The document's text changed; `actor` (if any) may write it. */
@@ -175,6 +204,7 @@ export class Persistence {
       this.log.debug({ err }, 'collab batched flush failed; writing batches one by one');
       for (const batch of batches) await this.writeAlone(batch);
     }
+    this.reportStored();
   }
 
   /** Appends each batch as a row, as the transaction's actor. */
@@ -205,8 +235,12 @@ export class Persistence {
     this.log.warn({ err: lastError, draftId: batch.room.draftId, updates: batch.updates.length, attempts: batch.attempts }, 'collab could not store an update batch; retrying');
     const key = `${batch.room.draftId}:${batch.actor.id}`;
     const queued = this.pending.get(key);
-    if (queued) queued.updates.unshift(...batch.updates);
-    else this.pending.set(key, batch);
+    if (queued) {
+      queued.updates.unshift(...batch.updates);
+      queued.minSeq = Math.min(queued.minSeq, batch.minSeq);
+    } else {
+      this.pending.set(key, batch);
+    }
     this.schedule(Math.min(MAX_RETRY_DELAY_MS, this.opts.flushMs * 2 ** batch.attempts));
   }
 

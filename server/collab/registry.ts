@@ -78,6 +78,9 @@ export class RoomRegistry {
     if (room.unloading) return this.unloading.get(draftId) ?? Promise.resolve();
     if (this.rooms.get(draftId) === room) this.rooms.delete(draftId);
     room.unloading = true;
+    // What other processes sent and have not said they stored goes with this room's last writes.
+    const unconfirmed = this.services.unconfirmed.take(room);
+    if (room.lastActor) for (const update of unconfirmed) this.services.persistence.enqueue(room, update, room.lastActor);
     const done = this.services.persistence.finish(room, room.lastActor, compact)
       .catch((err) => this.services.log.error({ err, draftId }, 'collab could not finish storing a document'))
       .finally(() => {

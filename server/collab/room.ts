@@ -7,13 +7,14 @@ import type { DbActor } from '../../db';
 import type { Logger } from '../logger';
 import { checkAuthorship, type Writer } from './authorship';
 import { sanitizeAwarenessUpdate } from './awareness';
-import { CLUSTER_MESSAGE, type ClusterLink, type ClusterMessageKind } from './cluster';
+import { CLUSTER_MESSAGE, type ClusterLink, type ClusterMessageKind, type ClusterSender } from './cluster';
 import { binaryFrame, type Connection } from './connection';
 import { documentText } from './document';
 import { documentSchema } from '../../shared/editor/extensions';
 import { inspectUpdate } from './update-check';
 import type { CollabLimits } from './limits';
 import type { Persistence, StoredRoom } from './persistence';
+import type { UnconfirmedUpdates } from './unconfirmed';
 import {
   awarenessMessage, awarenessStatesMessage, isEmptyStateVector, ProtocolError, syncStep1Message, syncStep2Message, updateMessage, writersOf,
   type ClientMessage,
@@ -41,6 +42,8 @@ export interface RoomServices {
   limits: CollabLimits;
   persistence: Persistence;
   cluster: ClusterLink;
+  /** Updates from other processes not yet stored by their sender (kept in case it dies first). */
+  unconfirmed: UnconfirmedUpdates<CollabRoom>;
 }
 
 /**
@@ -80,7 +83,7 @@ export class CollabRoom implements StoredRoom {
   /** Subscribes to other processes, then reads the stored state (as the first connection's user). */
   async load(actor: DbActor) {
     const { cluster, persistence } = this.services;
-    await cluster.join(this.draftId, (kind, payload) => this.onCluster(kind, payload));
+    await cluster.join(this.draftId, (kind, payload, from) => this.onCluster(kind, payload, from));
     const started = performance.now();
     const { stored, owners, tail } = await persistence.load(this.draftId, actor);
     const read = performance.now();
@@ -291,8 +294,7 @@ export class CollabRoom implements StoredRoom {
     persistence.textChanged(this, actor);
     if (!actor) return;
     this.lastActor = actor;
-    cluster.publish(this.draftId, CLUSTER_MESSAGE.UPDATE, update);
-    persistence.enqueue(this, update, actor);
+    persistence.enqueue(this, update, actor, cluster.publishStoring(this.draftId, update));
   }
 
   private onAwareness({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) {
@@ -306,10 +308,14 @@ export class CollabRoom implements StoredRoom {
     if (origin !== REMOTE && origin !== 'timeout') this.services.cluster.publish(this.draftId, CLUSTER_MESSAGE.AWARENESS, update);
   }
 
-  private onCluster(kind: ClusterMessageKind, payload: Uint8Array) {
+  private onCluster(kind: ClusterMessageKind, payload: Uint8Array, from: ClusterSender) {
     if (this.unloading) return;
     try {
-      if (kind === CLUSTER_MESSAGE.UPDATE) {
+      if (kind === CLUSTER_MESSAGE.STORING_UPDATE) {
+        this.applyAndAnnounce(payload, REMOTE, null);
+        // Kept until the sender says it stored it: if the sender dies first, it is stored from here.
+        if (from.seq !== null) this.services.unconfirmed.received(from.origin, from.seq, this, payload);
+      } else if (kind === CLUSTER_MESSAGE.UPDATE) {
         this.applyAndAnnounce(payload, REMOTE, null);
       } else if (kind === CLUSTER_MESSAGE.AWARENESS) {
         applyAwarenessUpdate(this.awareness, payload, REMOTE);

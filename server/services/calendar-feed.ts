@@ -3,11 +3,9 @@ import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
-import { actAs, withActor } from '../../db';
-import { deleteFeed, feedFingerprint, findFeed, findFeedOwner, listFeedEvents, replaceFeed, type EventRow } from '../../db/queries/events';
-import { listUserMemberships } from '../../db/queries/sessions';
+import { withActor } from '../../db';
+import { deleteFeed, findFeed, findFeedState, listFeedEvents, replaceFeed, type EventRow } from '../../db/queries/events';
 import { can, type Actor } from '../../shared/policy';
-import type { WorkspaceRole } from '../../shared/domain/model';
 import { translate } from '../../shared/i18n';
 import { buildCalendar, type IcsEvent } from '../calendar/ics';
 import { dbActor } from './actor';
@@ -59,7 +57,7 @@ export async function revokeFeed(db: Kysely<DB>, actor: Actor) {
  * app polls the same text again and again. Kept with its gzip form (calendar apps accept it; a feed
  * shrinks about tenfold). Bounded by size; each process keeps its own.
  */
-export interface RenderedFeed { ics: string; gzip: Buffer }
+export interface RenderedFeed { ics: string; gzip: Buffer; etag: string }
 const renderedFeeds = new Map<string, { key: string; feed: RenderedFeed }>();
 const RENDERED_FEEDS_MAX_BYTES = 32 * 1024 * 1024;
 let renderedFeedsBytes = 0;
@@ -78,31 +76,27 @@ function rememberFeed(ownerId: string, key: string, feed: RenderedFeed) {
 
 /**
  * The feed of a token: exactly the events its owner may read, read as the owner under row-level
- * security (as their pages are), in one transaction. Null for an unknown or revoked token, or a
- * disabled user.
+ * security (as their pages are). Null for an unknown or revoked token, or a disabled user. Whether
+ * the feed changed since it was last rendered is one statement (app_feed_state); a feed rendered
+ * from rows a moment newer than its key is only rendered once more.
  */
 export async function renderFeed(db: Kysely<DB>, token: string, appUrl: string, call: CallContext = {}): Promise<RenderedFeed | null> {
   if (!FEED_TOKEN_PATTERN.test(token)) return null;
-  return withActor(db, null, async (trx) => {
-    const owner = await findFeedOwner(trx, hashToken(token));
-    if (!owner) return null;
-    await rateLimit(call, 'feed', owner.id);
-    await actAs(trx, { id: owner.id, region: owner.region, orgId: owner.orgId });
-    const memberships = await listUserMemberships(trx, owner.id);
-    const actor: Actor = {
-      id: owner.id, region: owner.region, orgId: owner.orgId, roles: owner.roles,
-      workspaces: Object.fromEntries(memberships.map((m) => [m.workspace_id, m.role as WorkspaceRole])),
-    };
-    const workspaceIds = Object.keys(actor.workspaces).sort();
-    const key = [appUrl, owner.region, owner.orgId, owner.roles.join(','), workspaceIds.join(','), await feedFingerprint(trx, workspaceIds)].join('|');
-    const cached = renderedFeeds.get(owner.id);
-    if (cached?.key === key) return cached.feed;
-    const rows = (await listFeedEvents(trx, workspaceIds)).filter((e) => can(actor, 'record.read', toRecordRef(e)).allowed);
-    const ics = buildCalendar({ name: translate('zh-CN', 'calendar.title'), appUrl, events: rows.map((e) => toIcs(e)) });
-    const feed = { ics, gzip: await gzipAsync(ics) };
-    rememberFeed(owner.id, key, feed);
-    return feed;
-  });
+  const owner = await findFeedState(db, hashToken(token));
+  if (!owner) return null;
+  await rateLimit(call, 'feed', owner.id);
+  const actor: Actor = { id: owner.id, region: owner.region, orgId: owner.orgId, roles: owner.roles, workspaces: owner.workspaces };
+  const workspaceIds = Object.keys(actor.workspaces).sort();
+  const key = [appUrl, owner.region, owner.orgId, owner.roles.join(','), workspaceIds.join(','), owner.fingerprint].join('|');
+  const cached = renderedFeeds.get(owner.id);
+  if (cached?.key === key) return cached.feed;
+  const rows = await withActor(db, dbActor(actor), (trx) => listFeedEvents(trx, workspaceIds));
+  const readable = rows.filter((e) => can(actor, 'record.read', toRecordRef(e)).allowed);
+  const ics = buildCalendar({ name: translate('zh-CN', 'calendar.title'), appUrl, events: readable.map((e) => toIcs(e)) });
+  const etag = `"${crypto.createHash('sha256').update(ics).digest('base64url').slice(0, 22)}"`;
+  const feed = { ics, gzip: await gzipAsync(ics), etag };
+  rememberFeed(owner.id, key, feed);
+  return feed;
 }
 
 /** One event as an .ics download (the event page's link). */

@@ -294,17 +294,31 @@ export interface BenchClient {
 // Every provider adds a process 'exit' listener.
 process.setMaxListeners(0);
 
-/** A y-websocket client (the browser's provider, ws as WebSocket) sending `headers` on the upgrade. */
-export function openBenchClient(url: string, room: string, headers: Record<string, string>, syncTimeoutMs = 60_000): BenchClient {
+/**
+ * A y-websocket client (the browser's provider, ws as WebSocket) sending `headers` on the upgrade
+ * (with the server's own Origin unless they name one). Given several servers (the processes behind a load balancer), it connects to the first and, whenever
+ * a connection closes, retries on the next one, sending that server's own Origin: what a balancer that
+ * skips a dead backend does for a browser.
+ */
+export function openBenchClient(url: string | string[], room: string, headers: Record<string, string>, syncTimeoutMs = 60_000): BenchClient {
+  const urls = Array.isArray(url) ? url : [url];
+  const originOf = (u: string) => new URL(u).origin.replace(/^ws/, 'http');
   class HeaderSocket extends WebSocket {
-    constructor(u: string, protocols?: string | string[]) { super(u, protocols, { headers }); }
+    constructor(u: string, protocols?: string | string[]) {
+      super(u, protocols, { headers: urls.length > 1 || !headers.origin ? { ...headers, origin: originOf(u) } : headers });
+    }
   }
   const doc = new Y.Doc();
-  const provider = new WebsocketProvider(wsBase(url), room, doc, {
+  const provider = new WebsocketProvider(wsBase(urls[0]), room, doc, {
     WebSocketPolyfill: HeaderSocket as unknown as typeof globalThis.WebSocket, disableBc: true, maxBackoffTime: 1000,
   });
   const closes: number[] = [];
-  provider.on('connection-close', (event) => { if (event) closes.push(event.code); });
+  let current = 0;
+  provider.on('connection-close', (event) => {
+    if (event) closes.push(event.code);
+    // Emitted before the provider schedules its reconnect, which reads serverUrl again.
+    if (urls.length > 1) provider.serverUrl = wsBase(urls[(current = (current + 1) % urls.length)]);
+  });
   const synced = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no sync on ${room} within ${syncTimeoutMs} ms (closes: ${closes.join(',') || 'none'})`)), syncTimeoutMs);
     const done = () => { clearTimeout(timer); resolve(); };

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { DEMO_PASSWORD, startTestServer, type TestServer } from '../support/server';
 import {
-  antdSsrCss, chromiumPath, expectNoBrowserErrors, launchBrowser, loginThroughForm, newUserContext, seriousA11yViolations,
+  antdSheetHref, chromiumPath, expectNoBrowserErrors, launchBrowser, loginThroughForm, newUserContext, seriousA11yViolations,
   waitForHydration, warnIfNoChromium,
 } from './support';
 
@@ -156,15 +156,27 @@ describe.skipIf(!chromiumPath)('browser: accessible, keyboard usable, styled fro
     await Promise.all([context.close(), second.context.close()]);
   });
 
-  it('sends the antd styles in the server HTML (no flash of unstyled content)', async () => {
+  it('links the antd styles of the server-rendered page as one cached stylesheet (no flash of unstyled content)', async () => {
     const cookie = await server.login('cq-member');
     for (const [path, init] of [['/login', {}], ['/', { cookie }]] as const) {
       const res = await server.request(path, init);
       expect(res.status, path).toBe(200);
-      const css = antdSsrCss(await res.text());
-      expect(css, path).not.toContain('__ANTD_SSR_CSS__');
+      const href = antdSheetHref(await res.text());
+      expect(href, path).toMatch(/^\/antd-css\/[0-9a-f]{16}\.css$/);
+      const sheet = await server.request(href);
+      expect(sheet.status, path).toBe(200);
+      expect(sheet.headers.get('content-type')).toMatch(/^text\/css/);
+      expect(sheet.headers.get('cache-control')).toContain('immutable');
+      const css = await sheet.text();
       expect(css.length, path).toBeGreaterThan(1000);
       expect(css, path).toMatch(/\.ant-(btn|card|layout|input)/);
+      // cssinjs's map of what the sheet holds, so the browser does not inject the same styles again.
+      expect(css, path).toContain('data-ant-cssinjs-cache-path');
     }
+    // A sheet this process never made (another process's, before a restart): the current one, not cached.
+    const other = await server.request('/antd-css/0123456789abcdef.css');
+    expect(other.status).toBe(200);
+    expect(other.headers.get('cache-control')).toBe('no-cache');
+    expect((await server.request('/antd-css/not-a-sheet.css')).status).toBe(404);
   });
 });

@@ -182,7 +182,7 @@ export async function seriousA11yViolations(page: Page, label: string): Promise<
     v.impact === 'serious' || v.impact === 'critical' ? [`${label}: ${lines[i]}`] : []);
 }
 
-/** The contents of the server-rendered `<style id="antd-ssr">`. */
-export function antdSsrCss(html: string): string {
-  return /<style id="antd-ssr"[^>]*>([\s\S]*?)<\/style>/.exec(html)?.[1] ?? '';
+/** The address of the antd stylesheet a server-rendered page links (`<link id="antd-ssr">`). */
+export function antdSheetHref(html: string): string {
+  return /<link id="antd-ssr"[^>]*href="([^"]*)"/.exec(html)?.[1] ?? '';
 }

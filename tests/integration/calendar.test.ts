@@ -38,9 +38,10 @@ async function feedOf(username: string) {
   const res = await server.request(`/calendar/${token}.ics`);
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toBe('text/calendar; charset=utf-8');
-  expect(res.headers.get('cache-control')).toBe('private, no-store');
+  // Never in a shared cache; a calendar app that keeps its copy asks again with If-None-Match.
+  expect(res.headers.get('cache-control')).toBe('private, no-cache');
   const text = await res.text();
-  return { token, text, ...parseCalendar(text) };
+  return { token, text, etag: res.headers.get('etag') ?? '', ...parseCalendar(text) };
 }
 const titles = (events: Array<{ summary: string; recurrenceId: Date | null }>) =>
   [...new Set(events.filter((e) => !e.recurrenceId).map((e) => e.summary))].sort();
@@ -113,9 +114,14 @@ describe('feeds: each member subscribes to exactly their events', () => {
     expect(text).not.toMatch(/^DTSTAMP:\d{8}T\d{6}\r$/m);
   });
 
-  it('a changed event raises its SEQUENCE', async () => {
+  it('a changed event raises its SEQUENCE; an unchanged feed asked with its ETag answers 304', async () => {
     const id = eventIds[DEMO_EVENTS.lecture];
-    const before = (await feedOf('sc-member')).events.find((e) => e.summary === DEMO_EVENTS.lecture)!.sequence;
+    const feed = await feedOf('sc-member');
+    const before = feed.events.find((e) => e.summary === DEMO_EVENTS.lecture)!.sequence;
+    expect(feed.etag).toMatch(/^"[\w-]{22}"$/);
+    const unchanged = await server.request(`/calendar/${feed.token}.ics`, { headers: { 'If-None-Match': feed.etag } });
+    expect(unchanged.status).toBe(304);
+    expect(await unchanged.text()).toBe('');
     const organiser = await actorOf(db(), 'sc-coordinator');
     const { event } = await getEvent(db(), organiser, id);
     const input = eventEditSchema.parse({
@@ -123,6 +129,9 @@ describe('feeds: each member subscribes to exactly their events', () => {
       endTime: '17:30', repeat: 'none', invitees: [],
     });
     await updateEvent(db(), organiser, id, input);
+    const changed = await server.request(`/calendar/${feed.token}.ics`, { headers: { 'If-None-Match': feed.etag } });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).not.toBe(feed.etag);
     const after = (await feedOf('sc-member')).events.find((e) => e.summary === DEMO_EVENTS.lecture)!;
     expect(after.sequence).toBe(before + 1);
     expect(after.start.toISOString()).toBe(beijingInstant(beijingDay(event.startsAt), '15:30').toISOString());

@@ -227,6 +227,25 @@ describe(`a document opened on a second hub learns unstored edits through Redis 
     expect(await stored()).toBe('联合提案\n刚刚输入的一句');
   });
 
+  it('edits another process relayed but never stored (it died with them in its buffer) are stored by the process that received them', async () => {
+    const draftId = await createDraft(server.database.db, {
+      workspace: SEED.workspaces.chuanyu, author: 'cq-member', visibility: 'joint', text: ['联合提案'],
+    });
+    const writer = openClient(slowUrl, draftId, { cookie: cookies['cq-member'] });
+    clients.push(writer);
+    await writer.synced;
+    const reader = openClient(server.url, draftId, { cookie: cookies['cq-member'] });
+    clients.push(reader);
+    await reader.synced;
+    writer.type('送达即确认');
+    await until(() => reader.text() === writer.text(), 'the edit relayed by the slow process');
+    const stored = () => asOwner(server.database.db, async (trx) => documentText(await loadDocument(trx, draftId)));
+    // The slow process stores once a minute and never says it did: as if it had died. A client
+    // reconnecting to the survivor would send nothing again (the survivor has it), so the survivor stores it.
+    expect(await stored()).toBe('联合提案');
+    await until(async () => (await stored()) === '联合提案\n送达即确认', 'the receiving process storing the unconfirmed edit', 10_000);
+  });
+
   it('a flush goes on without a process that never answers (it died, or its Redis link is gone)', async () => {
     const { url, prefix } = redisTarget(REDIS_URL);
     const silent = new Redis(url); // listens on the control channel like a process, answers nothing
