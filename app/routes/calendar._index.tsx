@@ -78,7 +78,8 @@ export default function CalendarPage() {
   const [creating, setCreating] = useState<string | null>(null);
   const [workspaceId, setWorkspaceId] = useState<string | undefined>(params.get('workspace') ?? creatable[0]?.id);
   const [showFeed, setShowFeed] = useState(false);
-  useLiveRevalidation((e) => e.type === 'record:changed' && e.kind === 'event');
+  // Inspections too: their itinerary stops are shown here.
+  useLiveRevalidation((e) => e.type === 'record:changed' && (e.kind === 'event' || e.kind === 'inspection'));
 
   useEffect(() => {
     if (!result?.ok || !('message' in result) || !result.message) return;

@@ -11,6 +11,7 @@ import * as calendar from './2026-12-06-009-calendar';
 import * as proposals from './2026-12-06-010-proposals';
 import * as inspections from './2026-12-06-011-inspections';
 import * as proposalRegistry from './2026-12-06-012-proposal-registry';
+import * as eventOrganisers from './2026-12-06-013-event-organisers';
 
 /** Every migration, in order. Files are frozen once landed; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-010-proposals': proposals,
   '2026-12-06-011-inspections': inspections,
   '2026-12-06-012-proposal-registry': proposalRegistry,
+  '2026-12-06-013-event-organisers': eventOrganisers,
 };

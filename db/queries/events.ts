@@ -76,12 +76,12 @@ export function listFeedEvents(db: Executor, workspaceIds: string[], limit = 100
 
 /**
  * What a feed's text depends on, in the reader's workspaces: any change to an event raises its
- * sequence and updated_at, a deletion lowers the count. Counts every event of those workspaces
- * (app_events_fingerprint), readable or not: cheap, and only ever a cache key.
+ * sequence and updated_at, a deletion lowers the count; a stop's change touches its inspection; a
+ * supervision activity is added (or its proposal changes). Counts every row, readable or not
+ * (app_calendar_fingerprint): cheap, and only ever a cache key.
  */
 export async function feedFingerprint(db: Executor, workspaceIds: string[]): Promise<string> {
-  if (workspaceIds.length === 0) return 'none';
-  const { rows } = await sql<{ f: string }>`select app_events_fingerprint(${sql.val(workspaceIds)}::uuid[]) as f`.execute(db);
+  const { rows } = await sql<{ f: string }>`select app_calendar_fingerprint(${sql.val(workspaceIds)}::uuid[]) as f`.execute(db);
   return rows[0].f;
 }
 

@@ -13,7 +13,7 @@ import { buildCalendar, type IcsEvent } from '../calendar/ics';
 import { dbActor } from './actor';
 import { rateLimit, type CallContext } from './call';
 import { toRecordRef } from './notices';
-import { loadEvent } from './calendar';
+import { linkedEntries, loadEvent, type LinkedEntry } from './calendar';
 
 /**
  * 订阅日历: each user's private iCalendar feed (decision 17) and single-event downloads. The events
@@ -33,6 +33,17 @@ function toIcs(e: EventRow, locale: 'zh-CN' | 'en' = 'zh-CN'): IcsEvent {
     id: e.id, title: e.title, kindLabel: translate(locale, `calendar.kind.${e.kind}`), place: e.place, onlineUrl: e.onlineUrl,
     description: e.description, startsAt: e.startsAt, endsAt: e.endsAt, allDay: e.allDay, rrule: e.rrule,
     sequence: e.sequence, updatedAt: e.updatedAt, exceptions: e.exceptions,
+  };
+}
+
+/** An entry entered elsewhere (a stop, a supervision activity), under its own UID and linking its page. */
+function linkedToIcs(l: LinkedEntry, locale: 'zh-CN' | 'en' = 'zh-CN'): IcsEvent {
+  const prefix = l.supervision ? translate(locale, `proposal.supervision.${l.supervision}`) : translate(locale, 'calendar.itinerary');
+  return {
+    id: l.uid, path: l.href, title: `${prefix}：${l.title}`, kindLabel: translate(locale, `calendar.kind.${l.kind}`),
+    notes: l.stop?.hostUnit ? [`${translate(locale, 'inspection.stop.hostUnit')}：${l.stop.hostUnit}`] : [],
+    place: l.place, onlineUrl: '', description: '', startsAt: l.start, endsAt: l.end, allDay: l.allDay, rrule: null,
+    sequence: 0, updatedAt: l.updatedAt, exceptions: null,
   };
 }
 
@@ -77,8 +88,9 @@ function rememberFeed(ownerId: string, key: string, feed: RenderedFeed) {
 }
 
 /**
- * The feed of a token: exactly the events its owner may read, read as the owner under row-level
- * security (as their pages are), in one transaction. Null for an unknown or revoked token, or a
+ * The feed of a token: exactly the events its owner may read, and the inspection stops and
+ * supervision activities the calendar page shows them, read as the owner under row-level security
+ * (as their pages are), in one transaction. Null for an unknown or revoked token, or a
  * disabled user.
  */
 export async function renderFeed(db: Kysely<DB>, token: string, appUrl: string, call: CallContext = {}): Promise<RenderedFeed | null> {
@@ -98,7 +110,9 @@ export async function renderFeed(db: Kysely<DB>, token: string, appUrl: string, 
     const cached = renderedFeeds.get(owner.id);
     if (cached?.key === key) return cached.feed;
     const rows = (await listFeedEvents(trx, workspaceIds)).filter((e) => can(actor, 'record.read', toRecordRef(e)).allowed);
-    const ics = buildCalendar({ name: translate('zh-CN', 'calendar.title'), appUrl, events: rows.map((e) => toIcs(e)) });
+    // Inspections' stops and key proposals' supervision activities, as the calendar page shows them.
+    const linked = await linkedEntries(trx, actor, {});
+    const ics = buildCalendar({ name: translate('zh-CN', 'calendar.title'), appUrl, events: [...rows.map((e) => toIcs(e)), ...linked.map((l) => linkedToIcs(l))] });
     const feed = { ics, gzip: await gzipAsync(ics) };
     rememberFeed(owner.id, key, feed);
     return feed;

@@ -9,9 +9,11 @@ import {
 import { findWorkspaceRef, listWorkspaceMembers, listWorkspacesByIds } from '../../db/queries/workspaces';
 import { findDraftRef, listDrafts } from '../../db/queries/drafts';
 import { authorize, can, type Actor, type RecordRef } from '../../shared/policy';
-import type { Visibility } from '../../shared/domain/model';
+import type { Region, Visibility } from '../../shared/domain/model';
 import type { SupervisionKind } from '../../shared/domain/proposal';
-import { listSupervisionBetween } from '../../db/queries/proposals';
+import { INSPECTION_KINDS, type InspectionKind } from '../../shared/domain/inspection';
+import { listCalendarSupervision } from '../../db/queries/proposals';
+import { listCalendarStops } from '../../db/queries/inspections';
 import {
   addDays, beijingInstant, isOccurrenceOf, mondayOf, occurrencesBetween, overlapping, repeatOf, type EventAnswer, type EventKind, type Occurrence,
 } from '../../shared/domain/calendar';
@@ -62,11 +64,18 @@ export async function getCalendar(db: Kysely<DB>, actor: Actor, filter: Calendar
       involving: filter.mine ? actor.id : undefined, from, to,
     });
     const events = rows.flatMap((e) => occurrencesBetween(e, e.exceptions ?? [], from, to).map((o) => ({
-      eventId: e.id, href: `/events/${e.id}`, title: e.title, supervision: null, kind: e.kind, place: e.place, allDay: e.allDay, visibility: e.visibility,
+      eventId: e.id, href: `/events/${e.id}`, title: e.title, supervision: null, stop: null, kind: e.kind, place: e.place, allDay: e.allDay, visibility: e.visibility,
       ownerRegion: e.ownerRegion, workspaceRegions: e.workspaceRegions, recurring: e.rrule !== null, myAnswer: e.myAnswer,
       start: o.start.toISOString(), end: o.end.toISOString(), moved: o.moved,
     })));
-    const occurrences = [...events, ...await supervisionDays(trx, actor, filter, range)]
+    const linked = (await linkedEntries(trx, actor, { ...filter, range })).map((l) => ({
+      eventId: l.uid, href: l.href, title: l.title, supervision: l.supervision, stop: l.stop, kind: l.kind,
+      // A supervision activity shows who takes part where an event shows its place.
+      place: l.place || l.participants, allDay: l.allDay, visibility: l.visibility,
+      ownerRegion: l.ownerRegion, workspaceRegions: l.workspaceRegions, recurring: false, myAnswer: null,
+      start: l.start.toISOString(), end: l.end.toISOString(), moved: false,
+    }));
+    const occurrences = [...events, ...linked]
       .sort((a, b) => a.start.localeCompare(b.start) || a.title.localeCompare(b.title));
     const workspaces = (await listWorkspacesByIds(trx, workspaceIds)).map((w) => ({
       id: w.id, name: w.name, orgs: w.orgs,
@@ -89,23 +98,59 @@ export async function getCalendar(db: Kysely<DB>, actor: Actor, filter: Calendar
 
 /** What a supervision activity (督办) shows as in the calendar's kinds. */
 const SUPERVISION_AS_EVENT: Record<SupervisionKind, EventKind> = { onsite: 'onsite_meeting', forum: 'meeting', inspection: 'inspection', urge: 'meeting' };
+/** What an inspection's itinerary stop shows as: 视察 (a supervisory inspection too), or 调研. */
+const INSPECTION_AS_EVENT: Record<InspectionKind, EventKind> = { inspection: 'inspection', research: 'research', supervision: 'inspection' };
 
 /**
- * Key proposals' supervision activities as all-day entries linking to their proposal, for readers of
- * the proposal (row-level security, then the policy's rule as SQL states it): entered once, on the
- * proposal, and seen here. Not with a workspace or "mine" filter: they belong to no event's invitees.
+ * A calendar entry entered elsewhere and seen here (never entered twice): a key proposal's
+ * supervision activity, or a stop of an inspection's itinerary. `uid` is stable (the feed's UID);
+ * `href` is the page where it is entered. Supervision activities carry who takes part
+ * (`participants`), which the page shows and the feed leaves out (nothing about people in a feed).
  */
-async function supervisionDays(trx: Executor, actor: Actor, filter: CalendarFilter, range: { from: string; to: string }) {
-  if (filter.workspace || filter.mine) return [];
-  const rows = await listSupervisionBetween(trx, range.from, range.to, filter.region);
-  return rows
-    .filter((s) => !filter.kind || SUPERVISION_AS_EVENT[s.kind] === filter.kind)
-    .map((s) => ({
-      eventId: `supervision-${s.id}`, href: `/proposals/${s.proposalId}`, title: s.title, supervision: s.kind,
-      kind: SUPERVISION_AS_EVENT[s.kind], place: s.participants, allDay: true, visibility: s.visibility,
-      ownerRegion: s.region, workspaceRegions: s.regions, recurring: false, myAnswer: null,
-      start: beijingInstant(s.day).toISOString(), end: beijingInstant(addDays(s.day, 1)).toISOString(), moved: false,
+export interface LinkedEntry {
+  uid: string; href: string; title: string; kind: EventKind;
+  supervision: SupervisionKind | null; stop: { hostUnit: string } | null;
+  place: string; participants: string; allDay: boolean; start: Date; end: Date;
+  visibility: Visibility; ownerRegion: string; workspaceRegions: string[]; updatedAt: Date;
+}
+
+/**
+ * The entries entered elsewhere that the actor may read, for the page (a range of days, the page's
+ * filters) and the feed (every day): key proposals' supervision activities as all-day entries, for
+ * readers of the proposal (row-level security, the policy's rule as SQL states it), with neither a
+ * workspace nor a "mine" filter (they belong to no workspace's invitees); and inspections' itinerary
+ * stops, for readers of the inspection (row-level security, then `inspection.read`), at their time
+ * (a moment: a stop has no end) or all day when it has none; "mine" means on its roster.
+ */
+export async function linkedEntries(trx: Executor, actor: Actor, f: {
+  workspace?: string; kind?: EventKind; region?: string; mine?: boolean; range?: { from: string; to: string };
+}): Promise<LinkedEntry[]> {
+  const region = f.region as Region | undefined;
+  const supervision = f.workspace || f.mine ? [] : (await listCalendarSupervision(trx, { fromDay: f.range?.from, toDay: f.range?.to, region }))
+    .filter((s) => !f.kind || SUPERVISION_AS_EVENT[s.kind] === f.kind)
+    .map((s): LinkedEntry => ({
+      uid: `supervision-${s.id}`, href: `/proposals/${s.proposalId}`, title: s.title, kind: SUPERVISION_AS_EVENT[s.kind],
+      supervision: s.kind, stop: null, place: '', participants: s.participants, allDay: true,
+      start: beijingInstant(s.day), end: beijingInstant(addDays(s.day, 1)),
+      visibility: s.visibility, ownerRegion: s.region, workspaceRegions: s.regions,
+      updatedAt: new Date(Math.max(new Date(s.createdAt).getTime(), new Date(s.proposalUpdatedAt).getTime())),
     }));
+  const stops = (await listCalendarStops(trx, {
+    workspaceIds: Object.keys(actor.workspaces), workspaceId: f.workspace, region,
+    kinds: f.kind ? INSPECTION_KINDS.filter((k) => INSPECTION_AS_EVENT[k] === f.kind) : undefined,
+    involving: f.mine ? actor.id : undefined, fromDay: f.range?.from, toDay: f.range?.to,
+  }))
+    .filter((s) => can(actor, 'inspection.read', { ...s, regions: s.regions as Region[] }).allowed)
+    .map((s): LinkedEntry => {
+      const start = beijingInstant(s.day, s.time || undefined);
+      return {
+        uid: `inspection-stop-${s.id}`, href: `/inspections/${s.inspectionId}?tab=plan`, title: s.title, kind: INSPECTION_AS_EVENT[s.kind],
+        supervision: null, stop: { hostUnit: s.hostUnit }, place: s.place, participants: '', allDay: !s.time,
+        start, end: s.time ? start : beijingInstant(addDays(s.day, 1)),
+        visibility: s.visibility, ownerRegion: s.ownerRegion, workspaceRegions: s.regions, updatedAt: new Date(s.updatedAt),
+      };
+    });
+  return [...supervision, ...stops];
 }
 
 /** An event the actor may read, or NotFoundError / PolicyError. */
