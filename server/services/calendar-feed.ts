@@ -31,6 +31,8 @@ const feedToken = (secret: string, userId: string, salt: string) =>
 function toIcs(e: EventRow, locale: 'zh-CN' | 'en' = 'zh-CN'): IcsEvent {
   return {
     id: e.id, title: e.title, kindLabel: translate(locale, `calendar.kind.${e.kind}`), place: e.place, onlineUrl: e.onlineUrl,
+    // Committees, not people: ORGANIZER would be a person's address (decision 19).
+    notes: [`${translate(locale, 'calendar.organisers')}：${e.organisers.map((o) => o.name).join('、')}`],
     description: e.description, startsAt: e.startsAt, endsAt: e.endsAt, allDay: e.allDay, rrule: e.rrule,
     sequence: e.sequence, updatedAt: e.updatedAt, exceptions: e.exceptions,
   };
