@@ -123,6 +123,21 @@ describe.skipIf(!chromiumPath)('browser: the shared calendar across regions and 
     expect(await sc.locator('main').innerText()).not.toContain('视察行程');
   });
 
+  it('the 川渝八市政协 consultation names both organising committees, and 重庆市政协\'s coordinator may edit it', async () => {
+    const day = addDays(mondayOf(beijingDay(Date.now())), 2);
+    await cq.goto(`/calendar?view=week&date=${day}`);
+    await waitForHydration(cq);
+    await cq.locator(`[data-day="${day}"] [data-testid="calendar-event"]`, { hasText: DEMO_EVENTS.bashu.slice(0, 8) }).click();
+    await cq.waitForURL(/\/events\//);
+    await waitForHydration(cq);
+    expect(await cq.getByTestId('event-organisers').innerText()).toMatch(/四川省政协.*、重庆市政协/s);
+    // The edit form is there for the co-organiser, both committees chosen in it.
+    const form = await cq.locator('section[aria-labelledby="edit-event"]').innerText();
+    expect(form).toContain('主办单位');
+    expect(form).toMatch(/四川省政协[\s\S]*重庆市政协/);
+    expect(await seriousA11yViolations(cq, 'event page, co-organiser')).toEqual([]);
+  });
+
   it('the keyboard alone opens a day\'s form and the subscription link', async () => {
     await cq.goto(week);
     await waitForHydration(cq);
