@@ -241,6 +241,9 @@ export interface EventInviteeTable {
   attended: ColumnType<boolean | null, boolean | null | undefined, boolean | null>;
 }
 
+/** The committees organising an event together (主办单位); the owner org is always one of them. */
+export interface EventOrganiserTable { event_id: string; org_id: string }
+
 export interface CalendarFeedTable { user_id: string; salt: string; token_hash: string; created_at: Timestamp }
 
 export interface EventReminderTable { event_id: string; occurrence_start: ColumnType<Date, Date | string, never>; sent_at: CreatedAt }
@@ -269,6 +272,7 @@ export interface DB {
   events: EventTable;
   event_exceptions: EventExceptionTable;
   event_invitees: EventInviteeTable;
+  event_organisers: EventOrganiserTable;
   calendar_feeds: CalendarFeedTable;
   event_reminders: EventReminderTable;
   draft_sponsors: DraftSponsorTable;

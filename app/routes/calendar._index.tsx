@@ -67,7 +67,7 @@ function shift(view: CalendarView, date: string, direction: 1 | -1): string {
 
 /** 协商日程: month, week and list of the events I may read, with filters, create in place, and my feed. */
 export default function CalendarPage() {
-  const { view, date, range, occurrences, workspaces, people, regions, markedDays, today, feed, errors } = useLoaderData<typeof loader>();
+  const { view, date, range, occurrences, workspaces, people, committees, regions, markedDays, today, feed, errors } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== 'idle';
   const [params, setParams] = useSearchParams();
@@ -78,7 +78,8 @@ export default function CalendarPage() {
   const [creating, setCreating] = useState<string | null>(null);
   const [workspaceId, setWorkspaceId] = useState<string | undefined>(params.get('workspace') ?? creatable[0]?.id);
   const [showFeed, setShowFeed] = useState(false);
-  useLiveRevalidation((e) => e.type === 'record:changed' && e.kind === 'event');
+  // Inspections too: their itinerary stops are shown here.
+  useLiveRevalidation((e) => e.type === 'record:changed' && (e.kind === 'event' || e.kind === 'inspection'));
 
   useEffect(() => {
     if (!result?.ok || !('message' in result) || !result.message) return;
@@ -136,10 +137,12 @@ export default function CalendarPage() {
       <Drawer open={creating !== null} onClose={() => setCreating(null)} title={t('calendar.new')} size={520} destroyOnHidden>
         {creating !== null && formWorkspace && (
           <EventForm schema={eventCreateSchema} intent="create" busy={busy} submitLabel={t('calendar.create')}
-            workspaces={creatable} people={people[formWorkspace] ?? []} onWorkspaceChange={setWorkspaceId}
+            workspaces={creatable} people={people[formWorkspace] ?? []} committees={committees[formWorkspace] ?? []} onWorkspaceChange={setWorkspaceId}
             initialValues={{
               workspaceId: formWorkspace, kind: 'meeting', visibility: 'region', allDay: false, repeat: 'none',
               startDay: creating, startTime: '09:00', endDay: creating, endTime: '10:00', invitees: [],
+              // The author's committee organises; others join it here.
+              organisers: (committees[formWorkspace] ?? []).filter((c) => c.owner).map((c) => c.id),
             }} />
         )}
       </Drawer>

@@ -81,7 +81,7 @@ function formatWhen(start: string | Date, end: string | Date, allDay: boolean, l
 
 /** 日程: the event, my answer, attendance per committee, and for its organisers edit, occurrences and visibility. */
 export default function EventPage() {
-  const { event, invitees, myInvitation, upcoming, cancelled, conflicts, candidates, drafts, abilities } = useLoaderData<typeof loader>();
+  const { event, invitees, myInvitation, upcoming, cancelled, conflicts, candidates, drafts, organiserChoices, abilities } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== 'idle';
   const submit = useSubmit();
@@ -115,7 +115,13 @@ export default function EventPage() {
           ...(event.place ? [{ key: 'place', label: t('calendar.place'), children: event.place }] : []),
           ...(event.onlineUrl ? [{ key: 'online', label: t('calendar.onlineUrl'), children: <a href={event.onlineUrl} rel="noopener noreferrer" target="_blank">{event.onlineUrl}</a> }] : []),
           { key: 'workspace', label: t('calendar.workspace'), children: <Link to={`/workspaces/${event.workspaceId}`}>{event.workspaceName}</Link> },
-          { key: 'organiser', label: t('calendar.organiser'), children: <>{event.ownerOrgName} <RegionTag region={event.ownerRegion} /></> },
+          {
+            key: 'organisers', label: t('calendar.organisers'), children: (
+              <span data-testid="event-organisers">
+                {event.organisers.map((o, n) => <span key={o.id}>{n > 0 ? '、' : ''}{o.name} <RegionTag region={o.region} /></span>)}
+              </span>
+            ),
+          },
           { key: 'visibility', label: t('calendar.visibility'), children: <VisibilityTag visibility={event.visibility} regions={event.workspaceRegions} /> },
         ]} />
         {event.description && <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', marginTop: 16 }}>{event.description}</Typography.Paragraph>}
@@ -238,13 +244,14 @@ export default function EventPage() {
           <Card size="small">
             <Typography.Title level={2} id="edit-event" style={{ fontSize: 18, marginTop: 0 }}>{t('calendar.edit')}</Typography.Title>
             <EventForm key={`${event.sequence}`} schema={eventEditSchema} intent="update" busy={busy} submitLabel={t('calendar.save')}
-              people={candidates} initialValues={{
+              people={candidates} committees={organiserChoices} initialValues={{
                 title: event.title, kind: event.kind, allDay: event.allDay, place: event.place, onlineUrl: event.onlineUrl,
                 description: event.description, repeat: event.repeat, untilDay: event.untilDay ?? undefined,
                 startDay: beijingDay(event.startsAt), startTime: event.allDay ? undefined : beijingTime(event.startsAt),
                 endDay: event.allDay ? addDays(beijingDay(event.endsAt), -1) : beijingDay(event.endsAt),
                 endTime: event.allDay ? undefined : beijingTime(event.endsAt),
                 invitees: invitees.map((i) => i.userId),
+                organisers: event.organisers.map((o) => o.id),
               }} />
           </Card>
         </section>

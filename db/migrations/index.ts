@@ -12,6 +12,7 @@ import * as proposals from './2026-12-06-010-proposals';
 import * as inspections from './2026-12-06-011-inspections';
 import * as proposalRegistry from './2026-12-06-012-proposal-registry';
 import * as feedLookup from './2026-12-06-013-feed-lookup';
+import * as eventOrganisers from './2026-12-06-014-event-organisers';
 import * as collabOneStatement from './2026-12-06-015-collab-one-statement';
 
 /** Every migration, in order. Files are frozen once landed; add new ones at the end. */
@@ -29,5 +30,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-011-inspections': inspections,
   '2026-12-06-012-proposal-registry': proposalRegistry,
   '2026-12-06-013-feed-lookup': feedLookup,
+  '2026-12-06-014-event-organisers': eventOrganisers,
   '2026-12-06-015-collab-one-statement': collabOneStatement,
 };

@@ -154,7 +154,7 @@ export async function setPlainTexts(trx: Executor, texts: Array<{ draftId: strin
 }
 
 // ---------------------------------------------------------------------------------------------
-// One statement each for what every connection does (migration 013): the upgrade check, a document's
+// One statement each for what every connection does (migration 015): the upgrade check, a document's
 // first load, and claiming a client id. Same reads under the same row-level security as the
 // transactions they replace; one round trip instead of five to eight.
 

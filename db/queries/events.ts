@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Executor } from '../index';
 import { workspaceRegions } from './workspaces';
 import type { Region, Role, Visibility, WorkspaceRole } from '../../shared/domain/model';
@@ -21,7 +22,11 @@ function eventQuery(db: Executor) {
   return db.selectFrom('events as e')
     .innerJoin('workspaces as w', 'w.id', 'e.workspace_id')
     .innerJoin('orgs as o', 'o.id', 'e.owner_org_id')
-    .select([...eventColumns, exceptionsJson, workspaceRegions(sql.ref('e.workspace_id')).as('workspaceRegions'),
+    .select((eb) => [...eventColumns, exceptionsJson, workspaceRegions(sql.ref('e.workspace_id')).as('workspaceRegions'),
+      // The organising committees (主办单位), the owner's first.
+      jsonArrayFrom(eb.selectFrom('event_organisers as eo').innerJoin('orgs as oo', 'oo.id', 'eo.org_id')
+        .whereRef('eo.event_id', '=', 'e.id').select(['oo.id', 'oo.name', 'oo.region'])
+        .orderBy(sql`oo.id = e.owner_org_id`, 'desc').orderBy('oo.region').orderBy('oo.name')).as('organisers'),
       // The minutes' title only where the reader may read that draft (row-level security in the subquery).
       sql<string | null>`(select d.title from drafts d where d.id = e.minutes_draft_id)`.as('minutesTitle')]);
 }
@@ -120,6 +125,19 @@ export function upsertException(db: Executor, eventId: string, x: { occurrenceSt
   })).execute();
 }
 
+/**
+ * The organising committees of an event become exactly these (the caller keeps the owner org among
+ * them). Added before the others are taken off: a co-organiser who steps down may still write then.
+ */
+export async function replaceOrganisers(db: Executor, eventId: string, orgIds: string[]) {
+  if (orgIds.length > 0) {
+    await db.insertInto('event_organisers').values(orgIds.map((org_id) => ({ event_id: eventId, org_id })))
+      .onConflict((oc) => oc.doNothing()).execute();
+  }
+  await db.deleteFrom('event_organisers').where('event_id', '=', eventId)
+    .$if(orgIds.length > 0, (q) => q.where('org_id', 'not in', orgIds)).execute();
+}
+
 /** The invitees with their committee, answer and attendance (organisers see answers per committee). */
 export function listInvitees(db: Executor, eventId: string) {
   return db.selectFrom('event_invitees as i')
@@ -172,8 +190,9 @@ export function listExceptionsOf(db: Executor, eventIds: string[]) {
 /**
  * A feed token's owner (active only) with their memberships and what their feed's text depends on
  * (app_feed_state, one statement): any change to an event of their workspaces raises its sequence and
- * updated_at, a deletion lowers the count. Counts every event of those workspaces, readable or not:
- * cheap, and only ever a cache key.
+ * updated_at, a deletion lowers the count; a stop's change touches its inspection; a supervision
+ * activity is added (or its proposal changes). Counts every row, readable or not
+ * (app_calendar_fingerprint): cheap, and only ever a cache key.
  */
 export async function findFeedState(db: Executor, tokenHash: string) {
   const { rows } = await sql<{

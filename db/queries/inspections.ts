@@ -155,6 +155,52 @@ export function deleteStop(db: Executor, inspectionId: string, stopId: string) {
     .executeTakeFirst().then((r) => Number(r.numDeletedRows));
 }
 
+export interface CalendarStopFilter {
+  workspaceIds: string[];
+  workspaceId?: string;
+  kinds?: InspectionKind[];
+  /** An inspection of this region: its owner's, or a lead committee's. */
+  region?: Region;
+  /** Only inspections this user is on the roster of. */
+  involving?: string;
+  fromDay?: string;
+  toDay?: string;
+}
+
+/**
+ * Itinerary stops with their inspection, for the shared calendar and its feed: entered once, on the
+ * inspection, and seen there. Row-level security keeps the stops of inspections the reader may read
+ * (app_reads_inspection: never a handling unit's).
+ */
+export function listCalendarStops(db: Executor, f: CalendarStopFilter, limit = 5000) {
+  const ids = f.workspaceId ? f.workspaceIds.filter((w) => w === f.workspaceId) : f.workspaceIds;
+  if (ids.length === 0 || f.kinds?.length === 0) return Promise.resolve([]);
+  let q = db.selectFrom('inspection_stops as s')
+    .innerJoin('inspections as i', 'i.id', 's.inspection_id')
+    .select([
+      's.id', 's.day', 's.time', 's.place', 's.host_unit as hostUnit', 'i.id as inspectionId', 'i.title', 'i.kind',
+      'i.workspace_id as workspaceId', 'i.owner_org_id as ownerOrgId', 'i.owner_region as ownerRegion', 'i.visibility',
+      'i.author_id as authorId', 'i.updated_at as updatedAt', workspaceRegions(sql.ref('i.workspace_id')).as('regions'),
+    ])
+    .where('i.workspace_id', 'in', ids);
+  if (f.kinds) q = q.where('i.kind', 'in', f.kinds);
+  if (f.fromDay) q = q.where('s.day', '>=', f.fromDay);
+  if (f.toDay) q = q.where('s.day', '<', f.toDay);
+  if (f.region) {
+    const region = f.region;
+    q = q.where((eb) => eb.or([
+      eb('i.owner_region', '=', region),
+      eb.exists(eb.selectFrom('inspection_leads as l').select('l.org_id').whereRef('l.inspection_id', '=', 'i.id').where('l.region', '=', region)),
+    ]));
+  }
+  if (f.involving) {
+    const userId = f.involving;
+    q = q.where((eb) => eb.exists(eb.selectFrom('inspection_members as m').select('m.user_id')
+      .whereRef('m.inspection_id', '=', 'i.id').where('m.user_id', '=', userId)));
+  }
+  return q.orderBy('s.day').orderBy('s.time').limit(limit).execute();
+}
+
 // ---- Tasks --------------------------------------------------------------------------------------------
 
 const taskColumns = [

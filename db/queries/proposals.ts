@@ -346,14 +346,17 @@ export function listOpenAssignments(db: Executor, unitOrgId: string, limit = 50)
 }
 
 /**
- * Supervision activities on days in [fromDay, toDay), of proposals the reader may read (row-level
- * security): what the shared calendar shows beside its events, so they are never entered twice.
+ * Supervision activities (on days in [fromDay, toDay) when given), of proposals the reader may read
+ * (row-level security): what the shared calendar and its feed show beside events, so they are never
+ * entered twice.
  */
-export function listSupervisionBetween(db: Executor, fromDay: string, toDay: string, region?: Region) {
+export function listCalendarSupervision(db: Executor, f: { fromDay?: string; toDay?: string; region?: Region }, limit = 5000) {
   let q = db.selectFrom('supervision_records as s')
     .innerJoin('proposals as p', 'p.id', 's.proposal_id')
-    .select(['s.id', 's.kind', 's.day', 's.region', 's.participants', 'p.id as proposalId', 'p.title', 'p.workspace_id as workspaceId', 'p.visibility', 'p.regions'])
-    .where('s.day', '>=', fromDay).where('s.day', '<', toDay);
-  if (region) q = q.where('s.region', '=', region);
-  return q.orderBy('s.day').execute();
+    .select(['s.id', 's.kind', 's.day', 's.region', 's.participants', 's.created_at as createdAt', 'p.id as proposalId', 'p.title',
+      'p.workspace_id as workspaceId', 'p.visibility', 'p.regions', 'p.updated_at as proposalUpdatedAt']);
+  if (f.fromDay) q = q.where('s.day', '>=', f.fromDay);
+  if (f.toDay) q = q.where('s.day', '<', f.toDay);
+  if (f.region) q = q.where('s.region', '=', f.region);
+  return q.orderBy('s.day').limit(limit).execute();
 }

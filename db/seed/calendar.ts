@@ -20,7 +20,7 @@ export const DEMO_EVENTS = {
 
 /**
  * The year's joint consultations around the day the demo is seeded (so the calendar opens on them):
- * the 巴蜀文化旅游走廊 joint consultation of eight cities, the 西部陆海新通道 on-site handling meeting, a
+ * the 巴蜀文化旅游走廊 joint consultation of eight cities (organised by 四川省政协 and 重庆市政协 together), the 西部陆海新通道 on-site handling meeting, a
  * 政协大讲堂 lecture, a monthly joint briefing, the 乌江 inspection with 贵州, each region's weekly
  * secretaries-general meeting (one occurrence cancelled) and each region's private preparatory meeting.
  */
@@ -30,6 +30,8 @@ export async function seedDemoEvents(trx: Transaction<DB>, users: Users, workspa
     workspace: keyof typeof workspaces; author: string; visibility: Visibility; kind: EventKind; title: string;
     day: number; start?: string; end?: string; days?: number; place?: string; onlineUrl?: string; description?: string;
     repeat?: Repeat; invitees?: string[];
+    /** Committees organising it with the author's (主办单位), by name. */
+    coorganisers?: string[];
   }) => {
     const day = addDays(monday, e.day);
     const allDay = !e.start;
@@ -41,6 +43,9 @@ export async function seedDemoEvents(trx: Transaction<DB>, users: Users, workspa
       ends_at: allDay ? beijingInstant(addDays(day, e.days ?? 1)) : beijingInstant(day, e.end!),
       all_day: allDay, rrule: rruleFor(e.repeat ?? 'none'),
     }).returning('id').executeTakeFirstOrThrow();
+    const coorganisers = e.coorganisers?.length
+      ? (await trx.selectFrom('orgs').select('id').where('name', 'in', e.coorganisers).execute()).map((o) => o.id) : [];
+    await trx.insertInto('event_organisers').values([users[e.author].orgId, ...coorganisers].map((org_id) => ({ event_id: id, org_id }))).execute();
     if (e.invitees?.length) {
       await trx.insertInto('event_invitees').values(e.invitees.map((u) => ({ event_id: id, user_id: users[u].id }))).execute();
     }
@@ -51,7 +56,7 @@ export async function seedDemoEvents(trx: Transaction<DB>, users: Users, workspa
     workspace: 'bashu', author: 'sc-coordinator', visibility: 'joint', kind: 'joint_consultation', title: DEMO_EVENTS.bashu,
     day: 2, start: '09:00', end: '12:00', place: '成都市政协机关三楼会议室',
     description: '川渝八市政协围绕巴蜀文化旅游走廊建设开展联合协商，各市政协作交流发言。',
-    invitees: ['sc-member2', 'cq-coordinator', 'cq-member2'],
+    invitees: ['sc-member2', 'cq-coordinator', 'cq-member2'], coorganisers: ['重庆市政协'],
   });
   await event({
     workspace: 'chuanyu', author: 'cq-coordinator', visibility: 'joint', kind: 'onsite_meeting', title: DEMO_EVENTS.corridor,

@@ -16,9 +16,14 @@ import { TIME_ZONE } from '../../shared/format/datetime';
  */
 
 export interface IcsEvent {
+  /** The UID's local part: an event's id, or `inspection-stop-<id>` / `supervision-<id>` for entries entered elsewhere. */
   id: string;
+  /** Its page in the app; an event's own page when not given. */
+  path?: string;
   title: string;
   kindLabel: string;
+  /** Lines after the kind in DESCRIPTION: organising committees, a stop's host unit. */
+  notes?: readonly string[];
   place: string;
   onlineUrl: string;
   description: string;
@@ -64,7 +69,7 @@ function fold(line: string): string {
 }
 
 function vevent(e: IcsEvent, uid: string, url: string, override?: EventException): string[] {
-  const description = [e.kindLabel, e.description, e.onlineUrl].filter(Boolean).join('\n\n');
+  const description = [[e.kindLabel, ...e.notes ?? []].join('\n'), e.description, e.onlineUrl].filter(Boolean).join('\n\n');
   const lines = [
     'BEGIN:VEVENT', `UID:${uid}`, `SEQUENCE:${e.sequence}`, `DTSTAMP:${utc(e.updatedAt)}`, `LAST-MODIFIED:${utc(e.updatedAt)}`,
   ];
@@ -72,7 +77,9 @@ function vevent(e: IcsEvent, uid: string, url: string, override?: EventException
     lines.push(`RECURRENCE-ID${when('', override.occurrenceStart, e.allDay)}`,
       when('DTSTART', override.startsAt!, e.allDay), when('DTEND', override.endsAt!, e.allDay));
   } else {
-    lines.push(when('DTSTART', e.startsAt, e.allDay), when('DTEND', e.endsAt, e.allDay));
+    lines.push(when('DTSTART', e.startsAt, e.allDay));
+    // A moment (an itinerary stop has a time and no end) has no DTEND: it ends when it starts (§3.6.1).
+    if (new Date(e.endsAt).getTime() !== new Date(e.startsAt).getTime()) lines.push(when('DTEND', e.endsAt, e.allDay));
     if (e.rrule) {
       lines.push(`RRULE:${e.rrule}`);
       // Cancelled occurrences are EXDATEs; moved ones stay in the rule and are overridden by their own VEVENT.
@@ -95,7 +102,7 @@ export function buildCalendar(opts: { name: string; appUrl: string; events: read
   ];
   for (const e of opts.events) {
     const uid = `${e.id}@${host}`;
-    const url = `${base}/events/${e.id}`;
+    const url = `${base}${e.path ?? `/events/${e.id}`}`;
     lines.push(...vevent(e, uid, url));
     if (!e.rrule) continue;
     for (const x of e.exceptions ?? []) if (!x.cancelled && x.startsAt && x.endsAt) lines.push(...vevent(e, uid, url, x));

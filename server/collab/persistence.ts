@@ -131,7 +131,7 @@ export class Persistence {
 
   /** The stored state of a draft and its client id owners, read as `actor`. */
   async load(draftId: string, actor: DbActor) {
-    // One statement (migration 013): the same reads, as `actor`, without a transaction around them.
+    // One statement (migration 015): the same reads, as `actor`, without a transaction around them.
     const { stored, owners } = await readLiveDocument(this.db, draftId, actor);
     return { stored, owners, tail: { rows: stored.rows, bytes: stored.updates.reduce((n, u) => n + u.data.length, 0) } };
   }

@@ -11,7 +11,7 @@ import { buildCalendar, type IcsEvent } from '../calendar/ics';
 import { dbActor } from './actor';
 import { rateLimit, type CallContext } from './call';
 import { toRecordRef } from './notices';
-import { loadEvent } from './calendar';
+import { linkedEntries, loadEvent, type LinkedEntry } from './calendar';
 
 /**
  * 订阅日历: each user's private iCalendar feed (decision 17) and single-event downloads. The events
@@ -29,8 +29,21 @@ const feedToken = (secret: string, userId: string, salt: string) =>
 function toIcs(e: EventRow, locale: 'zh-CN' | 'en' = 'zh-CN'): IcsEvent {
   return {
     id: e.id, title: e.title, kindLabel: translate(locale, `calendar.kind.${e.kind}`), place: e.place, onlineUrl: e.onlineUrl,
+    // Committees, not people: ORGANIZER would be a person's address (decision 20).
+    notes: [`${translate(locale, 'calendar.organisers')}：${e.organisers.map((o) => o.name).join('、')}`],
     description: e.description, startsAt: e.startsAt, endsAt: e.endsAt, allDay: e.allDay, rrule: e.rrule,
     sequence: e.sequence, updatedAt: e.updatedAt, exceptions: e.exceptions,
+  };
+}
+
+/** An entry entered elsewhere (a stop, a supervision activity), under its own UID and linking its page. */
+function linkedToIcs(l: LinkedEntry, locale: 'zh-CN' | 'en' = 'zh-CN'): IcsEvent {
+  const prefix = l.supervision ? translate(locale, `proposal.supervision.${l.supervision}`) : translate(locale, 'calendar.itinerary');
+  return {
+    id: l.uid, path: l.href, title: `${prefix}：${l.title}`, kindLabel: translate(locale, `calendar.kind.${l.kind}`),
+    notes: l.stop?.hostUnit ? [`${translate(locale, 'inspection.stop.hostUnit')}：${l.stop.hostUnit}`] : [],
+    place: l.place, onlineUrl: '', description: '', startsAt: l.start, endsAt: l.end, allDay: l.allDay, rrule: null,
+    sequence: 0, updatedAt: l.updatedAt, exceptions: null,
   };
 }
 
@@ -75,10 +88,11 @@ function rememberFeed(ownerId: string, key: string, feed: RenderedFeed) {
 }
 
 /**
- * The feed of a token: exactly the events its owner may read, read as the owner under row-level
- * security (as their pages are). Null for an unknown or revoked token, or a disabled user. Whether
- * the feed changed since it was last rendered is one statement (app_feed_state); a feed rendered
- * from rows a moment newer than its key is only rendered once more.
+ * The feed of a token: exactly the events its owner may read, and the inspection stops and
+ * supervision activities the calendar page shows them, read as the owner under row-level security
+ * (as their pages are). Null for an unknown or revoked token, or a disabled user. Whether the feed
+ * changed since it was last rendered is one statement (app_feed_state); a feed rendered from rows a
+ * moment newer than its key is only rendered once more.
  */
 export async function renderFeed(db: Kysely<DB>, token: string, appUrl: string, call: CallContext = {}): Promise<RenderedFeed | null> {
   if (!FEED_TOKEN_PATTERN.test(token)) return null;
@@ -90,9 +104,13 @@ export async function renderFeed(db: Kysely<DB>, token: string, appUrl: string, 
   const key = [appUrl, owner.region, owner.orgId, owner.roles.join(','), workspaceIds.join(','), owner.fingerprint].join('|');
   const cached = renderedFeeds.get(owner.id);
   if (cached?.key === key) return cached.feed;
-  const rows = await withActor(db, dbActor(actor), (trx) => listFeedEvents(trx, workspaceIds));
-  const readable = rows.filter((e) => can(actor, 'record.read', toRecordRef(e)).allowed);
-  const ics = buildCalendar({ name: translate('zh-CN', 'calendar.title'), appUrl, events: readable.map((e) => toIcs(e)) });
+  const events = await withActor(db, dbActor(actor), async (trx) => {
+    const rows = (await listFeedEvents(trx, workspaceIds)).filter((e) => can(actor, 'record.read', toRecordRef(e)).allowed);
+    // Inspections' stops and key proposals' supervision activities, as the calendar page shows them.
+    const linked = await linkedEntries(trx, actor, {});
+    return [...rows.map((e) => toIcs(e)), ...linked.map((l) => linkedToIcs(l))];
+  });
+  const ics = buildCalendar({ name: translate('zh-CN', 'calendar.title'), appUrl, events });
   const etag = `"${crypto.createHash('sha256').update(ics).digest('base64url').slice(0, 22)}"`;
   const feed = { ics, gzip: await gzipAsync(ics), etag };
   rememberFeed(owner.id, key, feed);

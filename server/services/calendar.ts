@@ -2,16 +2,19 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { withActor, type Executor } from '../../db';
 import {
-  deleteEventRow, deleteInvitees, findEvent, insertEvent, insertInvitees,
+  deleteEventRow, deleteInvitees, findEvent, insertEvent, insertInvitees, replaceOrganisers,
   listBusyEvents, listEvents, listExceptionsOf, listInvitees, updateAnswer, updateAttendance,
   setMinutesRow, updateEventRow, upsertException, type EventRow,
 } from '../../db/queries/events';
 import { findWorkspaceRef, listWorkspaceMembers, listWorkspacesByIds } from '../../db/queries/workspaces';
 import { findDraftRef, listDrafts } from '../../db/queries/drafts';
-import { authorize, can, type Actor, type RecordRef } from '../../shared/policy';
-import type { Visibility } from '../../shared/domain/model';
+import { authorize, can, type Actor, type EventRef, type RecordRef } from '../../shared/policy';
+import type { Region, Visibility } from '../../shared/domain/model';
 import type { SupervisionKind } from '../../shared/domain/proposal';
-import { listSupervisionBetween } from '../../db/queries/proposals';
+import { INSPECTION_KINDS, type InspectionKind } from '../../shared/domain/inspection';
+import { listCalendarSupervision } from '../../db/queries/proposals';
+import { listCalendarStops, listWorkspaceCommittees } from '../../db/queries/inspections';
+import { findOrg } from '../../db/queries/orgs';
 import {
   addDays, beijingInstant, isOccurrenceOf, mondayOf, occurrencesBetween, overlapping, repeatOf, type EventAnswer, type EventKind, type Occurrence,
 } from '../../shared/domain/calendar';
@@ -62,11 +65,18 @@ export async function getCalendar(db: Kysely<DB>, actor: Actor, filter: Calendar
       involving: filter.mine ? actor.id : undefined, from, to,
     });
     const events = rows.flatMap((e) => occurrencesBetween(e, e.exceptions ?? [], from, to).map((o) => ({
-      eventId: e.id, href: `/events/${e.id}`, title: e.title, supervision: null, kind: e.kind, place: e.place, allDay: e.allDay, visibility: e.visibility,
+      eventId: e.id, href: `/events/${e.id}`, title: e.title, supervision: null, stop: null, kind: e.kind, place: e.place, allDay: e.allDay, visibility: e.visibility,
       ownerRegion: e.ownerRegion, workspaceRegions: e.workspaceRegions, recurring: e.rrule !== null, myAnswer: e.myAnswer,
       start: o.start.toISOString(), end: o.end.toISOString(), moved: o.moved,
     })));
-    const occurrences = [...events, ...await supervisionDays(trx, actor, filter, range)]
+    const linked = (await linkedEntries(trx, actor, { ...filter, range })).map((l) => ({
+      eventId: l.uid, href: l.href, title: l.title, supervision: l.supervision, stop: l.stop, kind: l.kind,
+      // A supervision activity shows who takes part where an event shows its place.
+      place: l.place || l.participants, allDay: l.allDay, visibility: l.visibility,
+      ownerRegion: l.ownerRegion, workspaceRegions: l.workspaceRegions, recurring: false, myAnswer: null,
+      start: l.start.toISOString(), end: l.end.toISOString(), moved: false,
+    }));
+    const occurrences = [...events, ...linked]
       .sort((a, b) => a.start.localeCompare(b.start) || a.title.localeCompare(b.title));
     const workspaces = (await listWorkspacesByIds(trx, workspaceIds)).map((w) => ({
       id: w.id, name: w.name, orgs: w.orgs,
@@ -74,12 +84,14 @@ export async function getCalendar(db: Kysely<DB>, actor: Actor, filter: Calendar
       canCreate: can(actor, 'record.create', { workspaceId: w.id, ownerOrgId: actor.orgId, ownerRegion: actor.region, visibility: 'region' }).allowed,
     }));
     const people: Record<string, Person[]> = {};
+    const committees: Record<string, Committee[]> = {};
     for (const w of workspaces.filter((x) => x.canCreate)) {
       people[w.id] = (await listWorkspaceMembers(trx, w.id)).filter((m) => m.status === 'active')
         .map((m) => ({ id: m.id, displayName: m.displayName, orgName: m.orgName, sameRegion: m.region === actor.region, sameOrg: m.orgId === actor.orgId }));
+      committees[w.id] = await organiserChoices(trx, actor, w.id, actor.orgId);
     }
     return {
-      view: filter.view, date, range, occurrences, people,
+      view: filter.view, date, range, occurrences, people, committees,
       workspaces: workspaces.map(({ orgs, ...w }) => ({ ...w, regions: [...new Set(orgs.map((o) => o.region))] })),
       regions: [...new Set(workspaces.flatMap((w) => w.orgs.map((o) => o.region)))].sort(),
       markedDays: markedDays(range.from, range.to),
@@ -89,23 +101,91 @@ export async function getCalendar(db: Kysely<DB>, actor: Actor, filter: Calendar
 
 /** What a supervision activity (督办) shows as in the calendar's kinds. */
 const SUPERVISION_AS_EVENT: Record<SupervisionKind, EventKind> = { onsite: 'onsite_meeting', forum: 'meeting', inspection: 'inspection', urge: 'meeting' };
+/** What an inspection's itinerary stop shows as: 视察 (a supervisory inspection too), or 调研. */
+const INSPECTION_AS_EVENT: Record<InspectionKind, EventKind> = { inspection: 'inspection', research: 'research', supervision: 'inspection' };
 
 /**
- * Key proposals' supervision activities as all-day entries linking to their proposal, for readers of
- * the proposal (row-level security, then the policy's rule as SQL states it): entered once, on the
- * proposal, and seen here. Not with a workspace or "mine" filter: they belong to no event's invitees.
+ * A calendar entry entered elsewhere and seen here (never entered twice): a key proposal's
+ * supervision activity, or a stop of an inspection's itinerary. `uid` is stable (the feed's UID);
+ * `href` is the page where it is entered. Supervision activities carry who takes part
+ * (`participants`), which the page shows and the feed leaves out (nothing about people in a feed).
  */
-async function supervisionDays(trx: Executor, actor: Actor, filter: CalendarFilter, range: { from: string; to: string }) {
-  if (filter.workspace || filter.mine) return [];
-  const rows = await listSupervisionBetween(trx, range.from, range.to, filter.region);
-  return rows
-    .filter((s) => !filter.kind || SUPERVISION_AS_EVENT[s.kind] === filter.kind)
-    .map((s) => ({
-      eventId: `supervision-${s.id}`, href: `/proposals/${s.proposalId}`, title: s.title, supervision: s.kind,
-      kind: SUPERVISION_AS_EVENT[s.kind], place: s.participants, allDay: true, visibility: s.visibility,
-      ownerRegion: s.region, workspaceRegions: s.regions, recurring: false, myAnswer: null,
-      start: beijingInstant(s.day).toISOString(), end: beijingInstant(addDays(s.day, 1)).toISOString(), moved: false,
+export interface LinkedEntry {
+  uid: string; href: string; title: string; kind: EventKind;
+  supervision: SupervisionKind | null; stop: { hostUnit: string } | null;
+  place: string; participants: string; allDay: boolean; start: Date; end: Date;
+  visibility: Visibility; ownerRegion: string; workspaceRegions: string[]; updatedAt: Date;
+}
+
+/**
+ * The entries entered elsewhere that the actor may read, for the page (a range of days, the page's
+ * filters) and the feed (every day): key proposals' supervision activities as all-day entries, for
+ * readers of the proposal (row-level security, the policy's rule as SQL states it), with neither a
+ * workspace nor a "mine" filter (they belong to no workspace's invitees); and inspections' itinerary
+ * stops, for readers of the inspection (row-level security, then `inspection.read`), at their time
+ * (a moment: a stop has no end) or all day when it has none; "mine" means on its roster.
+ */
+export async function linkedEntries(trx: Executor, actor: Actor, f: {
+  workspace?: string; kind?: EventKind; region?: string; mine?: boolean; range?: { from: string; to: string };
+}): Promise<LinkedEntry[]> {
+  const region = f.region as Region | undefined;
+  const supervision = f.workspace || f.mine ? [] : (await listCalendarSupervision(trx, { fromDay: f.range?.from, toDay: f.range?.to, region }))
+    .filter((s) => !f.kind || SUPERVISION_AS_EVENT[s.kind] === f.kind)
+    .map((s): LinkedEntry => ({
+      uid: `supervision-${s.id}`, href: `/proposals/${s.proposalId}`, title: s.title, kind: SUPERVISION_AS_EVENT[s.kind],
+      supervision: s.kind, stop: null, place: '', participants: s.participants, allDay: true,
+      start: beijingInstant(s.day), end: beijingInstant(addDays(s.day, 1)),
+      visibility: s.visibility, ownerRegion: s.region, workspaceRegions: s.regions,
+      updatedAt: new Date(Math.max(new Date(s.createdAt).getTime(), new Date(s.proposalUpdatedAt).getTime())),
     }));
+  const stops = (await listCalendarStops(trx, {
+    workspaceIds: Object.keys(actor.workspaces), workspaceId: f.workspace, region,
+    kinds: f.kind ? INSPECTION_KINDS.filter((k) => INSPECTION_AS_EVENT[k] === f.kind) : undefined,
+    involving: f.mine ? actor.id : undefined, fromDay: f.range?.from, toDay: f.range?.to,
+  }))
+    .filter((s) => can(actor, 'inspection.read', { ...s, regions: s.regions as Region[] }).allowed)
+    .map((s): LinkedEntry => {
+      const start = beijingInstant(s.day, s.time || undefined);
+      return {
+        uid: `inspection-stop-${s.id}`, href: `/inspections/${s.inspectionId}?tab=plan`, title: s.title, kind: INSPECTION_AS_EVENT[s.kind],
+        supervision: null, stop: { hostUnit: s.hostUnit }, place: s.place, participants: '', allDay: !s.time,
+        start, end: s.time ? start : beijingInstant(addDays(s.day, 1)),
+        visibility: s.visibility, ownerRegion: s.ownerRegion, workspaceRegions: s.regions, updatedAt: new Date(s.updatedAt),
+      };
+    });
+  return [...supervision, ...stops];
+}
+
+/** The policy view of an event with its organising committees (event.update, event.invite). */
+const toEventRef = (e: EventRow): EventRef => ({ ...toRecordRef(e), organiserOrgIds: e.organisers.map((o) => o.id) });
+
+/** A committee that may organise an event with its owner (the form offers them by visibility). */
+export interface Committee { id: string; name: string; region: string; sameRegion: boolean; owner: boolean }
+
+/**
+ * The committees that may organise an event of this workspace owned by this org: the owner itself
+ * and the committees of the workspace (as an inspection's leads), whatever the visibility; the form
+ * and event.coorganise narrow them to those who may read the event.
+ */
+async function organiserChoices(trx: Executor, actor: Actor, workspaceId: string, ownerOrgId: string): Promise<Committee[]> {
+  const owner = await findOrg(trx, ownerOrgId);
+  const others = (await listWorkspaceCommittees(trx, workspaceId)).filter((c) => c.id !== ownerOrgId);
+  return [...(owner ? [owner] : []), ...others].map((c) => ({
+    id: c.id, name: c.name, region: c.region, sameRegion: c.region === actor.region, owner: c.id === ownerOrgId,
+  }));
+}
+
+/**
+ * The organising committees an edit asks for, owner's included (it always organises), each one the
+ * workspace's and able to read the event (event.coorganise); otherwise the form says so at `organisers`.
+ */
+async function checkOrganisers(trx: Executor, actor: Actor, ref: RecordRef, orgIds: readonly string[]): Promise<Committee[]> {
+  const choices = new Map((await organiserChoices(trx, actor, ref.workspaceId, ref.ownerOrgId)).map((c) => [c.id, c]));
+  const chosen = [...new Set([ref.ownerOrgId, ...orgIds])].map((id) => choices.get(id));
+  if (chosen.some((c) => !c || !can(actor, 'event.coorganise', { event: ref, org: c }).allowed)) {
+    throw new InputError('organisers', 'calendar.organiserNotAllowed');
+  }
+  return chosen as Committee[];
 }
 
 /** An event the actor may read, or NotFoundError / PolicyError. */
@@ -153,7 +233,7 @@ async function findConflicts(trx: Executor, event: EventRow, invitees: Array<{ u
 export async function getEventConflicts(db: Kysely<DB>, actor: Actor, id: string) {
   return withActor(db, dbActor(actor), async (trx) => {
     const event = await loadEvent(trx, actor, id);
-    authorize(actor, 'record.update', toRecordRef(event));
+    authorize(actor, 'event.update', toEventRef(event));
     return findConflicts(trx, event, await listInvitees(trx, id));
   });
 }
@@ -167,14 +247,15 @@ export async function getEvent(db: Kysely<DB>, actor: Actor, id: string) {
   return withActor(db, dbActor(actor), async (trx) => {
     const event = await loadEvent(trx, actor, id);
     const ref = toRecordRef(event);
+    const eventRef = toEventRef(event);
     const invitees = await listInvitees(trx, id);
     const mine = invitees.find((i) => i.userId === actor.id) ?? null;
-    const update = can(actor, 'record.update', ref).allowed;
+    const update = can(actor, 'event.update', eventRef).allowed;
     const members = update ? await listWorkspaceMembers(trx, event.workspaceId) : [];
     // Drafts of the workspace the organiser may link as minutes (row-level security lists what they may read).
     const drafts = update ? (await listDrafts(trx, { workspaceIds: [event.workspaceId] })).map((d) => ({ id: d.id, title: d.title })) : [];
     const candidates = members.filter((m) => m.status === 'active' && can(actor, 'event.invite', {
-      event: ref, user: { id: m.id, region: m.region, orgId: m.orgId, workspaceIds: [event.workspaceId] },
+      event: eventRef, user: { id: m.id, region: m.region, orgId: m.orgId, workspaceIds: [event.workspaceId] },
     }).allowed).map((m): Person => ({ id: m.id, displayName: m.displayName, orgName: m.orgName, sameRegion: m.region === actor.region, sameOrg: m.orgId === actor.orgId }));
     const now = new Date();
     const upcoming = event.rrule
@@ -189,6 +270,9 @@ export async function getEvent(db: Kysely<DB>, actor: Actor, id: string) {
       conflicts: update ? await findConflicts(trx, event, invitees) : [],
       candidates,
       drafts,
+      // Committees that may organise it with its owner (those who may read it: event.coorganise).
+      organiserChoices: update ? (await organiserChoices(trx, actor, event.workspaceId, event.ownerOrgId))
+        .filter((c) => can(actor, 'event.coorganise', { event: ref, org: c }).allowed) : [],
       abilities: {
         update,
         delete: can(actor, 'record.delete', ref).allowed,
@@ -202,7 +286,7 @@ export async function getEvent(db: Kysely<DB>, actor: Actor, id: string) {
 // ---- Changing ----------------------------------------------------------------------------------------
 
 /** Invitees must be able to read the event (event.invite); otherwise the form says so at `invitees`. */
-async function checkInvitees(trx: Executor, actor: Actor, ref: RecordRef, userIds: readonly string[]) {
+async function checkInvitees(trx: Executor, actor: Actor, ref: EventRef, userIds: readonly string[]) {
   if (userIds.length === 0) return;
   const members = new Map((await listWorkspaceMembers(trx, ref.workspaceId)).map((m) => [m.id, m]));
   for (const userId of userIds) {
@@ -220,11 +304,16 @@ export async function createEvent(db: Kysely<DB>, actor: Actor, input: EventInpu
   const id = await withActor(db, dbActor(actor), async (trx) => {
     if (!(await findWorkspaceRef(trx, input.workspaceId))) throw new NotFoundError('workspace');
     authorize(actor, 'record.create', ref);
-    await checkInvitees(trx, actor, ref, input.invitees);
-    const { invitees, ...fields } = input;
+    const organisers = await checkOrganisers(trx, actor, ref, input.organisers ?? []);
+    await checkInvitees(trx, actor, { ...ref, organiserOrgIds: organisers.map((o) => o.id) }, input.invitees);
+    const { invitees, organisers: _, ...fields } = input;
     const id = await insertEvent(trx, { ...fields, ...ref });
+    await replaceOrganisers(trx, id, organisers.map((o) => o.id));
     await insertInvitees(trx, id, invitees);
-    await audit(trx, { actor, region: actor.region, action: 'event.create', target: { type: 'event', id }, detail: { title: input.title, visibility: input.visibility }, ip: call.ip });
+    await audit(trx, {
+      actor, region: actor.region, action: 'event.create', target: { type: 'event', id }, ip: call.ip,
+      detail: { title: input.title, visibility: input.visibility, organisers: organisers.map((o) => o.name) },
+    });
     if (input.visibility === 'joint') {
       await audit(trx, { actor, region: actor.region, action: 'boundary.share', target: { type: 'event', id }, detail: { from: null, to: 'joint', title: input.title }, ip: call.ip });
     }
@@ -241,15 +330,22 @@ export async function updateEvent(db: Kysely<DB>, actor: Actor, id: string, inpu
   const ref = await withActor(db, dbActor(actor), async (trx) => {
     const event = await loadEvent(trx, actor, id);
     const ref = toRecordRef(event);
-    authorize(actor, 'record.update', ref);
-    await checkInvitees(trx, actor, ref, input.invitees);
-    const { invitees, ...fields } = input;
+    authorize(actor, 'event.update', toEventRef(event));
+    // Organisers as the form asks (kept when it does not say), each able to read the event.
+    const organisers = await checkOrganisers(trx, actor, ref, input.organisers ?? event.organisers.map((o) => o.id));
+    await checkInvitees(trx, actor, toEventRef(event), input.invitees);
+    const { invitees, organisers: _, ...fields } = input;
     await updateEventRow(trx, id, fields);
     const before = new Set((await listInvitees(trx, id)).map((i) => i.userId));
     const added = invitees.filter((u) => !before.has(u));
     await deleteInvitees(trx, id, [...before].filter((u) => !invitees.includes(u)));
     await insertInvitees(trx, id, added);
-    await audit(trx, { actor, region: event.ownerRegion, action: 'event.update', target: { type: 'event', id }, detail: { title: input.title }, ip: call.ip });
+    // Last: a co-organiser who steps down in this edit may no longer write the event afterwards.
+    await replaceOrganisers(trx, id, organisers.map((o) => o.id));
+    await audit(trx, {
+      actor, region: event.ownerRegion, action: 'event.update', target: { type: 'event', id }, ip: call.ip,
+      detail: { title: input.title, organisers: organisers.map((o) => o.name) },
+    });
     const timeChanged = new Date(event.startsAt).getTime() !== input.startsAt.getTime() || new Date(event.endsAt).getTime() !== input.endsAt.getTime()
       || event.rrule !== input.rrule;
     notified = [
@@ -275,15 +371,19 @@ export async function setEventVisibility(db: Kysely<DB>, actor: Actor, id: strin
     const result = { readable: can(actor, 'record.read', ref).allowed };
     if (event.visibility === to) return { result, ref: null };
     const members = new Map((await listWorkspaceMembers(trx, event.workspaceId)).map((m) => [m.id, m]));
+    // Co-organisers who could no longer read it stop organising it, as invitees stop being invited.
+    const [kept, dropped] = [true, false].map((keep) => event.organisers.filter((o) => can(actor, 'event.coorganise', { event: ref, org: o }).allowed === keep));
+    const eventRef = { ...ref, organiserOrgIds: kept.map((o) => o.id) };
     const cut = (await listInvitees(trx, id)).filter((i) => {
       const m = members.get(i.userId);
-      return !m || !can(actor, 'event.invite', { event: ref, user: { id: m.id, region: m.region, orgId: m.orgId, workspaceIds: [event.workspaceId] } }).allowed;
+      return !m || !can(actor, 'event.invite', { event: eventRef, user: { id: m.id, region: m.region, orgId: m.orgId, workspaceIds: [event.workspaceId] } }).allowed;
     });
     await deleteInvitees(trx, id, cut.map((i) => i.userId));
+    await replaceOrganisers(trx, id, kept.map((o) => o.id));
     await updateEventRow(trx, id, { visibility: to });
     await audit(trx, {
-      actor, region: event.ownerRegion, ip: call.ip, action: visibilityAction(event.visibility, to),
-      target: { type: 'event', id }, detail: { from: event.visibility, to, title: event.title, removed: cut.map((i) => i.displayName) },
+      actor, region: event.ownerRegion, ip: call.ip, action: visibilityAction(event.visibility, to), target: { type: 'event', id },
+      detail: { from: event.visibility, to, title: event.title, removed: cut.map((i) => i.displayName), ...(dropped.length ? { removedOrganisers: dropped.map((o) => o.name) } : {}) },
     });
     return { result, ref };
   });
@@ -307,7 +407,7 @@ export async function changeOccurrence(db: Kysely<DB>, actor: Actor, id: string,
   change: { occurrence: Date; change: 'cancel' | 'move'; startDay?: string; startTime?: string; endTime?: string }, call: CallContext = {}) {
   const ref = await withActor(db, dbActor(actor), async (trx) => {
     const event = await loadEvent(trx, actor, id);
-    authorize(actor, 'record.update', toRecordRef(event));
+    authorize(actor, 'event.update', toEventRef(event));
     if (!isOccurrenceOf(event, change.occurrence)) throw new InputError('_form', 'calendar.notAnOccurrence');
     const moved = change.change === 'move'
       ? { startsAt: beijingInstant(change.startDay!, change.startTime!), endsAt: beijingInstant(change.startDay!, change.endTime!) }
@@ -339,7 +439,7 @@ export async function answerInvitation(db: Kysely<DB>, actor: Actor, id: string,
 export async function linkMinutes(db: Kysely<DB>, actor: Actor, id: string, draftId: string | null, call: CallContext = {}) {
   const ref = await withActor(db, dbActor(actor), async (trx) => {
     const event = await loadEvent(trx, actor, id);
-    authorize(actor, 'record.update', toRecordRef(event));
+    authorize(actor, 'event.update', toEventRef(event));
     if (draftId) {
       const draft = await findDraftRef(trx, draftId);
       if (!draft || draft.workspaceId !== event.workspaceId || !can(actor, 'draft.read', draft).allowed) {
@@ -357,7 +457,7 @@ export async function linkMinutes(db: Kysely<DB>, actor: Actor, id: string, draf
 export async function recordAttendance(db: Kysely<DB>, actor: Actor, id: string, attended: readonly string[], call: CallContext = {}) {
   const ref = await withActor(db, dbActor(actor), async (trx) => {
     const event = await loadEvent(trx, actor, id);
-    authorize(actor, 'record.update', toRecordRef(event));
+    authorize(actor, 'event.update', toEventRef(event));
     const invitees = await listInvitees(trx, id);
     await updateAttendance(trx, id, Object.fromEntries(invitees.map((i) => [i.userId, attended.includes(i.userId)])));
     await audit(trx, { actor, region: event.ownerRegion, action: 'event.attendance', target: { type: 'event', id }, detail: { title: event.title, attended: attended.length }, ip: call.ip });

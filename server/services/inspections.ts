@@ -254,6 +254,7 @@ export async function removeStop(db: Kysely<DB>, actor: Actor, id: string, stopI
   const ref = await withActor(db, dbActor(actor), async (trx) => {
     const { row, ref } = await planning(trx, actor, id);
     if ((await deleteStop(trx, id, stopId)) === 0) throw new NotFoundError('stop');
+    await touchInspection(trx, id);
     await audit(trx, { actor, region: actor.region, action: 'inspection.itinerary', target: { type: 'inspection', id }, detail: { title: row.title, removed: stopId }, ip: call.ip });
     return ref;
   });

@@ -175,8 +175,19 @@ describe.each(ROLE_SETS.flatMap((roles) => ACTOR_REGIONS.map((region) => [roles.
             else if (invitee.region !== r.ownerRegion) expected = 403;
             else if (r.visibility === 'org' && invitee.orgId !== r.ownerOrgId) expected = 403;
           }
-          return [expected, outcome(can(a, 'event.invite', { event: recordOf(c), user: invitee }))];
+          return [expected, outcome(can(a, 'event.invite', { event: { ...recordOf(c), organiserOrgIds: [recordOf(c).ownerOrgId] }, user: invitee }))];
         }).map((m) => `${who}: ${m}`)).toEqual([]);
+      }
+    });
+    it('event.update: a steward, or a leader/coordinator of a co-organising committee who may read the event', () => {
+      for (const coorganised of [false, true]) {
+        expect(mismatches(roles, region, (c, a) => {
+          const r = recordOf(c);
+          const organiserOrgIds = coorganised ? [r.ownerOrgId, ORGS[c.actorOrg].id] : [r.ownerOrgId];
+          let expected = expectSteward(c);
+          if (expected === 403 && coorganised && !isHandler(c) && c.roles.some((x) => x === 'leader' || x === 'coordinator')) expected = 'allow';
+          return [expected, outcome(can(a, 'event.update', { ...r, organiserOrgIds }))];
+        }).map((m) => `${coorganised ? 'co-organiser' : 'not organising'}: ${m}`)).toEqual([]);
       }
     });
     it('draft.read / edit / comment / manage / create / start, for each role the actor may hold on the draft', () => {
@@ -377,3 +388,15 @@ describe.each(ROLE_SETS.flatMap((roles) => ACTOR_REGIONS.map((region) => [roles.
     });
   },
 );
+
+describe('event.coorganise: a committee organises an event with its owner only if it may read it', () => {
+  const actor = makeActor(['coordinator'], 'cq', 'coordinator');
+  const event = (visibility: RecordRef['visibility']): RecordRef => ({ workspaceId: WS, ownerOrgId: ORGS.cq.id, ownerRegion: 'chongqing', visibility, authorId: 'actor' });
+  it.each([
+    ['joint', 'sc', 'allow'], ['joint', 'bishan', 'allow'], ['joint', 'cq', 'allow'],
+    ['region', 'sc', 403], ['region', 'bishan', 'allow'], ['region', 'cq', 'allow'],
+    ['org', 'bishan', 403], ['org', 'sc', 403], ['org', 'cq', 'allow'],
+  ] as const)('a %s event of 重庆市政协 with %s: %s', (visibility, org, expected) => {
+    expect(outcome(can(actor, 'event.coorganise', { event: event(visibility), org: ORGS[org] }))).toBe(expected);
+  });
+});

@@ -60,6 +60,11 @@ export interface ProposalRef {
   assignedOrgIds: readonly string[];
   leadUnitOrgId: string | null;
 }
+/**
+ * An event (协商日程) with the committees that organise it together (主办单位); its owner org is one
+ * of them.
+ */
+export interface EventRef extends RecordRef { organiserOrgIds: readonly string[] }
 export interface WorkspaceRef { id: string; ownerRegion: Region; regions: readonly Region[] }
 export interface OrgRef { id: string; region: Region }
 // Inspections (联合视察)
@@ -85,8 +90,16 @@ interface Resources {
   /** Title, kind, visibility and collaborators. */
   'draft.manage': DraftRef;
   'draft.invite': { draft: DraftRef; user: InviteeRef };
+  /**
+   * Editing an event: its fields, invitees, organisers, occurrences, attendance and minutes. Its
+   * stewards (record.update), or a leader/coordinator of a co-organising committee who may read it.
+   * Deleting it and moving its boundary (visibility) stay with the owner's stewards (decision 20).
+   */
+  'event.update': EventRef;
   /** Inviting someone to an event (协商日程): as for a draft, they must be able to read it. */
-  'event.invite': { event: RecordRef; user: InviteeRef };
+  'event.invite': { event: EventRef; user: InviteeRef };
+  /** A committee as a co-organiser (主办单位): it must be able to read the event, as an invitee must. */
+  'event.coorganise': { event: RecordRef; org: OrgRef };
   /** Answering an invitation (参加/请假/待定): the invitee, while they may read the event. */
   'event.respond': RecordRef & { invited: boolean };
   /** Inviting a co-sponsor (联名人) to a draft: the lead sponsor, someone who may read it (of the other region only when joint). */
@@ -232,8 +245,22 @@ const rules: Rules = {
     if (!manage.allowed) return manage;
     return inviteeMayRead(d, user);
   },
+  'event.update': (a, e) => {
+    const steward = rules['record.update'](a, e);
+    if (steward.allowed) return steward;
+    const read = readRecord(a, e);
+    if (!read.allowed) return read;
+    const coorganiser = !isHandlingUnit(a) && e.organiserOrgIds.includes(a.orgId) && has(a, 'leader', 'coordinator');
+    return coorganiser ? allow : steward;
+  },
+  'event.coorganise': (_a, { event: e, org }) => {
+    if (org.id === e.ownerOrgId) return allow;
+    if (e.visibility === 'joint') return allow;
+    if (e.visibility === 'region' && org.region === e.ownerRegion) return allow;
+    return forbidden(e.visibility === 'region' ? 'policy.inviteNeedsJoint' : 'policy.inviteNeedsWiderVisibility');
+  },
   'event.invite': (a, { event: e, user }) => {
-    const manage = rules['record.update'](a, e);
+    const manage = rules['event.update'](a, e);
     if (!manage.allowed) return manage;
     return inviteeMayRead(e, user);
   },

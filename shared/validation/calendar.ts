@@ -19,6 +19,14 @@ const people = z.union([id, z.array(id)]).optional()
   .transform((v) => [...new Set(v === undefined ? [] : Array.isArray(v) ? v : [v])])
   .refine((v) => v.length <= 300, 'calendar.tooManyInvitees');
 
+/**
+ * The organising committees (主办单位), owner's included: absent when the form does not send them
+ * (an edit keeps them; a new event is organised by its author's committee alone).
+ */
+const organisers = z.union([id, z.array(id)]).optional()
+  .transform((v) => (v === undefined ? undefined : [...new Set(Array.isArray(v) ? v : [v])]))
+  .refine((v) => v === undefined || v.length <= 20, 'calendar.tooManyOrganisers');
+
 const eventFields = z.object({
   kind: oneOf(EVENT_KINDS),
   title: required(200),
@@ -33,6 +41,7 @@ const eventFields = z.object({
   repeat: oneOf(REPEATS).default('none'),
   untilDay: day.optional().or(z.literal('')),
   invitees: people,
+  organisers,
 });
 
 /**
@@ -67,7 +76,7 @@ function toTimes<T extends z.infer<typeof eventFields>>(v: T, ctx: z.RefinementC
   }
   return {
     kind: v.kind, title: v.title, place: v.place, onlineUrl: v.onlineUrl, description: v.description,
-    startsAt, endsAt, allDay: v.allDay, rrule: rruleFor(v.repeat, v.untilDay || null), invitees: v.invitees,
+    startsAt, endsAt, allDay: v.allDay, rrule: rruleFor(v.repeat, v.untilDay || null), invitees: v.invitees, organisers: v.organisers,
   };
 }
 
@@ -79,7 +88,7 @@ export const eventCreateSchema = eventFields.extend({ workspaceId: id, visibilit
     return times === z.NEVER ? z.NEVER : { ...times, workspaceId: v.workspaceId, visibility: v.visibility };
   });
 
-export type EventInput = Exclude<z.output<typeof eventEditSchema>, never>;
+export type EventInput = Omit<Exclude<z.output<typeof eventEditSchema>, never>, 'organisers'> & { organisers?: string[] };
 
 export const eventVisibilitySchema = z.object({ visibility: oneOf(VISIBILITIES) });
 

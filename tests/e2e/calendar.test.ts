@@ -7,6 +7,7 @@ import {
 } from './support';
 import { addDays, beijingDay, mondayOf } from '../../shared/domain/calendar';
 import { DEMO_EVENTS } from '../../db/seed/calendar';
+import { DEMO_INSPECTIONS } from '../../db/seed/inspections';
 
 warnIfNoChromium();
 
@@ -104,6 +105,37 @@ describe.skipIf(!chromiumPath)('browser: the shared calendar across regions and 
       expect(cqText).not.toContain(DEMO_EVENTS.scPrivate.slice(0, 6));
       expect(await seriousA11yViolations(sc, `calendar ${view}`)).toEqual([]);
     }
+  });
+
+  it('an inspection\'s itinerary stops are on the calendar of its roster and open the inspection\'s itinerary', async () => {
+    const day = addDays(mondayOf(beijingDay(Date.now())), 15);
+    await cq.goto(`/calendar?view=week&date=${day}`);
+    await waitForHydration(cq);
+    const stop = cq.locator(`[data-day="${day}"] [data-testid="calendar-event"]`, { hasText: '武隆港' });
+    expect(await stop.innerText()).toMatch(new RegExp(`09:00\\s+视察行程：${DEMO_INSPECTIONS.wujiang}`));
+    await stop.click();
+    await cq.waitForURL(/\/inspections\/[0-9a-f-]+\?tab=plan$/);
+    await waitForHydration(cq);
+    await expect.poll(() => cq.locator('main').innerText()).toContain('武隆港');
+    // Not on the calendar of a Sichuan member who is not in that inspection.
+    await sc.goto(`/calendar?view=week&date=${day}`);
+    await waitForHydration(sc);
+    expect(await sc.locator('main').innerText()).not.toContain('视察行程');
+  });
+
+  it('the 川渝八市政协 consultation names both organising committees, and 重庆市政协\'s coordinator may edit it', async () => {
+    const day = addDays(mondayOf(beijingDay(Date.now())), 2);
+    await cq.goto(`/calendar?view=week&date=${day}`);
+    await waitForHydration(cq);
+    await cq.locator(`[data-day="${day}"] [data-testid="calendar-event"]`, { hasText: DEMO_EVENTS.bashu.slice(0, 8) }).click();
+    await cq.waitForURL(/\/events\//);
+    await waitForHydration(cq);
+    expect(await cq.getByTestId('event-organisers').innerText()).toMatch(/四川省政协.*、重庆市政协/s);
+    // The edit form is there for the co-organiser, both committees chosen in it.
+    const form = await cq.locator('section[aria-labelledby="edit-event"]').innerText();
+    expect(form).toContain('主办单位');
+    expect(form).toMatch(/四川省政协[\s\S]*重庆市政协/);
+    expect(await seriousA11yViolations(cq, 'event page, co-organiser')).toEqual([]);
   });
 
   it('the keyboard alone opens a day\'s form and the subscription link', async () => {

@@ -15,10 +15,13 @@ import { DEMO_EVENTS } from '../../db/seed/calendar';
 import { DEMO_DRAFT_TITLES } from '../../db/seed/drafts';
 import { withActor } from '../../db';
 import { addDays, beijingDay, beijingInstant, mondayOf } from '../../shared/domain/calendar';
-import { answerInvitation, changeOccurrence, createEvent, getEvent, linkMinutes, setEventVisibility, updateEvent } from '../../server/services/calendar';
+import { answerInvitation, changeOccurrence, createEvent, getCalendar, getEvent, linkMinutes, setEventVisibility, updateEvent } from '../../server/services/calendar';
 import { regenerateFeed, revokeFeed } from '../../server/services/calendar-feed';
 import { sendDueReminders } from '../../server/calendar/reminders';
-import { eventEditSchema } from '../../shared/validation/calendar';
+import { calendarFilterSchema, eventEditSchema } from '../../shared/validation/calendar';
+import { addStop, removeStop } from '../../server/services/inspections';
+import { DEMO_INSPECTIONS } from '../../db/seed/inspections';
+import { DEMO_PROPOSALS } from '../../db/seed/proposals';
 
 const SECRET = TEST_SESSION_SECRET;
 let server: TestServer;
@@ -43,8 +46,10 @@ async function feedOf(username: string) {
   const text = await res.text();
   return { token, text, etag: res.headers.get('etag') ?? '', ...parseCalendar(text) };
 }
-const titles = (events: Array<{ summary: string; recurrenceId: Date | null }>) =>
-  [...new Set(events.filter((e) => !e.recurrenceId).map((e) => e.summary))].sort();
+/** Entries entered elsewhere and carried by the feed too (an inspection's stops, a proposal's supervision). */
+const isLinked = (uid: string) => /^(inspection-stop|supervision)-/.test(uid);
+const titles = (events: Array<{ uid: string; summary: string; recurrenceId: Date | null }>) =>
+  [...new Set(events.filter((e) => !e.recurrenceId && !isLinked(e.uid)).map((e) => e.summary))].sort();
 
 describe('feeds: each member subscribes to exactly their events', () => {
   it('a Sichuan member: joint and Sichuan events of their workspaces, none of Chongqing\'s private ones', async () => {
@@ -321,5 +326,80 @@ describe('minutes', () => {
     const seen = await getEvent(db(), await actorOf(db(), 'sc-member'), id);
     expect(seen.event).toMatchObject({ minutesDraftId: hydrogen.id, minutesTitle: DEMO_DRAFT_TITLES.hydrogen });
     expect((await getEvent(db(), coordinator, id)).drafts.map((d) => d.id)).not.toContain(sichuanOnly.id);
+  });
+});
+
+describe('inspection stops and supervision activities: entered once, seen on the calendar and in the feed', () => {
+  const wujiangId = async () => (await asOwner(db(), (trx) => trx.selectFrom('inspections').select('id')
+    .where('title', '=', DEMO_INSPECTIONS.wujiang).executeTakeFirstOrThrow())).id;
+  const stopsOf = async (username: string, href: string, filter: Record<string, string> = {}) => {
+    const actor = await actorOf(db(), username);
+    const page = await getCalendar(db(), actor, calendarFilterSchema.parse({ view: 'week', date: addDays(monday, 15), ...filter }), beijingDay(Date.now()));
+    return page.occurrences.filter((o) => o.href === href);
+  };
+
+  it('members on the 乌江 roster (贵州 and 重庆) see its stops at their times; a Sichuan member not involved and its handling unit do not', async () => {
+    const href = `/inspections/${await wujiangId()}?tab=plan`;
+    const expected = [
+      ['武隆港', beijingInstant(addDays(monday, 15), '09:00')], ['彭水水电站通航建筑物（船闸）', beijingInstant(addDays(monday, 15), '14:30')],
+      ['沿河县乌江航道管理站', beijingInstant(addDays(monday, 16), '09:30')], ['思南港', beijingInstant(addDays(monday, 17), '09:00')],
+    ].map(([place, at]) => [place, (at as Date).toISOString()]);
+    for (const username of ['gz-member', 'cq-member']) {
+      const stops = await stopsOf(username, href);
+      expect(stops.map((o) => [o.place, o.start]), username).toEqual(expected);
+      expect(stops.every((o) => o.title === DEMO_INSPECTIONS.wujiang && o.kind === 'inspection' && o.stop !== null && !o.allDay)).toBe(true);
+    }
+    expect(await stopsOf('sc-member', href)).toEqual([]);
+    expect(await stopsOf('cq-leader', href)).toEqual([]);
+    expect(await stopsOf('unit-cq-transport', href)).toEqual([]);
+    // Filters: 视察 and the regions of its lead committees; "mine" is the roster.
+    expect(await stopsOf('gz-member', href, { kind: 'inspection' })).toHaveLength(4);
+    expect(await stopsOf('gz-member', href, { kind: 'meeting' })).toEqual([]);
+    expect(await stopsOf('cq-member', href, { region: 'guizhou' })).toHaveLength(4);
+    expect(await stopsOf('cq-member', href, { region: 'sichuan' })).toEqual([]);
+    expect(await stopsOf('cq-member', href, { mine: '1' })).toHaveLength(4);
+    // The month and agenda views hold them too.
+    for (const view of ['month', 'agenda']) {
+      const page = await getCalendar(db(), await actorOf(db(), 'gz-member'), calendarFilterSchema.parse({ view, date: addDays(monday, 14) }), beijingDay(Date.now()));
+      expect(page.occurrences.filter((o) => o.href === href).length, view).toBeGreaterThanOrEqual(view === 'agenda' ? 4 : 1);
+    }
+  });
+
+  it('the feed carries the stops under stable UIDs linking the inspection, only for its readers, and follows a changed itinerary', async () => {
+    const id = await wujiangId();
+    const host = new URL(server.url).host;
+    const gz = await feedOf('gz-member');
+    const stops = gz.events.filter((e) => e.uid.startsWith('inspection-stop-'));
+    expect(stops.map((e) => e.summary)).toEqual(Array(4).fill(`视察行程：${DEMO_INSPECTIONS.wujiang}`));
+    expect(stops.every((e) => e.url === `${server.url}/inspections/${id}?tab=plan`)).toBe(true);
+    const wulong = stops.find((e) => e.component.getFirstPropertyValue('location') === '武隆港')!;
+    expect(wulong.uid).toMatch(new RegExp(`^inspection-stop-[0-9a-f-]{36}@${host.replace(/\./g, '\\.')}$`));
+    expect(wulong.start.toISOString()).toBe(beijingInstant(addDays(monday, 15), '09:00').toISOString());
+    expect(String(wulong.component.getFirstPropertyValue('description'))).toContain('接待单位：武隆区交通运输委员会');
+    const uids = stops.map((e) => e.uid).sort();
+    expect((await feedOf('cq-member')).events.filter((e) => e.uid.startsWith('inspection-stop-') && e.url.includes(id)).map((e) => e.uid).sort()).toEqual(uids);
+    const sc = await feedOf('sc-member');
+    expect(sc.events.filter((e) => e.url.includes(id))).toEqual([]);
+    expect(sc.text).not.toContain('武隆港');
+
+    // The same URL (its rendered copy cached) shows a stop added on the inspection, and drops it when removed.
+    const fetchFeed = async () => parseCalendar(await (await server.request(`/calendar/${gz.token}.ics`)).text()).events;
+    const coordinator = await actorOf(db(), 'cq-coordinator');
+    await addStop(db(), coordinator, id, { day: addDays(monday, 16), time: '15:00', place: '龚滩古镇码头', hostUnit: '酉阳县人民政府' });
+    const added = (await fetchFeed()).find((e) => e.component.getFirstPropertyValue('location') === '龚滩古镇码头');
+    expect(added?.start.toISOString()).toBe(beijingInstant(addDays(monday, 16), '15:00').toISOString());
+    const stopId = added!.uid.slice('inspection-stop-'.length).split('@')[0];
+    await removeStop(db(), coordinator, id, stopId);
+    expect((await fetchFeed()).some((e) => e.component.getFirstPropertyValue('location') === '龚滩古镇码头')).toBe(false);
+  });
+
+  it('key proposals\' supervision activities are in the feed of the proposal\'s readers, without who took part', async () => {
+    const corridor = (await asOwner(db(), (trx) => trx.selectFrom('proposals').select('id').where('title', '=', DEMO_PROPOSALS.corridor).executeTakeFirstOrThrow())).id;
+    const staff = await feedOf('cq-coordinator');
+    const onsite = staff.events.filter((e) => e.uid.startsWith('supervision-'));
+    expect(onsite.map((e) => [e.summary, e.url, e.allDay])).toEqual([[`现场办理会：${DEMO_PROPOSALS.corridor}`, `${server.url}/proposals/${corridor}`, true]]);
+    expect(onsite[0].component.getFirstProperty('dtstart')!.toICALString()).toBe('DTSTART;VALUE=DATE:20240516');
+    expect(staff.text).not.toContain('提案者代表');
+    expect((await feedOf('gz-member')).events.filter((e) => e.uid.startsWith('supervision-'))).toEqual([]);
   });
 });

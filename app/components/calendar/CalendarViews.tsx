@@ -14,8 +14,11 @@ import { visibilityLabel } from '../../../shared/i18n/labels';
  */
 
 export interface ShownOccurrence {
-  /** An event's page, or the proposal of a supervision activity (督办, entered there, shown here). */
-  href: string; supervision: SupervisionKind | null;
+  /**
+   * An event's page, or where an entry shown here is entered: the proposal of a supervision activity
+   * (督办), the inspection of an itinerary stop (视察行程, with its host unit).
+   */
+  href: string; supervision: SupervisionKind | null; stop: { hostUnit: string } | null;
   eventId: string; title: string; kind: EventKind; place: string; allDay: boolean; visibility: Visibility; workspaceRegions: string[];
   recurring: boolean; moved: boolean; myAnswer: EventAnswer | null; start: string; end: string;
 }
@@ -78,7 +81,7 @@ function Chip({ o, compact }: { o: ShownOccurrence; compact?: boolean }) {
     <Link to={o.href} className="cal-chip" data-testid="calendar-event"
       style={{ borderInlineStart: `3px solid ${KIND_COLOURS[o.kind]}` }}>
       <span className="cal-chip-time">{time}</span>{' '}
-      <span className="cal-chip-title">{o.supervision ? `${t(`proposal.supervision.${o.supervision}`)}：` : ''}{o.title}</span>
+      <span className="cal-chip-title">{o.supervision ? `${t(`proposal.supervision.${o.supervision}`)}：` : o.stop ? `${t('calendar.itinerary')}：` : ''}{o.title}</span>
       {!compact && o.place && <span className="cal-chip-place"> · {o.place}</span>}
       {o.visibility !== 'joint' && <span className="cal-chip-private"> · {visibilityLabel(t, o.visibility, o.workspaceRegions)}</span>}
     </Link>

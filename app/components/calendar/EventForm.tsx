@@ -10,12 +10,14 @@ import { VisibilityField } from '../VisibilityField';
 
 /** Someone who may be invited; `sameRegion`/`sameOrg` compare them with the organiser (visibility). */
 export interface Person { id: string; displayName: string; orgName: string; sameRegion: boolean; sameOrg: boolean }
+/** A committee that may organise the event with its owner (`owner`: always one of them). */
+export interface Committee { id: string; name: string; region: string; sameRegion: boolean; owner: boolean }
 
 /**
  * The one event form, for creating (with workspace and visibility) and editing. Times are Beijing
  * days and times as text (DayField, TimeField), turned into instants by the schema.
  */
-export function EventForm<S extends z.ZodTypeAny>({ schema, intent, initialValues, workspaces, people, busy, submitLabel, onWorkspaceChange }: {
+export function EventForm<S extends z.ZodTypeAny>({ schema, intent, initialValues, workspaces, people, committees, busy, submitLabel, onWorkspaceChange }: {
   schema: S;
   intent: string;
   initialValues: Record<string, unknown>;
@@ -23,6 +25,8 @@ export function EventForm<S extends z.ZodTypeAny>({ schema, intent, initialValue
   workspaces?: Array<{ id: string; name: string; regions: string[] }>;
   /** Who may be invited (in the chosen workspace). */
   people: Person[];
+  /** The committees that may organise it (主办单位): the owner's and the workspace's. */
+  committees: Committee[];
   busy: boolean;
   submitLabel: string;
   onWorkspaceChange?: (workspaceId: string) => void;
@@ -34,9 +38,21 @@ export function EventForm<S extends z.ZodTypeAny>({ schema, intent, initialValue
   const visibility: Visibility | undefined = Form.useWatch('visibility', form);
   const workspaceId: string | undefined = Form.useWatch('workspaceId', form) ?? initialValues.workspaceId as string | undefined;
   const invitable = people.filter((p) => mayBeInvited(p, visibility));
+  const organising = committees.filter((c) => mayCoorganise(c, visibility));
+  const owners = committees.filter((c) => c.owner).map((c) => c.id);
   return (
     <AppForm schema={schema} intent={intent} form={form} name={`event-${intent}`} initialValues={initialValues}
-      onValuesChange={(changed) => { if (changed.workspaceId) { form.setFieldValue('invitees', []); onWorkspaceChange?.(changed.workspaceId); } }}>
+      onValuesChange={(changed) => {
+        if (changed.workspaceId) {
+          form.setFieldsValue({ invitees: [], organisers: owners });
+          onWorkspaceChange?.(changed.workspaceId);
+        }
+        // A narrower visibility keeps only the committees that could still read the event.
+        if (changed.visibility) {
+          const allowed = new Set(committees.filter((c) => mayCoorganise(c, changed.visibility)).map((c) => c.id));
+          form.setFieldValue('organisers', ((form.getFieldValue('organisers') ?? []) as string[]).filter((id) => allowed.has(id)));
+        }
+      }}>
       {workspaces && (
         <Form.Item name="workspaceId" label={t('calendar.workspace')}>
           <Select showSearch optionFilterProp="label" options={workspaces.map((w) => ({ value: w.id, label: w.name }))} />
@@ -67,6 +83,11 @@ export function EventForm<S extends z.ZodTypeAny>({ schema, intent, initialValue
           <VisibilityField regions={workspaces.find((w) => w.id === workspaceId)?.regions} />
         </Form.Item>
       )}
+      <Form.Item name="organisers" label={t('calendar.organisers')}>
+        {/* The owner's committee always organises: its tag cannot be removed. */}
+        <Select mode="multiple" optionFilterProp="label"
+          options={organising.map((c) => ({ value: c.id, label: c.name, disabled: c.owner }))} />
+      </Form.Item>
       <Form.Item label={t('calendar.inviteCommittee')} htmlFor={`event-${intent}-committee`}>
         {/* A whole committee at once: adds its people of this workspace (each is stored, and answers, as a person). */}
         <Select id={`event-${intent}-committee`} value={null} showSearch optionFilterProp="label" placeholder={t('calendar.inviteCommitteePlaceholder')}
@@ -83,6 +104,12 @@ export function EventForm<S extends z.ZodTypeAny>({ schema, intent, initialValue
       <Button type="primary" htmlType="submit" loading={busy}>{submitLabel}</Button>
     </AppForm>
   );
+}
+
+/** Offer only committees that could read the event (the server checks again: event.coorganise). */
+function mayCoorganise(c: Committee, visibility: Visibility | undefined) {
+  if (c.owner || !visibility || visibility === 'joint') return true;
+  return visibility === 'region' && c.sameRegion;
 }
 
 /** Offer only people who could read the event (the server checks again: event.invite). */
