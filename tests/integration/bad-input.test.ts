@@ -29,6 +29,7 @@ const ROUTES: Record<string, { path: string; action?: readonly string[] }> = {
   'admin.users.$userId.tsx': { path: '/admin/users/:userId', action: ['update', 'disable', 'enable', 'password'] },
   'admin.workspaces._index.tsx': { path: '/admin/workspaces', action: [] },
   'admin.workspaces.$workspaceId.tsx': { path: '/admin/workspaces/:workspaceId', action: ['update', 'addOrg', 'removeOrg', 'addMember', 'removeMember', 'setRole'] },
+  'antd-css.$sheet.tsx': { path: '/antd-css/:sheet' },
   'calendar._index.tsx': { path: '/calendar', action: ['create', 'feed', 'revokeFeed'] },
   'calendar.$feed.tsx': { path: '/calendar/:feed' },
   'drafts._index.tsx': { path: '/drafts' },
