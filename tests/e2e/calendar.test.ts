@@ -64,8 +64,11 @@ describe.skipIf(!chromiumPath)('browser: the shared calendar across regions and 
     await expect.poll(() => drawer.locator('.ant-select-selection-item', { hasText: '刘洋' }).count()).toBe(1);
     // Typing elsewhere closes the list (Escape would close the drawer).
     await drawer.getByLabel('地点').fill('重庆市政协机关会议中心');
+    // An option list still open would take the click meant for the button.
+    await expect.poll(() => cq.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').count()).toBe(0);
     await drawer.getByRole('button', { name: /创建日程/ }).click();
-    await expect.poll(() => cq.getByRole('dialog').count(), { timeout: 10_000 }).toBe(0);
+    await expect.poll(async () => (await cq.getByRole('dialog').count()) === 0 ? 'closed'
+      : `open: ${(await drawer.locator('.ant-form-item-explain-error').allInnerTexts()).join('; ')}`, { timeout: 20_000 }).toBe('closed');
 
     // The form's default time, 09:00–10:00 Beijing, in both windows.
     const chip = (page: Page) => page.locator(`[data-day="${wednesday}"] [data-testid="calendar-event"]`, { hasText: title });
