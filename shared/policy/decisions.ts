@@ -1,5 +1,5 @@
-/** The small pieces every rule of the policy is made of (shared/policy/index.ts, proposals.ts). */
-import type { Actor, Decision, RecordRef } from './index';
+/** The small pieces every rule of the policy is made of (shared/policy/index.ts, proposals.ts, inspections.ts). */
+import type { Actor, Decision, InviteeRef, RecordRef } from './index';
 import type { Role } from '../domain/model';
 
 export const allow: Decision = { allowed: true };
@@ -22,4 +22,13 @@ export function readRecord(a: Actor, r: RecordRef): Decision {
   if (r.visibility === 'region' && r.ownerRegion === a.region) return allow;
   if (r.visibility === 'org' && r.ownerOrgId === a.orgId) return allow;
   return notFound('policy.outsideVisibility');
+}
+
+/** Someone invited to a record must be able to read it: in its workspace, inside its visibility. */
+export function inviteeMayRead(r: RecordRef, user: InviteeRef): Decision {
+  if (!user.workspaceIds.includes(r.workspaceId)) return forbidden('policy.inviteeNotInWorkspace');
+  if (r.visibility === 'joint') return allow;
+  if (user.region !== r.ownerRegion) return forbidden('policy.inviteNeedsJoint');
+  if (r.visibility === 'org' && user.orgId !== r.ownerOrgId) return forbidden('policy.inviteNeedsWiderVisibility');
+  return allow;
 }

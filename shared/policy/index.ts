@@ -6,8 +6,9 @@
 import type { Region, Role, Visibility, WorkspaceRole } from '../domain/model';
 import { isWidening } from '../domain/model';
 import type { ProposalAction } from '../domain/proposal';
-import { allow, forbidden, has, isHandlingUnit, notFound, readRecord } from './decisions';
+import { allow, forbidden, has, inviteeMayRead, isHandlingUnit, notFound, readRecord } from './decisions';
 import { proposalRules } from './proposals';
+import { inspectionRules } from './inspections';
 
 export { isHandlingUnit } from './decisions';
 
@@ -177,15 +178,6 @@ function inWorkspaceRegion(a: Actor, w: WorkspaceRef) {
   return w.ownerRegion === a.region || w.regions.includes(a.region);
 }
 
-/** Someone invited to a record must be able to read it: in its workspace, inside its visibility. */
-function inviteeMayRead(r: RecordRef, user: InviteeRef): Decision {
-  if (!user.workspaceIds.includes(r.workspaceId)) return forbidden('policy.inviteeNotInWorkspace');
-  if (r.visibility === 'joint') return allow;
-  if (user.region !== r.ownerRegion) return forbidden('policy.inviteNeedsJoint');
-  if (r.visibility === 'org' && user.orgId !== r.ownerOrgId) return forbidden('policy.inviteNeedsWiderVisibility');
-  return allow;
-}
-
 function draftRole(a: Actor, d: DraftRef): CollaboratorRole | null {
   return d.authorId === a.id ? 'editor' : d.collaborators[a.id] ?? null;
 }
@@ -333,54 +325,7 @@ const rules: Rules = {
   },
   'org.manage': (a, r) => (has(a, 'admin') && r.region === a.region ? allow : forbidden('policy.adminOwnRegion')),
   'audit.read': (a, r) => (has(a, 'admin') && r.region === a.region ? allow : forbidden('policy.adminOwnRegion')),
-  // Inspections (联合视察)
-  'inspection.read': readRecord,
-  'inspection.create': (a, r) => {
-    const create = rules['record.create'](a, r);
-    if (!create.allowed) return create;
-    return has(a, 'coordinator', 'leader') || a.workspaces[r.workspaceId] === 'coordinator' ? allow : forbidden('policy.needsCoordinator');
-  },
-  'inspection.manage': (a, r) => rules['record.update'](a, r),
-  'inspection.plan': (a, r) => {
-    const read = readRecord(a, r);
-    if (!read.allowed) return read;
-    if (isHandlingUnit(a)) return forbidden('policy.handlerReadOnly');
-    if (!r.regions.includes(a.region)) return forbidden('policy.regionNotParticipating');
-    return has(a, 'coordinator', 'leader') || a.workspaces[r.workspaceId] === 'coordinator' ? allow : forbidden('policy.needsCoordinator');
-  },
-  'inspection.addMember': (a, { inspection, user }) => {
-    const plan = rules['inspection.plan'](a, inspection);
-    if (!plan.allowed) return plan;
-    if (user.region !== a.region) return forbidden('policy.ownRegionPeopleOnly');
-    return inviteeMayRead(inspection, user);
-  },
-  'task.move': (a, r) => {
-    if (rules['inspection.plan'](a, r).allowed) return allow;
-    const read = readRecord(a, r);
-    if (!read.allowed) return read;
-    return !isHandlingUnit(a) && r.assigneeId === a.id ? allow : forbidden('policy.notAssignee');
-  },
-  'finding.create': (a, r) => {
-    const read = readRecord(a, r);
-    if (!read.allowed) return read;
-    if (isHandlingUnit(a)) return forbidden('policy.handlerReadOnly');
-    return r.onRoster || rules['inspection.plan'](a, r).allowed ? allow : forbidden('policy.notOnRoster');
-  },
-  'finding.read': readRecord,
-  'finding.share': (a, r) => rules['record.setVisibility'](a, r),
-  'rectification.read': (a, r) => (r.responsibleOrgId === a.orgId ? allow : readRecord(a, r)),
-  'rectification.report': (a, r) => {
-    const read = rules['rectification.read'](a, r);
-    if (!read.allowed) return read;
-    return r.responsibleOrgId === a.orgId ? allow : forbidden('policy.notResponsibleUnit');
-  },
-  'rectification.verify': (a, r) => {
-    const read = rules['rectification.read'](a, r);
-    if (!read.allowed) return read;
-    if (r.responsibleOrgId === a.orgId) return forbidden('policy.unitCannotVerifyOwn');
-    if (isHandlingUnit(a) || r.ownerRegion !== a.region) return forbidden('policy.needsCoordinator');
-    return has(a, 'coordinator', 'leader') || a.workspaces[r.workspaceId] === 'coordinator' ? allow : forbidden('policy.needsCoordinator');
-  },
+  ...inspectionRules((action, a, r) => rules[action](a, r)),
 };
 
 export function can<A extends Action>(actor: Actor | null, action: A, resource: Resources[A]): Decision {
