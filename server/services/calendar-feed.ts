@@ -11,7 +11,8 @@ import { buildCalendar, type IcsEvent } from '../calendar/ics';
 import { dbActor } from './actor';
 import { rateLimit, type CallContext } from './call';
 import { toRecordRef } from './notices';
-import { linkedEntries, loadEvent, type LinkedEntry } from './calendar';
+import { loadEvent } from './calendar';
+import { linkedEntries, type LinkedEntry } from './calendar-linked';
 
 /**
  * 订阅日历: each user's private iCalendar feed (decision 17) and single-event downloads. The events

@@ -3,20 +3,19 @@ import type { DB } from '../../db/schema';
 import { withActor, type Executor } from '../../db';
 import {
   deleteEventRow, deleteInvitees, findEvent, insertEvent, insertInvitees, replaceOrganisers,
-  listBusyEvents, listEvents, listExceptionsOf, listInvitees, updateAnswer, updateAttendance,
+  listEvents, listInvitees, updateAnswer, updateAttendance,
   setMinutesRow, updateEventRow, upsertException, type EventRow,
 } from '../../db/queries/events';
 import { findWorkspaceRef, listWorkspaceMembers, listWorkspacesByIds } from '../../db/queries/workspaces';
 import { findDraftRef, listDrafts } from '../../db/queries/drafts';
 import { authorize, can, type Actor, type EventRef, type RecordRef } from '../../shared/policy';
-import type { Region, Visibility } from '../../shared/domain/model';
-import type { SupervisionKind } from '../../shared/domain/proposal';
-import { INSPECTION_KINDS, type InspectionKind } from '../../shared/domain/inspection';
-import { listCalendarSupervision } from '../../db/queries/proposals';
-import { listCalendarStops, listWorkspaceCommittees } from '../../db/queries/inspections';
+import type { Visibility } from '../../shared/domain/model';
+import { listWorkspaceCommittees } from '../../db/queries/inspections';
+import { linkedEntries } from './calendar-linked';
+import { findConflicts } from './calendar-conflicts';
 import { findOrg } from '../../db/queries/orgs';
 import {
-  addDays, beijingInstant, isOccurrenceOf, mondayOf, occurrencesBetween, overlapping, repeatOf, type EventAnswer, type EventKind, type Occurrence,
+  addDays, beijingInstant, isOccurrenceOf, mondayOf, occurrencesBetween, repeatOf, type EventAnswer,
 } from '../../shared/domain/calendar';
 import type { CalendarFilter, EventInput } from '../../shared/validation/calendar';
 import { dbActor } from './actor';
@@ -99,63 +98,6 @@ export async function getCalendar(db: Kysely<DB>, actor: Actor, filter: Calendar
   });
 }
 
-/** What a supervision activity (督办) shows as in the calendar's kinds. */
-const SUPERVISION_AS_EVENT: Record<SupervisionKind, EventKind> = { onsite: 'onsite_meeting', forum: 'meeting', inspection: 'inspection', urge: 'meeting' };
-/** What an inspection's itinerary stop shows as: 视察 (a supervisory inspection too), or 调研. */
-const INSPECTION_AS_EVENT: Record<InspectionKind, EventKind> = { inspection: 'inspection', research: 'research', supervision: 'inspection' };
-
-/**
- * A calendar entry entered elsewhere and seen here (never entered twice): a key proposal's
- * supervision activity, or a stop of an inspection's itinerary. `uid` is stable (the feed's UID);
- * `href` is the page where it is entered. Supervision activities carry who takes part
- * (`participants`), which the page shows and the feed leaves out (nothing about people in a feed).
- */
-export interface LinkedEntry {
-  uid: string; href: string; title: string; kind: EventKind;
-  supervision: SupervisionKind | null; stop: { hostUnit: string } | null;
-  place: string; participants: string; allDay: boolean; start: Date; end: Date;
-  visibility: Visibility; ownerRegion: string; workspaceRegions: string[]; updatedAt: Date;
-}
-
-/**
- * The entries entered elsewhere that the actor may read, for the page (a range of days, the page's
- * filters) and the feed (every day): key proposals' supervision activities as all-day entries, for
- * readers of the proposal (row-level security, the policy's rule as SQL states it), with neither a
- * workspace nor a "mine" filter (they belong to no workspace's invitees); and inspections' itinerary
- * stops, for readers of the inspection (row-level security, then `inspection.read`), at their time
- * (a moment: a stop has no end) or all day when it has none; "mine" means on its roster.
- */
-export async function linkedEntries(trx: Executor, actor: Actor, f: {
-  workspace?: string; kind?: EventKind; region?: string; mine?: boolean; range?: { from: string; to: string };
-}): Promise<LinkedEntry[]> {
-  const region = f.region as Region | undefined;
-  const supervision = f.workspace || f.mine ? [] : (await listCalendarSupervision(trx, { fromDay: f.range?.from, toDay: f.range?.to, region }))
-    .filter((s) => !f.kind || SUPERVISION_AS_EVENT[s.kind] === f.kind)
-    .map((s): LinkedEntry => ({
-      uid: `supervision-${s.id}`, href: `/proposals/${s.proposalId}`, title: s.title, kind: SUPERVISION_AS_EVENT[s.kind],
-      supervision: s.kind, stop: null, place: '', participants: s.participants, allDay: true,
-      start: beijingInstant(s.day), end: beijingInstant(addDays(s.day, 1)),
-      visibility: s.visibility, ownerRegion: s.region, workspaceRegions: s.regions,
-      updatedAt: new Date(Math.max(new Date(s.createdAt).getTime(), new Date(s.proposalUpdatedAt).getTime())),
-    }));
-  const stops = (await listCalendarStops(trx, {
-    workspaceIds: Object.keys(actor.workspaces), workspaceId: f.workspace, region,
-    kinds: f.kind ? INSPECTION_KINDS.filter((k) => INSPECTION_AS_EVENT[k] === f.kind) : undefined,
-    involving: f.mine ? actor.id : undefined, fromDay: f.range?.from, toDay: f.range?.to,
-  }))
-    .filter((s) => can(actor, 'inspection.read', { ...s, regions: s.regions as Region[] }).allowed)
-    .map((s): LinkedEntry => {
-      const start = beijingInstant(s.day, s.time || undefined);
-      return {
-        uid: `inspection-stop-${s.id}`, href: `/inspections/${s.inspectionId}?tab=plan`, title: s.title, kind: INSPECTION_AS_EVENT[s.kind],
-        supervision: null, stop: { hostUnit: s.hostUnit }, place: s.place, participants: '', allDay: !s.time,
-        start, end: s.time ? start : beijingInstant(addDays(s.day, 1)),
-        visibility: s.visibility, ownerRegion: s.ownerRegion, workspaceRegions: s.regions, updatedAt: new Date(s.updatedAt),
-      };
-    });
-  return [...supervision, ...stops];
-}
-
 /** The policy view of an event with its organising committees (event.update, event.invite). */
 const toEventRef = (e: EventRow): EventRef => ({ ...toRecordRef(e), organiserOrgIds: e.organisers.map((o) => o.id) });
 
@@ -194,39 +136,6 @@ export async function loadEvent(trx: Executor, actor: Actor, id: string) {
   if (!event) throw new NotFoundError('event');
   authorize(actor, 'record.read', toRecordRef(event));
   return event;
-}
-
-/** Conflicts of each invitee with their other events around this event's next occurrences. */
-async function findConflicts(trx: Executor, event: EventRow, invitees: Array<{ userId: string; displayName: string; answer: EventAnswer }>) {
-  const people = invitees.filter((i) => i.answer !== 'leave');
-  if (people.length === 0) return [];
-  const from = new Date(Math.max(Date.now() - 24 * 3600_000, new Date(event.startsAt).getTime()));
-  const to = new Date(from.getTime() + 90 * 24 * 3600_000);
-  const mine = occurrencesBetween(event, event.exceptions ?? [], from, to).slice(0, 30);
-  if (mine.length === 0) return [];
-  const busy = (await listBusyEvents(trx, people.map((p) => p.userId), mine[0].start, mine[mine.length - 1].end))
-    .filter((b) => b.event_id !== event.id);
-  const exceptions = await listExceptionsOf(trx, [...new Set(busy.filter((b) => b.rrule && b.readable).map((b) => b.event_id))]);
-  const names = new Map(people.map((p) => [p.userId, p.displayName]));
-  const out: Array<{ userId: string; person: string; eventId: string | null; title: string | null; start: string }> = [];
-  const seen = new Set<string>();
-  for (const b of busy) {
-    // Moves of an event the organiser may not read are not theirs to know: its rule alone counts.
-    const its = b.readable ? exceptions.filter((x) => x.eventId === b.event_id) : [];
-    for (const o of mine) {
-      const clash = occurrencesBetween({ startsAt: b.starts_at, endsAt: b.ends_at, rrule: b.rrule }, its, o.start, o.end)
-        .find((other: Occurrence) => overlapping(o, other));
-      if (!clash) continue;
-      const key = `${b.user_id} ${b.event_id}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push({
-        userId: b.user_id, person: names.get(b.user_id) ?? '',
-        eventId: b.readable ? b.event_id : null, title: b.readable ? b.title : null, start: clash.start.toISOString(),
-      });
-    }
-  }
-  return out;
 }
 
 /** Who of the invitees is busy at the event's times (for its organisers, right after creating it). */
