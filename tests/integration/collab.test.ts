@@ -156,6 +156,10 @@ describe(`collaboration: authorship and identity (${backend})`, () => {
       .where('draft_id', '=', joint).where('client_id', '=', clientId).executeTakeFirst());
     await until(async () => !!(await ownerOf(cq.doc.clientID)), 'the client id recorded');
     expect((await ownerOf(cq.doc.clientID))?.user_id).toBe(await userId('cq-member'));
+    // The id is claimed from awareness before the text arrives: wait until the server has the text,
+    // or the forged paragraph (placed after it) would be refused for lacking context instead.
+    const watcher = client('sc-member');
+    await until(() => watcher.text().includes('李明写的'), 'the text on the server');
 
     // sc-member (an editor) crafts an update under cq-member's client id.
     const forger = new Y.Doc();

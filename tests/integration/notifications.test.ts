@@ -7,7 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { io as connectClient, type Socket } from 'socket.io-client';
 import { withActor } from '../../db';
-import { backend, startTestServer, type TestServer } from '../support/server';
+import { backend, sendWhatIsDue, startTestServer, type TestServer } from '../support/server';
 import { asOwner } from '../support/db';
 import { actorOf, noticeId, SEED, workspaceId } from '../factories/demo';
 import { dbActor } from '../../server/services/actor';
@@ -28,6 +28,8 @@ beforeAll(async () => {
   const users = await asOwner(server.database.db, (trx) => trx.selectFrom('users').select(['id', 'username']).execute());
   for (const u of users) ids[u.username] = u.id;
   for (const u of ['cq-coordinator', 'cq-member', 'cq-member2', 'sc-member', 'sc-member2', 'sc-coordinator']) cookies[u] = await server.login(u);
+  // The demo data's overdue assignments would otherwise ring cq-coordinator's bell mid-test.
+  await sendWhatIsDue(server);
 });
 afterEach(() => { for (const s of open.splice(0)) s.disconnect(); });
 afterAll(() => server?.stop());

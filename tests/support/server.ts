@@ -6,6 +6,9 @@ import { loadConfig } from '../../server/config';
 import { startServer, type RunningServer } from '../../server/main';
 import { preparePgliteDir } from './pglite-template';
 import { registerOwner } from './owner';
+import { sendDeadlineAlerts } from '../../server/proposals/deadlines';
+import { sendDueReminders } from '../../server/calendar/reminders';
+import { sendOverdueNotices } from '../../server/inspections/overdue';
 
 export const DEMO_PASSWORD = 'demo-2025-test';
 /** The test server's session secret (calendar feed tokens are derived from it). */
@@ -126,4 +129,16 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       try { await closeOwner(); await running.close(); } finally { await database.drop(); }
     },
   };
+}
+
+/**
+ * Sends now what the server's background sweeps (deadline alerts, reminders, overdue items) would
+ * send a few seconds after it starts, given the demo data's dates: a test counting live
+ * notifications then hears only its own. Each is claimed once, so the server's sweeps skip them.
+ */
+export async function sendWhatIsDue(server: TestServer): Promise<void> {
+  const db = server.database.db;
+  await sendDeadlineAlerts(db, {});
+  await sendDueReminders(db, {});
+  await sendOverdueNotices(db, {});
 }
