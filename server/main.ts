@@ -19,6 +19,7 @@ import { createRealtime, type Realtime } from './realtime';
 import { REALTIME_PATH } from '../shared/realtime/events';
 import { createCollab, type Collab } from './collab';
 import { startReminders } from './calendar/reminders';
+import { feedEndpoint } from './calendar/feed-endpoint';
 import { startDeadlineAlerts } from './proposals/deadlines';
 import { startOverdueNotices } from './inspections/overdue';
 import { COLLAB_PATH } from '../shared/realtime/collab';
@@ -124,12 +125,15 @@ export async function startServer(config: Config): Promise<RunningServer> {
     build = () => vite!.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>;
   } else {
     const root = path.resolve(import.meta.dirname, '..', 'build');
+    // The build's only client files are its content-hashed assets (the app has no public/ folder):
+    // a static handler for every other path would look each URL up on disk first.
     app.use('/assets', express.static(path.join(root, 'client/assets'), { immutable: true, maxAge: '1y' }));
-    app.use(express.static(path.join(root, 'client'), { maxAge: '1h' }));
     const serverBuild = (await import(path.join(root, 'server/index.js'))) as ServerBuild;
     build = async () => serverBuild;
   }
 
+  // Calendar apps' polls, answered before Remix (decision 21).
+  app.get('/calendar/:feed', feedEndpoint({ db: database.db, config, rateLimits }));
   app.all('*', createRequestHandler({
     build: build as any,
     mode: config.env,
