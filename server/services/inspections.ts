@@ -2,12 +2,13 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { withActor, type Executor } from '../../db';
 import {
-  deleteRosterMember, deleteStop, findFinding, findFindingByKey, findInspection, findItem, findOrgRegion, findTask, findUserRef,
-  insertFinding, insertInspection, insertItem, insertLeads, insertRosterMember, insertStop, insertTask, lastPosition,
-  listFindings, listInspections, listItems, listResponsibleUnits, listRoster, listStops, listTasks, listTasksOf,
-  listOrgUserIds, listWorkspaceCommittees, moveItem, setFindingVisibility, touchInspection, updateInspectionRow, updateTaskIfVersion,
-  type InspectionRow, type ItemRow,
+  deleteRosterMember, deleteStop, findFinding, findFindingByKey, findInspection, findTask, findUserRef, insertFinding, insertInspection,
+  insertLeads, insertRosterMember, insertStop, insertTask, lastPosition, listFindings, listInspections, listRoster, listStops, listTasks,
+  listTasksOf, listWorkspaceCommittees, setFindingVisibility, touchInspection, updateInspectionRow, updateTaskIfVersion, type InspectionRow,
 } from '../../db/queries/inspections';
+import {
+  findItem, findOrgRegion, insertItem, listItems, listOrgUserIds, listResponsibleUnits, moveItem, type ItemRow,
+} from '../../db/queries/rectification';
 import { findWorkspaceRef, listWorkspaceMembers, listWorkspacesByIds } from '../../db/queries/workspaces';
 import { authorize, can, type Actor, type InspectionRef, type RecordRef, type RectificationRef } from '../../shared/policy';
 import type { Visibility } from '../../shared/domain/model';
