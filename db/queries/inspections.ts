@@ -349,9 +349,3 @@ export function findPhoto(db: Executor, photoId: string, thumb: boolean) {
     .where('p.id', '=', photoId)
     .executeTakeFirst();
 }
-
-/** People of a workspace who could go on the roster (the service filters by region and the policy). */
-export function findUserRef(db: Executor, userId: string) {
-  return db.selectFrom('users').select(['id', 'region', 'org_id as orgId', 'status', 'display_name as displayName'])
-    .where('id', '=', userId).executeTakeFirst();
-}

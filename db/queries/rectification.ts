@@ -75,10 +75,6 @@ export function listResponsibleUnits(db: Executor, regions: Region[]) {
     .orderBy('region').orderBy('name').execute();
 }
 
-export function findOrgRegion(db: Executor, orgId: string) {
-  return db.selectFrom('orgs').select(['id', 'name', 'region', 'kind']).where('id', '=', orgId).executeTakeFirst();
-}
-
 /** The active people of an org (a responsible unit's liaisons, told of a new item). */
 export function listOrgUserIds(db: Executor, orgId: string) {
   return db.selectFrom('users').select('id').where('org_id', '=', orgId).where('status', '=', 'active')

@@ -2,14 +2,14 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { withActor, type Executor } from '../../db';
 import {
-  deleteRosterMember, deleteStop, findFinding, findFindingByKey, findInspection, findTask, findUserRef, insertFinding, insertInspection,
+  deleteRosterMember, deleteStop, findFinding, findFindingByKey, findInspection, findTask, insertFinding, insertInspection,
   insertLeads, insertRosterMember, insertStop, insertTask, lastPosition, listFindings, listInspections, listRoster, listStops, listTasks,
   listTasksOf, listWorkspaceCommittees, setFindingVisibility, touchInspection, updateInspectionRow, updateTaskIfVersion, type InspectionRow,
 } from '../../db/queries/inspections';
 import {
-  findItem, findOrgRegion, insertItem, listItems, listOrgUserIds, listResponsibleUnits, moveItem, type ItemRow,
+  findItem, insertItem, listItems, listOrgUserIds, listResponsibleUnits, moveItem, type ItemRow,
 } from '../../db/queries/rectification';
-import { findWorkspaceRef, listWorkspaceMembers, listWorkspacesByIds } from '../../db/queries/workspaces';
+import { findOrg, findUserRef, findWorkspaceRef, listWorkspaceMembers, listWorkspacesByIds } from '../../db/queries/workspaces';
 import { authorize, can, type Actor, type InspectionRef, type RecordRef, type RectificationRef } from '../../shared/policy';
 import type { Visibility } from '../../shared/domain/model';
 import { isOverdue, nextInspectionStatus, RECTIFICATION_MOVES, type InspectionStatus, type TaskStatus } from '../../shared/domain/inspection';
@@ -389,7 +389,7 @@ export async function createItem(db: Kysely<DB>, actor: Actor, id: string, input
   let notified: string[] = [];
   const { itemId, ref } = await withActor(db, dbActor(actor), async (trx) => {
     const { row, ref } = await planning(trx, actor, id);
-    const unit = await findOrgRegion(trx, input.responsibleOrgId);
+    const unit = await findOrg(trx, input.responsibleOrgId);
     if (!unit || !(await listResponsibleUnits(trx, row.regions)).some((u) => u.id === unit.id)) {
       throw new InputError('responsibleOrgId', 'inspection.unknownUnit');
     }
