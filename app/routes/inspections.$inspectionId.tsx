@@ -6,9 +6,10 @@ import { DownloadOutlined } from '@ant-design/icons';
 import { z } from 'zod';
 import { startReport } from '../../server/services/inspection-report';
 import {
-  addStop, addToRoster, checkTaskItem, createFinding, createItem, createTask, getInspection, moveTask, removeFromRoster,
-  removeStop, reportItem, setInspectionStatus, shareFinding, verifyItem,
+  addStop, addToRoster, checkTaskItem, createFinding, createTask, getInspection, moveTask, removeFromRoster, removeStop,
+  setInspectionStatus, shareFinding,
 } from '../../server/services/inspections';
+import { createItem, reportItem, verifyItem } from '../../server/services/rectification';
 import {
   boardFilterSchema, findingSchema, findingShareSchema, inspectionStatusSchema, itemProgressSchema, itemSchema, itemVerifySchema,
   rosterSchema, stopDeleteSchema, stopSchema, taskCheckSchema, taskMoveSchema, taskSchema,

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { withActor } from '../../db';
-import { listFindings, listItems, listStops } from '../../db/queries/inspections';
+import { listFindings, listStops } from '../../db/queries/inspections';
+import { listItems } from '../../db/queries/rectification';
 import { authorize, type Actor } from '../../shared/policy';
 import { VISIBILITIES, type Visibility } from '../../shared/domain/model';
 import { translate } from '../../shared/i18n';

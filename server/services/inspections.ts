@@ -2,19 +2,18 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { withActor, type Executor } from '../../db';
 import {
-  deleteRosterMember, deleteStop, findFinding, findFindingByKey, findInspection, findItem, findOrgRegion, findTask, findUserRef,
-  insertFinding, insertInspection, insertItem, insertLeads, insertRosterMember, insertStop, insertTask, lastPosition,
-  listFindings, listInspections, listItems, listResponsibleUnits, listRoster, listStops, listTasks, listTasksOf,
-  listOrgUserIds, listWorkspaceCommittees, moveItem, setFindingVisibility, touchInspection, updateInspectionRow, updateTaskIfVersion,
-  type InspectionRow, type ItemRow,
+  deleteRosterMember, deleteStop, findFinding, findFindingByKey, findInspection, findTask, insertFinding, insertInspection,
+  insertLeads, insertRosterMember, insertStop, insertTask, lastPosition, listFindings, listInspections, listRoster, listStops, listTasks,
+  listTasksOf, listWorkspaceCommittees, setFindingVisibility, touchInspection, updateInspectionRow, updateTaskIfVersion, type InspectionRow,
 } from '../../db/queries/inspections';
-import { findWorkspaceRef, listWorkspaceMembers, listWorkspacesByIds } from '../../db/queries/workspaces';
+import { listItems, listResponsibleUnits, type ItemRow } from '../../db/queries/rectification';
+import { findUserRef, findWorkspaceRef, listWorkspaceMembers, listWorkspacesByIds } from '../../db/queries/workspaces';
 import { authorize, can, type Actor, type InspectionRef, type RecordRef, type RectificationRef } from '../../shared/policy';
 import type { Visibility } from '../../shared/domain/model';
 import { isOverdue, nextInspectionStatus, RECTIFICATION_MOVES, type InspectionStatus, type TaskStatus } from '../../shared/domain/inspection';
 import { beijingDay } from '../../shared/domain/calendar';
 import type {
-  BoardFilter, FindingInput, InspectionCreateInput, InspectionFilter, ItemInput, StopInput, TaskInput, TaskMove,
+  BoardFilter, FindingInput, InspectionCreateInput, InspectionFilter, StopInput, TaskInput, TaskMove,
 } from '../../shared/validation/inspections';
 import { dbActor } from './actor';
 import { audit, visibilityAction } from './audit';
@@ -26,7 +25,7 @@ import { announceNotifications, notify } from './notifications';
  * 联合视察 (docs/inspections.md): inspections are shared records (record rules and row-level security
  * as for events), with a roster each side fills with its own people, an itinerary, a board of tasks
  * moved by compare-and-set, findings under the boundary, and rectification items followed to the
- * responsible unit and verified by a coordinator who is not that unit.
+ * responsible unit and verified by a coordinator who is not that unit (server/services/rectification.ts).
  */
 
 /** Someone else changed the card (or item) first: the mover is told, nothing is applied (409). */
@@ -44,7 +43,7 @@ const findingRef = (f: { ownerOrgId: string; ownerRegion: string; visibility: Vi
   workspaceId, ownerOrgId: f.ownerOrgId, ownerRegion: f.ownerRegion, visibility: f.visibility, authorId: f.authorId,
 });
 
-const itemRef = (r: ItemRow, workspaceId: string): RectificationRef => ({
+export const itemRef = (r: ItemRow, workspaceId: string): RectificationRef => ({
   workspaceId, ownerOrgId: r.ownerOrgId, ownerRegion: r.ownerRegion, visibility: r.visibility, authorId: r.authorId,
   responsibleOrgId: r.responsibleOrgId,
 });
@@ -198,7 +197,7 @@ export async function setInspectionStatus(db: Kysely<DB>, actor: Actor, id: stri
 }
 
 /** Loads and authorizes a planning change; returns the row and its policy view. */
-async function planning(trx: Executor, actor: Actor, id: string) {
+export async function planning(trx: Executor, actor: Actor, id: string) {
   const row = await loadInspection(trx, actor, id);
   const ref = toInspectionRef(row);
   authorize(actor, 'inspection.plan', ref);
@@ -379,78 +378,6 @@ export async function loadFinding(trx: Executor, actor: Actor, id: string, findi
   if (!finding) throw new NotFoundError('finding');
   authorize(actor, 'finding.read', findingRef(finding, row.workspaceId));
   return { row, finding, ref: findingRef(finding, row.workspaceId) };
-}
-
-// ---- Rectification items ------------------------------------------------------------------------------
-
-/** An item made from findings of the inspection that the actor may read, for a unit of its regions. */
-export async function createItem(db: Kysely<DB>, actor: Actor, id: string, input: ItemInput, call: CallContext = {}) {
-  let notified: string[] = [];
-  const { itemId, ref } = await withActor(db, dbActor(actor), async (trx) => {
-    const { row, ref } = await planning(trx, actor, id);
-    const unit = await findOrgRegion(trx, input.responsibleOrgId);
-    if (!unit || !(await listResponsibleUnits(trx, row.regions)).some((u) => u.id === unit.id)) {
-      throw new InputError('responsibleOrgId', 'inspection.unknownUnit');
-    }
-    const findings = await listFindings(trx, id);
-    const chosen = findings.filter((f) => input.findingIds.includes(f.id));
-    if (chosen.length !== input.findingIds.length) throw new InputError('findingIds', 'inspection.unknownFinding');
-    // An item is as private as the most private finding it is made from.
-    const visibility: Visibility = chosen.every((f) => f.visibility === 'joint') ? 'joint' : 'region';
-    if (visibility === 'region' && chosen.some((f) => f.ownerRegion !== actor.region)) throw new InputError('findingIds', 'inspection.unknownFinding');
-    const itemId = await insertItem(trx, id, {
-      ownerOrgId: actor.orgId, ownerRegion: actor.region, visibility, authorId: actor.id, responsibleOrgId: unit.id,
-      measure: input.measure, deadline: input.deadline, findingIds: input.findingIds,
-    });
-    await touchInspection(trx, id);
-    await audit(trx, { actor, region: actor.region, action: 'inspection.item', target: { type: 'inspection', id }, detail: { title: row.title, unit: unit.name, deadline: input.deadline }, ip: call.ip });
-    const after = { ...ref, assignedOrgIds: [...(ref.assignedOrgIds ?? []), unit.id] };
-    const handlers = await listOrgUserIds(trx, unit.id);
-    notified = await notify(trx, { recipients: handlers, kind: 'assignment', record: { kind: 'inspection', id, ref: after }, text: `${row.title}：${input.measure}`, actor });
-    return { itemId, ref: after };
-  });
-  await call.realtime?.recordChanged('inspection', id, ref, 'updated');
-  await announceNotifications(db, call, notified);
-  return itemId;
-}
-
-async function loadItem(trx: Executor, actor: Actor, id: string, itemId: string) {
-  const row = await loadInspection(trx, actor, id);
-  const item = await findItem(trx, itemId);
-  if (!item || item.inspectionId !== id) throw new NotFoundError('item');
-  const ref = itemRef(item, row.workspaceId);
-  authorize(actor, 'rectification.read', ref);
-  return { row, item, ref };
-}
-
-/** The responsible unit reports progress: 整改中, then 已整改 with its evidence. */
-export async function reportItem(db: Kysely<DB>, actor: Actor, id: string, itemId: string, r: { status: 'in_progress' | 'rectified'; progress: string }, call: CallContext = {}) {
-  const ref = await withActor(db, dbActor(actor), async (trx) => {
-    const { row, item, ref } = await loadItem(trx, actor, id, itemId);
-    authorize(actor, 'rectification.report', ref);
-    if (!RECTIFICATION_MOVES[item.status].unit.includes(r.status)) throw new InputError('status', 'inspection.badItemMove');
-    if (r.status === 'rectified' && !r.progress && !item.progress) throw new InputError('progress', 'inspection.evidenceRequired');
-    if (!(await moveItem(trx, itemId, item.status, { status: r.status, progress: r.progress || item.progress, returnReason: '' }))) throw new ConflictError();
-    await audit(trx, { actor, region: item.ownerRegion, action: 'inspection.itemProgress', target: { type: 'inspection', id }, detail: { title: row.title, item: itemId, from: item.status, to: r.status }, ip: call.ip });
-    return toInspectionRef(row);
-  });
-  await call.realtime?.recordChanged('inspection', id, ref, 'updated');
-}
-
-/** A coordinator verifies (已核验) or returns (退回, with a reason); a unit never verifies its own item. */
-export async function verifyItem(db: Kysely<DB>, actor: Actor, id: string, itemId: string, v: { decision: 'verified' | 'returned'; reason: string }, call: CallContext = {}) {
-  const ref = await withActor(db, dbActor(actor), async (trx) => {
-    const { row, item, ref } = await loadItem(trx, actor, id, itemId);
-    authorize(actor, 'rectification.verify', ref);
-    if (!RECTIFICATION_MOVES[item.status].verifier.includes(v.decision)) throw new InputError('decision', 'inspection.badItemMove');
-    const ok = await moveItem(trx, itemId, item.status, {
-      status: v.decision, returnReason: v.decision === 'returned' ? v.reason : '', verifiedBy: v.decision === 'verified' ? actor.id : null,
-    });
-    if (!ok) throw new ConflictError();
-    await audit(trx, { actor, region: item.ownerRegion, action: 'inspection.itemVerify', target: { type: 'inspection', id }, detail: { title: row.title, item: itemId, decision: v.decision, reason: v.reason }, ip: call.ip });
-    return toInspectionRef(row);
-  });
-  await call.realtime?.recordChanged('inspection', id, ref, 'updated');
 }
 
 export type InspectionPage = Awaited<ReturnType<typeof getInspection>>;

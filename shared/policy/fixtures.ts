@@ -1,6 +1,9 @@
-/** The world the policy tests reason about: committees, units and people of each region (as in the demo data). */
-import type { Actor, UserRef, WorkspaceRef } from './index';
-import type { Role } from '../domain/model';
+/**
+ * The world the policy tests reason about: committees, units and people of each region (as in the demo data),
+ * and the cases of the permission matrix (index.test.ts) drawn from it.
+ */
+import type { Actor, RecordRef, UserRef, WorkspaceRef } from './index';
+import { ROLES, VISIBILITIES, type Role, type Visibility } from '../domain/model';
 
 
 // The world: committees and handling units, each in one region (as in the demo data).
@@ -48,3 +51,52 @@ export const people: Record<string, UserRef> = {
   cqPerson: { id: 'u-cq', region: 'chongqing', orgId: ORGS.cq.id },
   gzPerson: { id: 'u-gz', region: 'guizhou', orgId: ORGS.gz.id },
 };
+
+
+// ---- The cases of the permission matrix (index.test.ts) ------------------------------------------------
+
+/** One cell of the matrix: who acts, with what membership of the workspace, on whose record. */
+export interface Case {
+  roles: Role[];
+  actorOrg: OrgKey;
+  membership: Membership;
+  visibility: Visibility;
+  ownerOrg: OrgKey;
+  authoredByActor: boolean;
+  assignedToActor: boolean;
+}
+
+export const isHandler = (c: Case) => c.roles.includes('handler');
+export const actorRegion = (c: Case) => ORGS[c.actorOrg].region;
+export const ownerRegion = (c: Case) => ORGS[c.ownerOrg].region;
+
+/** Every single role, plus the combinations the demo users have. */
+export const ROLE_SETS: Role[][] = [
+  ...ROLES.map((r) => [r]),
+  ['admin', 'staff'], ['leader', 'member'], ['coordinator', 'staff'],
+];
+
+export function* cases(roles: Role[], region: string): Generator<Case> {
+  for (const actorOrg of actorOrgs(roles.includes('handler') ? 'handler' : roles[0], region))
+    for (const membership of ['none', 'member', 'coordinator'] as Membership[])
+      for (const visibility of VISIBILITIES)
+        for (const ownerOrg of COMMITTEES)
+          for (const authoredByActor of ownerOrg === actorOrg ? [false, true] : [false])
+            for (const assignedToActor of [false, true])
+              yield { roles, actorOrg, membership, visibility, ownerOrg, authoredByActor, assignedToActor };
+}
+
+export function recordOf(c: Case): RecordRef {
+  return {
+    workspaceId: WS,
+    ownerOrgId: ORGS[c.ownerOrg].id,
+    ownerRegion: ORGS[c.ownerOrg].region,
+    visibility: c.visibility,
+    authorId: c.authoredByActor ? 'actor' : 'someone-else',
+    assignedOrgIds: c.assignedToActor ? [ORGS[c.actorOrg].id, 'org-other-unit'] : ['org-other-unit'],
+  };
+}
+
+export const describeCase = (c: Case) =>
+  `${c.roles.join('+')}@${c.actorOrg} (${c.membership}) → ${c.visibility} record of ${c.ownerOrg}` +
+  `${c.authoredByActor ? ', own' : ''}${c.assignedToActor ? ', assigned' : ''}`;

@@ -4,29 +4,16 @@
  * ("The permission boundary"), independently of shared/policy, and compared with `can`.
  */
 import { describe, expect, it } from 'vitest';
+import { can, isHandlingUnit, type Actor, type CollaboratorRole, type DraftRef, type RecordRef, type UserRef, type WorkspaceRef } from './index';
+import type { Role } from '../domain/model';
 import {
-  can, isHandlingUnit, type Actor, type CollaboratorRole, type DraftRef, type RecordRef, type UserRef, type WorkspaceRef,
-} from './index';
-import { ROLES, VISIBILITIES, type Role, type Visibility } from '../domain/model';
-import { ACTOR_REGIONS, actorOrgs, COMMITTEES, makeActor, ORGS, people, workspaces, WS, type Membership, type OrgKey } from './fixtures';
+  ACTOR_REGIONS, actorOrgs, actorRegion, cases, describeCase, isHandler, makeActor, ORGS, ownerRegion, people, recordOf, ROLE_SETS,
+  workspaces, WS, type Case, type Membership, type OrgKey,
+} from './fixtures';
 
 type Outcome = 'allow' | 403 | 404;
 
 // ---- Expected outcomes, from the rules in docs/domain.md and issue 2 -------------------------------------
-
-interface Case {
-  roles: Role[];
-  actorOrg: OrgKey;
-  membership: Membership;
-  visibility: Visibility;
-  ownerOrg: OrgKey;
-  authoredByActor: boolean;
-  assignedToActor: boolean;
-}
-
-const isHandler = (c: Case) => c.roles.includes('handler');
-const actorRegion = (c: Case) => ORGS[c.actorOrg].region;
-const ownerRegion = (c: Case) => ORGS[c.ownerOrg].region;
 
 /**
  * Reading: a handling unit reads exactly what is assigned to it. Everyone else reads only inside a
@@ -83,39 +70,9 @@ function expectDraftCreate(c: Case): Outcome {
   return c.ownerOrg === c.actorOrg ? 'allow' : 403;
 }
 
-// ---- The matrix -------------------------------------------------------------------------------------
-
-/** Every single role, plus the combinations the demo users have. */
-const ROLE_SETS: Role[][] = [
-  ...ROLES.map((r) => [r]),
-  ['admin', 'staff'], ['leader', 'member'], ['coordinator', 'staff'],
-];
-
-function* cases(roles: Role[], region: string): Generator<Case> {
-  for (const actorOrg of actorOrgs(roles.includes('handler') ? 'handler' : roles[0], region))
-    for (const membership of ['none', 'member', 'coordinator'] as Membership[])
-      for (const visibility of VISIBILITIES)
-        for (const ownerOrg of COMMITTEES)
-          for (const authoredByActor of ownerOrg === actorOrg ? [false, true] : [false])
-            for (const assignedToActor of [false, true])
-              yield { roles, actorOrg, membership, visibility, ownerOrg, authoredByActor, assignedToActor };
-}
-
-function recordOf(c: Case): RecordRef {
-  return {
-    workspaceId: WS,
-    ownerOrgId: ORGS[c.ownerOrg].id,
-    ownerRegion: ORGS[c.ownerOrg].region,
-    visibility: c.visibility,
-    authorId: c.authoredByActor ? 'actor' : 'someone-else',
-    assignedOrgIds: c.assignedToActor ? [ORGS[c.actorOrg].id, 'org-other-unit'] : ['org-other-unit'],
-  };
-}
+// ---- The matrix (its cases in fixtures.ts) ------------------------------------------------------------
 
 const outcome = (d: ReturnType<typeof can>): Outcome => (d.allowed ? 'allow' : d.status);
-const describeCase = (c: Case) =>
-  `${c.roles.join('+')}@${c.actorOrg} (${c.membership}) → ${c.visibility} record of ${c.ownerOrg}` +
-  `${c.authoredByActor ? ', own' : ''}${c.assignedToActor ? ', assigned' : ''}`;
 
 /** Runs every case through one action and returns the disagreements, readable in a failure. */
 function mismatches(roles: Role[], region: string, check: (c: Case, actor: Actor) => [Outcome, Outcome]) {

@@ -23,14 +23,14 @@
  * BENCH_DATABASE_URL / TEST_DATABASE_URL (PostgreSQL: required, PGlite is one process only).
  */
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import * as Y from 'yjs';
 import type { Benchmark, BenchContext, Row } from './run';
-import { envInt, ensureBuild, inBatches, sleep, summarize, withBuildReadLock, type LatencySummary } from './support';
+import { envInt, ensureBuild, sleep, summarize, withBuildReadLock, type LatencySummary } from './support';
 import {
-  BENCH_AUTHOR, BENCH_EDITOR, createBenchDrafts, databaseCpuMeter, docDigest, firstText, login, machineBusyMs, nowMs, openBenchClient,
-  prepareDatabase, procSample, readStoredDocs, serveRequests, spawnAppServer, WorkerPool, type BenchClient, type ServerChild,
+  BENCH_AUTHOR, BENCH_EDITOR, createBenchDrafts, databaseCpuMeter, docDigest, login, machineBusyMs, nowMs, prepareDatabase, procSample,
+  readStoredDocs, spawnAppServer, type ServerChild,
 } from './collab-support';
+import { ClientWorkers, type ClientSpec, type FinalState, type Observed, type Probe, type Writes } from './collab-clients';
 
 const DOCS = envInt('BENCH_COLLAB_DOCS', 50);
 const CLIENTS = envInt('BENCH_COLLAB_CLIENTS', 10);
@@ -42,8 +42,6 @@ const CPU_TAIL_MS = 2000;
 const SETTLE_MS = 5000;
 const QUIET_MS = 1500;
 const WARMUP = { docs: 5, seconds: 3 };
-const CONNECT_CONCURRENCY = 20;
-const CHARS = '川渝政协提案氢走廊协同履职成渝双城经济圈';
 
 /** byDocument: all clients of a document on one process (a balancer hashing the /collab/<draft> path), else round-robin. */
 interface Setup { label: string; processes: number; redis: boolean; byDocument?: boolean }
@@ -56,115 +54,6 @@ const SETUPS: Setup[] = [
 ];
 /** The kill case waits this long after the last edit for late deliveries (reconnections under load). */
 const KILL_SETTLE_MS = 20_000;
-
-// ---------------------------------------------------------------------------------------------
-// Worker side: a process holding a share of the clients.
-
-interface ClientSpec { index: number; doc: number; room: string; urls: string[]; headers: Record<string, string>; phase: number }
-type Request =
-  | { type: 'open'; clients: ClientSpec[] }
-  | { type: 'edit'; startAt: number; seconds: number; rate: number }
-  | { type: 'collect' }
-  | { type: 'final' }
-  | { type: 'probe'; url: string; rooms: string[]; headers: Record<string, string> }
-  | { type: 'close' };
-/** Edits in order: key (Yjs client × 1e6 + clock), time, writing client. */
-interface Writes { key: Float64Array; t: Float64Array; writer: Float64Array }
-interface Observed { key: Float64Array; t: Float64Array; reader: Float64Array }
-/** A client's final document, close codes seen, and when its provider (re)synced. */
-interface FinalState { index: number; hash: string; closes: number; syncs: number[] }
-interface Probe { hash: string; stateVector: Uint8Array }
-
-async function worker() {
-  let clients: Array<{ spec: ClientSpec; c: BenchClient; text: Y.XmlText; syncs: number[] }> = [];
-  let recording = false;
-  let obs = { key: [] as number[], t: [] as number[], reader: [] as number[] };
-  let sent = 0;
-
-  const handlers: { [K in Request['type']]: (r: Extract<Request, { type: K }>) => Promise<unknown> } = {
-    async open({ clients: specs }) {
-      clients = await inBatches(specs.length, CONNECT_CONCURRENCY, async (i) => {
-        const spec = specs[i];
-        const c = openBenchClient(spec.urls, spec.room, spec.headers);
-        await c.synced;
-        const syncs: number[] = [];
-        c.provider.on('sync', (s: boolean) => { if (s && recording) syncs.push(nowMs()); });
-        c.doc.on('afterTransaction', (tr: Y.Transaction) => {
-          if (!recording || tr.origin !== c.provider) return;
-          const t = nowMs();
-          tr.afterState.forEach((after, client) => {
-            for (let k = tr.beforeState.get(client) ?? 0; k < after; k++) {
-              obs.key.push(client * 1e6 + k); obs.t.push(t); obs.reader.push(spec.index);
-            }
-          });
-        });
-        return { spec, c, text: firstText(c.doc), syncs };
-      });
-    },
-    async edit({ startAt, seconds, rate }) {
-      recording = true;
-      const period = 1000 / rate;
-      const order = [...clients].sort((a, b) => a.spec.phase - b.spec.phase);
-      const total = Math.round(seconds * rate) * order.length;
-      const key: number[] = [];
-      const times: number[] = [];
-      const writer: number[] = [];
-      const due = (e: number) => startAt + order[e % order.length].spec.phase + Math.floor(e / order.length) * period;
-      let e = 0;
-      await new Promise<void>((resolve) => {
-        const tick = () => {
-          const now = nowMs();
-          for (; e < total && due(e) <= now; e++) {
-            const { c, text, spec } = order[e % order.length];
-            key.push(c.doc.clientID * 1e6 + Y.getState(c.doc.store, c.doc.clientID));
-            times.push(nowMs());
-            writer.push(spec.index);
-            // Typed whether or not the connection is up: y-websocket sends the backlog when it reconnects.
-            text.insert(Math.floor(Math.random() * (text.length + 1)), CHARS[e % CHARS.length]);
-          }
-          if (e >= total) resolve();
-          else setTimeout(tick, Math.max(0, due(e) - nowMs()));
-        };
-        setTimeout(tick, Math.max(0, startAt - nowMs()));
-      });
-      return { key: Float64Array.from(key), t: Float64Array.from(times), writer: Float64Array.from(writer) } satisfies Writes;
-    },
-    async collect() {
-      const out: Observed = { key: Float64Array.from(obs.key.slice(sent)), t: Float64Array.from(obs.t.slice(sent)), reader: Float64Array.from(obs.reader.slice(sent)) };
-      sent = obs.key.length;
-      return out;
-    },
-    async final() {
-      return clients.map(({ spec, c, syncs }): FinalState => ({ index: spec.index, hash: docDigest(c.doc).hash, closes: c.closes.length, syncs }));
-    },
-    async probe({ url, rooms, headers }) {
-      return inBatches(rooms.length, CONNECT_CONCURRENCY, async (i): Promise<Probe> => {
-        const c = openBenchClient(url, rooms[i], headers);
-        await c.synced;
-        const out = { hash: docDigest(c.doc).hash, stateVector: Y.encodeStateVector(c.doc) };
-        c.destroy();
-        return out;
-      });
-    },
-    async close() {
-      for (const { c } of clients) c.destroy();
-      clients = [];
-      recording = false;
-      obs = { key: [], t: [], reader: [] };
-      sent = 0;
-    },
-  };
-  serveRequests<Request>((r) => (handlers[r.type] as (r: Request) => Promise<unknown>)(r));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Bench side
-
-class Workers extends WorkerPool<Request> {
-  start(count: number) {
-    return this.fork(fileURLToPath(import.meta.url), ['--collab-cluster-worker'], count);
-  }
-}
 
 type DbMeter = NonNullable<Awaited<ReturnType<typeof databaseCpuMeter>>>;
 
@@ -194,7 +83,7 @@ interface RunResult {
 }
 
 async function runLoad(
-  ctx: BenchContext, workers: Workers, procs: ServerChild[], rooms: string[], headersOf: (i: number) => Record<string, string>,
+  ctx: BenchContext, workers: ClientWorkers, procs: ServerChild[], rooms: string[], headersOf: (i: number) => Record<string, string>,
   o: { docs: number; seconds: number; db?: DbMeter; redisPid?: number | null; killIndex?: number; byDocument?: boolean },
 ): Promise<RunResult> {
   const total = o.docs * CLIENTS;
@@ -360,7 +249,7 @@ export default {
     // Only a local redis-server's CPU can be read.
     const redisLocal = redisPid !== null && ['127.0.0.1', 'localhost'].includes(redisBase.hostname) && cpuOf(redisPid) !== null;
 
-    const workers = new Workers();
+    const workers = new ClientWorkers();
     let dbMeter: DbMeter | null = null;
     let procs: ServerChild[] = [];
     const stopAll = async () => { await Promise.all(procs.map((p) => p.stop())); procs = []; };
@@ -491,5 +380,3 @@ export default {
     }
   },
 } satisfies Benchmark;
-
-if (process.argv.includes('--collab-cluster-worker')) void worker();

@@ -5,8 +5,8 @@
  * on) and against the reference y-websocket@2.1.0 server, with the same generator in the same run.
  *
  * - Each server is a child process of its own; its CPU (utime + stime) and memory come from /proc.
- * - The clients run in 2 worker processes (each document's clients split across both), so neither the
- *   server nor the clients share an event loop with anything measured.
+ * - The clients run in 2 worker processes (collab-clients.ts; each document's clients split across both),
+ *   so neither the server nor the clients share an event loop with anything measured.
  * - Delivery latency: a writer notes the time (CLOCK_MONOTONIC, common to all processes) just
  *   before inserting; the character's Yjs id (client, clock) is the key, so the timestamp travels
  *   out of band and every update is exactly a keystroke. Each other client of the document notes when
@@ -23,15 +23,13 @@
  * BENCH_COLLAB_SECONDS (20), BENCH_COLLAB_ROUNDS (2), BENCH_DATABASE_URL (PostgreSQL; default: embedded PGlite).
  */
 import os from 'node:os';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import * as Y from 'yjs';
 import type { Benchmark, BenchContext, Row } from './run';
-import { envInt, ensureBuild, inBatches, sleep, summarize, withBuildReadLock, type LatencySummary } from './support';
+import { envInt, ensureBuild, sleep, summarize, withBuildReadLock, type LatencySummary } from './support';
 import {
-  BENCH_AUTHOR, BENCH_EDITOR, createBenchDrafts, databaseNote, docDigest, firstText, login, nowMs, openBenchClient, prepareDatabase,
-  machineBusyMs, readStoredDocs, rssSampler, serveRequests, spawnAppServer, spawnReferenceServer, WorkerPool, databaseCpuMeter, type BenchClient, type ServerChild,
+  BENCH_AUTHOR, BENCH_EDITOR, createBenchDrafts, databaseCpuMeter, databaseNote, docDigest, login, machineBusyMs, nowMs, prepareDatabase,
+  readStoredDocs, rssSampler, spawnAppServer, spawnReferenceServer, type ServerChild,
 } from './collab-support';
+import { ClientWorkers, type ClientSpec, type FinalState, type Observed, type Probe, type Writes } from './collab-clients';
 
 const DOCS = envInt('BENCH_COLLAB_DOCS', 50);
 const CLIENTS = envInt('BENCH_COLLAB_CLIENTS', 10);
@@ -48,127 +46,6 @@ const QUIET_MS = 1500;
 const STEADY_AFTER_S = 5;
 /** The unreported warm-up run on each server, on other documents. */
 const WARMUP = { docs: 5, seconds: 3 };
-const CONNECT_CONCURRENCY = 20;
-const CHARS = '川渝政协提案氢走廊协同履职成渝双城经济圈';
-
-// ---------------------------------------------------------------------------------------------
-// Worker side: a process holding a share of the clients.
-
-interface ClientSpec { index: number; doc: number; room: string; headers: Record<string, string>; phase: number }
-type Request =
-  | { type: 'seed'; url: string; rooms: string[]; seeds: Uint8Array[]; headers: Record<string, string> }
-  | { type: 'open'; url: string; clients: ClientSpec[] }
-  | { type: 'edit'; startAt: number; seconds: number; rate: number }
-  | { type: 'collect' }
-  | { type: 'final' }
-  | { type: 'probe'; url: string; rooms: string[]; headers: Record<string, string> }
-  | { type: 'close' };
-/** Edits in order; the first `clients` of them are each client's first edit. */
-interface Writes { key: Float64Array; t: Float64Array; clients: number; loopP99: number }
-interface Observed { key: Float64Array; t: Float64Array; reader: Float64Array }
-interface FinalState { index: number; doc: number; hash: string; chars: number; closes: number }
-
-async function worker() {
-  let clients: Array<{ spec: ClientSpec; c: BenchClient; text: Y.XmlText }> = [];
-  let recording = false;
-  let obs = { key: [] as number[], t: [] as number[], reader: [] as number[] };
-  let sent = 0;
-
-  const handlers: { [K in Request['type']]: (r: Extract<Request, { type: K }>) => Promise<unknown> } = {
-    async seed({ url, rooms, seeds, headers }) {
-      await inBatches(rooms.length, CONNECT_CONCURRENCY, async (i) => {
-        const c = openBenchClient(url, rooms[i], headers);
-        await c.synced;
-        if (c.doc.getXmlFragment('default').length === 0) Y.applyUpdate(c.doc, seeds[i]);
-        while ((c.provider.ws as unknown as { bufferedAmount?: number } | null)?.bufferedAmount) await sleep(10);
-        await sleep(200); // the server handles the update before the close that follows it
-        c.destroy();
-      });
-    },
-    async open({ url, clients: specs }) {
-      const opened = await inBatches(specs.length, CONNECT_CONCURRENCY, async (i) => {
-        const spec = specs[i];
-        const c = openBenchClient(url, spec.room, spec.headers);
-        await c.synced;
-        c.doc.on('afterTransaction', (tr: Y.Transaction) => {
-          if (!recording || tr.origin !== c.provider) return;
-          const t = nowMs();
-          tr.afterState.forEach((after, client) => {
-            for (let k = tr.beforeState.get(client) ?? 0; k < after; k++) {
-              obs.key.push(client * 1e6 + k); obs.t.push(t); obs.reader.push(spec.index);
-            }
-          });
-        });
-        return { spec, c, text: firstText(c.doc) };
-      });
-      clients = opened;
-    },
-    async edit({ startAt, seconds, rate }) {
-      recording = true;
-      const period = 1000 / rate;
-      const order = [...clients].sort((a, b) => a.spec.phase - b.spec.phase);
-      const total = Math.round(seconds * rate) * order.length;
-      const key: number[] = [];
-      const times: number[] = [];
-      const due = (e: number) => startAt + order[e % order.length].spec.phase + Math.floor(e / order.length) * period;
-      let e = 0;
-      const loop = monitorEventLoopDelay({ resolution: 5 });
-      loop.enable();
-      await new Promise<void>((resolve) => {
-        const tick = () => {
-          const now = nowMs();
-          for (; e < total && due(e) <= now; e++) {
-            const { c, text } = order[e % order.length];
-            const clock = Y.getState(c.doc.store, c.doc.clientID);
-            key.push(c.doc.clientID * 1e6 + clock);
-            times.push(nowMs());
-            text.insert(Math.floor(Math.random() * (text.length + 1)), CHARS[e % CHARS.length]);
-          }
-          if (e >= total) resolve();
-          else setTimeout(tick, Math.max(0, due(e) - nowMs()));
-        };
-        setTimeout(tick, Math.max(0, startAt - nowMs()));
-      });
-      loop.disable();
-      return { key: Float64Array.from(key), t: Float64Array.from(times), clients: order.length, loopP99: loop.percentile(99) / 1e6 } satisfies Writes;
-    },
-    async collect() {
-      const out: Observed = { key: Float64Array.from(obs.key.slice(sent)), t: Float64Array.from(obs.t.slice(sent)), reader: Float64Array.from(obs.reader.slice(sent)) };
-      sent = obs.key.length;
-      return out;
-    },
-    async final() {
-      return clients.map(({ spec, c }): FinalState => ({ index: spec.index, doc: spec.doc, ...docDigest(c.doc), closes: c.closes.length }));
-    },
-    async probe({ url, rooms, headers }) {
-      return inBatches(rooms.length, CONNECT_CONCURRENCY, async (i) => {
-        const c = openBenchClient(url, rooms[i], headers);
-        await c.synced;
-        const d = docDigest(c.doc);
-        c.destroy();
-        return d.hash;
-      });
-    },
-    async close() {
-      for (const { c } of clients) c.destroy();
-      clients = [];
-      recording = false;
-      obs = { key: [], t: [], reader: [] };
-      sent = 0;
-    },
-  };
-  serveRequests<Request>((r) => (handlers[r.type] as (r: Request) => Promise<unknown>)(r));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Bench side
-
-/** The client workers: this file, forked with --collab-load-worker. */
-class Workers extends WorkerPool<Request> {
-  start(count: number) {
-    return this.fork(fileURLToPath(import.meta.url), ['--collab-load-worker'], count);
-  }
-}
 
 interface LoadResult {
   connectMs: number;
@@ -233,7 +110,7 @@ function combine(runs: LoadResult[]): LoadResult {
 type DbMeter = Awaited<ReturnType<typeof databaseCpuMeter>>;
 
 async function runLoad(
-  ctx: BenchContext, workers: Workers, server: ServerChild, rooms: string[], headersOf: (i: number) => Record<string, string>,
+  ctx: BenchContext, workers: ClientWorkers, server: ServerChild, rooms: string[], headersOf: (i: number) => Record<string, string>,
   o: { docs: number; seconds: number; db?: DbMeter } = { docs: DOCS, seconds: SECONDS },
 ): Promise<LoadResult> {
   const total = o.docs * CLIENTS;
@@ -243,7 +120,7 @@ async function runLoad(
     for (let k = 0; k < CLIENTS; k++) {
       const index = d * CLIENTS + k;
       // Phases spread each document's clients evenly over the period (no bursts per document).
-      specs.push({ index, doc: d, room: rooms[d], headers: headersOf(index), phase: ((k * o.docs + d) / total) * period });
+      specs.push({ index, doc: d, room: rooms[d], urls: [server.url], headers: headersOf(index), phase: ((k * o.docs + d) / total) * period });
     }
   }
   const docOf = new Int32Array(total).map((_, i) => specs[i].doc);
@@ -251,7 +128,7 @@ async function runLoad(
   const rssBeforeMb = server.sample().rssMb;
   try {
     const t0 = performance.now();
-    await workers.all((w) => ({ type: 'open', url: server.url, clients: specs.filter((s) => s.index % CLIENTS % WORKERS === w) }));
+    await workers.all((w) => ({ type: 'open', clients: specs.filter((s) => s.index % CLIENTS % WORKERS === w) }));
     const connectMs = performance.now() - t0;
     await sleep(QUIET_MS);
 
@@ -260,7 +137,7 @@ async function runLoad(
     const machine0 = machineBusyMs();
     const db0 = await o.db?.start();
     const startAt = nowMs() + 300;
-    const edits = workers.all<Writes>(() => ({ type: 'edit', startAt, seconds: o.seconds, rate: RATE }));
+    const edits = workers.all<Writes>(() => ({ type: 'edit', startAt, seconds: o.seconds, rate: RATE, loopDelay: true }));
     await sleep(startAt + o.seconds * 1000 + CPU_TAIL_MS - nowMs());
     const { cpuMs: cpu1, writes: writes1 } = server.sample();
     const cpuMs = cpu1 - cpu0;
@@ -299,15 +176,15 @@ async function runLoad(
     ctx.log(`p99 by second of editing: ${bySecond.map((l) => (l.length ? summarize(l).p99.toFixed(0) : '-')).join(' ')} ms`);
 
     const finals = (await workers.all<FinalState[]>(() => ({ type: 'final' }))).flat();
-    const probes = await workers.request<string[]>(0, { type: 'probe', url: server.url, rooms: rooms.slice(0, o.docs), headers: headersOf(0) });
-    const byDoc = Array.from({ length: o.docs }, (_, d) => new Set<string>([probes[d]]));
+    const probes = await workers.request<Probe[]>(0, { type: 'probe', url: server.url, rooms: rooms.slice(0, o.docs), headers: headersOf(0) });
+    const byDoc = Array.from({ length: o.docs }, (_, d) => new Set<string>([probes[d].hash]));
     for (const f of finals) byDoc[docOf[f.index]].add(f.hash);
     const digests = byDoc.map((s) => (s.size === 1 ? [...s][0] : null));
     const delivered = latencies.length;
     return {
       connectMs, latency: summarize(latencies), firstLatency: summarize(firstLatencies),
       steadyLatency: summarize(bySecond.slice(STEADY_AFTER_S).flat()), writes, expected, delivered, lost: expected - delivered, cpuMs, clientCpuMs, dbCpuMs,
-      clientLoopP99: Math.max(...writesByWorker.map((w) => w.loopP99)),
+      clientLoopP99: Math.max(...writesByWorker.map((w) => w.loopP99!)),
       machineBusy: machineMs / (windowMs * os.cpus().length), otherBusy: Math.max(0, machineMs - cpuMs - clientCpuMs - (dbCpuMs ?? 0)) / (windowMs * os.cpus().length),
       cpuPer1000: cpuMs / (delivered / 1000), writesPerDelivery: (writes1 - writes0) / delivered, rssBeforeMb, peakRssMb, diverged: digests.filter((d) => d === null).length,
       closes: finals.reduce((n, f) => n + f.closes, 0), digests,
@@ -342,7 +219,7 @@ export default {
   async run(ctx) {
     ensureBuild(ctx.log);
     const database = await prepareDatabase();
-    const workers = new Workers();
+    const workers = new ClientWorkers();
     const servers: ServerChild[] = [];
     try {
       const { db, close } = await database.open();
@@ -429,5 +306,3 @@ export default {
     }
   },
 } satisfies Benchmark;
-
-if (process.argv.includes('--collab-load-worker')) void worker();

@@ -4,7 +4,7 @@
  * Origin. Load-generator workers import this file too, so its top-level imports stay light: the
  * database and server modules are imported on first use.
  */
-import { fork, spawn, execSync, type ChildProcess } from 'node:child_process';
+import { spawn, execSync, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -335,66 +335,4 @@ export function firstText(doc: Y.Doc): Y.XmlText {
   const t = p instanceof Y.XmlElement ? p.get(0) : null;
   if (!(t instanceof Y.XmlText)) throw new Error('the document has no first paragraph with text');
   return t;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Worker processes answering requests over IPC (structured clone, so typed arrays pass as they are)
-
-type Reply = { id: number; ok: boolean; result?: unknown; error?: string };
-
-/** In a worker: answers each request with `handle`'s result (or error); says "ready" first. */
-export function serveRequests<R>(handle: (request: R) => Promise<unknown>) {
-  process.on('message', (m: { id: number; request: R }) => {
-    handle(m.request).then(
-      (result) => process.send!({ id: m.id, ok: true, result } satisfies Reply),
-      (err) => process.send!({ id: m.id, ok: false, error: err instanceof Error ? err.stack ?? err.message : String(err) } satisfies Reply),
-    );
-  });
-  process.on('disconnect', () => process.exit(0));
-  process.send!({ id: 0, ok: true, result: 'ready' } satisfies Reply);
-}
-
-/** In the bench: forked workers (serveRequests on their side), request/response by id. */
-export class WorkerPool<R> {
-  private procs: ChildProcess[] = [];
-  private next = 1;
-  private waiting = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>();
-
-  protected async fork(file: string, args: string[], count: number) {
-    for (let i = 0; i < count; i++) {
-      const p = fork(file, args, { serialization: 'advanced', stdio: ['ignore', 2, 2, 'ipc'] });
-      await new Promise<void>((resolve, reject) => {
-        p.once('message', () => resolve());
-        p.once('exit', (code) => reject(new Error(`worker exited (${code})`)));
-      });
-      p.on('message', (m: Reply) => {
-        const w = this.waiting.get(m.id);
-        this.waiting.delete(m.id);
-        if (m.ok) w?.resolve(m.result); else w?.reject(new Error(`worker: ${m.error}`));
-      });
-      this.procs.push(p);
-    }
-  }
-
-  request<T>(i: number, request: R): Promise<T> {
-    const id = this.next++;
-    return new Promise<T>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      this.procs[i].send({ id, request });
-    });
-  }
-
-  all<T>(request: (i: number) => R): Promise<T[]> {
-    return Promise.all(this.procs.map((_, i) => this.request<T>(i, request(i))));
-  }
-
-  /** CPU ms used so far by all workers. */
-  cpuMs() {
-    return this.procs.reduce((n, p) => n + procSample(p.pid!).cpuMs, 0);
-  }
-
-  stop() {
-    for (const p of this.procs) p.kill();
-    this.procs = [];
-  }
 }

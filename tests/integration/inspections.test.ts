@@ -12,9 +12,10 @@ import { asOwner, openSeededDatabase, sqlError, type TestDatabase } from '../sup
 import { actorOf } from '../factories/demo';
 import { DEMO_FINDINGS, DEMO_INSPECTIONS, DEMO_UNIT_USER } from '../../db/seed/inspections';
 import {
-  addToRoster, ConflictError, createFinding, createItem, createTask, getInspection, getMyWork, listInspectionsFor, moveTask,
-  removeFromRoster, reportItem, shareFinding, verifyItem,
+  addToRoster, ConflictError, createFinding, createTask, getInspection, getMyWork, listInspectionsFor, moveTask, removeFromRoster,
+  shareFinding,
 } from '../../server/services/inspections';
+import { createItem, reportItem, verifyItem } from '../../server/services/rectification';
 import { PolicyError, type Actor } from '../../shared/policy';
 import { InputError, NotFoundError } from '../../server/services/errors';
 import { findingSchema, taskSchema } from '../../shared/validation/inspections';
