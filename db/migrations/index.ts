@@ -14,6 +14,7 @@ import * as proposalRegistry from './2026-12-06-012-proposal-registry';
 import * as feedLookup from './2026-12-06-013-feed-lookup';
 import * as eventOrganisers from './2026-12-06-014-event-organisers';
 import * as collabOneStatement from './2026-12-06-015-collab-one-statement';
+import * as calendarVersions from './2026-12-06-016-calendar-versions';
 
 /** Every migration, in order. Files are frozen once landed; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-013-feed-lookup': feedLookup,
   '2026-12-06-014-event-organisers': eventOrganisers,
   '2026-12-06-015-collab-one-statement': collabOneStatement,
+  '2026-12-06-016-calendar-versions': calendarVersions,
 };
