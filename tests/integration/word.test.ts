@@ -206,8 +206,14 @@ describe(`Word import (${backend})`, () => {
     expect(await count()).toBe(before);
   });
 
-  /** The slowest /healthz answer while `work` runs, asked every 50 ms: what every other user waits. */
-  async function healthDuring(work: Promise<Response>): Promise<{ res: Response; slowest: number }> {
+  /**
+   * The slowest /healthz answer while `work` runs, asked every 50 ms (what every other user waits), and
+   * how long the work took. Work done on the event loop would hold an answer for about all of it; in the
+   * worker, answers wait only for the machine's other processes. Compared as a fraction, not in
+   * milliseconds, so that a loaded machine slows both sides.
+   */
+  async function healthDuring(work: Promise<Response>): Promise<{ res: Response; slowest: number; elapsed: number }> {
+    const started = performance.now();
     let done = false;
     let slowest = 0;
     const probe = (async () => {
@@ -219,27 +225,28 @@ describe(`Word import (${backend})`, () => {
       }
     })();
     const res = await work.finally(() => { done = true; });
+    const elapsed = performance.now() - started;
     await probe;
-    return { res, slowest };
+    return { res, slowest, elapsed };
   }
 
   it('a crafted .docx whose main part is word/main.bin with 100,000 runs is refused at once, the server answering others meanwhile', async () => {
-    const started = performance.now();
-    const { res, slowest } = await healthDuring(upload({ workspaceId: chuanyu, kind: 'proposal', visibility: 'org' },
+    const { res, slowest, elapsed } = await healthDuring(upload({ workspaceId: chuanyu, kind: 'proposal', visibility: 'org' },
       { name: 'crafted.docx', data: craftedDocx(100_000) }, 'cq-member')); // another user: sc-member's imports near the rate limit
     expect(res.status).toBe(400);
     expect(fieldErrors(await res.text())).toEqual({ file: 'word.tooLong' });
-    expect(slowest).toBeLessThan(1000); // converting it held the event loop 15 s (not 0: other processes share the 2 cores)
-    expect(performance.now() - started).toBeLessThan(10_000); // refused from its measures, after the thread's start (~2 s) at most
+    expect(slowest).toBeLessThan(elapsed / 2); // converting it on the event loop held every answer 15 s
+    // Refused from its measures, after the thread's start (~2 s), not after converting it (15 s or more).
+    expect(elapsed).toBeLessThan(10_000);
   });
 
   it('a document over the time limit is stopped with a field error, and the next import works', async () => {
-    const { res, slowest } = await healthDuring(upload({ workspaceId: chuanyu, kind: 'proposal', visibility: 'org' },
+    const { res, slowest, elapsed } = await healthDuring(upload({ workspaceId: chuanyu, kind: 'proposal', visibility: 'org' },
       { name: 'complex.docx', data: craftedDocx(IMPORT_LIMITS.maxRuns) }, 'cq-member')); // ~6 s of converting
     expect(res.status).toBe(400);
     expect(fieldErrors(await res.text())).toEqual({ file: 'word.tooComplex' });
     expect(translate('zh-CN', 'word.tooComplex')).toContain('文档过于复杂');
-    expect(slowest).toBeLessThan(1000);
+    expect(slowest).toBeLessThan(elapsed / 2);
     const next = await upload({ workspaceId: chuanyu, kind: 'proposal', visibility: 'org', title: '超时之后' }, { name: 'a.docx', data: await proposalDocx() }, 'cq-member');
     expect(next.status).toBe(302);
   });
