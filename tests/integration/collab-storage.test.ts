@@ -89,10 +89,12 @@ describe(`collaboration storage (${backend})`, () => {
     await c.synced;
     const started = performance.now();
     c.type('现状与问题');
-    await until(async () => (await logOf(draftId)).length > 0, 'the edit in the log', 1000);
+    await until(async () => (await logOf(draftId)).length > 0, 'the edit in the log', 5000);
     const storedIn = performance.now() - started;
     console.log(`[collab] an edit was in the log after ${storedIn.toFixed(0)} ms`);
-    expect(storedIn).toBeLessThan(400); // 250 ms flush plus a polling step
+    // Flushed every 250 ms while the document is open (else only when it unloads): a loaded machine
+    // may delay a flush, not skip it.
+    expect(storedIn).toBeLessThan(2000);
 
     const plainText = async () => (await owner((trx) => trx.selectFrom('drafts').select('plain_text').where('id', '=', draftId).executeTakeFirstOrThrow())).plain_text;
     await until(async () => (await plainText()) === '案由\n现状与问题', 'plain text', 5000);
