@@ -43,6 +43,7 @@ export function feedEndpoint(deps: { db: Kysely<DB>; config: Pick<Config, 'trust
       return;
     }
     // Calendar apps poll with gzip; the feed keeps its compressed form (about a tenth of the size).
+    // Content-Length is set here so that a HEAD request, which sends no body, is told it too.
     if (/\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
       res.set({ 'Content-Encoding': 'gzip', 'Content-Length': String(feed.gzip.length) }).end(feed.gzip);
       return;

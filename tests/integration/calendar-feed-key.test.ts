@@ -67,6 +67,20 @@ describe(`the feed's cache key (${backend})`, () => {
     expect((await poll(answer.etag)).status).toBe(304);
   });
 
+  it('HEAD tells the length GET sends, gzip or not, without a body', async () => {
+    for (const encoding of ['gzip', 'identity']) {
+      const headers = { 'Accept-Encoding': encoding };
+      const get = await server.request(`/calendar/${token}.ics`, { headers });
+      const head = await server.request(`/calendar/${token}.ics`, { method: 'HEAD', headers });
+      expect(head.status).toBe(200);
+      // (fetch unzips the body it hands over: compare with the length GET announced.)
+      expect(get.headers.get('content-encoding')).toBe(encoding === 'gzip' ? 'gzip' : null);
+      expect(Number(head.headers.get('content-length'))).toBeGreaterThan(0);
+      expect(head.headers.get('content-length')).toBe(get.headers.get('content-length'));
+      expect(await head.text()).toBe('');
+    }
+  });
+
   it('its counters are not readable by the app role', async () => {
     const err = await sqlError(sql`select * from calendar_versions`.execute(db()));
     expect(err.code).toBe('42501');
