@@ -177,19 +177,6 @@ export interface CollabOpenRow {
   } | null;
 }
 
-/**
- * The live session `sessionId` (not revoked, not expired, seen after `idleSince`, its user active),
- * that user's memberships and the draft as they may read it; touches the session (last seen = `now`)
- * when it was last seen before `touchBefore`. Null when there is no such session.
- */
-export async function openCollabSession(
-  db: Executor, o: { sessionId: string; idleSince: Date; touchBefore: Date; now: Date; draftId: string | null },
-): Promise<CollabOpenRow | null> {
-  const { rows } = await sql<{ open: unknown }>`
-    select app_collab_open(${o.sessionId}, ${o.idleSince}, ${o.touchBefore}, ${o.now}, ${o.draftId}::uuid) as open`.execute(db);
-  return rows[0]?.open == null ? null : json<CollabOpenRow>(rows[0].open);
-}
-
 /** readStoredDocument and listClientIds as `actor`, in one statement. */
 export async function readLiveDocument(db: Executor, draftId: string, actor: ActorRef): Promise<{ stored: StoredDocument; owners: Map<number, string> }> {
   const { rows } = await sql<{ snapshot: string | null; log: string | null; owners: string | null }>`
@@ -217,7 +204,12 @@ const uuidAt = (bytes: Uint8Array, at: number) => {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 };
 
-/** openCollabSession for several connections in one statement; results in the order asked. */
+/**
+ * For each connection asking: its live session (not revoked, not expired, seen after `idleSince`, its
+ * user active), that user's memberships and the draft as they may read it, in one statement; touches
+ * each session (last seen = `now`) last seen before `touchBefore`. Null for no such session; results
+ * in the order asked.
+ */
 export async function openCollabSessions(
   db: Executor, asked: Array<{ sessionId: string; draftId: string | null }>, clock: { idleSince: Date; touchBefore: Date; now: Date },
 ): Promise<Array<CollabOpenRow | null>> {

@@ -189,10 +189,8 @@ export function listExceptionsOf(db: Executor, eventIds: string[]) {
 
 /**
  * A feed token's owner (active only) with their memberships and what their feed's text depends on
- * (app_feed_state, one statement): any change to an event of their workspaces raises its sequence and
- * updated_at, a deletion lowers the count; a stop's change touches its inspection; a supervision
- * activity is added (or its proposal changes). Counts every row, readable or not
- * (app_calendar_fingerprint): cheap, and only ever a cache key.
+ * (app_feed_state, one statement): the change counters of their workspaces' calendars, raised by
+ * triggers on every write (migration 016), and the supervision activities. Only ever a cache key.
  */
 export async function findFeedState(db: Executor, tokenHash: string) {
   const { rows } = await sql<{
