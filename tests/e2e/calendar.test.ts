@@ -8,6 +8,10 @@ import {
 import { addDays, beijingDay, mondayOf } from '../../shared/domain/calendar';
 import { DEMO_EVENTS } from '../../db/seed/calendar';
 import { DEMO_INSPECTIONS } from '../../db/seed/inspections';
+import { asOwner } from '../support/db';
+import { actorOf } from '../factories/demo';
+import { getEvent, updateEvent } from '../../server/services/calendar';
+import { eventEditSchema } from '../../shared/validation/calendar';
 
 warnIfNoChromium();
 
@@ -181,5 +185,51 @@ describe.skipIf(!chromiumPath)('browser: the shared calendar across regions and 
     expect(await page.getByTestId('my-answer-tag').innerText()).toBe('请假');
     expect(await page.getByLabel('请假事由').inputValue()).toBe('当天在北京参加全国政协调研');
     expect(await seriousA11yViolations(page, 'event page on a phone')).toEqual([]);
+  });
+
+  it('on a 390 px phone, a Sichuan member subscribes; their calendar app sees a Chongqing change at its next poll, and nothing private', async () => {
+    const phone = await newUserContext(browser, server.url, { phone: true });
+    users.push(phone);
+    phone.allowErrors(REVALIDATION_ABORTED);
+    const page = phone.page;
+    await loginThroughForm(page, 'sc-member');
+    await page.goto('/calendar');
+    await waitForHydration(page);
+    await page.getByRole('button', { name: /订阅日历/ }).click();
+    await page.getByTestId('feed-create').click();
+    await expect.poll(() => page.getByTestId('feed-url').innerText().catch(() => ''), { timeout: 10_000 }).toMatch(/\/calendar\/[A-Za-z0-9_-]{43}\.ics$/);
+    const url = await page.getByTestId('feed-url').innerText();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // The same link after a reload: it is the user's, not the page's.
+    await page.reload();
+    await waitForHydration(page);
+    await page.getByRole('button', { name: /订阅日历/ }).click();
+    expect(await page.getByTestId('feed-url').innerText()).toBe(url);
+    expect(await seriousA11yViolations(page, 'calendar on a phone, subscription open')).toEqual([]);
+
+    // A calendar app: no session, polls with the ETag it kept.
+    const app = phone.page.context().request;
+    const first = await app.get(url, { headers: { Cookie: '' } });
+    expect(first.status()).toBe(200);
+    const text = await first.text();
+    expect(text).toContain(DEMO_EVENTS.corridor);
+    expect(text).toContain(DEMO_EVENTS.scPrivate);
+    expect(text).not.toContain(DEMO_EVENTS.cqPrivate);
+    const etag = first.headers().etag;
+    expect((await app.get(url, { headers: { 'If-None-Match': etag } })).status()).toBe(304);
+
+    // The Chongqing coordinator moves the joint consultation to another hall (last in this file: it
+    // leaves the event with no invitees).
+    const db = server.database.db;
+    const coordinator = await actorOf(db, 'cq-coordinator');
+    const id = (await asOwner(db, (trx) => trx.selectFrom('events').select('id').where('title', '=', DEMO_EVENTS.corridor).executeTakeFirstOrThrow())).id;
+    const { event } = await getEvent(db, coordinator, id);
+    await updateEvent(db, coordinator, id, eventEditSchema.parse({
+      kind: event.kind, title: event.title, place: '重庆国际博览中心', startDay: beijingDay(event.startsAt), startTime: '14:30',
+      endTime: '17:00', repeat: 'none', invitees: [],
+    }));
+    const next = await app.get(url, { headers: { 'If-None-Match': etag } });
+    expect(next.status()).toBe(200);
+    expect(await next.text()).toContain('重庆国际博览中心');
   });
 });
