@@ -67,6 +67,8 @@ export interface ProposalAssignmentTable {
   proposal_id: string;
   unit_org_id: string;
   unit_region: Region;
+  /** The proposal's owner_region (copied on insert, kept equal by a foreign key): its read rule's shortcut. */
+  proposal_region: Generated<Region>;
   role: 'lead' | 'co';
   deadline: string;
   status: ColumnType<AssignmentStatus, AssignmentStatus | undefined, AssignmentStatus>;
@@ -93,6 +95,8 @@ export interface ProposalEvaluationTable {
   proposal_id: string;
   assignment_id: string;
   unit_org_id: string;
+  /** The proposal's owner_region, as on proposal_assignments. */
+  proposal_region: Generated<Region>;
   rating: Satisfaction;
   comment: ColumnType<string, string | undefined, string>;
   author_id: string;

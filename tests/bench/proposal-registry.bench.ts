@@ -2,13 +2,14 @@
  * Proposal registry and dashboard (issue 12): a synthetic registry of 100,000 proposals (ten years,
  * 2017–2026, of both 重庆市政协 and 四川省政协, built here with INSERT … SELECT, not by the demo seed),
  * each filed one assigned to a unit, each closed one evaluated. On the real server (production
- * build, demo users) on PostgreSQL (BENCH_DATABASE_URL or TEST_DATABASE_URL, when set) and then on
- * the embedded PGlite:
+ * build, demo users, in its own process) on PostgreSQL (BENCH_DATABASE_URL or TEST_DATABASE_URL,
+ * when set) and then on the embedded PGlite:
  * - the registry page (/proposals, first page, as committee staff who read half of the rows, and as
  *   a handling unit who reads its assignments only) and the dashboard page (one committee's year),
- *   each under 50 concurrent connections (autocannon in a worker thread, so that the load generator
- *   does not share the server's event loop);
- * - the dashboard's aggregate query alone, one at a time, inside a transaction as the reader.
+ *   each under 50 concurrent connections (autocannon, in this process), after one warm-up round at
+ *   full concurrency (the server's first burst otherwise waits for its pool to open connections);
+ * - the dashboard's aggregate query alone, one at a time, inside a transaction as the reader (before
+ *   the server starts: only one process may open the embedded database).
  * References, measured in the same run: the same page bytes served from memory by a bare node:http
  * server under the same load; for the query, a transaction as the same reader that runs `select 1`.
  *
@@ -19,13 +20,14 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
-import { startTestServer, type TestServer } from '../support/server';
 import { asOwner } from '../support/db';
 import { actorOf } from '../factories/demo';
-import { withActor } from '../../db';
+import { withActor, type DB } from '../../db';
+import type { Kysely } from 'kysely';
 import { dashboardFigures } from '../../db/queries/proposal-registry';
 import type { Benchmark, BenchContext, Row } from './run';
 import { ensureBuild, envInt, summarize, withBuildReadLock } from './support';
+import { databaseNote, login, prepareDatabase, spawnAppServer } from './collab-support';
 
 const PROPOSALS = envInt('BENCH_PROPOSALS', 100_000);
 const CONNECTIONS = envInt('BENCH_PROPOSALS_CONNECTIONS', 50);
@@ -37,8 +39,7 @@ const FIRST_YEAR = 2017;
 const DASHBOARD_YEAR = 2021;
 
 /** 100,000 proposals with their sponsors, assignments and evaluations, as the owner, in a few statements. */
-export async function buildRegistry(server: TestServer, log: (line: string) => void) {
-  const db = server.database.db;
+export async function buildRegistry(db: Kysely<DB>, log: (line: string) => void) {
   const [cqMember, scMember] = await Promise.all([actorOf(db, 'cq-member'), actorOf(db, 'sc-member')]);
   const started = performance.now();
   await asOwner(db, async (trx) => {
@@ -96,10 +97,12 @@ export async function buildRegistry(server: TestServer, log: (line: string) => v
 interface Load { p50: number; p99: number; rps: number; errors: number; bytes: number }
 
 async function cannon(url: string, cookie: string | undefined, ctx: BenchContext, label: string): Promise<Load> {
-  const result = await autocannon({
-    url, connections: CONNECTIONS, amount: REQUESTS, workers: 1, timeout: 30,
+  const options = {
+    url, connections: CONNECTIONS, workers: 1, timeout: 30,
     headers: { ...(cookie ? { cookie } : {}), 'accept-encoding': 'gzip' },
-  });
+  };
+  await autocannon({ ...options, amount: CONNECTIONS });
+  const result = await autocannon({ ...options, amount: REQUESTS });
   const errors = result.errors + result.timeouts + result.non2xx;
   const load = {
     p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average, errors,
@@ -110,9 +113,9 @@ async function cannon(url: string, cookie: string | undefined, ctx: BenchContext
 }
 
 /** The same bytes (and encoding) from memory: the floor any page served over HTTP here pays. */
-async function floor(server: TestServer, path: string, cookie: string, ctx: BenchContext, label: string): Promise<Load> {
+async function floor(serverUrl: string, path: string, cookie: string, ctx: BenchContext, label: string): Promise<Load> {
   const { body, type, encoding } = await new Promise<{ body: Buffer; type: string; encoding: string | undefined }>((resolve, reject) => {
-    http.get(`${server.url}${path}`, { headers: { cookie, 'accept-encoding': 'gzip' } }, (res) => {
+    http.get(`${serverUrl}${path}`, { headers: { cookie, 'accept-encoding': 'gzip' } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ body: Buffer.concat(chunks), type: String(res.headers['content-type']), encoding: res.headers['content-encoding'] }));
@@ -144,37 +147,52 @@ async function timeQuery(n: number, run: () => Promise<unknown>) {
 const round = (v: number) => Math.round(v * 10) / 10;
 
 async function runOn(backend: 'postgres' | 'pglite', ctx: BenchContext): Promise<Row[]> {
-  const server = await withBuildReadLock(() => startTestServer({ RATE_LIMITS: 'false', LOG_LEVEL: 'warn' }));
+  const database = await prepareDatabase();
   try {
-    const total = await buildRegistry(server, (line) => ctx.log(`${backend}: ${line}`));
-    const db = server.database.db;
-    const staff = await server.login('cq-staff');
-    const unit = await server.login('unit-cqfgw');
+    // Built, and the query timed, before the server opens the database (PGlite: one process at a time).
+    const { db, close } = await database.open();
+    let total: number;
+    let committee: string;
+    let figures: ReturnType<typeof summarize>;
+    let trivial: ReturnType<typeof summarize>;
+    let received: number;
+    try {
+      total = await buildRegistry(db, (line) => ctx.log(`${backend}: ${line}`));
+      committee = (await asOwner(db, (trx) => trx.selectFrom('orgs').select('id').where('name', '=', '重庆市政协').executeTakeFirstOrThrow())).id;
+      // The dashboard's aggregate query alone, one at a time, as the staff member (row-level security on).
+      const reader = await actorOf(db, 'cq-staff');
+      const dbActor = { id: reader.id, region: reader.region, orgId: reader.orgId };
+      const dashboardOf = () => withActor(db, dbActor, (trx) => dashboardFigures(trx, committee, DASHBOARD_YEAR, '2026-12-06', '2026-12-13'));
+      figures = await timeQuery(QUERIES, dashboardOf);
+      trivial = await timeQuery(QUERIES, () => withActor(db, dbActor, (trx) => sql`select 1`.execute(trx)));
+      received = (await dashboardOf()).received;
+      ctx.log(`${backend} dashboard query: p50 ${figures.p50.toFixed(1)} ms, p99 ${figures.p99.toFixed(1)} ms (${received} proposals); select 1: p99 ${trivial.p99.toFixed(1)} ms`);
+    } finally {
+      await close();
+    }
+
+    const server = await withBuildReadLock(() => spawnAppServer({ ...database.env, RATE_LIMITS: 'false' }));
     const size = `${backend}, ${total.toLocaleString('en')} proposals, ${CONNECTIONS} connections, ${REQUESTS} requests`;
-    const committee = (await asOwner(db, (trx) => trx.selectFrom('orgs').select('id').where('name', '=', '重庆市政协').executeTakeFirstOrThrow())).id;
     const dashboardPath = `/proposals/dashboard?committee=${committee}&year=${DASHBOARD_YEAR}`;
-
-    const registry = await cannon(`${server.url}/proposals`, staff, ctx, `${backend} registry (staff)`);
-    const registryFloor = await floor(server, '/proposals', staff, ctx, `${backend} registry floor`);
-    const unitPage = await cannon(`${server.url}/proposals`, unit, ctx, `${backend} registry (unit)`);
-    const filtered = await cannon(`${server.url}/proposals?year=2020&state=closed&sort=number&dir=asc&page=3`, staff, ctx, `${backend} registry filtered`);
-    const dashboard = await cannon(`${server.url}${dashboardPath}`, staff, ctx, `${backend} dashboard`);
-    const dashboardFloor = await floor(server, dashboardPath, staff, ctx, `${backend} dashboard floor`);
-
-    // The dashboard's aggregate query alone, one at a time, as the staff member (row-level security on).
-    const reader = await actorOf(db, 'cq-staff');
-    const dbActor = { id: reader.id, region: reader.region, orgId: reader.orgId };
-    const figures = await timeQuery(QUERIES, () => withActor(db, dbActor, (trx) =>
-      dashboardFigures(trx, committee, DASHBOARD_YEAR, '2026-12-06', '2026-12-13')));
-    const trivial = await timeQuery(QUERIES, () => withActor(db, dbActor, (trx) => sql`select 1`.execute(trx)));
-    const received = (await withActor(db, dbActor, (trx) => dashboardFigures(trx, committee, DASHBOARD_YEAR, '2026-12-06', '2026-12-13'))).received;
-    ctx.log(`${backend} dashboard query: p50 ${figures.p50.toFixed(1)} ms, p99 ${figures.p99.toFixed(1)} ms (${received} proposals); select 1: p99 ${trivial.p99.toFixed(1)} ms`);
+    let registry: Load, registryFloor: Load, unitPage: Load, filtered: Load, dashboard: Load, dashboardFloor: Load;
+    try {
+      const staff = await login(server.url, 'cq-staff', database.demoPassword);
+      const unit = await login(server.url, 'unit-cqfgw', database.demoPassword);
+      registry = await cannon(`${server.url}/proposals`, staff, ctx, `${backend} registry (staff)`);
+      registryFloor = await floor(server.url, '/proposals', staff, ctx, `${backend} registry floor`);
+      unitPage = await cannon(`${server.url}/proposals`, unit, ctx, `${backend} registry (unit)`);
+      filtered = await cannon(`${server.url}/proposals?year=2020&state=closed&sort=number&dir=asc&page=3`, staff, ctx, `${backend} registry filtered`);
+      dashboard = await cannon(`${server.url}${dashboardPath}`, staff, ctx, `${backend} dashboard`);
+      dashboardFloor = await floor(server.url, dashboardPath, staff, ctx, `${backend} dashboard floor`);
+    } finally {
+      await server.stop();
+    }
 
     const failed = [registry, unitPage, filtered, dashboard].reduce((n, l) => n + l.errors, 0);
     const pageNote = 'Reference: the same page bytes (gzip) served from memory by a bare node:http server under the same load, in the same run. '
       + 'The app renders the page with React and antd on every request (the registry: one transaction with the filter options, one with '
-      + 'the page and a count capped at 1,000). autocannon runs in a worker thread of the same process; all of it shares two cores '
-      + 'with the database server.';
+      + 'the page and a count capped at 1,000). The server runs in its own process; autocannon shares this machine\'s two cores with it '
+      + `and the database. ${databaseNote(backend)}`;
     const queryNote = `One aggregate statement over the committee's year (${received} proposals readable by the staff member, with their `
       + 'assignments and evaluations), row-level security on, one at a time. Reference: a transaction as the same reader that runs select 1.';
     return [
@@ -189,7 +207,7 @@ async function runOn(backend: 'postgres' | 'pglite', ctx: BenchContext): Promise
       { case: `${backend}, ${received} proposals in the year, ${QUERIES} runs`, metric: 'dashboard query p50', unit: 'ms', value: round(figures.p50), reference: round(trivial.p50) },
     ];
   } finally {
-    await server.stop();
+    await database.drop();
   }
 }
 
@@ -198,14 +216,21 @@ export default {
   timeoutMs: 1_500_000,
   async run(ctx) {
     ensureBuild(ctx.log);
-    if (process.env.BENCH_DATABASE_URL) process.env.TEST_DATABASE_URL = process.env.BENCH_DATABASE_URL;
-    const url = process.env.TEST_DATABASE_URL;
+    const url = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
     const wanted = (process.env.BENCH_PROPOSALS_BACKENDS ?? 'postgres,pglite').split(',');
     const rows: Row[] = [];
     if (url && wanted.includes('postgres')) rows.push(...await runOn('postgres', ctx));
     if (wanted.includes('pglite')) {
+      // prepareDatabase takes PostgreSQL whenever either variable is set.
+      const saved = { bench: process.env.BENCH_DATABASE_URL, test: process.env.TEST_DATABASE_URL };
+      delete process.env.BENCH_DATABASE_URL;
       delete process.env.TEST_DATABASE_URL;
-      try { rows.push(...await runOn('pglite', ctx)); } finally { if (url) process.env.TEST_DATABASE_URL = url; }
+      try {
+        rows.push(...await runOn('pglite', ctx));
+      } finally {
+        if (saved.bench) process.env.BENCH_DATABASE_URL = saved.bench;
+        if (saved.test) process.env.TEST_DATABASE_URL = saved.test;
+      }
     }
     return rows;
   },

@@ -154,7 +154,7 @@ describe('a handling unit sees only what is assigned to it', () => {
   });
 });
 
-describe('migration 012 reads exactly what the rule of migration 010 reads', () => {
+describe('migrations 012 and 017 read exactly what the rule of migration 010 reads', () => {
   /** Migration 010's rule, verbatim, evaluated by the owner (no row-level security) for an actor. */
   const RULE_010 = sql`CASE WHEN app_has_role('handler') THEN app_assigned_to_me(id)
     ELSE app_sponsors(id)
@@ -196,6 +196,37 @@ describe('migration 012 reads exactly what the rule of migration 010 reads', () 
       }));
       expect({ assignments: seen.assignments, evaluations: seen.evaluations }, u.username).toEqual(children);
     }
+  });
+
+  it("an assignment's and an evaluation's copy of the proposal's region cannot disagree with it", async () => {
+    await asOwner(db(), async (trx) => {
+      const { id, owner_region: region, owner_org_id: committee } = await trx.selectFrom('proposals').select(['id', 'owner_region', 'owner_org_id'])
+        .where('title', 'like', '%氢走廊%').executeTakeFirstOrThrow();
+      const copies = () => Promise.all([
+        trx.selectFrom('proposal_assignments').select('proposal_region').where('proposal_id', '=', id).execute(),
+        trx.selectFrom('proposal_evaluations').select('proposal_region').where('proposal_id', '=', id).execute(),
+      ]).then((rows) => [...new Set(rows.flat().map((r) => r.proposal_region))]);
+      expect(await copies()).toEqual([region]);
+      // A new row is given the proposal's region whatever it names.
+      const unit = await trx.selectFrom('orgs').select(['id', 'region']).where('kind', '=', 'unit')
+        .where('id', 'not in', trx.selectFrom('proposal_assignments').select('unit_org_id').where('proposal_id', '=', id)).executeTakeFirstOrThrow();
+      const other = region === 'chongqing' ? 'sichuan' : 'chongqing';
+      const added = await trx.insertInto('proposal_assignments').values({
+        proposal_id: id, unit_org_id: unit.id, unit_region: unit.region, role: 'co', deadline: '2027-03-01', proposal_region: other,
+      }).returning('proposal_region').executeTakeFirstOrThrow();
+      expect(added.proposal_region).toBe(region);
+      // A copy set apart from its proposal is refused; a change of the proposal's region is carried down.
+      await sql`savepoint s`.execute(trx);
+      await expect(sql`update proposal_assignments set proposal_region = ${other} where proposal_id = ${id}`.execute(trx))
+        .rejects.toThrow(/proposal_assignments_region_fkey/);
+      await sql`rollback to savepoint s`.execute(trx);
+      const otherCommittee = await trx.selectFrom('orgs').select('id').where('kind', '=', 'committee').where('region', '=', other).executeTakeFirstOrThrow();
+      await trx.updateTable('proposals').set({ owner_org_id: otherCommittee.id, owner_region: other }).where('id', '=', id).execute();
+      expect(await copies()).toEqual([other]);
+      await trx.deleteFrom('proposal_assignments').where('proposal_id', '=', id).where('unit_org_id', '=', unit.id).where('role', '=', 'co').execute();
+      await trx.updateTable('proposals').set({ owner_org_id: committee, owner_region: region }).where('id', '=', id).execute();
+      expect(await copies()).toEqual([region]);
+    });
   });
 });
 
