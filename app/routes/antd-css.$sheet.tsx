@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { currentStyleSheet, styleSheetByHash } from '../lib/antd-styles.server';
+import { acceptsGzip } from '../../server/compression';
 
 /**
  * GET /antd-css/<hash>.css: antd's styles for server-rendered pages (app/lib/antd-styles.server.ts).
@@ -15,7 +16,7 @@ export function loader({ request, params }: LoaderFunctionArgs) {
     'Cache-Control': known ? 'public, max-age=31536000, immutable' : 'no-cache',
     Vary: 'Accept-Encoding',
   };
-  if (/\bgzip\b/.test(request.headers.get('Accept-Encoding') ?? '')) {
+  if (acceptsGzip(request.headers.get('Accept-Encoding'))) {
     return new Response(new Uint8Array(sheet.gzip), { headers: { ...headers, 'Content-Encoding': 'gzip', 'Content-Length': String(sheet.gzip.length) } });
   }
   return new Response(sheet.css, { headers });

@@ -4,6 +4,7 @@ import type { DB } from '../../db/schema';
 import type { Config } from '../config';
 import type { RateLimits } from '../rate-limits';
 import { requestHost } from '../auth/origin';
+import { acceptsGzip } from '../compression';
 import { renderFeed } from '../services/calendar-feed';
 import { RateLimitedError } from '../services/errors';
 import { localeOfCookies, translate } from '../../shared/i18n';
@@ -44,7 +45,7 @@ export function feedEndpoint(deps: { db: Kysely<DB>; config: Pick<Config, 'trust
     }
     // Calendar apps poll with gzip; the feed keeps its compressed form (about a tenth of the size).
     // Content-Length is set here so that a HEAD request, which sends no body, is told it too.
-    if (/\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
+    if (acceptsGzip(req.headers['accept-encoding'])) {
       res.set({ 'Content-Encoding': 'gzip', 'Content-Length': String(feed.gzip.length) }).end(feed.gzip);
       return;
     }

@@ -1,6 +1,4 @@
 import crypto from 'node:crypto';
-import { promisify } from 'node:util';
-import zlib from 'node:zlib';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { withActor } from '../../db';
@@ -8,6 +6,7 @@ import { deleteFeed, findFeed, findFeedState, listFeedEvents, replaceFeed, type 
 import { can, type Actor } from '../../shared/policy';
 import { translate } from '../../shared/i18n';
 import { buildCalendar, type IcsEvent } from '../calendar/ics';
+import { gzipAsync } from '../compression';
 import { dbActor } from './actor';
 import { rateLimit, type CallContext } from './call';
 import { toRecordRef } from './notices';
@@ -19,7 +18,6 @@ import { linkedEntries, type LinkedEntry } from './calendar-linked';
  * are read as their reader under row-level security, exactly as the calendar pages read them.
  */
 
-const gzipAsync = promisify(zlib.gzip);
 const hashToken = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
 /** Feed tokens are 32 bytes, base64url: the URL is the only credential a calendar app has. */
 export const FEED_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
