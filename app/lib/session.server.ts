@@ -6,9 +6,22 @@ import { PolicyError } from '../../shared/policy';
 import { NotFoundError } from '../../server/services/errors';
 import type { CallContext } from '../../server/services/call';
 
-export async function getUser(request: Request, context: AppLoadContext): Promise<SessionUser | null> {
-  const token = await sessionTokenFrom(request.headers.get('Cookie'), context.config);
-  return token ? getSessionUser(context.db, token) : null;
+/**
+ * The signed-in user, read once per page load: the root's loader and the page's both ask, with the
+ * same load context (one per HTTP request). Only reads share it: an action's request reads the
+ * session afresh, and the loaders that run after an action in the same request read it after the
+ * action has changed it.
+ */
+const usersOfReads = new WeakMap<AppLoadContext, Promise<SessionUser | null>>();
+
+export function getUser(request: Request, context: AppLoadContext): Promise<SessionUser | null> {
+  const read = request.method === 'GET' || request.method === 'HEAD';
+  const known = read ? usersOfReads.get(context) : undefined;
+  if (known) return known;
+  const user = sessionTokenFrom(request.headers.get('Cookie'), context.config)
+    .then((token) => (token ? getSessionUser(context.db, token) : null));
+  if (read) usersOfReads.set(context, user);
+  return user;
 }
 
 /** The guard every protected loader and action starts with. */
