@@ -14,7 +14,7 @@ import {
 
 /**
  * Kysely over embedded PGlite. PGlite has one connection, so the driver hands it out
- * to one transaction at a time through a FIFO queue.
+ * to one transaction at a time through a FIFO queue, one per turn of the event loop.
  */
 export class PGliteDialect implements Dialect {
   constructor(private readonly pglite: PGlite) {}
@@ -38,7 +38,12 @@ class PGliteDriver implements Driver {
   }
   async releaseConnection() {
     const next = this.queue.shift();
-    if (next) next(this.connection); else this.busy = false;
+    if (!next) { this.busy = false; return; }
+    // PGlite runs each statement synchronously on the event loop. Handing the connection over at once
+    // (a microtask) let queued transactions run back to back without ever yielding: under load nothing
+    // else ran (no page render, no socket write, no timer) and every request timed out. The next
+    // transaction starts on the next turn of the event loop instead.
+    setImmediate(() => next(this.connection));
   }
   async beginTransaction(c: DatabaseConnection, settings: TransactionSettings) {
     await c.executeQuery(CompiledQuery.raw(settings.isolationLevel ? `begin isolation level ${settings.isolationLevel}` : 'begin'));
