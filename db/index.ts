@@ -60,7 +60,9 @@ async function openPostgres(url: string, opts: DatabaseOptions): Promise<Databas
   } finally {
     await owner.destroy();
   }
-  const pool = new pg.Pool({ connectionString: url, max: 10, types: pgTypes });
+  // No JIT: the app's statements take milliseconds, and compiling one whose estimated cost passes
+  // jit_above_cost took some 100 ms (the dashboard's statement: 35 → 146 ms).
+  const pool = new pg.Pool({ connectionString: url, max: 10, types: pgTypes, options: '-c jit=off' });
   // An idle connection the server drops (restart, failover) must not crash the process: the pool
   // discards it and opens a new one on the next query.
   pool.on('error', (err) => opts.onPoolError?.(err));

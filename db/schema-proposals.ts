@@ -67,8 +67,10 @@ export interface ProposalAssignmentTable {
   proposal_id: string;
   unit_org_id: string;
   unit_region: Region;
-  /** The proposal's owner_region (copied on insert, kept equal by a foreign key): its read rule's shortcut. */
+  /** The proposal's owner_region, owner_org_id and year (copied on insert, kept equal by a foreign key): migration 017. */
   proposal_region: Generated<Region>;
+  proposal_org_id: Generated<string>;
+  proposal_year: Generated<number>;
   role: 'lead' | 'co';
   deadline: string;
   status: ColumnType<AssignmentStatus, AssignmentStatus | undefined, AssignmentStatus>;
@@ -95,8 +97,10 @@ export interface ProposalEvaluationTable {
   proposal_id: string;
   assignment_id: string;
   unit_org_id: string;
-  /** The proposal's owner_region, as on proposal_assignments. */
+  /** The proposal's owner_region, owner_org_id and year, as on proposal_assignments. */
   proposal_region: Generated<Region>;
+  proposal_org_id: Generated<string>;
+  proposal_year: Generated<number>;
   rating: Satisfaction;
   comment: ColumnType<string, string | undefined, string>;
   author_id: string;

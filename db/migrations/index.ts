@@ -15,7 +15,7 @@ import * as feedLookup from './2026-12-06-013-feed-lookup';
 import * as eventOrganisers from './2026-12-06-014-event-organisers';
 import * as collabOneStatement from './2026-12-06-015-collab-one-statement';
 import * as calendarVersions from './2026-12-06-016-calendar-versions';
-import * as proposalChildRegion from './2026-12-07-017-proposal-child-region';
+import * as proposalChildPlace from './2026-12-07-017-proposal-child-place';
 
 /** Every migration, in order. Files are frozen once landed; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -35,5 +35,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-014-event-organisers': eventOrganisers,
   '2026-12-06-015-collab-one-statement': collabOneStatement,
   '2026-12-06-016-calendar-versions': calendarVersions,
-  '2026-12-07-017-proposal-child-region': proposalChildRegion,
+  '2026-12-07-017-proposal-child-place': proposalChildPlace,
 };

@@ -186,7 +186,10 @@ export interface DashboardFigures {
 
 /**
  * Everything the dashboard shows for one committee and year, in ONE statement: the proposals the
- * reader may see are read once (a CTE), their assignments and evaluations joined to them.
+ * reader may see are read once (a CTE), and the year's assignments and evaluations, read by their
+ * copy of the proposal's committee and year (migration 017), are joined to them in one pass (the
+ * sub-selects are fenced with `offset 0` so the planner does not look children up proposal by
+ * proposal instead).
  * "On time": closed, and replied by the lead assignment's deadline (Beijing days).
  */
 export async function dashboardFigures(db: Executor, committeeId: string, year: number, today: string, dueSoonUntil: string,
@@ -202,10 +205,14 @@ export async function dashboardFigures(db: Executor, committeeId: string, year: 
     ),
     a as materialized (
       select a.id, a.proposal_id, a.unit_org_id, a.role, a.status, a.quality, p.state, p.overdue
-      from proposal_assignments a join p on p.id = a.proposal_id where a.status <> 'returned'
+      from (select * from proposal_assignments a
+            where a.proposal_org_id = ${committeeId} and a.proposal_year = ${year} and a.status <> 'returned' offset 0) a
+      join p on p.id = a.proposal_id
     ),
     e as materialized (
-      select ev.assignment_id, ev.rating from proposal_evaluations ev join p on p.id = ev.proposal_id
+      select ev.rating
+      from (select * from proposal_evaluations ev where ev.proposal_org_id = ${committeeId} and ev.proposal_year = ${year} offset 0) ev
+      join p on p.id = ev.proposal_id
     )
     select json_build_object(
       'received', (select count(*) from p),

@@ -198,34 +198,39 @@ describe('migrations 012 and 017 read exactly what the rule of migration 010 rea
     }
   });
 
-  it("an assignment's and an evaluation's copy of the proposal's region cannot disagree with it", async () => {
+  it("an assignment's and an evaluation's copy of the proposal's region, committee and year cannot disagree with it", async () => {
     await asOwner(db(), async (trx) => {
-      const { id, owner_region: region, owner_org_id: committee } = await trx.selectFrom('proposals').select(['id', 'owner_region', 'owner_org_id'])
+      const proposal = await trx.selectFrom('proposals').select(['id', 'owner_region', 'owner_org_id', 'year'])
         .where('title', 'like', '%氢走廊%').executeTakeFirstOrThrow();
+      const { id } = proposal;
+      const place = (p: { owner_region: string; owner_org_id: string; year: number }) => `${p.owner_region} ${p.owner_org_id} ${p.year}`;
       const copies = () => Promise.all([
-        trx.selectFrom('proposal_assignments').select('proposal_region').where('proposal_id', '=', id).execute(),
-        trx.selectFrom('proposal_evaluations').select('proposal_region').where('proposal_id', '=', id).execute(),
-      ]).then((rows) => [...new Set(rows.flat().map((r) => r.proposal_region))]);
-      expect(await copies()).toEqual([region]);
-      // A new row is given the proposal's region whatever it names.
+        trx.selectFrom('proposal_assignments').select(['proposal_region', 'proposal_org_id', 'proposal_year']).where('proposal_id', '=', id).execute(),
+        trx.selectFrom('proposal_evaluations').select(['proposal_region', 'proposal_org_id', 'proposal_year']).where('proposal_id', '=', id).execute(),
+      ]).then((rows) => [...new Set(rows.flat().map((r) => `${r.proposal_region} ${r.proposal_org_id} ${r.proposal_year}`))]);
+      expect(await copies()).toEqual([place(proposal)]);
+      // A new row is given the proposal's place whatever it names.
       const unit = await trx.selectFrom('orgs').select(['id', 'region']).where('kind', '=', 'unit')
         .where('id', 'not in', trx.selectFrom('proposal_assignments').select('unit_org_id').where('proposal_id', '=', id)).executeTakeFirstOrThrow();
-      const other = region === 'chongqing' ? 'sichuan' : 'chongqing';
-      const added = await trx.insertInto('proposal_assignments').values({
-        proposal_id: id, unit_org_id: unit.id, unit_region: unit.region, role: 'co', deadline: '2027-03-01', proposal_region: other,
-      }).returning('proposal_region').executeTakeFirstOrThrow();
-      expect(added.proposal_region).toBe(region);
-      // A copy set apart from its proposal is refused; a change of the proposal's region is carried down.
-      await sql`savepoint s`.execute(trx);
-      await expect(sql`update proposal_assignments set proposal_region = ${other} where proposal_id = ${id}`.execute(trx))
-        .rejects.toThrow(/proposal_assignments_region_fkey/);
-      await sql`rollback to savepoint s`.execute(trx);
+      const other = proposal.owner_region === 'chongqing' ? 'sichuan' : 'chongqing';
       const otherCommittee = await trx.selectFrom('orgs').select('id').where('kind', '=', 'committee').where('region', '=', other).executeTakeFirstOrThrow();
-      await trx.updateTable('proposals').set({ owner_org_id: otherCommittee.id, owner_region: other }).where('id', '=', id).execute();
-      expect(await copies()).toEqual([other]);
+      const added = await trx.insertInto('proposal_assignments').values({
+        proposal_id: id, unit_org_id: unit.id, unit_region: unit.region, role: 'co', deadline: '2027-03-01',
+        proposal_region: other, proposal_org_id: otherCommittee.id, proposal_year: 1999,
+      }).returning(['proposal_region', 'proposal_org_id', 'proposal_year']).executeTakeFirstOrThrow();
+      expect(`${added.proposal_region} ${added.proposal_org_id} ${added.proposal_year}`).toBe(place(proposal));
+      // A copy set apart from its proposal is refused; a change of the proposal's place is carried down.
+      await sql`savepoint s`.execute(trx);
+      await expect(sql`update proposal_assignments set proposal_year = 1999 where proposal_id = ${id}`.execute(trx))
+        .rejects.toThrow(/proposal_assignments_place_fkey/);
+      await sql`rollback to savepoint s`.execute(trx);
+      const moved = { owner_region: other, owner_org_id: otherCommittee.id, year: proposal.year - 1 };
+      await trx.updateTable('proposals').set(moved).where('id', '=', id).execute();
+      expect(await copies()).toEqual([place(moved)]);
       await trx.deleteFrom('proposal_assignments').where('proposal_id', '=', id).where('unit_org_id', '=', unit.id).where('role', '=', 'co').execute();
-      await trx.updateTable('proposals').set({ owner_org_id: committee, owner_region: region }).where('id', '=', id).execute();
-      expect(await copies()).toEqual([region]);
+      await trx.updateTable('proposals').set({ owner_region: proposal.owner_region, owner_org_id: proposal.owner_org_id, year: proposal.year })
+        .where('id', '=', id).execute();
+      expect(await copies()).toEqual([place(proposal)]);
     });
   });
 });
