@@ -72,6 +72,9 @@ export async function buildRegistry(db: Kysely<DB>, log: (line: string) => void)
                    case when (g / 20) % 10 = 0 then 'not_filed' when (g / 20) % 10 = 1 then 'handling'
                         when (g / 20) % 10 = 2 then 'replied' else 'closed' end as s
             from generate_series(0, ${PROPOSALS - 1}) as g) x`.execute(trx);
+    // Statistics first: the trigger copying each assignment's proposal place (migration 017) would
+    // otherwise plan its lookup for an empty table and scan 100,000 rows per assignment.
+    await sql`analyze proposals`.execute(trx);
     await sql`insert into proposal_sponsors (proposal_id, user_id, region, role, signed_at)
       select id, author_id, owner_region, 'lead', submitted_at from proposals where sequence >= 10000`.execute(trx);
     await sql`insert into proposal_assignments (proposal_id, unit_org_id, unit_region, role, deadline, status, quality, assigned_at, replied_at)
