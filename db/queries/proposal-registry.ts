@@ -186,10 +186,12 @@ export interface DashboardFigures {
 
 /**
  * Everything the dashboard shows for one committee and year, in ONE statement: the proposals the
- * reader may see are read once (a CTE), and the year's assignments and evaluations, read by their
- * copy of the proposal's committee and year (migration 017), are joined to them in one pass (the
- * sub-selects are fenced with `offset 0` so the planner does not look children up proposal by
- * proposal instead).
+ * reader may see are read once (a narrow CTE, its counts taken in one pass), and the year's
+ * assignments and evaluations, read by their copy of the proposal's committee and year (migration
+ * 017), are joined to them once each (the sub-selects are fenced with `offset 0` so the planner does
+ * not look children up proposal by proposal instead); the assignments are counted per unit in that
+ * pass, and the quality ratings summed from those counts. Each further pass over 5,000 rows costs
+ * about half a millisecond on the embedded database.
  * "On time": closed, and replied by the lead assignment's deadline (Beijing days).
  */
 export async function dashboardFigures(db: Executor, committeeId: string, year: number, today: string, dueSoonUntil: string,
@@ -199,59 +201,68 @@ export async function dashboardFigures(db: Executor, committeeId: string, year: 
     : sql``;
   const { rows } = await sql<{ figures: DashboardFigures }>`
     with p as materialized (
-      select p.id, p.number, p.title, p.state, p.is_key, p.deadline, p.reply_category, p.replied_at, p.regions,
-             p.deadline < ${today}::date and p.state in ('filed', 'assigned', 'handling') as overdue
+      select p.id, p.state, p.is_key, p.reply_category, p.regions, p.deadline,
+             p.deadline < ${today}::date and p.state in ('filed', 'assigned', 'handling') as overdue,
+             p.state = 'closed' and p.replied_at is not null
+               and (p.deadline is null or (p.replied_at at time zone 'Asia/Shanghai')::date <= p.deadline) as on_time
       from proposals p where p.owner_org_id = ${committeeId} and p.year = ${year} ${unit}
     ),
-    a as materialized (
-      select a.id, a.proposal_id, a.unit_org_id, a.role, a.status, a.quality, p.state, p.overdue
+    -- The year's assignments the reader may see, counted per unit in one pass.
+    u as materialized (
+      select a.unit_org_id, count(*) as n,
+             count(*) filter (where a.role = 'lead') as lead, count(*) filter (where a.role = 'co') as co,
+             count(*) filter (where a.status = 'replied') as replied,
+             count(*) filter (where p.overdue and a.role = 'lead') as overdue,
+             count(*) filter (where a.quality = 'good') as good, count(*) filter (where a.quality = 'fair') as fair,
+             count(*) filter (where a.quality = 'poor') as poor
       from (select * from proposal_assignments a
             where a.proposal_org_id = ${committeeId} and a.proposal_year = ${year} and a.status <> 'returned' offset 0) a
       join p on p.id = a.proposal_id
+      group by a.unit_org_id
     ),
-    e as materialized (
-      select ev.rating
-      from (select * from proposal_evaluations ev where ev.proposal_org_id = ${committeeId} and ev.proposal_year = ${year} offset 0) ev
-      join p on p.id = ev.proposal_id
+    -- The counts over the proposals, in one pass.
+    n as (
+      select count(*) as received,
+             count(*) filter (where p.state not in ('submitted', 'under_review', 'not_filed')) as filed,
+             count(*) filter (where p.state = 'not_filed') as "notFiled",
+             count(*) filter (where p.state = 'closed') as closed,
+             count(*) filter (where p.on_time) as "closedOnTime",
+             count(*) filter (where p.overdue) as overdue,
+             count(*) filter (where p.state in ('filed', 'assigned', 'handling')
+                                and p.deadline >= ${today}::date and p.deadline <= ${dueSoonUntil}::date) as "dueSoon",
+             json_build_object('A', count(*) filter (where p.reply_category = 'A'), 'B', count(*) filter (where p.reply_category = 'B'),
+                               'C', count(*) filter (where p.reply_category = 'C')) as categories
+      from p
     )
     select json_build_object(
-      'received', (select count(*) from p),
-      'filed', (select count(*) from p where p.state not in ('submitted', 'under_review', 'not_filed')),
-      'notFiled', (select count(*) from p where p.state = 'not_filed'),
-      'closed', (select count(*) from p where p.state = 'closed'),
-      'closedOnTime', (select count(*) from p where p.state = 'closed' and p.replied_at is not null
-                         and (p.deadline is null or (p.replied_at at time zone 'Asia/Shanghai')::date <= p.deadline)),
-      'overdue', (select count(*) from p where p.overdue),
-      'dueSoon', (select count(*) from p where p.state in ('filed', 'assigned', 'handling')
-                    and p.deadline >= ${today}::date and p.deadline <= ${dueSoonUntil}::date),
-      'categories', (select json_build_object(
-          'A', count(*) filter (where p.reply_category = 'A'),
-          'B', count(*) filter (where p.reply_category = 'B'),
-          'C', count(*) filter (where p.reply_category = 'C')) from p),
+      'received', n.received, 'filed', n.filed, 'notFiled', n."notFiled", 'closed', n.closed, 'overdue', n.overdue, 'dueSoon', n."dueSoon",
+      'closedOnTime', n."closedOnTime", 'categories', n.categories,
       'states', coalesce((select json_object_agg(s.state, s.n) from (select p.state, count(*) as n from p group by p.state) s), '{}'::json),
       'evaluations', (select json_build_object(
-          'satisfied', count(*) filter (where e.rating = 'satisfied'),
-          'basically', count(*) filter (where e.rating = 'basically'),
-          'dissatisfied', count(*) filter (where e.rating = 'dissatisfied')) from e),
-      'quality', (select json_build_object(
-          'good', count(*) filter (where a.quality = 'good'),
-          'fair', count(*) filter (where a.quality = 'fair'),
-          'poor', count(*) filter (where a.quality = 'poor')) from a),
+          'satisfied', count(*) filter (where ev.rating = 'satisfied'),
+          'basically', count(*) filter (where ev.rating = 'basically'),
+          'dissatisfied', count(*) filter (where ev.rating = 'dissatisfied'))
+        from (select * from proposal_evaluations ev where ev.proposal_org_id = ${committeeId} and ev.proposal_year = ${year} offset 0) ev
+        join p on p.id = ev.proposal_id),
+      'quality', (select json_build_object('good', coalesce(sum(u.good), 0)::int, 'fair', coalesce(sum(u.fair), 0)::int,
+          'poor', coalesce(sum(u.poor), 0)::int) from u),
       'keyProposals', coalesce((select json_agg(k order by k.number) from (
-          select p.id, p.number, p.title, p.state, p.deadline, o.name as "leadUnitName",
+          select p.id, k.number, k.title, p.state, p.deadline, o.name as "leadUnitName",
                  (select count(*) from supervision_records r where r.proposal_id = p.id) as supervisions
-          from p left join a on a.proposal_id = p.id and a.role = 'lead' left join orgs o on o.id = a.unit_org_id
-          where p.is_key order by p.number limit 100) k), '[]'::json),
-      'units', coalesce((select json_agg(u order by u.lead + u.co desc, u.name) from (
-          select o.id as "orgId", o.name, o.region,
-                 count(*) filter (where a.role = 'lead') as lead, count(*) filter (where a.role = 'co') as co,
-                 count(*) filter (where a.status = 'replied') as replied,
-                 count(*) filter (where a.overdue and a.role = 'lead') as overdue
-          from a join orgs o on o.id = a.unit_org_id group by o.id, o.name, o.region
-          order by count(*) desc, o.name limit 20) u), '[]'::json),
+          from p join proposals k on k.id = p.id
+          left join lateral (select a.unit_org_id from proposal_assignments a
+                             where a.proposal_id = p.id and a.role = 'lead' and a.status <> 'returned' limit 1) a on true
+          left join orgs o on o.id = a.unit_org_id
+          where p.is_key order by k.number limit 100) k), '[]'::json),
+      'units', coalesce((select json_agg(x order by x.lead + x.co desc, x.name) from (
+          select o.id as "orgId", o.name, o.region, u.lead, u.co, u.replied, u.overdue
+          from u join orgs o on o.id = u.unit_org_id order by u.n desc, o.name limit 20) x), '[]'::json),
+      -- A proposal counts once for each region it concerns: the few distinct region lists first.
       'regions', coalesce((select json_agg(r order by r.n desc, r.region) from (
-          select x.region, count(*) as n from p, unnest(p.regions) as x(region) group by x.region) r), '[]'::json)
-    ) as figures`.execute(db);
+          select x.region, sum(g.n)::int as n from (select p.regions, count(*) as n from p group by p.regions) g,
+                 unnest(g.regions) as x(region) group by x.region) r), '[]'::json)
+    ) as figures
+    from n`.execute(db);
   return rows[0].figures;
 }
 

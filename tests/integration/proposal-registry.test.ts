@@ -14,6 +14,7 @@ import { actorOf } from '../factories/demo';
 import { actAs, withActor } from '../../db';
 import { DEMO_PROPOSALS, DEMO_YEAR } from '../../db/seed/proposals';
 import { listProposalRegistry, proposalDashboard, registryFilterOptions, XLSX_CONTENT_TYPE } from '../../server/services/proposal-registry';
+import { dashboardFigures, listVisibleCommittees, listVisibleYears } from '../../db/queries/proposal-registry';
 
 let server: TestServer;
 const cookies: Record<string, string> = {};
@@ -151,6 +152,91 @@ describe('a handling unit sees only what is assigned to it', () => {
     expect(role[0].role).not.toBe('postgres');
     expect(rows.map((r) => r.id).sort()).toEqual((await assignedTo('市发展改革委')).map((p) => p.id).sort());
     expect(assignments.map((a) => a.unit_org_id)).toEqual([orgs['市发展改革委']]);
+  });
+});
+
+describe("the dashboard's one statement", () => {
+  /** Lists compared whatever their order (the statement orders by name in the database's collation). */
+  const sorted = <T extends { id?: string; orgId?: string; region?: string }>(rows: T[]) =>
+    [...rows].sort((x, y) => String(x.id ?? x.orgId ?? x.region).localeCompare(String(y.id ?? y.orgId ?? y.region)));
+
+  /** The figures counted here, one by one, from the rows the reader may read (row-level security on). */
+  async function countedByHand(trx: Parameters<typeof dashboardFigures>[0], committee: string, year: number, today: string, until: string,
+    unit?: string) {
+    const proposals = (await sql<{ id: string; number: string; title: string; state: string; is_key: boolean; deadline: string | null;
+      reply_category: string | null; regions: string[]; replied_day: string | null }>`
+      select id, number, title, state, is_key, deadline::text as deadline, reply_category, regions,
+             (replied_at at time zone 'Asia/Shanghai')::date::text as replied_day
+      from proposals where owner_org_id = ${committee} and year = ${year}`.execute(trx)).rows;
+    const mine = unit
+      ? new Set((await sql<{ proposal_id: string }>`select proposal_id from proposal_assignments
+          where unit_org_id = ${unit} and status <> 'returned'`.execute(trx)).rows.map((r) => r.proposal_id))
+      : null;
+    const p = proposals.filter((r) => !mine || mine.has(r.id));
+    const ids = p.map((r) => r.id);
+    const assignments = (await sql<{ proposal_id: string; unit_org_id: string; role: string; status: string; quality: string | null }>`
+      select proposal_id, unit_org_id, role, status, quality from proposal_assignments
+      where proposal_id = any(${ids}::uuid[]) and status <> 'returned'`.execute(trx)).rows;
+    const ratings = (await sql<{ rating: string }>`select rating from proposal_evaluations where proposal_id = any(${ids}::uuid[])`.execute(trx)).rows;
+    const orgs = new Map((await sql<{ id: string; name: string; region: string }>`select id, name, region from orgs`.execute(trx)).rows.map((o) => [o.id, o]));
+    const supervisions = (await sql<{ proposal_id: string }>`select proposal_id from supervision_records where proposal_id = any(${ids}::uuid[])`.execute(trx)).rows;
+    const count = <T>(rows: T[], test: (r: T) => boolean) => rows.filter(test).length;
+    const open = (r: (typeof p)[number]) => ['filed', 'assigned', 'handling'].includes(r.state);
+    const overdue = new Set(p.filter((r) => open(r) && r.deadline !== null && r.deadline < today).map((r) => r.id));
+    const tally = (values: string[]) => values.reduce<Record<string, number>>((t, v) => ({ ...t, [v]: (t[v] ?? 0) + 1 }), {});
+    const units = [...new Set(assignments.map((a) => a.unit_org_id))].map((id) => {
+      const of = assignments.filter((a) => a.unit_org_id === id);
+      return {
+        orgId: id, name: orgs.get(id)!.name, region: orgs.get(id)!.region, lead: count(of, (a) => a.role === 'lead'), co: count(of, (a) => a.role === 'co'),
+        replied: count(of, (a) => a.status === 'replied'), overdue: count(of, (a) => a.role === 'lead' && overdue.has(a.proposal_id)),
+      };
+    });
+    return {
+      received: p.length,
+      filed: count(p, (r) => !['submitted', 'under_review', 'not_filed'].includes(r.state)),
+      notFiled: count(p, (r) => r.state === 'not_filed'),
+      closed: count(p, (r) => r.state === 'closed'),
+      closedOnTime: count(p, (r) => r.state === 'closed' && r.replied_day !== null && (r.deadline === null || r.replied_day <= r.deadline)),
+      overdue: overdue.size,
+      dueSoon: count(p, (r) => open(r) && r.deadline !== null && r.deadline >= today && r.deadline <= until),
+      categories: { A: count(p, (r) => r.reply_category === 'A'), B: count(p, (r) => r.reply_category === 'B'), C: count(p, (r) => r.reply_category === 'C') },
+      states: tally(p.map((r) => r.state)),
+      evaluations: { satisfied: count(ratings, (r) => r.rating === 'satisfied'), basically: count(ratings, (r) => r.rating === 'basically'),
+        dissatisfied: count(ratings, (r) => r.rating === 'dissatisfied') },
+      quality: { good: count(assignments, (a) => a.quality === 'good'), fair: count(assignments, (a) => a.quality === 'fair'),
+        poor: count(assignments, (a) => a.quality === 'poor') },
+      keyProposals: sorted(p.filter((r) => r.is_key).map((r) => {
+        const lead = assignments.find((a) => a.proposal_id === r.id && a.role === 'lead');
+        return { id: r.id, number: r.number, title: r.title, state: r.state, deadline: r.deadline,
+          leadUnitName: lead ? orgs.get(lead.unit_org_id)!.name : null, supervisions: count(supervisions, (s) => s.proposal_id === r.id) };
+      })),
+      units: sorted(units),
+      regions: sorted(Object.entries(tally(p.flatMap((r) => r.regions))).map(([region, n]) => ({ region, n }))),
+    };
+  }
+
+  it('counts what every demo user may read, for every committee and year they are offered, exactly as counted row by row', async () => {
+    const users = await asOwner(db(), (trx) => trx.selectFrom('users').select(['username', 'id', 'region', 'org_id']).execute());
+    let compared = 0;
+    for (const u of users) {
+      const unit = u.username.startsWith('unit-') ? u.org_id : undefined;
+      await withActor(db(), { id: u.id, region: u.region, orgId: u.org_id }, async (trx) => {
+        for (const committee of await listVisibleCommittees(trx)) {
+          for (const year of await listVisibleYears(trx, committee.id)) {
+            // Today, and a day among the year's own deadlines (overdue and due-soon proposals exist then).
+            for (const [today, until] of [['2026-12-07', '2026-12-14'], [`${year}-05-01`, `${year}-05-08`]]) {
+              const figures = await dashboardFigures(trx, committee.id, year, today, until, unit);
+              const expected = await countedByHand(trx, committee.id, year, today, until, unit);
+              const got = { ...figures, keyProposals: sorted(figures.keyProposals.map((k) => ({ ...k, supervisions: Number(k.supervisions) }))),
+                units: sorted(figures.units), regions: sorted(figures.regions) };
+              expect(got, `${u.username} ${committee.name} ${year} ${today}`).toEqual(expected);
+              compared += 1;
+            }
+          }
+        }
+      });
+    }
+    expect(compared).toBeGreaterThan(20);
   });
 });
 
