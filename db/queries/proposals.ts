@@ -318,13 +318,21 @@ export function listLeaders(db: Executor, regions: readonly Region[]) {
 
 // ---- The deadline sweep ----
 
-/** Open assignments due on or before `untilDay` (a Beijing day), whoever may read them. */
-export async function assignmentsDue(db: Executor, untilDay: string) {
+/**
+ * Open assignments due on or before `untilDay` (a Beijing day), whoever may read them, whose alert
+ * (overdue when the deadline is before `today`, else approaching) has not gone out yet: at most
+ * `limit`, the latest deadlines first (what is coming up before what is long past).
+ */
+export async function assignmentsDue(db: Executor, today: string, untilDay: string, limit: number) {
   const { rows } = await sql<{
     assignment_id: string; proposal_id: string; unit_org_id: string; deadline: string; title: string; number: string;
     owner_region: Region; regions: Region[]; key_leader_id: string | null; author_id: string;
-  }>`select assignment_id, proposal_id, unit_org_id, to_char(deadline, 'YYYY-MM-DD') as deadline, title, number, owner_region, regions, key_leader_id, author_id
-      from app_assignments_due(${untilDay}::date)`.execute(db);
+  }>`select d.assignment_id, d.proposal_id, d.unit_org_id, to_char(d.deadline, 'YYYY-MM-DD') as deadline, d.title, d.number,
+            d.owner_region, d.regions, d.key_leader_id, d.author_id
+      from app_assignments_due(${untilDay}::date) d
+      where not exists (select 1 from proposal_alerts s where s.assignment_id = d.assignment_id
+                          and s.kind = case when d.deadline < ${today}::date then 'overdue' else 'approaching' end)
+      order by d.deadline desc, d.assignment_id limit ${limit}`.execute(db);
   return rows;
 }
 

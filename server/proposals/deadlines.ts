@@ -10,17 +10,22 @@ import { announceNotifications, notify } from '../services/notifications';
 import { toProposalRef } from '../services/proposals';
 import type { CallContext } from '../services/call';
 
+/** Alerts one sweep sends at most (the rest go out in the next sweeps). */
+export const ALERTS_PER_SWEEP = 200;
+
 /**
  * 催办: an open assignment whose deadline is within DUE_SOON_DAYS (kind `deadline`) or passed
  * (`overdue`) is flagged once to the unit, the receiving committee's staff and the supervising
  * leader of a key proposal. Each alert is claimed in proposal_alerts in the same transaction as its
  * notifications: however many processes sweep, and across restarts, it goes out once; a failed send
  * is claimed by nobody and tried again. Sent as the proposal's lead sponsor (who may read it).
+ * At most `limit` alerts a sweep: a registry brought in with years of open assignments is worked
+ * off a batch per sweep instead of holding the database (on PGlite, the server) for minutes.
  * Returns how many alerts went out.
  */
-export async function sendDeadlineAlerts(db: Kysely<DB>, call: CallContext, now = new Date()): Promise<number> {
+export async function sendDeadlineAlerts(db: Kysely<DB>, call: CallContext, now = new Date(), limit = ALERTS_PER_SWEEP): Promise<number> {
   const today = beijingDay(now);
-  const due = await withActor(db, null, (trx) => assignmentsDue(trx, addDays(today, DUE_SOON_DAYS)));
+  const due = await withActor(db, null, (trx) => assignmentsDue(trx, today, addDays(today, DUE_SOON_DAYS), limit));
   let sent = 0;
   for (const a of due) {
     const kind = a.deadline < today ? 'overdue' : 'approaching';

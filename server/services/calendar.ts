@@ -130,6 +130,20 @@ async function checkOrganisers(trx: Executor, actor: Actor, ref: RecordRef, orgI
   return chosen as Committee[];
 }
 
+/**
+ * The people a newly named organising committee brings: its members in the event's workspace who may
+ * now edit the event (its leaders and coordinators). They are told, or they would not know.
+ */
+async function coOrganisersToTell(trx: Executor, event: EventRef, added: readonly Committee[]): Promise<string[]> {
+  const orgs = new Set(added.filter((o) => o.id !== event.ownerOrgId).map((o) => o.id));
+  if (orgs.size === 0) return [];
+  return (await listWorkspaceMembers(trx, event.workspaceId))
+    .filter((m) => m.status === 'active' && orgs.has(m.orgId) && can(
+      { id: m.id, region: m.region, orgId: m.orgId, roles: m.roles, workspaces: { [event.workspaceId]: m.role } }, 'event.update', event,
+    ).allowed)
+    .map((m) => m.id);
+}
+
 /** An event the actor may read, or NotFoundError / PolicyError. */
 export async function loadEvent(trx: Executor, actor: Actor, id: string) {
   const event = await findEvent(trx, id);
@@ -226,7 +240,13 @@ export async function createEvent(db: Kysely<DB>, actor: Actor, input: EventInpu
     if (input.visibility === 'joint') {
       await audit(trx, { actor, region: actor.region, action: 'boundary.share', target: { type: 'event', id }, detail: { from: null, to: 'joint', title: input.title }, ip: call.ip });
     }
-    notified = await notify(trx, { recipients: invitees, kind: 'invitation', record: { kind: 'event', id, ref }, text: input.title, actor });
+    notified = [
+      ...await notify(trx, { recipients: invitees, kind: 'invitation', record: { kind: 'event', id, ref }, text: input.title, actor }),
+      ...await notify(trx, {
+        recipients: await coOrganisersToTell(trx, { ...ref, organiserOrgIds: organisers.map((o) => o.id) }, organisers),
+        kind: 'assignment', record: { kind: 'event', id, ref }, text: input.title, actor,
+      }),
+    ];
     return id;
   });
   await call.realtime?.recordChanged('event', id, ref, 'created');
@@ -257,8 +277,13 @@ export async function updateEvent(db: Kysely<DB>, actor: Actor, id: string, inpu
     });
     const timeChanged = new Date(event.startsAt).getTime() !== input.startsAt.getTime() || new Date(event.endsAt).getTime() !== input.endsAt.getTime()
       || event.rrule !== input.rrule;
+    const newOrganisers = organisers.filter((o) => !event.organisers.some((before) => before.id === o.id));
     notified = [
       ...await notify(trx, { recipients: added, kind: 'invitation', record: { kind: 'event', id, ref }, text: input.title, actor }),
+      ...await notify(trx, {
+        recipients: await coOrganisersToTell(trx, { ...ref, organiserOrgIds: organisers.map((o) => o.id) }, newOrganisers),
+        kind: 'assignment', record: { kind: 'event', id, ref }, text: input.title, actor,
+      }),
       ...(timeChanged ? await notify(trx, { recipients: [...before].filter((u) => invitees.includes(u)), kind: 'status', record: { kind: 'event', id, ref }, text: input.title, actor }) : []),
     ];
     return ref;

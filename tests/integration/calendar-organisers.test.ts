@@ -3,7 +3,8 @@
  * The 川渝八市政协 consultation of the demo is 四川省政协's, organised with 重庆市政协, whose coordinator
  * then edits it as the owner's coordinators do (not its staff, and never its deletion or visibility);
  * the form's choice is checked (the workspace's committees, able to read the event; bad input is a
- * 400 with nothing saved); narrowing an event drops the co-organisers who could no longer read it;
+ * 400 with nothing saved); a committee named is told (those of it who may now edit the event);
+ * narrowing an event drops the co-organisers who could no longer read it;
  * the page and the .ics name the committees; and the SQL write rule, tested directly as the app
  * role, agrees.
  */
@@ -43,6 +44,11 @@ async function formOf(username: string, id: string, changes: Record<string, unkn
     startTime: '09:00', endTime: '12:00', repeat: 'none', invitees: invitees.map((i) => i.userId), ...changes,
   });
 }
+
+/** Who was told their committee organises the event (usernames, once per notification). */
+const toldToOrganise = (eventId: string) => asOwner(db(), async (trx) => (await trx.selectFrom('notifications as n')
+  .innerJoin('users as u', 'u.id', 'n.user_id').select('u.username')
+  .where('n.record_id', '=', eventId).where('n.kind', '=', 'assignment').orderBy('u.username').execute()).map((r) => r.username));
 
 describe('organising committees', () => {
   it('the 川渝八市政协 consultation is organised by both committees: 重庆市政协\'s coordinator edits it; deleting and visibility stay with 四川', async () => {
@@ -91,6 +97,8 @@ describe('organising committees', () => {
     const seen = await getEvent(db(), sc, id);
     expect(seen.event.organisers.map((o) => o.name)).toEqual(['重庆市政协', '四川省政协']);
     expect(seen.abilities.update).toBe(true);
+    // The committee named is told: its leader and coordinator, who may now edit it; not its staff, who may not.
+    expect(await toldToOrganise(id)).toEqual(['sc-coordinator', 'sc-leader']);
     // The co-organiser invites a member of their own side and records it; the owner's committee stays.
     const scMember = await actorOf(db(), 'sc-member');
     await updateEvent(db(), sc, id, await formOf('sc-coordinator', id, { invitees: [scMember.id], organisers: [] }));
@@ -100,6 +108,10 @@ describe('organising committees', () => {
     expect((await getEvent(db(), sc, id)).abilities.update).toBe(false);
     expect((await getEvent(db(), scStaff, id)).abilities.update).toBe(false);
     await expect(updateEvent(db(), sc, id, await formOf('sc-coordinator', id))).rejects.toMatchObject({ status: 403 });
+    // Named again in a later edit, it is told again; an edit that keeps it tells nobody.
+    await updateEvent(db(), cq, id, await formOf('cq-coordinator', id, { organisers: [orgIds['四川省政协']] }));
+    await updateEvent(db(), cq, id, await formOf('cq-coordinator', id, { place: '重庆市人民大礼堂' }));
+    expect(await toldToOrganise(id)).toEqual(['sc-coordinator', 'sc-coordinator', 'sc-leader', 'sc-leader']);
   });
 
   it('narrowing an event drops the co-organisers who could no longer read it, named in the audit entry', async () => {

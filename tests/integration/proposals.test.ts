@@ -354,21 +354,23 @@ describe('not filed (不予立案)', () => {
 });
 
 describe('deadline alerts (催办)', () => {
+  /** A proposal straight from the owner, of cq-member, assigned to 国家发展改革委 with a deadline `days` from today. */
+  const assignedProposal = (sequence: number, title: string, days: number) => asOwner(db(), async (trx) => {
+    const lead = await as('cq-member');
+    const committee = await trx.selectFrom('orgs').select('id').where('name', '=', '重庆市政协').executeTakeFirstOrThrow();
+    const p = await trx.insertInto('proposals').values({
+      owner_org_id: committee.id, owner_region: 'chongqing', workspace_id: null, visibility: 'region', regions: ['chongqing'],
+      author_id: lead.id, year: 2026, sequence, number: `渝政协2026第${sequence}号`, title, state: 'assigned',
+    }).returning('id').executeTakeFirstOrThrow();
+    await trx.insertInto('proposal_sponsors').values({ proposal_id: p.id, user_id: lead.id, region: 'chongqing', role: 'lead' }).execute();
+    await trx.insertInto('proposal_assignments').values({ proposal_id: p.id, unit_org_id: (await trx.selectFrom('orgs').select('id').where('name', '=', '国家发展改革委').executeTakeFirstOrThrow()).id,
+      unit_region: 'national', role: 'lead', deadline: addDays(beijingDay(new Date()), days) }).execute();
+    return p.id;
+  });
+
   it('due within 7 days and overdue assignments are flagged once, however many sweeps run at once', async () => {
     const cqStaff = await as('cq-staff');
-    const lead = await as('cq-member');
-    // A proposal straight from the owner, assigned with a deadline in three days.
-    const id = await asOwner(db(), async (trx) => {
-      const committee = await trx.selectFrom('orgs').select('id').where('name', '=', '重庆市政协').executeTakeFirstOrThrow();
-      const p = await trx.insertInto('proposals').values({
-        owner_org_id: committee.id, owner_region: 'chongqing', workspace_id: null, visibility: 'region', regions: ['chongqing'],
-        author_id: lead.id, year: 2026, sequence: 9001, number: '渝政协2026第9001号', title: '关于加快渝西地区水资源配置工程的提案', state: 'assigned',
-      }).returning('id').executeTakeFirstOrThrow();
-      await trx.insertInto('proposal_sponsors').values({ proposal_id: p.id, user_id: lead.id, region: 'chongqing', role: 'lead' }).execute();
-      await trx.insertInto('proposal_assignments').values({ proposal_id: p.id, unit_org_id: (await trx.selectFrom('orgs').select('id').where('name', '=', '国家发展改革委').executeTakeFirstOrThrow()).id,
-        unit_region: 'national', role: 'lead', deadline: addDays(beijingDay(new Date()), 3) }).execute();
-      return p.id;
-    });
+    const id = await assignedProposal(9001, '关于加快渝西地区水资源配置工程的提案', 3);
     const counts = await Promise.all([sendDeadlineAlerts(db(), {}), sendDeadlineAlerts(db(), {})]);
     await sendDeadlineAlerts(db(), {});
     expect(counts.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
@@ -379,6 +381,19 @@ describe('deadline alerts (催办)', () => {
     await sendDeadlineAlerts(db(), {}, new Date(Date.now() + 5 * 24 * 3600_000));
     await sendDeadlineAlerts(db(), {}, new Date(Date.now() + 6 * 24 * 3600_000));
     expect((await notified(id, unit.id)).map((n) => n.kind).sort()).toEqual(['deadline', 'overdue']);
+  });
+
+  it('a sweep sends at most its batch, the latest deadline first; the next sweeps send the rest, then nothing', async () => {
+    await sendDeadlineAlerts(db(), {}); // what else is due goes out first
+    const later = await assignedProposal(9101, '关于完善成渝中线高铁沿线配套的提案', 6);
+    const sooner = await assignedProposal(9102, '关于推进川渝电网一体化的提案', 2);
+    const unit = await as('unit-ndrc');
+    expect(await sendDeadlineAlerts(db(), {}, new Date(), 1)).toBe(1);
+    expect((await notified(later, unit.id)).map((n) => n.kind)).toEqual(['deadline']);
+    expect(await notified(sooner, unit.id)).toEqual([]);
+    expect(await sendDeadlineAlerts(db(), {}, new Date(), 1)).toBe(1);
+    expect((await notified(sooner, unit.id)).map((n) => n.kind)).toEqual(['deadline']);
+    expect(await sendDeadlineAlerts(db(), {}, new Date(), 1)).toBe(0);
   });
 });
 
