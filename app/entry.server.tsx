@@ -33,6 +33,7 @@ export default function handleRequest(
   const nonce = loadContext.cspNonce;
   return new Promise<Response>((resolve, reject) => {
     let failed = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const { pipe, abort } = renderToPipeableStream(
       <NonceContext.Provider value={nonce}>
         <StyleProvider cache={styleCache} hashPriority="high">
@@ -42,6 +43,9 @@ export default function handleRequest(
       {
         nonce,
         onAllReady() {
+          // Rendered: only writing and compressing remain, which a busy event loop may delay but never
+          // stops. The time limit is for a render that waits forever, not for a page already made.
+          clearTimeout(timer);
           const chunks: Buffer[] = [];
           const sink = new Writable({
             write(chunk, _enc, done) { chunks.push(Buffer.from(chunk)); done(); },
@@ -74,13 +78,16 @@ export default function handleRequest(
           });
           pipe(sink);
         },
-        onShellError: reject,
+        onShellError(error) {
+          clearTimeout(timer);
+          reject(error);
+        },
         onError(error) {
           failed = true;
           loadContext.log.error({ err: error, path: new URL(request.url).pathname }, 'render failed');
         },
       },
     );
-    setTimeout(abort, streamTimeout + 1000);
+    timer = setTimeout(abort, streamTimeout + 1000);
   });
 }

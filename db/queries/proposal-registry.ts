@@ -1,4 +1,4 @@
-import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool } from 'kysely';
 import type { DB, Executor } from '../index';
 import type { ProposalTable } from '../schema-proposals';
 import type { ProposalState, ReplyCategory } from '../../shared/domain/proposal';
@@ -98,19 +98,22 @@ const dayString = (d: unknown): string | null =>
  * row-level security, so the candidates never include what the reader may not see; the branches
  * cover every arm of the read rule except "the committee side of the owning region".
  */
-const CANDIDATES = sql`(
-  select p.id, p.owner_org_id, p.year from proposals p
-    where p.id in (select s.proposal_id from proposal_sponsors s where s.user_id = app_user_id())
-  union
-  select p.id, p.owner_org_id, p.year from proposals p
-    where p.id in (select a.proposal_id from proposal_assignments a where a.unit_org_id = app_org_id() and a.status <> 'returned')
-  union
-  select p.id, p.owner_org_id, p.year from proposals p
-    where p.workspace_id is not null and p.workspace_id in (select m.workspace_id from workspace_members m where m.user_id = app_user_id())
-  union
-  select p.id, p.owner_org_id, p.year from proposals p
-    where p.visibility = 'joint' and app_region() = any(p.regions)
-)`;
+const ASSIGNED = sql`p.id in (select a.proposal_id from proposal_assignments a where a.unit_org_id = app_org_id() and a.status <> 'returned')`;
+const OTHER_BRANCHES = [
+  sql`p.id in (select s.proposal_id from proposal_sponsors s where s.user_id = app_user_id())`,
+  sql`p.workspace_id is not null and p.workspace_id in (select m.workspace_id from workspace_members m where m.user_id = app_user_id())`,
+  sql`p.visibility = 'joint' and app_region() = any(p.regions)`,
+];
+const union = (branches: RawBuilder<unknown>[]) =>
+  sql`(${sql.join(branches.map((b) => sql`select p.id, p.owner_org_id, p.year from proposals p where ${b}`), sql` union `)})`;
+const CANDIDATES = union([ASSIGNED, ...OTHER_BRANCHES]);
+/**
+ * Whether committee `o` received a candidate. A unit's thousands of assignments are narrowed by their
+ * copy of the committee and the first readable one decides (listing them all took 75 ms on PGlite).
+ */
+const HAS_CANDIDATE = sql`(exists (select 1 from proposal_assignments a join proposals p on p.id = a.proposal_id
+    where a.proposal_org_id = o.id and a.unit_org_id = app_org_id() and a.status <> 'returned')
+  or o.id in (select c.owner_org_id from ${union(OTHER_BRANCHES)} c))`;
 
 /** Whether the reader is on the committee side of their region (staff, leaders, coordinators), who read its whole registry. */
 export async function readsWholeRegion(db: Executor): Promise<boolean> {
@@ -133,7 +136,7 @@ export async function listVisibleCommittees(db: Executor) {
   const { rows } = await sql<{ id: string; name: string; region: Region }>`
     select o.id, o.name, o.region from orgs o
     where o.kind = 'committee' and (
-      o.id in (select c.owner_org_id from ${CANDIDATES} c)
+      ${HAS_CANDIDATE}
       or (o.region = app_region()
           and (select (app_has_role('staff') or app_has_role('leader') or app_has_role('coordinator')) and not app_has_role('handler'))
           and exists (select 1 from proposals p where p.owner_org_id = o.id)))

@@ -110,10 +110,19 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   // A server that fails to start (no build, locked folder) must not leave its database behind.
   const running = await startServer(config).catch(async (err) => { await database.drop(); throw err; });
   const closeOwner = registerOwner(running.database.db, database.databaseOwnerUrl);
-  const request = (pathname: string, init: RequestInit & { cookie?: string } = {}) => {
+  const request = async (pathname: string, init: RequestInit & { cookie?: string } = {}) => {
     const headers = new Headers(init.headers);
     if (init.cookie) headers.set('Cookie', init.cookie);
-    return fetch(running.url + pathname, { ...init, headers, redirect: 'manual' });
+    const send = () => fetch(running.url + pathname, { ...init, headers, redirect: 'manual' });
+    try {
+      return await send();
+    } catch (err) {
+      // The server runs in this process: after a long synchronous stretch (PGlite) its keep-alive timer
+      // may close an idle connection just as fetch reuses it. A browser sends a read again; so do we.
+      const reset = (err as { cause?: { code?: string } }).cause?.code === 'ECONNRESET';
+      if (!reset || !['GET', 'HEAD', undefined].includes(init.method?.toUpperCase())) throw err;
+      return send();
+    }
   };
   return {
     ...running,
