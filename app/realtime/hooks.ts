@@ -24,6 +24,7 @@ const MAX_WAIT_MS = 1000;
  * Revalidates the page's loaders (the one source of truth) when an event concerns what the page
  * shows, debounced; also when the user's access changed, when their session ended (the loaders then
  * redirect to the login page), and once after a reconnect (events may have been missed meanwhile).
+ * Not while the browser is offline: then once it is back.
  */
 export function useLiveRevalidation(match: (event: LiveEvent) => boolean, delayMs = 200) {
   const socket = useSocket();
@@ -38,7 +39,15 @@ export function useLiveRevalidation(match: (event: LiveEvent) => boolean, delayM
     let timer: ReturnType<typeof setTimeout> | undefined;
     let firstAt = 0;
     let lost = false;
-    const fire = () => { timer = undefined; firstAt = 0; revalidate.current(); };
+    let heldBack = false;
+    const fire = () => {
+      timer = undefined;
+      firstAt = 0;
+      // Offline, the loaders cannot answer: a failed revalidation would replace the page with its error
+      // boundary (at the root, the whole document). Held back until the browser is online again.
+      if (!navigator.onLine) { heldBack = true; return; }
+      revalidate.current();
+    };
     const schedule = () => {
       const now = Date.now();
       if (!firstAt) firstAt = now;
@@ -49,6 +58,9 @@ export function useLiveRevalidation(match: (event: LiveEvent) => boolean, delayM
     const onNotification = (e: { unread: number }) => { if (matches.current({ type: 'notification:changed', ...e })) schedule(); };
     const onDisconnect = () => { lost = true; };
     const onConnect = () => { if (lost) { lost = false; schedule(); } };
+    // A short cut may not drop the socket (no reconnect follows): the browser's own signal then.
+    const onOnline = () => { if (heldBack) { heldBack = false; schedule(); } };
+    window.addEventListener('online', onOnline);
     socket.on('record:changed', onChange);
     socket.on('notification:changed', onNotification);
     socket.on('access:changed', schedule);
@@ -63,6 +75,7 @@ export function useLiveRevalidation(match: (event: LiveEvent) => boolean, delayM
       socket.off('session:ended', schedule);
       socket.off('disconnect', onDisconnect);
       socket.off('connect', onConnect);
+      window.removeEventListener('online', onOnline);
     };
   }, [socket, delayMs]);
 }

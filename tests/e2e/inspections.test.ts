@@ -11,6 +11,8 @@ import {
   waitForHydration, warnIfNoChromium, type UserContext,
 } from './support';
 import { DEMO_INSPECTIONS, DEMO_UNIT_USER } from '../../db/seed/inspections';
+import { findInspection } from '../../db/queries/inspections';
+import { toInspectionRef } from '../../server/services/inspections';
 
 warnIfNoChromium();
 
@@ -136,6 +138,41 @@ describe.skipIf(!chromiumPath)('browser: joint inspections', () => {
     const n = await asOwner(server.database.db, (trx) => trx.selectFrom('inspection_findings').select((eb) => eb.fn.countAll<number>().as('n'))
       .where('description', '=', '离线记录：乌江大桥下游航标缺失').executeTakeFirstOrThrow());
     expect(Number(n.n)).toBe(1);
+  });
+
+  it('a change announced as the network drops leaves the page standing; it catches up once back online', async () => {
+    const user = await newUserContext(browser, server.url, { phone: true });
+    users.push(user);
+    user.allowErrors(REVALIDATION_ABORTED, /Failed to fetch|ERR_INTERNET_DISCONNECTED|net::ERR/);
+    const phone = user.page;
+    // socket.io frames: "43…" the server's answer to the page watching the inspection, then the event by name.
+    let connected: () => void = () => undefined;
+    let heard: () => void = () => undefined;
+    const live = new Promise<void>((resolve) => { connected = resolve; });
+    const announced = new Promise<void>((resolve) => { heard = resolve; });
+    phone.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => {
+      const frame = String(payload);
+      if (frame.startsWith('43')) connected();
+      if (frame.includes('record:changed')) heard();
+    }));
+    await loginThroughForm(phone, 'cq-member');
+    await phone.goto(`/inspections/${wujiang}?tab=findings`);
+    await waitForHydration(phone);
+    const loads: string[] = [];
+    phone.on('request', (r) => { if (new URL(r.url()).pathname === `/inspections/${wujiang}.data`) loads.push(r.url()); });
+    // The page hears of a change and revalidates 200 ms later: by then the network is gone. A revalidation
+    // that failed there took the whole document to the root's error boundary (and antd's styles with it).
+    const ref = toInspectionRef((await asOwner(server.database.db, (trx) => findInspection(trx, wujiang)))!);
+    await live;
+    await server.realtime.hub.recordChanged('inspection', wujiang, ref, 'updated');
+    await announced;
+    await user.context.setOffline(true);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await phone.getByRole('heading', { level: 1 }).innerText()).toBe(DEMO_INSPECTIONS.wujiang);
+    expect(loads).toEqual([]);
+    await user.context.setOffline(false);
+    await expect.poll(() => loads.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await phone.getByRole('heading', { level: 1 }).innerText()).toBe(DEMO_INSPECTIONS.wujiang);
   });
 
   it('the responsible unit sees only its own items, and none of the board or findings', async () => {
