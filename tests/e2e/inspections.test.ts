@@ -145,16 +145,20 @@ describe.skipIf(!chromiumPath)('browser: joint inspections', () => {
     users.push(user);
     user.allowErrors(REVALIDATION_ABORTED, /Failed to fetch|ERR_INTERNET_DISCONNECTED|net::ERR/);
     const phone = user.page;
-    // socket.io frames: "43…" the server's answer to the page watching the inspection, then the event by name.
+    // The inspection page's socket.io frames: "43…" the server's answer to its watching the inspection, then
+    // the event by name.
     let connected: () => void = () => undefined;
     let heard: () => void = () => undefined;
     const live = new Promise<void>((resolve) => { connected = resolve; });
     const announced = new Promise<void>((resolve) => { heard = resolve; });
-    phone.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => {
-      const frame = String(payload);
-      if (frame.startsWith('43')) connected();
-      if (frame.includes('record:changed')) heard();
-    }));
+    phone.on('websocket', (ws) => {
+      if (!phone.url().includes('/inspections/')) return; // the home page's socket, before
+      ws.on('framereceived', ({ payload }) => {
+        const frame = String(payload);
+        if (frame.startsWith('43')) connected();
+        if (frame.includes('record:changed')) heard();
+      });
+    });
     await loginThroughForm(phone, 'cq-member');
     await phone.goto(`/inspections/${wujiang}?tab=findings`);
     await waitForHydration(phone);
