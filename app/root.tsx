@@ -1,18 +1,19 @@
 import { can } from '../shared/policy';
 import { data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import {
-  isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError, useRouteLoaderData,
+  Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError, useRouteLoaderData,
+  type ClientLoaderFunctionArgs,
 } from '@remix-run/react';
-import { App as AntApp, Typography, ConfigProvider, Result, Button } from 'antd';
+import { App as AntApp, ConfigProvider } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
 import enUS from 'antd/locale/en_US';
-import { useMemo, type ReactNode } from 'react';
+import { useEffect, useMemo, type ReactNode } from 'react';
 import { getUser } from './lib/session.server';
 import { localeFrom } from './lib/locale.server';
 import { AppShell, type ShellUser } from './components/AppShell';
 import { translate, type Locale } from '../shared/i18n';
-import { useT } from './lib/i18n';
 import { useNonce } from './lib/nonce';
+import { PageError } from './components/PageError';
 
 // Contrast: antd's default secondary/placeholder greys fall under WCAG AA (axe 'serious'); darken them.
 const THEME = {
@@ -46,11 +47,30 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return data({ user: shellUser, locale });
 }
 
+/** The shell's data this tab shows (kept by `Layout`), for when the server cannot be reached. */
+let shownShell: ReturnType<typeof useRouteLoaderData<typeof loader>>;
+
+/**
+ * In the browser, a root that failed to load would take the whole document to the root's error boundary,
+ * and React re-creates `<html>` for it, which antd's styles do not survive (docs/decisions/023). So when
+ * the server cannot be reached, the shell stays as it was and the page's own error boundary says so.
+ * Redirects (a session that ended) go through.
+ */
+export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
+  try {
+    return await serverLoader<typeof loader>();
+  } catch (error) {
+    if (shownShell && !(error instanceof Response)) return shownShell;
+    throw error;
+  }
+}
+
 export function Layout({ children }: { children: ReactNode }) {
   const root = useRouteLoaderData<typeof loader>('root');
   const locale: Locale = root?.locale ?? 'zh-CN';
   const nonce = useNonce();
   const csp = useMemo(() => ({ nonce }), [nonce]);
+  useEffect(() => { if (root) shownShell = root; }, [root]);
   return (
     <html lang={locale}>
       <head>
@@ -81,20 +101,9 @@ export default function Root() {
   return user ? <AppShell user={user}><Outlet /></AppShell> : <Outlet />;
 }
 
-/** A refused or missing page keeps the app around it (header, navigation) when the user is known. */
+/** The root's own failure, in the shell when the user is known. */
 export function ErrorBoundary() {
-  const error = useRouteError();
   const root = useRouteLoaderData<typeof loader>('root');
-  const t = useT();
-  const status = isRouteErrorResponse(error) ? error.status : 500;
-  const kind = status === 404 ? 'notFound' : status === 403 ? 'forbidden' : 'unexpected';
-  const body = (
-    <Result
-      status={status === 404 ? '404' : status === 403 ? '403' : '500'}
-      title={<Typography.Title level={1} style={{ fontSize: 24, margin: 0 }}>{t(`error.title.${kind}`)}</Typography.Title>}
-      subTitle={`${t(`error.${kind}`)} (${status})`}
-      extra={<Button type="primary" href="/">{t('error.backHome')}</Button>}
-    />
-  );
-  return root?.user ? <AppShell user={root.user}>{body}</AppShell> : <main style={{ padding: 48 }}>{body}</main>;
+  const body = <PageError error={useRouteError()} />;
+  return root?.user ? <AppShell user={root.user}>{body}</AppShell> : body;
 }

@@ -1,38 +1,41 @@
 import { useEffect, useRef, useState } from 'react';
-import { Link, useFetcher } from '@remix-run/react';
+import { Link } from '@remix-run/react';
 import { Badge } from 'antd';
 import { BellOutlined } from '@ant-design/icons';
-import { NOTIFICATION_COUNT_VIEW } from '../../shared/validation/notifications';
 import { useSocket } from '../realtime/hooks';
 import { useT } from '../lib/i18n';
 
-const COUNT_URL = `/notifications?view=${NOTIFICATION_COUNT_VIEW}`;
-
 /**
  * The header's bell: the unread count, linking to the notification centre. The count is loaded once
- * (and again after a reconnect, when events may have been missed, and after any form action, as
- * Remix revalidates fetchers); then each `notification:changed` event sets it directly from its
- * payload, so a new notification costs no request at all: no loader runs, no page revalidates.
+ * (app/routes/notifications.unread.tsx), and again after a reconnect, when events may have been
+ * missed; then each `notification:changed` event sets it directly from its payload, so a new
+ * notification costs no request at all: no loader runs, no page revalidates.
  */
 export function NotificationBell() {
   const t = useT();
   const socket = useSocket();
-  const fetcher = useFetcher<{ unread: number }>();
   const [unread, setUnread] = useState<number | null>(null);
-  const load = useRef(fetcher.load);
-  load.current = fetcher.load;
+  const load = useRef(() => {});
 
-  useEffect(() => { load.current(COUNT_URL); }, []);
   useEffect(() => {
-    if (typeof fetcher.data?.unread === 'number') setUnread(fetcher.data.unread);
-  }, [fetcher.data]);
+    let gone = false;
+    load.current = () => {
+      fetch('/notifications/unread', { headers: { Accept: 'application/json' } })
+        .then((res) => (res.ok ? res.json() : null))
+        .then((body: { unread?: unknown } | null) => { if (!gone && typeof body?.unread === 'number') setUnread(body.unread); })
+        // Offline, or the server away for a moment: the count stays until the socket reconnects.
+        .catch(() => undefined);
+    };
+    load.current();
+    return () => { gone = true; };
+  }, []);
 
   useEffect(() => {
     if (!socket) return;
     let lost = false;
     const onChange = (e: { unread: number }) => setUnread(e.unread);
     const onDisconnect = () => { lost = true; };
-    const onConnect = () => { if (lost) { lost = false; load.current(COUNT_URL); } };
+    const onConnect = () => { if (lost) { lost = false; load.current(); } };
     socket.on('notification:changed', onChange);
     socket.on('disconnect', onDisconnect);
     socket.on('connect', onConnect);

@@ -11,6 +11,7 @@ import { FilterBar, FilterChoice, FilterDay, FilterText } from '../components/Fi
 import { formatDateTime } from '../../shared/format/datetime';
 import { useLocale, useT, type T } from '../lib/i18n';
 import { auditActionLabel, auditTargetLabel, labelOr } from '../../shared/i18n/labels';
+export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 const FILTERS = ['action', 'actor', 'from', 'to'] as const;
 

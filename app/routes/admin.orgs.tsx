@@ -9,6 +9,7 @@ import { callContext, guard, requireId, requireUser } from '../lib/session.serve
 import { badRequest, readInput, readIntent, submitForm } from '../lib/input.server';
 import { AppForm } from '../components/AppForm';
 import { useT } from '../lib/i18n';
+export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 const renameSchema = orgSchema.pick({ name: true });
 

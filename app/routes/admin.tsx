@@ -4,6 +4,7 @@ import { Menu, Space, Typography } from 'antd';
 import { authorize } from '../../shared/policy';
 import { guard, requireUser } from '../lib/session.server';
 import { pageTitle, useT } from '../lib/i18n';
+export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'admin.title');
 

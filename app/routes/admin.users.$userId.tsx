@@ -10,6 +10,7 @@ import { badRequest, readInput, readIntent, submitForm } from '../lib/input.serv
 import { AppForm } from '../components/AppForm';
 import { useT } from '../lib/i18n';
 import { UserFields } from './admin.users.new';
+export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);

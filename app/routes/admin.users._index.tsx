@@ -8,6 +8,7 @@ import { parseWith, type FieldErrors } from '../../shared/validation/parse';
 import { guard, requireUser } from '../lib/session.server';
 import { useT } from '../lib/i18n';
 import { FilterBar, FilterChoice, FilterText } from '../components/FilterBar';
+export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 const FILTERS = ['q', 'orgId', 'role'] as const;
 

@@ -8,6 +8,7 @@ import { callContext, guard, requireUser } from '../lib/session.server';
 import { readInput, submitForm } from '../lib/input.server';
 import { AppForm } from '../components/AppForm';
 import { useT } from '../lib/i18n';
+export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);

@@ -15,6 +15,7 @@ import { pageTitle, useT } from '../lib/i18n';
 import { AppForm } from '../components/AppForm';
 import { MemberTable } from '../components/MemberTable';
 import { RegionTag } from '../components/RegionTag';
+export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args, 'admin.tab.workspaces', args.data?.workspace.name);
 

@@ -21,6 +21,7 @@ import { useLiveRevalidation } from '../realtime/hooks';
 import { InlineStyle } from '../components/InlineStyle';
 import { AgendaView, CALENDAR_STYLES, MonthView, WeekView } from '../components/calendar/CalendarViews';
 import { EventForm } from '../components/calendar/EventForm';
+export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'calendar.title');
 

@@ -17,6 +17,7 @@ import { AppForm } from '../components/AppForm';
 import { VisibilityField } from '../components/VisibilityField';
 import { visibilityLabel } from '../../shared/i18n/labels';
 import { CollaboratorsManager } from '../components/editor/CollaboratorsManager';
+export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'drafts.settings');
 

@@ -15,6 +15,7 @@ import { pageTitle, useLocale, useT } from '../lib/i18n';
 import { AppForm } from '../components/AppForm';
 import { RegionTag } from '../components/RegionTag';
 import { useLiveRevalidation } from '../realtime/hooks';
+export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args, 'sponsorship.title', args.data?.draft.title);
 

@@ -18,6 +18,7 @@ import { DraftEditor } from '../components/editor/DraftEditor';
 import { CollaboratorsCard, DraftRoleTag } from '../components/editor/CollaboratorsCard';
 import { CommentsPanel } from '../components/editor/CommentsPanel';
 import { AttributionToggle } from '../components/editor/AttributionToggle';
+export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args, 'nav.drafts', args.data?.draft.title);
 

@@ -11,6 +11,7 @@ import { RegionTag } from '../components/RegionTag';
 import { VersionView } from '../components/editor/VersionView';
 import { DiffView, useRestoreVersion } from '../components/editor/DiffView';
 import type { loader as versionsLoader } from './drafts.$draftId.versions';
+export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 /**
  * 版本查看与对比 (inside the versions drawer): one saved version, read-only, or with

@@ -13,6 +13,7 @@ import { pageTitle, useLocale, useT } from '../lib/i18n';
 import { AppForm } from '../components/AppForm';
 import { RegionTag } from '../components/RegionTag';
 import { RESTORE_FETCHER, useRestoreVersion } from '../components/editor/DiffView';
+export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 /**
  * 历史版本: a drawer over the editor (like 草稿设置), so the live editor underneath stays connected and

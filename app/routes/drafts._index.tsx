@@ -13,6 +13,7 @@ import { RegionTag } from '../components/RegionTag';
 import { VisibilityTag } from '../components/VisibilityTag';
 import { DraftRoleTag } from '../components/editor/CollaboratorsCard';
 import { FilterBar, FilterChoice, FilterText, FilterToggle } from '../components/FilterBar';
+export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'drafts.title');
 

@@ -15,6 +15,7 @@ import { badRequest, submitForm, type ActionResult } from '../lib/input.server';
 import { pageTitle, useT } from '../lib/i18n';
 import { newDraftChoices } from '../lib/draft-form.server';
 import { WorkspaceVisibilityField } from '../components/VisibilityField';
+export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'word.importTitle');
 

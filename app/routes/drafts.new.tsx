@@ -9,6 +9,7 @@ import { pageTitle, useT } from '../lib/i18n';
 import { newDraftChoices } from '../lib/draft-form.server';
 import { AppForm } from '../components/AppForm';
 import { WorkspaceVisibilityField } from '../components/VisibilityField';
+export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'drafts.new');
 

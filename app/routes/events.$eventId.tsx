@@ -23,6 +23,7 @@ import { VisibilityTag } from '../components/VisibilityTag';
 import { VisibilityCard } from '../components/VisibilityCard';
 import { EventForm } from '../components/calendar/EventForm';
 import { useLiveRevalidation, useWatchRecord } from '../realtime/hooks';
+export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args, 'calendar.event', args.data?.event.title);
 

@@ -29,6 +29,7 @@ import { FilterBar, FilterChoice, withFilters } from '../components/FilterBar';
 import { InlineStyle } from '../components/InlineStyle';
 import { Board } from '../components/inspections/Board';
 import { FindingEntry } from '../components/inspections/FindingEntry';
+export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args, 'inspection.title', args.data?.inspection.title);
 

@@ -18,6 +18,7 @@ import { FilterBar, FilterChoice, FilterText } from '../components/FilterBar';
 import { AppForm } from '../components/AppForm';
 import { DayField } from '../components/DayField';
 import { VisibilityTag } from '../components/VisibilityTag';
+export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'inspection.title');
 

@@ -5,6 +5,7 @@ import { getMyWork } from '../../server/services/inspections';
 import { guard, requireUser } from '../lib/session.server';
 import { pageTitle, useT } from '../lib/i18n';
 import { useLiveRevalidation } from '../realtime/hooks';
+export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'inspection.myTasks');
 

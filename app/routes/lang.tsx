@@ -2,6 +2,7 @@ import { redirect, type ActionFunctionArgs } from '@remix-run/node';
 import { DEFAULT_LOCALE, isLocale } from '../../shared/i18n';
 import { readInput } from '../lib/input.server';
 import { safeRedirect } from '../lib/redirect.server';
+export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 /** The language switch: remembers the choice for a year and returns to the page it came from. */
 export async function action({ request }: ActionFunctionArgs) {

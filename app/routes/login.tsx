@@ -8,6 +8,7 @@ import { clientIp, commitSession, getUser } from '../lib/session.server';
 import { safeRedirect } from '../lib/redirect.server';
 import { readInput } from '../lib/input.server';
 import { pageTitle, useT } from '../lib/i18n';
+export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'login.submit');
 

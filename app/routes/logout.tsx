@@ -2,6 +2,7 @@ import { redirect, type ActionFunctionArgs } from '@remix-run/node';
 import { revokeSession } from '../../server/auth/sessions';
 import { accessChanged } from '../../server/services/call';
 import { callContext, destroySessionCookie, getUser } from '../lib/session.server';
+export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await getUser(request, context);

@@ -13,6 +13,7 @@ import { RegionTag } from '../components/RegionTag';
 import { VisibilityTag } from '../components/VisibilityTag';
 import { VisibilityCard } from '../components/VisibilityCard';
 import { useLiveRevalidation, useWatchRecord } from '../realtime/hooks';
+export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args, 'workspace.notices', args.data?.notice.title);
 

@@ -7,7 +7,7 @@ import {
   getPreferences, listNotifications, markAllRead, markRead, setPreferences, unreadCount, type NotificationPreferences,
 } from '../../server/services/notifications';
 import {
-  markReadSchema, NOTIFICATION_COUNT_VIEW, NOTIFICATION_KINDS, notificationFilterSchema, notificationPreferencesSchema, toNotificationFilter,
+  markReadSchema, NOTIFICATION_KINDS, notificationFilterSchema, notificationPreferencesSchema, toNotificationFilter,
 } from '../../shared/validation/notifications';
 import { parseWith, type FieldErrors } from '../../shared/validation/parse';
 import { formatDateTime } from '../../shared/format/datetime';
@@ -17,6 +17,7 @@ import { pageTitle, useLocale, useT } from '../lib/i18n';
 import { AppForm } from '../components/AppForm';
 import { FilterBar, FilterChoice, FilterToggle } from '../components/FilterBar';
 import { useLiveRevalidation } from '../realtime/hooks';
+export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'notifications.title');
 
@@ -24,12 +25,8 @@ const FILTERS = ['show', 'kind'] as const;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  const { view, ...params } = Object.fromEntries(new URL(request.url).searchParams);
+  const params = Object.fromEntries(new URL(request.url).searchParams);
   const empty = { notifications: [] as Awaited<ReturnType<typeof listNotifications>>['notifications'], preferences: null as NotificationPreferences | null };
-  // The bell's unread count alone (NotificationBell loads it with a fetcher).
-  if (view === NOTIFICATION_COUNT_VIEW) {
-    return data({ ...empty, unread: await unreadCount(context.db, user), errors: {} as FieldErrors });
-  }
   const parsed = parseWith(notificationFilterSchema, params);
   // A malformed filter is a 400 naming the field, never a 500.
   if (!parsed.ok) {

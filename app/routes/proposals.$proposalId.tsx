@@ -20,6 +20,7 @@ import { AppForm } from '../components/AppForm';
 import { DayField } from '../components/DayField';
 import { RegionTag } from '../components/RegionTag';
 import { useLiveRevalidation, useWatchRecord } from '../realtime/hooks';
+export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args, 'proposal.page', args.data?.proposal.title);
 

@@ -11,6 +11,7 @@ import { formatDate } from '../../shared/format/datetime';
 import { pageTitle, useLocale, useT } from '../lib/i18n';
 import { FilterBar, FilterChoice, FilterToggle, withFilters } from '../components/FilterBar';
 import { RegionTag } from '../components/RegionTag';
+export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'proposalRegistry.title');
 

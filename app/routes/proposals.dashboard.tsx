@@ -12,6 +12,7 @@ import { guard, requireUser } from '../lib/session.server';
 import { pageTitle, useT, type T } from '../lib/i18n';
 import { FilterBar, FilterChoice } from '../components/FilterBar';
 import { RegionTag } from '../components/RegionTag';
+export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'proposalDashboard.title');
 

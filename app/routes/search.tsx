@@ -13,6 +13,7 @@ import { RegionTag } from '../components/RegionTag';
 import { VisibilityTag } from '../components/VisibilityTag';
 import { FilterBar, FilterChoice, FilterText } from '../components/FilterBar';
 import { regionName } from '../../shared/i18n/labels';
+export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'search.title');
 

@@ -11,6 +11,7 @@ import { AppForm } from '../components/AppForm';
 import { RegionTag } from '../components/RegionTag';
 import { FeedCard } from '../components/calendar/FeedCard';
 import { feedLink } from '../lib/feed.server';
+export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args, 'profile.mine', args.data?.user.displayName);
 

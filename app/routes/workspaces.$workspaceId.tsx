@@ -17,6 +17,7 @@ import { RegionTag } from '../components/RegionTag';
 import { VisibilityTag } from '../components/VisibilityTag';
 import { VisibilityField } from '../components/VisibilityField';
 import { useLiveRevalidation, usePresence } from '../realtime/hooks';
+export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args, 'nav.workspaces', args.data?.workspace.name);
 

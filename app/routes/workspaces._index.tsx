@@ -5,6 +5,7 @@ import { listMyWorkspaces } from '../../server/services/workspaces';
 import { requireUser } from '../lib/session.server';
 import { pageTitle, useT } from '../lib/i18n';
 import { RegionTag } from '../components/RegionTag';
+export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'nav.workspaces');
 

@@ -119,6 +119,9 @@ export const en: Messages = {
   'error.title.notFound': 'Page not found',
   'error.title.forbidden': 'Not allowed',
   'error.title.unexpected': 'Something went wrong',
+  'error.unreachable': 'The server cannot be reached: the network is down or the server is briefly unavailable. Nothing saved is lost; check the connection and try again.',
+  'error.title.unreachable': 'Cannot reach the server',
+  'error.retry': 'Try again',
   'error.backHome': 'Back to home',
 
   'validation.required': 'Required',

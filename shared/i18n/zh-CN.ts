@@ -119,6 +119,9 @@ export const zhCN = {
   'error.title.notFound': '找不到页面',
   'error.title.forbidden': '无权访问',
   'error.title.unexpected': '出错了',
+  'error.unreachable': '无法连接服务器：网络已中断，或服务器暂时无法访问。已保存的内容不受影响，请检查网络后重试。',
+  'error.title.unreachable': '无法连接服务器',
+  'error.retry': '重试',
   'error.backHome': '返回工作台',
 
   'validation.required': '此项为必填项',

@@ -11,9 +11,6 @@ export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 export const isNotificationKind = (v: unknown): v is NotificationKind => NOTIFICATION_KINDS.includes(v as NotificationKind);
 
-/** `/notifications?view=count` answers the unread count alone: what the bell loads. */
-export const NOTIFICATION_COUNT_VIEW = 'count';
-
 /** The centre's filters, from the query string: `?show=unread&kind=mention`. */
 export const notificationFilterSchema = z.object({
   show: filterField(z.enum(['all', 'unread'])),
