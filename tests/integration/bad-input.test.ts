@@ -21,6 +21,8 @@ const ROUTES_DIR = path.resolve(import.meta.dirname, '../../app/routes');
 /** Every route file, the URL it answers, and the intents its action tells apart (if it has one). */
 const ROUTES: Record<string, { path: string; action?: readonly string[] }> = {
   '_index.tsx': { path: '/' },
+  // The catch-all: any address no page has.
+  '$.tsx': { path: '/no/such/page' },
   'admin.tsx': { path: '/admin' },
   'admin.audit.tsx': { path: '/admin/audit' },
   'admin.orgs.tsx': { path: '/admin/orgs', action: ['create', 'rename'] },
@@ -50,6 +52,7 @@ const ROUTES: Record<string, { path: string; action?: readonly string[] }> = {
   // 'delete' is left out: it needs nothing but the route's id, so it would simply delete the notice.
   'notices.$noticeId.tsx': { path: '/notices/:noticeId', action: ['update', 'visibility'] },
   'notifications.tsx': { path: '/notifications', action: ['markRead', 'markAllRead', 'preferences'] },
+  'notifications.unread.tsx': { path: '/notifications/unread' },
   // The steps that need nothing but the route's id (review, file, accept, close) are left out.
   'proposals.$proposalId.tsx': { path: '/proposals/:proposalId', action: ['reject', 'return', 'assign', 'reply', 'evaluate', 'opinion', 'quality', 'note', 'select', 'supervise'] },
   'proposals.$proposalId.export[.]docx.tsx': { path: '/proposals/:proposalId/export.docx' },

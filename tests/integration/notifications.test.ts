@@ -120,6 +120,13 @@ describe(`notifications live over socket.io (${backend})`, () => {
     await sendAs('cq-coordinator', ['cq-member'], 'reply', SEED.notices.jointHydrogen);
     await sendAs('cq-coordinator', ['cq-member'], 'mention', SEED.notices.jointPlan);
     await until(() => reader.at(-1) === 3, 'three unread');
+    // What the bell loads: the reader's own count, the same as the socket's; nobody's when signed out.
+    const bell = async (cookie: string) => server.request('/notifications/unread', { cookie });
+    expect(await (await bell(cookies['cq-member'])).json()).toEqual({ unread: 3 });
+    const senders = await asOwner(server.database.db, (trx) => trx.selectFrom('notifications').select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('user_id', '=', ids['cq-coordinator']).where('read_at', 'is', null).executeTakeFirstOrThrow());
+    expect(await (await bell(cookies['cq-coordinator'])).json()).toEqual({ unread: Number(senders.n) });
+    expect((await bell('')).status).toBe(302);
 
     const one = await asOwner(server.database.db, (trx) => trx.selectFrom('notifications').select('id')
       .where('user_id', '=', ids['cq-member']).where('read_at', 'is', null).orderBy('created_at').executeTakeFirstOrThrow());
