@@ -65,12 +65,20 @@ export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
   }
 }
 
+/** Set once the document has hydrated: a `Layout` mounted after that is the document being re-created. */
+let hydrated = false;
+
 export function Layout({ children }: { children: ReactNode }) {
   const root = useRouteLoaderData<typeof loader>('root');
   const locale: Locale = root?.locale ?? 'zh-CN';
   const nonce = useNonce();
   const csp = useMemo(() => ({ nonce }), [nonce]);
+  const error = useRouteError();
+  useEffect(() => { hydrated = true; }, []);
   useEffect(() => { if (root) shownShell = root; }, [root]);
+  // The last resort, for an error that still reaches the root in the browser: the document is re-created,
+  // and antd cannot render into it (decision 023). A plain page, then the server renders this address.
+  if (error != null && hydrated) return <ReloadingDocument locale={locale} />;
   return (
     <html lang={locale}>
       <head>
@@ -92,6 +100,16 @@ export function Layout({ children }: { children: ReactNode }) {
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>
+    </html>
+  );
+}
+
+function ReloadingDocument({ locale }: { locale: Locale }) {
+  useEffect(() => { window.location.reload(); }, []);
+  return (
+    <html lang={locale}>
+      <head><meta charSet="utf-8" /></head>
+      <body><p style={{ padding: 48 }}>{translate(locale, 'error.reloading')}</p></body>
     </html>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, type ReactNode } from 'react';
 import { Form, type FormProps } from 'antd';
-import { useActionData, useNavigation, useSubmit } from '@remix-run/react';
+import { useActionData } from '@remix-run/react';
+import { useSubmitOnline } from '../lib/submit';
 import type { z } from 'zod';
 import { parseWith, type FieldErrors } from '../../shared/validation/parse';
 import { useT } from '../lib/i18n';
@@ -21,18 +22,18 @@ interface AppFormProps<S extends z.ZodTypeAny> extends Omit<FormProps, 'onFinish
  */
 export function AppForm<S extends z.ZodTypeAny>({ schema, intent, action, children, resetOnSuccess, ...props }: AppFormProps<S>) {
   const [form] = Form.useForm(props.form);
-  const submit = useSubmit();
+  const submit = useSubmitOnline();
   const t = useT();
-  const navigation = useNavigation();
   const result = useActionData<{ ok: boolean; errors?: FieldErrors; intent?: string }>();
 
   const showErrors = (errors: FieldErrors) =>
     form.setFields(Object.entries(errors).map(([name, key]) => ({ name, errors: [t(key)] })));
 
+  // The action's result arrives as the page's data starts reloading (not once it is idle).
   useEffect(() => {
     if (!result || (result.intent && result.intent !== intent)) return;
     if (result.errors) showErrors(result.errors);
-    else if (result.ok && resetOnSuccess && navigation.state === 'idle') form.resetFields();
+    else if (result.ok && resetOnSuccess) form.resetFields();
   }, [result]);
 
   return (

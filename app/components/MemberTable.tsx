@@ -1,5 +1,6 @@
 import { Button, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
-import { Link, useNavigation, useSubmit } from '@remix-run/react';
+import { Link, useNavigation } from '@remix-run/react';
+import { useSubmitOnline } from '../lib/submit';
 import type { WorkspaceRole } from '../../shared/domain/model';
 import { useT } from '../lib/i18n';
 import { RegionTag } from './RegionTag';
@@ -29,7 +30,7 @@ interface Props {
  */
 export function MemberTable({ members, roleControl, level = 3 }: Props) {
   const t = useT();
-  const submit = useSubmit();
+  const submit = useSubmitOnline();
   const busy = useNavigation().state !== 'idle';
   const regions = [...new Set(members.map((m) => m.region))];
   const post = (values: Record<string, string>) => submit(values, { method: 'post', encType: 'application/json' });

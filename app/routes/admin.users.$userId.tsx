@@ -1,7 +1,8 @@
 import { useEffect } from 'react';
 import { z } from 'zod';
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
-import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from '@remix-run/react';
+import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { useSubmitOnline } from '../lib/submit';
 import { Alert, App, Button, Card, Descriptions, Form, Input, Popconfirm, Space, Tag, Typography } from 'antd';
 import { getManagedUser, resetPassword, setStatus, updateUser } from '../../server/services/users';
 import { passwordResetSchema, userUpdateSchema } from '../../shared/validation/schemas';
@@ -51,7 +52,7 @@ function StatusTag({ status }: { status: string }) {
 export default function EditUser() {
   const { user, contact, orgs, isSelf } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const submit = useSubmit();
+  const submit = useSubmitOnline();
   const busy = useNavigation().state !== 'idle';
   const { message } = App.useApp();
   const t = useT();

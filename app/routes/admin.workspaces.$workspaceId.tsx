@@ -1,5 +1,6 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
-import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from '@remix-run/react';
+import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { useSubmitOnline } from '../lib/submit';
 import { App, Button, Card, Descriptions, Form, Input, Popconfirm, Select, Space, Table, Typography } from 'antd';
 import { useEffect } from 'react';
 import { z } from 'zod';
@@ -52,7 +53,7 @@ export default function AdminWorkspace() {
   const { workspace, orgs, members, orgCandidates, memberCandidates, canEditInfo, canAddMembers, actorRegion } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== 'idle';
-  const submit = useSubmit();
+  const submit = useSubmitOnline();
   const { message } = App.useApp();
   const t = useT();
 

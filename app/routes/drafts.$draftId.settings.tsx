@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
-import { useActionData, useLoaderData, useNavigate, useNavigation, useSubmit } from '@remix-run/react';
+import { useActionData, useLoaderData, useNavigate, useNavigation } from '@remix-run/react';
+import { useSubmitOnline } from '../lib/submit';
 import { App, Button, Drawer, Form, Input, Radio, Space, Typography } from 'antd';
 import {
   getDraft, inviteCollaborator, removeCollaborator, setCollaboratorRole, setDraftVisibility, updateDraftMeta,
@@ -54,7 +55,7 @@ export default function DraftSettings() {
   const { draft, collaborators, candidates, othersNeedJoint } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigate = useNavigate();
-  const submit = useSubmit();
+  const submit = useSubmitOnline();
   const busy = useNavigation().state !== 'idle';
   const { message, modal } = App.useApp();
   const [visibilityForm] = Form.useForm<{ visibility: Visibility }>();

@@ -3,7 +3,8 @@ import {
   redirect, unstable_parseMultipartFormData, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction,
   type UploadHandler,
 } from '@remix-run/node';
-import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from '@remix-run/react';
+import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { useSubmitOnline } from '../lib/submit';
 import { Alert, Button, Card, Form, Input, Radio, Select, Space, Typography } from 'antd';
 import { z } from 'zod';
 import { importDraft } from '../../server/services/draft-word';
@@ -69,7 +70,7 @@ export default function ImportDraft() {
   const { workspaces, workspaceId, ownerOrgName, maxBytes } = useLoaderData<typeof loader>();
   const result = useActionData<ActionResult>();
   const busy = useNavigation().state !== 'idle';
-  const submit = useSubmit();
+  const submit = useSubmitOnline();
   const t = useT();
   const [form] = Form.useForm();
   const [file, setFile] = useState<File | null>(null);

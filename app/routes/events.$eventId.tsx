@@ -1,5 +1,6 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
-import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from '@remix-run/react';
+import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { useSubmitOnline } from '../lib/submit';
 import { Alert, App, Button, Card, Checkbox, Descriptions, Form, Input, Popconfirm, Radio, Select, Space, Table, Tag, Typography } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
 import { useEffect, useState } from 'react';
@@ -85,7 +86,7 @@ export default function EventPage() {
   const { event, invitees, myInvitation, upcoming, cancelled, conflicts, candidates, drafts, organiserChoices, abilities } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== 'idle';
-  const submit = useSubmit();
+  const submit = useSubmitOnline();
   const { message } = App.useApp();
   const t = useT();
   const locale = useLocale();
@@ -298,7 +299,7 @@ type Invitee = ReturnType<typeof useLoaderData<typeof loader>>['invitees'][numbe
 function AttendanceTable({ invitees, started, busy }: { invitees: Invitee[]; started: boolean; busy: boolean }) {
   const t = useT();
   const [attended, setAttended] = useState(() => invitees.filter((i) => i.attended).map((i) => i.userId));
-  const submit = useSubmit();
+  const submit = useSubmitOnline();
   return (
     <>
       <Table<Invitee> rowKey="userId" size="small" pagination={false} dataSource={invitees} scroll={{ x: true }}

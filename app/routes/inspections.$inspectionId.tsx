@@ -1,5 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
-import { Link, useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from '@remix-run/react';
+import { Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
+import { useSubmitOnline } from '../lib/submit';
 import { Alert, App, Button, Card, Descriptions, Empty, Form, Input, List, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
 import { useEffect } from 'react';
 import { DownloadOutlined } from '@ant-design/icons';
@@ -101,7 +102,7 @@ export default function InspectionPage() {
   const { inspection, abilities, errors } = page;
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
-  const submit = useSubmit();
+  const submit = useSubmitOnline();
   const busy = useNavigation().state !== 'idle';
   const { message } = App.useApp();
   const t = useT();

@@ -1,5 +1,6 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
-import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from '@remix-run/react';
+import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { useSubmitOnline } from '../lib/submit';
 import { App, Button, Card, Descriptions, Form, Input, Popconfirm, Space, Typography } from 'antd';
 import { useEffect } from 'react';
 import { deleteNotice, getNotice, setNoticeVisibility, updateNotice } from '../../server/services/notices';
@@ -54,7 +55,7 @@ export default function NoticePage() {
   const { notice, abilities } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== 'idle';
-  const submit = useSubmit();
+  const submit = useSubmitOnline();
   const { message } = App.useApp();
   useWatchRecord('notice', notice.id);
   useLiveRevalidation((e) => e.type === 'record:changed' && e.kind === 'notice' && e.id === notice.id);

@@ -137,7 +137,7 @@ export default function NotificationsPage() {
               if (!href) return n.readAt ? text : <strong>{text}</strong>;
               return (
                 <Link to={href} data-testid="notification-link" style={n.readAt ? undefined : { fontWeight: 600 }}
-                  onClick={() => { if (!n.readAt) opener.submit({ intent: 'markRead', id: n.id }, { method: 'post', action: '/notifications' }); }}>
+                  onClick={() => { if (!n.readAt && navigator.onLine) opener.submit({ intent: 'markRead', id: n.id }, { method: 'post', action: '/notifications' }); }}>
                   {text}
                 </Link>
               );

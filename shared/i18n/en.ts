@@ -122,6 +122,8 @@ export const en: Messages = {
   'error.unreachable': 'The server cannot be reached: the network is down or the server is briefly unavailable. Nothing saved is lost; check the connection and try again.',
   'error.title.unreachable': 'Cannot reach the server',
   'error.retry': 'Try again',
+  'error.reloading': 'Something went wrong; reloading the page…',
+  'error.offlineSubmit': 'You are offline: nothing was sent. What you entered is still here; send it once the connection is back.',
   'error.backHome': 'Back to home',
 
   'validation.required': 'Required',

@@ -122,6 +122,8 @@ export const zhCN = {
   'error.unreachable': '无法连接服务器：网络已中断，或服务器暂时无法访问。已保存的内容不受影响，请检查网络后重试。',
   'error.title.unreachable': '无法连接服务器',
   'error.retry': '重试',
+  'error.reloading': '页面出错，正在重新加载……',
+  'error.offlineSubmit': '网络已断开，内容尚未提交。已填写的内容仍在，请恢复连接后再提交。',
   'error.backHome': '返回工作台',
 
   'validation.required': '此项为必填项',

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server';
 import { asOwner } from '../support/owner';
+import { SEED, workspaceId } from '../factories/demo';
 import {
   chromiumPath, expectNoBrowserErrors, launchBrowser, loginThroughForm, newUserContext, seriousA11yViolations, waitForHydration,
   warnIfNoChromium, type UserContext,
@@ -31,13 +32,16 @@ describe.skipIf(!chromiumPath)('browser: pages that cannot be shown', () => {
   let browser: Browser;
   let unit: UserContext;
   let phone: UserContext;
+  let coordinator: UserContext;
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
     unit = await newUserContext(browser, server.url);
     phone = await newUserContext(browser, server.url, { phone: true });
+    coordinator = await newUserContext(browser, server.url);
     await loginThroughForm(unit.page, 'unit-ndrc');
     await loginThroughForm(phone.page, 'sc-member');
+    await loginThroughForm(coordinator.page, 'cq-coordinator');
   });
 
   afterAll(async () => {
@@ -103,5 +107,48 @@ describe.skipIf(!chromiumPath)('browser: pages that cannot be shown', () => {
     await page.unroute(/\.data(\?|$)|\/notifications\/unread/);
     await page.getByRole('button', { name: RETRY }).click();
     await expect.poll(() => mainText(page)).toContain('成渝氢走廊');
+  });
+
+  it('a notice written with the network gone stays in the form, says why, and is published once back', async () => {
+    const page = coordinator.page;
+    await page.goto(`/workspaces/${await workspaceId(server.database.db, SEED.workspaces.chuanyu)}`);
+    await waitForHydration(page);
+    const title = '离线时起草：成渝氢走廊联合调研分工';
+    await page.getByLabel('标题').fill(title);
+    await page.getByLabel('正文').fill('请两地提案委员会于下周前报送调研提纲。');
+    const publish = page.getByRole('button', { name: /^发\s*布$/ });
+
+    await coordinator.context.setOffline(true);
+    await publish.click();
+    await expect.poll(() => page.locator('.ant-message').innerText()).toContain('网络已断开，内容尚未提交');
+    expect(await page.getByLabel('标题').inputValue()).toBe(title);
+    expect(await page.getByLabel('正文').inputValue()).toContain('调研提纲');
+
+    await coordinator.context.setOffline(false);
+    await publish.click();
+    await expect.poll(() => mainText(page)).toContain(title);
+    await expect.poll(() => page.getByLabel('标题').inputValue(), { timeout: 5000 }).toBe('');
+  });
+
+  it('the last resort: an error that still reaches the root reloads the page instead of hanging it', async () => {
+    // A Remix fetcher in the root's context (as the header's bell was) whose request gets no answer: its
+    // error goes to the root's boundary, which re-creates the document.
+    const page = coordinator.page;
+    await page.goto('/proposals');
+    await waitForHydration(page);
+    coordinator.allowErrors(/ERR_CONNECTION_REFUSED/);
+    await page.route(/\.data(\?|$)/, (route) => route.abort('connectionrefused'));
+    await page.evaluate(() => {
+      const w = window as unknown as { marker: number; __remixRouter: { fetch(key: string, routeId: string, href: string): void } };
+      w.marker = 1;
+      w.__remixRouter.fetch('probe', 'root', '/proposals');
+    });
+    // Reloaded (the marker is gone), shown whole by the server, hydrated again.
+    await expect.poll(() => page.evaluate(() => (window as unknown as { marker?: number }).marker ?? 'reloaded').catch(() => 'loading'),
+      { timeout: 10_000 }).toBe('reloaded');
+    await page.unroute(/\.data(\?|$)/);
+    await waitForHydration(page);
+    await expect.poll(() => mainText(page)).toContain('成渝氢走廊');
+    await expect(page.getByTestId('current-user').count()).resolves.toBe(1);
   });
 });

@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { useFetcher } from '@remix-run/react';
 import { App, Button, Card, Popconfirm, Space, Typography } from 'antd';
 import { useT } from '../../lib/i18n';
+import { useWhenOnline } from '../../lib/submit';
 
 /**
  * 订阅日历: the user's private iCalendar URL, to copy into a calendar app, with regenerate and turn
@@ -11,11 +12,12 @@ export function FeedCard({ feed }: { feed: string | null }) {
   const t = useT();
   const fetcher = useFetcher<{ ok: boolean; message?: string }>();
   const { message } = App.useApp();
+  const whenOnline = useWhenOnline();
   const busy = fetcher.state !== 'idle';
   useEffect(() => {
     if (fetcher.state === 'idle' && fetcher.data?.ok && fetcher.data.message) message.success(t(fetcher.data.message));
   }, [fetcher.state, fetcher.data]);
-  const post = (intent: string) => fetcher.submit({ intent }, { method: 'post', action: '/calendar?index', encType: 'application/json' });
+  const post = (intent: string) => whenOnline(() => fetcher.submit({ intent }, { method: 'post', action: '/calendar?index', encType: 'application/json' }));
   return (
     <Card size="small" title={t('calendar.feed')}>
       <Typography.Paragraph>{t('calendar.feedHelp')}</Typography.Paragraph>

@@ -1,5 +1,6 @@
 import { Button, Form, Popconfirm, Select, Space, Table, Typography } from 'antd';
-import { useNavigation, useSubmit } from '@remix-run/react';
+import { useNavigation } from '@remix-run/react';
+import { useSubmitOnline } from '../../lib/submit';
 import { COLLABORATOR_ROLES, collaboratorInviteSchema } from '../../../shared/validation/drafts';
 import { useT } from '../../lib/i18n';
 import { regionName } from '../../../shared/i18n/labels';
@@ -24,7 +25,7 @@ interface Props {
  */
 export function CollaboratorsManager({ collaborators, candidates, othersNeedJoint, joint }: Props) {
   const t = useT();
-  const submit = useSubmit();
+  const submit = useSubmitOnline();
   const busy = useNavigation().state !== 'idle';
   const post = (values: Record<string, string>) => submit(values, { method: 'post', encType: 'application/json' });
   const roleOptions = COLLABORATOR_ROLES.map((r) => ({ value: r, label: t(`draftRole.${r}`) }));

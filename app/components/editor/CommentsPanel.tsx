@@ -13,6 +13,7 @@ import { useLocale, useT } from '../../lib/i18n';
 import { RegionTag } from '../RegionTag';
 import { anchorOf, commentHighlightsKey, quoteOf, type Placement } from './commentHighlights';
 import { InlineStyle } from '../InlineStyle';
+import { useWhenOnline } from '../../lib/submit';
 
 /**
  * 评论 panel beside the draft: threads in the order of the text they are anchored to, each
@@ -115,6 +116,7 @@ function useCommentAction(draftId: string, onDone?: (r: Result) => void) {
   const fetcher = useFetcher<Result>();
   const { message } = App.useApp();
   const t = useT();
+  const whenOnline = useWhenOnline();
   const done = useRef(onDone);
   done.current = onDone;
   useEffect(() => {
@@ -125,7 +127,7 @@ function useCommentAction(draftId: string, onDone?: (r: Result) => void) {
     done.current?.(r);
   }, [fetcher.state, fetcher.data]);
   const send = (body: Record<string, unknown>) =>
-    fetcher.submit(body as never, { method: 'post', encType: 'application/json', action: `/drafts/${draftId}` });
+    whenOnline(() => fetcher.submit(body as never, { method: 'post', encType: 'application/json', action: `/drafts/${draftId}` }));
   const pending = fetcher.state !== 'idle' ? (fetcher.json as Record<string, unknown> | undefined) : undefined;
   return { send, busy: fetcher.state !== 'idle', pending };
 }

@@ -7,6 +7,7 @@ import type { ActionResult } from '../../lib/input.server';
 import { useT } from '../../lib/i18n';
 import { RegionTag } from '../RegionTag';
 import { VersionView, type YChange } from './VersionView';
+import { useWhenOnline } from '../../lib/submit';
 
 /**
  * 版本对比: the changes from one saved state to a later one (or to the current text), in the
@@ -26,14 +27,15 @@ export function useRestoreVersion(draftId: string) {
   const fetcher = useFetcher<ActionResult>({ key: RESTORE_FETCHER });
   const { modal } = App.useApp();
   const t = useT();
+  const whenOnline = useWhenOnline();
   const restore = (v: { id: string; name: string }) => modal.confirm({
     title: t('versions.restoreConfirmTitle', { name: v.name }),
     content: t('versions.restoreConfirm'),
     okText: t('versions.restoreOk'),
     okButtonProps: { danger: true, 'data-testid': 'restore-confirm' } as { danger: boolean },
     cancelText: t('versions.cancel'),
-    onOk: () => fetcher.submit({ intent: 'restore', versionId: v.id },
-      { method: 'post', encType: 'application/json', action: `/drafts/${draftId}/versions` }),
+    onOk: () => whenOnline(() => fetcher.submit({ intent: 'restore', versionId: v.id },
+      { method: 'post', encType: 'application/json', action: `/drafts/${draftId}/versions` })),
   });
   return { restore, busy: fetcher.state !== 'idle' };
 }

@@ -10,6 +10,7 @@ import { regionName } from '../../../shared/i18n/labels';
 import { useT } from '../../lib/i18n';
 import { InlineStyle } from '../InlineStyle';
 import { HolderOutlined } from '@ant-design/icons';
+import { useWhenOnline } from '../../lib/submit';
 
 export interface BoardTask {
   id: string; title: string; description: string; assigneeId: string | null; assigneeName: string | null;
@@ -51,6 +52,7 @@ export function Board({ tasks, inspectionId }: { tasks: BoardTask[]; inspectionI
   const fetcher = useFetcher<{ ok: boolean; errors?: Record<string, string> }>();
   const revalidator = useRevalidator();
   const { message } = App.useApp();
+  const whenOnline = useWhenOnline();
   // A move shows at once; the loader (after the action, or a live revalidation) then has the last word.
   const [moved, setMoved] = useState<Record<string, TaskStatus>>({});
   useEffect(() => setMoved({}), [tasks]);
@@ -70,9 +72,11 @@ export function Board({ tasks, inspectionId }: { tasks: BoardTask[]; inspectionI
 
   const move = (task: BoardTask, status: TaskStatus) => {
     if (statusOf(task) === status) return;
-    setMoved((m) => ({ ...m, [task.id]: status }));
-    fetcher.submit({ intent: 'task.move', taskId: task.id, status, version: task.version },
-      { method: 'post', encType: 'application/json', action: `/inspections/${inspectionId}` });
+    whenOnline(() => {
+      setMoved((m) => ({ ...m, [task.id]: status }));
+      fetcher.submit({ intent: 'task.move', taskId: task.id, status, version: task.version },
+        { method: 'post', encType: 'application/json', action: `/inspections/${inspectionId}` });
+    });
   };
   const onDragEnd = ({ active, over }: DragEndEvent) => {
     const task = byId.get(String(active.id));
@@ -121,6 +125,7 @@ function Column({ status, title, count, children }: { status: TaskStatus; title:
 function Card({ task, onMove, inspectionId }: { task: BoardTask; onMove: (s: TaskStatus) => void; inspectionId: string }) {
   const t = useT();
   const fetcher = useFetcher();
+  const whenOnline = useWhenOnline();
   const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, isDragging } = useDraggable({
     id: task.id, disabled: !task.mayMove, data: { status: task.status },
   });
@@ -149,8 +154,8 @@ function Card({ task, onMove, inspectionId }: { task: BoardTask; onMove: (s: Tas
           {task.checklist.map((c, index) => (
             <li key={index}>
               <Checkbox checked={c.done} disabled={!task.mayMove || fetcher.state !== 'idle'}
-                onChange={(e) => fetcher.submit({ intent: 'task.check', taskId: task.id, version: task.version, index, done: e.target.checked },
-                  { method: 'post', encType: 'application/json', action: `/inspections/${inspectionId}` })}>
+                onChange={(e) => whenOnline(() => fetcher.submit({ intent: 'task.check', taskId: task.id, version: task.version, index, done: e.target.checked },
+                  { method: 'post', encType: 'application/json', action: `/inspections/${inspectionId}` }))}>
                 {c.text}
               </Checkbox>
             </li>

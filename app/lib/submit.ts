@@ -1,0 +1,25 @@
+import { useSubmit, type SubmitFunction } from '@remix-run/react';
+import { App } from 'antd';
+import { useT } from './i18n';
+
+/**
+ * Runs a submission only while the browser is online. Sent offline it would fail, and a failed
+ * submission takes the page to its error boundary, so what the person typed would be gone; instead the
+ * form stays as it is and a message says to send it once the network is back. Returns what `send` did.
+ */
+export function useWhenOnline() {
+  const { message } = App.useApp();
+  const t = useT();
+  return <R>(send: () => R): R | undefined => {
+    if (navigator.onLine) return send();
+    message.error(t('error.offlineSubmit'));
+    return undefined;
+  };
+}
+
+/** `useSubmit()`, through `useWhenOnline`: every form of the app submits with this. */
+export function useSubmitOnline(): SubmitFunction {
+  const submit = useSubmit();
+  const whenOnline = useWhenOnline();
+  return (target, options) => whenOnline(() => submit(target, options)) ?? Promise.resolve();
+}
