@@ -7,7 +7,7 @@ import {
 import { App as AntApp, ConfigProvider } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
 import enUS from 'antd/locale/en_US';
-import { useEffect, useMemo, type ReactNode } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { getUser } from './lib/session.server';
 import { localeFrom } from './lib/locale.server';
 import { AppShell, type ShellUser } from './components/AppShell';
@@ -104,12 +104,24 @@ export function Layout({ children }: { children: ReactNode }) {
   );
 }
 
+const RELOADED_AT = 'app:reloadedAfterError';
+
+/** Reloads once; failing again within a minute, it stays put and offers the reload as a link. */
 function ReloadingDocument({ locale }: { locale: Locale }) {
-  useEffect(() => { window.location.reload(); }, []);
+  const [reloading] = useState(() => Date.now() - Number(sessionStorage.getItem(RELOADED_AT) ?? 0) > 60_000);
+  useEffect(() => {
+    if (!reloading) return;
+    sessionStorage.setItem(RELOADED_AT, String(Date.now()));
+    window.location.reload();
+  }, [reloading]);
   return (
     <html lang={locale}>
       <head><meta charSet="utf-8" /></head>
-      <body><p style={{ padding: 48 }}>{translate(locale, 'error.reloading')}</p></body>
+      <body>
+        <p style={{ padding: 48 }}>
+          {reloading ? translate(locale, 'error.reloading') : <>{translate(locale, 'error.unexpected')} <a href="">{translate(locale, 'error.retry')}</a></>}
+        </p>
+      </body>
     </html>
   );
 }
