@@ -34,6 +34,8 @@ export interface DatabaseOptions {
   beforeAppRole?: (owner: Kysely<DB>) => Promise<void>;
   /** Errors of idle pooled connections (logged by the server). */
   onPoolError?: (err: Error) => void;
+  /** Errors of the embedded database's upkeep (`maintainPGlite`; logged by the server). */
+  onUpkeepError?: (err: unknown) => void;
 }
 
 export interface Database {
@@ -90,19 +92,47 @@ async function openPGlite(opts: DatabaseOptions): Promise<Database> {
     let closing: Promise<void> | undefined;
     await migrate(db);
     await opts.beforeAppRole?.(db);
+    // No autovacuum here: the planner gets its statistics now, and `maintainPGlite` keeps them up.
+    await sql`analyze`.execute(db);
     await sql.raw(`SET ROLE ${APP_ROLE}`).execute(db);
     await assertAppRole(db);
+    const upkeep = setInterval(() => { maintainPGlite(db).catch((err) => opts.onUpkeepError?.(err)); }, PGLITE_UPKEEP_MS);
+    upkeep.unref();
     return {
       db,
       backend: 'pglite',
       // Idempotent, and the folder lock is released even if closing fails.
       close: () => (closing ??= (async () => {
+        clearInterval(upkeep);
         try { await db.destroy(); if (!pglite.closed) await pglite.close(); } finally { release(); }
       })()),
     };
   } catch (err) {
     release();
     throw err;
+  }
+}
+
+/** How often the embedded database is vacuumed: daily. */
+const PGLITE_UPKEEP_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * What PostgreSQL's autovacuum does, which embedded PGlite lacks: dead rows (each stored edit of a
+ * draft, each session touched) are cleared and the planner's statistics renewed. Table by table, each
+ * holding the one connection only for its own table, as the owner (VACUUM needs it); the connection
+ * is the app role again before anyone else's query runs on it.
+ */
+export async function maintainPGlite(db: Kysely<DB>): Promise<void> {
+  const { rows } = await sql<{ name: string }>`select tablename as name from pg_tables where schemaname = 'public' order by 1`.execute(db);
+  for (const { name } of rows) {
+    await db.connection().execute(async (conn) => {
+      await sql.raw('RESET ROLE').execute(conn);
+      try {
+        await sql`vacuum (analyze) ${sql.id(name)}`.execute(conn);
+      } finally {
+        await sql.raw(`SET ROLE ${APP_ROLE}`).execute(conn);
+      }
+    });
   }
 }
 

@@ -50,6 +50,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     databaseOwnerUrl: config.databaseOwnerUrl,
     dataDir: config.dataDir,
     onPoolError: (err) => log.warn({ err }, 'database connection lost; the pool reconnects'),
+    onUpkeepError: (err) => log.warn({ err }, 'embedded database upkeep (vacuum) failed'),
     beforeAppRole: config.demo
       ? async (owner) => {
           const created = await seedDemo(owner, await hashPassword(config.demoPassword));
