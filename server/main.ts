@@ -18,10 +18,11 @@ import type { ServerContext } from './context';
 import { createRealtime, type Realtime } from './realtime';
 import { REALTIME_PATH } from '../shared/realtime/events';
 import { createCollab, type Collab } from './collab';
-import { startReminders } from './calendar/reminders';
+import { REMINDER_SWEEP_MS, sendDueReminders } from './calendar/reminders';
 import { feedEndpoint } from './calendar/feed-endpoint';
-import { startDeadlineAlerts } from './proposals/deadlines';
-import { startOverdueNotices } from './inspections/overdue';
+import { sendDeadlineAlerts } from './proposals/deadlines';
+import { OVERDUE_SWEEP_MS, sendOverdueNotices } from './inspections/overdue';
+import { startSweep } from './jobs';
 import { COLLAB_PATH } from '../shared/realtime/collab';
 import { createRateLimits, noRateLimits } from './rate-limits';
 import { connectRedisCommands } from './redis';
@@ -108,12 +109,16 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const rateLimits = config.rateLimits ? createRateLimits(redis) : noRateLimits;
   const realtime = await createRealtime({ db: database.db, config, log, rateLimits });
   const collab = createCollab({ db: database.db, config, log, rateLimits });
-  // Calendar reminders: every process sweeps; each occurrence is claimed once in the database.
-  const stopReminders = startReminders(database.db, { realtime: realtime.hub }, log);
-  // Proposal deadlines (催办): likewise, each alert claimed once.
-  const stopDeadlineAlerts = startDeadlineAlerts(database.db, { realtime: realtime.hub }, log, config.deadlineSweepMs);
-  // Overdue rectification items, each told once to its unit.
-  const stopOverdue = startOverdueNotices(database.db, { realtime: realtime.hub }, log);
+  // Every process sweeps; each reminder, alert and notice is claimed once in the database.
+  const call = { realtime: realtime.hub };
+  const stopSweeps = [
+    startSweep('calendar reminder sweep', REMINDER_SWEEP_MS, () => sendDueReminders(database.db, call), log),
+    // Proposal deadlines (催办); the first soon after start.
+    startSweep('proposal deadline sweep', config.deadlineSweepMs, () => sendDeadlineAlerts(database.db, call), log,
+      Math.min(config.deadlineSweepMs, 5_000)),
+    // Overdue rectification items, each told once to its unit.
+    startSweep('overdue rectification sweep', OVERDUE_SWEEP_MS, () => sendOverdueNotices(database.db, call), log),
+  ];
   // One thread, started on the first import or export: the other core stays with the event loop
   // (and PGlite, which runs on it), whatever documents are converting.
   const word = createWordPool({ size: 1, timeLimitMs: config.wordTimeLimitMs });
@@ -176,9 +181,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       // Stop accepting, let requests in flight finish, then close the database.
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      stopReminders();
-      stopDeadlineAlerts();
-      stopOverdue();
+      for (const stop of stopSweeps) stop();
       await realtime.close(); // open websockets would otherwise hold server.close() for 10 s
       await collab.close(); // closes its sockets and stores every open document: before the database closes
       await word.close();

@@ -82,9 +82,9 @@ export function listOrgUserIds(db: Executor, orgId: string) {
 }
 
 /** Overdue items not yet notified, whoever may read them (the sweep acts for no one). */
-export function listOverdueItems(db: Executor, today: string) {
+export function listOverdueItems(db: Executor, today: string, limit: number) {
   return sql<{ id: string; inspection_id: string; author_id: string; responsible_org_id: string; measure: string }>`
-    select * from app_overdue_items(${today})`.execute(db).then((r) => r.rows);
+    select * from app_overdue_items(${today}) limit ${limit}`.execute(db).then((r) => r.rows);
 }
 
 /** Claims an item's overdue notice; false when another process already sent it. */

@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import type { Logger } from 'pino';
 import type { DB } from '../../db/schema';
 import { withActor } from '../../db';
 import { claimReminder, findEvent, listEventsStarting, listInvitees } from '../../db/queries/events';
@@ -45,23 +44,4 @@ export async function sendDueReminders(db: Kysely<DB>, call: CallContext, now = 
     }
   }
   return reminded;
-}
-
-/** Sweeps every REMINDER_SWEEP_MS until stopped; a failed sweep is logged and the next one tries again. */
-export function startReminders(db: Kysely<DB>, call: CallContext, log: Logger): () => void {
-  let running = false;
-  const sweep = async () => {
-    if (running) return;
-    running = true;
-    try {
-      await sendDueReminders(db, call);
-    } catch (err) {
-      log.warn({ err }, 'calendar reminder sweep failed');
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(sweep, REMINDER_SWEEP_MS);
-  timer.unref();
-  return () => clearInterval(timer);
 }

@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import type { Logger } from 'pino';
 import type { DB } from '../../db/schema';
 import { actAs, withActor } from '../../db';
 import { findInspection } from '../../db/queries/inspections';
@@ -15,15 +14,17 @@ import { toInspectionRef } from '../services/inspections';
 
 /** How often each process looks for newly overdue rectification items. */
 export const OVERDUE_SWEEP_MS = 10 * 60 * 1000;
+/** Items one sweep tells at most (the rest in the next sweeps). */
+export const OVERDUE_PER_SWEEP = 200;
 
 /**
  * Tells each overdue rectification item's responsible unit once (kind `overdue`): the item is claimed
  * in rectification_overdue_notices in the same transaction as the notifications, sent as the item's
  * author so that only people who may read the inspection (the unit, through its item) are told.
- * Returns how many items were claimed.
+ * At most `limit` items a sweep. Returns how many items were claimed.
  */
-export async function sendOverdueNotices(db: Kysely<DB>, call: CallContext, now = new Date()): Promise<number> {
-  const items = await withActor(db, null, (trx) => listOverdueItems(trx, beijingDay(now.getTime())));
+export async function sendOverdueNotices(db: Kysely<DB>, call: CallContext, now = new Date(), limit = OVERDUE_PER_SWEEP): Promise<number> {
+  const items = await withActor(db, null, (trx) => listOverdueItems(trx, beijingDay(now.getTime()), limit));
   let claimed = 0;
   for (const item of items) {
     const notified = await withActor(db, null, async (trx) => {
@@ -45,23 +46,4 @@ export async function sendOverdueNotices(db: Kysely<DB>, call: CallContext, now 
     await announceNotifications(db, call, notified);
   }
   return claimed;
-}
-
-/** Sweeps every OVERDUE_SWEEP_MS until stopped; a failed sweep is logged and the next one tries again. */
-export function startOverdueNotices(db: Kysely<DB>, call: CallContext, log: Logger): () => void {
-  let running = false;
-  const sweep = async () => {
-    if (running) return;
-    running = true;
-    try {
-      await sendOverdueNotices(db, call);
-    } catch (err) {
-      log.warn({ err }, 'overdue rectification sweep failed');
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(sweep, OVERDUE_SWEEP_MS);
-  timer.unref();
-  return () => clearInterval(timer);
 }

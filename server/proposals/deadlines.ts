@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import type { Logger } from 'pino';
 import type { DB } from '../../db/schema';
 import { withActor } from '../../db';
 import { assignmentsDue, claimAlert, findProposal, usersOfOrgs, usersWithRole } from '../../db/queries/proposals';
@@ -47,25 +46,4 @@ export async function sendDeadlineAlerts(db: Kysely<DB>, call: CallContext, now 
     await announceNotifications(db, call, notified);
   }
   return sent;
-}
-
-/** Sweeps every `everyMs` (the first soon after start) until stopped; a failed sweep is logged and retried next time. */
-export function startDeadlineAlerts(db: Kysely<DB>, call: CallContext, log: Logger, everyMs: number): () => void {
-  let running = false;
-  const sweep = async () => {
-    if (running) return;
-    running = true;
-    try {
-      await sendDeadlineAlerts(db, call);
-    } catch (err) {
-      log.warn({ err }, 'proposal deadline sweep failed');
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(sweep, everyMs);
-  timer.unref();
-  const first = setTimeout(sweep, Math.min(everyMs, 5_000));
-  first.unref();
-  return () => { clearInterval(timer); clearTimeout(first); };
 }
