@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import type { AppLoadContext, EntryContext } from '@remix-run/node';
-import { RemixServer } from '@remix-run/react';
+import { isRouteErrorResponse, RemixServer } from '@remix-run/react';
 import { renderToPipeableStream } from 'react-dom/server';
 import { StyleProvider } from '@ant-design/cssinjs';
 import { NonceContext } from './lib/nonce';
@@ -15,7 +15,10 @@ export const streamTimeout = 5_000;
  */
 export function handleError(error: unknown, { request, context }: { request: Request; context: AppLoadContext }) {
   if (request.signal.aborted) return;
-  context.log.error({ err: error, method: request.method, path: new URL(request.url).pathname }, 'request failed');
+  const where = { method: request.method, path: new URL(request.url).pathname };
+  // Remix's own answers to a request it cannot route (405: no action there) are the client's mistake.
+  if (isRouteErrorResponse(error) && error.status < 500) context.log.warn({ status: error.status, ...where }, 'bad request');
+  else context.log.error({ err: error, ...where }, 'request failed');
 }
 
 /**

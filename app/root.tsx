@@ -2,7 +2,7 @@ import { can } from '../shared/policy';
 import { data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import {
   Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError, useRouteLoaderData,
-  type ClientLoaderFunctionArgs,
+  type ClientLoaderFunctionArgs, type ShouldRevalidateFunction,
 } from '@remix-run/react';
 import { App as AntApp, ConfigProvider } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
@@ -64,6 +64,13 @@ export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
     throw error;
   }
 }
+
+/**
+ * A live page's revalidation (same address, no form) leaves the shell as it is: with the `clientLoader`
+ * it would cost a request of its own each time. Navigations and submissions reload it.
+ */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ currentUrl, nextUrl, formMethod, defaultShouldRevalidate }) =>
+  defaultShouldRevalidate && (formMethod !== undefined || currentUrl.href !== nextUrl.href);
 
 /** Set once the document has hydrated: a `Layout` mounted after that is the document being re-created. */
 let hydrated = false;

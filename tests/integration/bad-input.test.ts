@@ -22,7 +22,7 @@ const ROUTES_DIR = path.resolve(import.meta.dirname, '../../app/routes');
 const ROUTES: Record<string, { path: string; action?: readonly string[] }> = {
   '_index.tsx': { path: '/' },
   // The catch-all: any address no page has.
-  '$.tsx': { path: '/no/such/page' },
+  '$.tsx': { path: '/no/such/page', action: [] },
   'admin.tsx': { path: '/admin' },
   'admin.audit.tsx': { path: '/admin/audit' },
   'admin.orgs.tsx': { path: '/admin/orgs', action: ['create', 'rename'] },
