@@ -8,6 +8,7 @@ import { RegionTag } from './RegionTag';
 import { NotificationBell } from './NotificationBell';
 import { SearchBox } from './SearchBox';
 import { InlineStyle } from './InlineStyle';
+import { usePreloadPages } from '../lib/preload';
 
 /** `may`: the areas the policy opens to this user (the root loader asks it). */
 export interface ShellUser { id: string; displayName: string; orgName: string; region: string; roles: Role[]; may: { drafts: boolean; admin: boolean } }
@@ -60,6 +61,8 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
     ...(user.may.admin ? [{ key: '/admin', label: <Link to="/admin/users">{t('nav.admin')}</Link> }] : []),
   ];
   const selected = items.map((i) => i.key).filter((k) => (k === '/' ? pathname === '/' : pathname.startsWith(k)));
+  // The navigation's pages (and the bell's), ready to open without the network.
+  usePreloadPages([...items.map((i) => (i.key === '/admin' ? '/admin/users' : i.key)), '/notifications']);
 
   return (
     <Layout className="app-shell" style={{ minHeight: '100vh' }}>

@@ -75,11 +75,11 @@ describe.skipIf(!chromiumPath)('browser: pages that cannot be shown', () => {
 
   it('on a phone, the network gone while moving between pages: says so, and "retry" loads the page once back', async () => {
     const page = phone.page;
-    // The calendar's code is in the browser already (a page never opened would need its script from the server).
-    await page.goto('/calendar');
-    await waitForHydration(page);
     await page.goto('/proposals');
     await waitForHydration(page);
+    // The calendar was never opened in this tab: its code comes with the navigation's, fetched while idle.
+    await expect.poll(() => page.evaluate(() => performance.getEntriesByType('resource').some((e) => /\/calendar\._index-[\w-]+\.js$/.test(e.name))),
+      { timeout: 10_000 }).toBe(true);
     phone.allowErrors(/net::ERR_INTERNET_DISCONNECTED/);
 
     await phone.context.setOffline(true);
