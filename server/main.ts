@@ -12,6 +12,7 @@ import { DataDirLockedError } from '../db/dir-lock';
 import { seedDemo } from '../db/seed';
 import { ping } from '../db/queries/health';
 import { hashPassword } from './auth/passwords';
+import { pruneSignInRecords, SIGN_IN_PRUNE_MS } from './auth/sessions';
 import { isAllowedOrigin } from './auth/origin';
 import { bodyLimit, cspNonce, securityHeaders } from './security';
 import type { ServerContext } from './context';
@@ -118,6 +119,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
       Math.min(config.deadlineSweepMs, 5_000)),
     // Overdue rectification items, each told once to its unit.
     startSweep('overdue rectification sweep', OVERDUE_SWEEP_MS, () => sendOverdueNotices(database.db, call), log),
+    // Sessions and login attempts past keeping.
+    startSweep('sign-in records pruning', SIGN_IN_PRUNE_MS, () => pruneSignInRecords(database.db), log, 60_000),
   ];
   // One thread, started on the first import or export: the other core stays with the event loop
   // (and PGlite, which runs on it), whatever documents are converting.

@@ -45,6 +45,11 @@ export function markLoginSucceeded(trx: Executor, attemptId: number) {
   return trx.updateTable('login_attempts').set({ succeeded: true }).where('id', '=', attemptId).execute();
 }
 
+/** Deletes the login attempts made before `before` (the limits look back minutes). */
+export function deleteLoginAttemptsBefore(db: Executor, before: Date) {
+  return db.deleteFrom('login_attempts').where('at', '<', before).executeTakeFirst();
+}
+
 /** What login needs to know about an account (users are readable by everyone, the signed-out included). */
 export function findLoginUser(trx: Executor, username: string) {
   return trx.selectFrom('users').select(['id', 'display_name', 'region', 'status', 'password_hash'])

@@ -40,3 +40,8 @@ export function revokeSessionsOfUser(db: Executor, userId: string, keep?: string
   if (keep) q = q.where('id', '!=', keep);
   return q.execute();
 }
+
+/** Deletes the sessions nobody has used since `before` (long ended: the idle timeout is hours). */
+export function deleteSessionsUnusedSince(db: Executor, before: Date) {
+  return db.deleteFrom('sessions').where('last_seen_at', '<', before).executeTakeFirst();
+}

@@ -3,8 +3,9 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { actAs, withActor, type Executor } from '../../db';
 import {
-  findLiveSession, insertSession, listUserMemberships, revokeSessionRow, revokeSessionsOfUser, touchSession,
+  deleteSessionsUnusedSince, findLiveSession, insertSession, listUserMemberships, revokeSessionRow, revokeSessionsOfUser, touchSession,
 } from '../../db/queries/sessions';
+import { deleteLoginAttemptsBefore } from '../../db/queries/login';
 import type { Actor } from '../../shared/policy';
 import type { WorkspaceRole } from '../../shared/domain/model';
 
@@ -80,4 +81,19 @@ export async function revokeSession(db: Kysely<DB>, sessionId: string) {
  */
 export async function revokeUserSessions(db: Executor, userId: string, keep?: string) {
   await revokeSessionsOfUser(db, userId, keep);
+}
+
+/** Ended sessions are kept this long (they tell when someone last signed in), then deleted. */
+export const SESSION_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+/** Login attempts are kept this long, for an inquiry into a break-in attempt, then deleted. */
+export const LOGIN_ATTEMPT_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
+/** How often each process prunes them (deleting twice is harmless). */
+export const SIGN_IN_PRUNE_MS = 6 * 60 * 60 * 1000;
+
+/** Deletes what signing in leaves behind once it is past keeping; returns how many rows of each went. */
+export function pruneSignInRecords(db: Kysely<DB>, now = Date.now()) {
+  return withActor(db, null, async (trx) => ({
+    sessions: Number((await deleteSessionsUnusedSince(trx, new Date(now - SESSION_RETENTION_MS))).numDeletedRows),
+    attempts: Number((await deleteLoginAttemptsBefore(trx, new Date(now - LOGIN_ATTEMPT_RETENTION_MS))).numDeletedRows),
+  }));
 }

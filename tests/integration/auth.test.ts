@@ -8,6 +8,7 @@ import { backend, DEMO_PASSWORD, startTestServer, type TestServer } from '../sup
 import { asOwner } from '../support/db';
 import { actorOf } from '../factories/demo';
 import { setStatus } from '../../server/services/users';
+import { LOGIN_ATTEMPT_RETENTION_MS, pruneSignInRecords, SESSION_RETENTION_MS } from '../../server/auth/sessions';
 
 const INVALID = '用户名或密码不正确';
 const TOO_MANY = '登录失败次数过多';
@@ -232,5 +233,37 @@ describe(`throttling per address (${backend})`, () => {
     const res = await postLogin({ username: 'cq-admin', password: DEMO_PASSWORD });
     expect(res.status).toBe(429);
     expect(await res.text()).toContain(TOO_MANY);
+  });
+});
+
+describe(`sign-in records past keeping (${backend})`, () => {
+  it('sessions unused for 30 days and login attempts older than 90 days are deleted; newer ones stay', async () => {
+    const db = server.database.db;
+    const day = 24 * 60 * 60 * 1000;
+    const user = await actorOf(db, 'cq-member');
+    const ago = (ms: number) => new Date(Date.now() - ms);
+    await asOwner(db, async (trx) => {
+      await trx.insertInto('sessions').values([
+        { id: 'prune-old', user_id: user.id, created_at: ago(40 * day), last_seen_at: ago(SESSION_RETENTION_MS + day), expires_at: ago(33 * day) },
+        { id: 'prune-recent', user_id: user.id, created_at: ago(20 * day), last_seen_at: ago(SESSION_RETENTION_MS - day), expires_at: ago(13 * day) },
+      ]).execute();
+      await trx.insertInto('login_attempts').values([
+        { username: 'prune-old', ip: '203.0.113.9', succeeded: false, at: ago(LOGIN_ATTEMPT_RETENTION_MS + day) },
+        { username: 'prune-recent', ip: '203.0.113.9', succeeded: false, at: ago(LOGIN_ATTEMPT_RETENTION_MS - day) },
+      ]).execute();
+    });
+    const pruned = await pruneSignInRecords(db);
+    expect(pruned.sessions).toBeGreaterThanOrEqual(1);
+    expect(pruned.attempts).toBeGreaterThanOrEqual(1);
+    const left = await asOwner(db, async (trx) => ({
+      sessions: (await trx.selectFrom('sessions').select('id').where('id', 'like', 'prune-%').execute()).map((r) => r.id),
+      attempts: (await trx.selectFrom('login_attempts').select('username').where('username', 'like', 'prune-%').execute()).map((r) => r.username),
+    }));
+    expect(left).toEqual({ sessions: ['prune-recent'], attempts: ['prune-recent'] });
+    // Live sessions are untouched (signed in from an address the throttling tests above did not block).
+    const res = await postLogin({ username: 'sc-member', password: DEMO_PASSWORD }, { 'X-Forwarded-For': '198.51.100.77' });
+    const cookie = res.headers.get('set-cookie')!.split(';')[0];
+    expect(await pruneSignInRecords(db)).toEqual({ sessions: 0, attempts: 0 });
+    expect((await home(cookie)).status).toBe(200);
   });
 });
