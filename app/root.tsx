@@ -115,7 +115,14 @@ const RELOADED_AT = 'app:reloadedAfterError';
 
 /** Reloads once; failing again within a minute, it stays put and offers the reload as a link. */
 function ReloadingDocument({ locale }: { locale: Locale }) {
-  const [reloading] = useState(() => Date.now() - Number(sessionStorage.getItem(RELOADED_AT) ?? 0) > 60_000);
+  // Without storage (blocked by the browser) a loop could not be told apart: then the link only.
+  const [reloading] = useState(() => {
+    try {
+      return Date.now() - Number(sessionStorage.getItem(RELOADED_AT) ?? 0) > 60_000;
+    } catch {
+      return false;
+    }
+  });
   useEffect(() => {
     if (!reloading) return;
     sessionStorage.setItem(RELOADED_AT, String(Date.now()));
