@@ -9,6 +9,7 @@ import { NotificationBell } from './NotificationBell';
 import { SearchBox } from './SearchBox';
 import { InlineStyle } from './InlineStyle';
 import { usePreloadPages } from '../lib/preload';
+import { useSessionEnd } from '../realtime/hooks';
 
 /** `may`: the areas the policy opens to this user (the root loader asks it). */
 export interface ShellUser { id: string; displayName: string; orgName: string; region: string; roles: Role[]; may: { drafts: boolean; admin: boolean } }
@@ -61,6 +62,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
     ...(user.may.admin ? [{ key: '/admin', label: <Link to="/admin/users">{t('nav.admin')}</Link> }] : []),
   ];
   const selected = items.map((i) => i.key).filter((k) => (k === '/' ? pathname === '/' : pathname.startsWith(k)));
+  useSessionEnd();
   // The navigation's pages (and the bell's), ready to open without the network.
   usePreloadPages([...items.map((i) => (i.key === '/admin' ? '/admin/users' : i.key)), '/notifications']);
 

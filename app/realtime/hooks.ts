@@ -22,8 +22,8 @@ const MAX_WAIT_MS = 1000;
 
 /**
  * Revalidates the page's loaders (the one source of truth) when an event concerns what the page
- * shows, debounced; also when the user's access changed, when their session ended (the loaders then
- * redirect to the login page), and once after a reconnect (events may have been missed meanwhile).
+ * shows, debounced; also when the user's access changed, and once after a reconnect (events may have
+ * been missed meanwhile). The end of the session is the shell's (`useSessionEnd`).
  * Not while the browser is offline: then once it is back.
  */
 export function useLiveRevalidation(match: (event: LiveEvent) => boolean, delayMs = 200) {
@@ -64,7 +64,6 @@ export function useLiveRevalidation(match: (event: LiveEvent) => boolean, delayM
     socket.on('record:changed', onChange);
     socket.on('notification:changed', onNotification);
     socket.on('access:changed', schedule);
-    socket.on('session:ended', schedule);
     socket.on('disconnect', onDisconnect);
     socket.on('connect', onConnect);
     return () => {
@@ -72,12 +71,29 @@ export function useLiveRevalidation(match: (event: LiveEvent) => boolean, delayM
       socket.off('record:changed', onChange);
       socket.off('notification:changed', onNotification);
       socket.off('access:changed', schedule);
-      socket.off('session:ended', schedule);
       socket.off('disconnect', onDisconnect);
       socket.off('connect', onConnect);
       window.removeEventListener('online', onOnline);
     };
   }, [socket, delayMs]);
+}
+
+/**
+ * The session ended (signed out in another tab, the account disabled, the password reset elsewhere):
+ * the page's data is loaded again, and its loader sends the browser to the login page. The shell calls
+ * it, so every signed-in page does this, live or not.
+ */
+export function useSessionEnd() {
+  const socket = useSocket();
+  const revalidator = useRevalidator();
+  const revalidate = useRef(revalidator.revalidate);
+  revalidate.current = revalidator.revalidate;
+  useEffect(() => {
+    if (!socket) return;
+    const onEnded = () => revalidate.current();
+    socket.on('session:ended', onEnded);
+    return () => { socket.off('session:ended', onEnded); };
+  }, [socket]);
 }
 
 /** Who is online in a workspace now (empty until known, or if the user is not a member). */

@@ -151,4 +151,23 @@ describe.skipIf(!chromiumPath)('browser: pages that cannot be shown', () => {
     await expect.poll(() => mainText(page)).toContain('成渝氢走廊');
     await expect(page.getByTestId('current-user').count()).resolves.toBe(1);
   });
+
+  it('signing out in one tab takes the other tab of the same person to the login page, without the old header', async () => {
+    const member = await newUserContext(browser, server.url);
+    await loginThroughForm(member.page, 'sc-member2');
+    const [one, two] = [member.page, await member.context.newPage()];
+    for (const page of [one, two]) {
+      await page.goto('/proposals');
+      await waitForHydration(page);
+    }
+    await expect(two.getByTestId('current-user').innerText()).resolves.toContain('孙丽娟');
+
+    await one.getByRole('button', { name: /退出登录/ }).click();
+    await one.waitForURL((url) => url.pathname === '/login');
+    // The other tab hears that the session ended; its page's data now sends it to the login page.
+    await two.waitForURL((url) => url.pathname === '/login', { timeout: 10_000 });
+    await two.locator('#username').waitFor();
+    expect(await two.getByTestId('current-user').count()).toBe(0);
+    expect(await two.locator('body').innerText()).not.toContain('孙丽娟');
+  });
 });
