@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '../support/server';
+import { DEMO_PASSWORD, startTestServer, type TestServer } from '../support/server';
 import { asOwner } from '../support/owner';
 import { SEED, workspaceId } from '../factories/demo';
 import {
@@ -26,8 +26,9 @@ const follow = (page: Page, to: string) => page.evaluate((path) => (window as un
  * revalidation. Each shows its error inside the shell (header, navigation still there), offers what can
  * be done, and recovers; before, each re-created the whole document and the tab hung in a render loop
  * (antd's styles found no <head>: "Cannot set properties of null (setting '__cssinjs_instance__')").
+ * Forms sent offline keep what was typed; a session ended in another tab ends this one's page too.
  */
-describe.skipIf(!chromiumPath)('browser: pages that cannot be shown', () => {
+describe.skipIf(!chromiumPath)('browser: pages that cannot be shown, and the network gone', () => {
   let server: TestServer;
   let browser: Browser;
   let unit: UserContext;
@@ -169,5 +170,21 @@ describe.skipIf(!chromiumPath)('browser: pages that cannot be shown', () => {
     await two.locator('#username').waitFor();
     expect(await two.getByTestId('current-user').count()).toBe(0);
     expect(await two.locator('body').innerText()).not.toContain('孙丽娟');
+  });
+
+  it('signing in with the network gone keeps the name typed and says why; back online it signs in', async () => {
+    const visitor = await newUserContext(browser, server.url, { phone: true });
+    const page = visitor.page;
+    await page.goto('/login');
+    await waitForHydration(page);
+    await page.locator('#username').fill('gz-member');
+    await page.locator('#password').fill(DEMO_PASSWORD);
+    await visitor.context.setOffline(true);
+    await page.locator('form button[type="submit"]').click();
+    await expect.poll(() => page.locator('.ant-message').innerText()).toContain('网络已断开');
+    expect(await page.locator('#username').inputValue()).toBe('gz-member');
+    await visitor.context.setOffline(false);
+    await Promise.all([page.waitForURL((url) => url.pathname === '/'), page.locator('form button[type="submit"]').click()]);
+    await page.getByTestId('current-user').waitFor({ state: 'attached' });
   });
 });
