@@ -9,6 +9,7 @@ import { NotificationBell } from './NotificationBell';
 import { SearchBox } from './SearchBox';
 import { InlineStyle } from './InlineStyle';
 import { usePreloadPages } from '../lib/preload';
+import { useOnlineSubmitHandler } from '../lib/submit';
 import { useSessionEnd } from '../realtime/hooks';
 
 /** `may`: the areas the policy opens to this user (the root loader asks it). */
@@ -63,6 +64,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
   ];
   const selected = items.map((i) => i.key).filter((k) => (k === '/' ? pathname === '/' : pathname.startsWith(k)));
   useSessionEnd();
+  const onlineOnly = useOnlineSubmitHandler();
   // The navigation's pages (and the bell's), ready to open without the network.
   usePreloadPages([...items.map((i) => (i.key === '/admin' ? '/admin/users' : i.key)), '/notifications']);
 
@@ -94,13 +96,13 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
             <span className="app-org" style={{ marginInline: 8, opacity: 0.85 }}>{user.orgName}</span>
             <RegionTag region={user.region} />
           </Link>
-          <RemixForm method="post" action="/lang" style={{ display: 'inline' }}>
+          <RemixForm method="post" action="/lang" style={{ display: 'inline' }} onSubmit={onlineOnly}>
             <input type="hidden" name="locale" value={locale === 'en' ? 'zh-CN' : 'en'} />
             <Button size="small" htmlType="submit" ghost aria-label={t('nav.switchLanguage')}>
               {locale === 'en' ? '中文' : 'English'}
             </Button>
           </RemixForm>
-          <RemixForm method="post" action="/logout" style={{ display: 'inline' }}>
+          <RemixForm method="post" action="/logout" style={{ display: 'inline' }} onSubmit={onlineOnly}>
             <Button size="small" htmlType="submit" ghost>{t('nav.logout')}</Button>
           </RemixForm>
         </Space>

@@ -1,3 +1,4 @@
+import type { FormEvent } from 'react';
 import { useSubmit, type SubmitFunction } from '@remix-run/react';
 import { App } from 'antd';
 import { useT } from './i18n';
@@ -22,4 +23,10 @@ export function useSubmitOnline(): SubmitFunction {
   const submit = useSubmit();
   const whenOnline = useWhenOnline();
   return (target, options) => whenOnline(() => submit(target, options)) ?? Promise.resolve();
+}
+
+/** For a plain `<Form method="post">`: its `onSubmit`, which stops the sending while offline. */
+export function useOnlineSubmitHandler() {
+  const whenOnline = useWhenOnline();
+  return (event: FormEvent) => { if (!whenOnline(() => true)) event.preventDefault(); };
 }

@@ -8,7 +8,7 @@ import { clientIp, commitSession, getUser } from '../lib/session.server';
 import { safeRedirect } from '../lib/redirect.server';
 import { readInput } from '../lib/input.server';
 import { pageTitle, useT } from '../lib/i18n';
-import { useWhenOnline } from '../lib/submit';
+import { useOnlineSubmitHandler } from '../lib/submit';
 export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'login.submit');
@@ -42,7 +42,7 @@ export default function LoginPage() {
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const busy = useNavigation().state !== 'idle';
-  const whenOnline = useWhenOnline();
+  const onlineOnly = useOnlineSubmitHandler();
   const errors: FieldErrors = result?.errors ?? {};
   const field = (name: string) =>
     errors[name] ? <div id={`${name}-error`} role="alert" style={{ color: '#cf1322', marginTop: 4 }}>{t(errors[name])}</div> : null;
@@ -54,7 +54,7 @@ export default function LoginPage() {
         <Typography.Paragraph type="secondary">{t('login.subtitle')}</Typography.Paragraph>
         {errors._form && <Alert type="error" showIcon title={t(errors._form)} style={{ marginBottom: 16 }} role="alert" />}
         {/* Offline, nothing is sent and what was typed stays (app/lib/submit.ts). */}
-        <RemixForm method="post" noValidate onSubmit={(e) => { if (!whenOnline(() => true)) e.preventDefault(); }}>
+        <RemixForm method="post" noValidate onSubmit={onlineOnly}>
           <input type="hidden" name="redirectTo" value={params.get('redirectTo') ?? '/'} />
           <div style={{ marginBottom: 16 }}>
             <label htmlFor="username">{t('login.username')}</label>

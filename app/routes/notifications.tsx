@@ -17,6 +17,7 @@ import { pageTitle, useLocale, useT } from '../lib/i18n';
 import { AppForm } from '../components/AppForm';
 import { FilterBar, FilterChoice, FilterToggle } from '../components/FilterBar';
 import { useLiveRevalidation } from '../realtime/hooks';
+import { useOnlineSubmitHandler } from '../lib/submit';
 export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'notifications.title');
@@ -76,6 +77,7 @@ export default function NotificationsPage() {
   const submitting = navigation.state === 'submitting';
   const posting = (intent: string) => submitting && navigation.formData?.get('intent') === intent;
   const opener = useFetcher();
+  const onlineOnly = useOnlineSubmitHandler();
   const [params] = useSearchParams();
   const { message } = App.useApp();
   const t = useT();
@@ -102,7 +104,7 @@ export default function NotificationsPage() {
           <Typography.Title level={1} style={{ fontSize: 24, margin: 0 }}>{t('notifications.title')}</Typography.Title>
           <Typography.Text type="secondary" data-testid="unread-summary">{t('notifications.unreadSummary', { n: unread })}</Typography.Text>
         </div>
-        <RemixForm method="post">
+        <RemixForm method="post" onSubmit={onlineOnly}>
           <input type="hidden" name="intent" value="markAllRead" />
           <Button htmlType="submit" disabled={unread === 0} loading={posting('markAllRead')} data-testid="mark-all-read">{t('notifications.markAllRead')}</Button>
         </RemixForm>
@@ -152,7 +154,7 @@ export default function NotificationsPage() {
           {
             title: t('notifications.actions'), key: 'actions',
             render: (_, n) => (n.readAt ? null : (
-              <RemixForm method="post">
+              <RemixForm method="post" onSubmit={onlineOnly}>
                 <input type="hidden" name="intent" value="markRead" />
                 <input type="hidden" name="id" value={n.id} />
                 <Button size="small" htmlType="submit" disabled={submitting}
