@@ -92,8 +92,11 @@ async function openPGlite(opts: DatabaseOptions): Promise<Database> {
     let closing: Promise<void> | undefined;
     await migrate(db);
     await opts.beforeAppRole?.(db);
-    // No autovacuum here: the planner gets its statistics now, and `maintainPGlite` keeps them up.
-    await sql`analyze`.execute(db);
+    // No autovacuum here: a database never analyzed (just seeded) is analyzed now, once; statistics are
+    // kept on disk across restarts, and `maintainPGlite` renews them.
+    const { rows: [stats] } = await sql<{ analyzed: boolean }>`
+      select exists (select 1 from pg_stats where schemaname = 'public') as analyzed`.execute(db);
+    if (!stats?.analyzed) await sql`analyze`.execute(db);
     await sql.raw(`SET ROLE ${APP_ROLE}`).execute(db);
     await assertAppRole(db);
     const upkeep = setInterval(() => { maintainPGlite(db).catch((err) => opts.onUpkeepError?.(err)); }, PGLITE_UPKEEP_MS);

@@ -53,20 +53,22 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
   const [menuOpen, setMenuOpen] = useState(false);
   useEffect(() => setMenuOpen(false), [pathname]);
   // The navigation, once: the header's menu on a desktop and the drawer's on a phone show this list.
-  const items = [
-    { key: '/', label: <Link to="/">{t('nav.home')}</Link> },
-    { key: '/workspaces', label: <Link to="/workspaces">{t('nav.workspaces')}</Link> },
-    ...(user.may.drafts ? [{ key: '/drafts', label: <Link to="/drafts">{t('nav.drafts')}</Link> }] : []),
-    { key: '/proposals', label: <Link to="/proposals">{t('nav.proposals')}</Link> },
-    { key: '/inspections', label: <Link to="/inspections">{t('nav.inspections')}</Link> },
-    { key: '/calendar', label: <Link to="/calendar">{t('nav.calendar')}</Link> },
-    ...(user.may.admin ? [{ key: '/admin', label: <Link to="/admin/users">{t('nav.admin')}</Link> }] : []),
+  // `key` is the area a page belongs to (it marks the menu item), `to` where the item leads.
+  const areas = [
+    { key: '/', to: '/', label: 'nav.home' },
+    { key: '/workspaces', to: '/workspaces', label: 'nav.workspaces' },
+    ...(user.may.drafts ? [{ key: '/drafts', to: '/drafts', label: 'nav.drafts' }] : []),
+    { key: '/proposals', to: '/proposals', label: 'nav.proposals' },
+    { key: '/inspections', to: '/inspections', label: 'nav.inspections' },
+    { key: '/calendar', to: '/calendar', label: 'nav.calendar' },
+    ...(user.may.admin ? [{ key: '/admin', to: '/admin/users', label: 'nav.admin' }] : []),
   ];
-  const selected = items.map((i) => i.key).filter((k) => (k === '/' ? pathname === '/' : pathname.startsWith(k)));
+  const items = areas.map((a) => ({ key: a.key, label: <Link to={a.to}>{t(a.label)}</Link> }));
+  const selected = areas.map((a) => a.key).filter((k) => (k === '/' ? pathname === '/' : pathname.startsWith(k)));
   useSessionEnd();
   const onlineOnly = useOnlineSubmitHandler();
   // The navigation's pages (and the bell's), ready to open without the network.
-  usePreloadPages([...items.map((i) => (i.key === '/admin' ? '/admin/users' : i.key)), '/notifications']);
+  usePreloadPages([...areas.map((a) => a.to), '/notifications']);
 
   return (
     <Layout className="app-shell" style={{ minHeight: '100vh' }}>

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link } from '@remix-run/react';
 import { Badge } from 'antd';
 import { BellOutlined } from '@ant-design/icons';
@@ -15,31 +15,28 @@ export function NotificationBell() {
   const t = useT();
   const socket = useSocket();
   const [unread, setUnread] = useState<number | null>(null);
-  const load = useRef(() => {});
 
+  // The socket is there from the first effect on: one place loads the count and follows it.
   useEffect(() => {
+    if (!socket) return;
     let gone = false;
-    load.current = () => {
+    let lost = false;
+    const load = () => {
       fetch('/notifications/unread', { headers: { Accept: 'application/json' } })
         .then((res) => (res.ok ? res.json() : null))
         .then((body: { unread?: unknown } | null) => { if (!gone && typeof body?.unread === 'number') setUnread(body.unread); })
         // Offline, or the server away for a moment: the count stays until the socket reconnects.
         .catch(() => undefined);
     };
-    load.current();
-    return () => { gone = true; };
-  }, []);
-
-  useEffect(() => {
-    if (!socket) return;
-    let lost = false;
     const onChange = (e: { unread: number }) => setUnread(e.unread);
     const onDisconnect = () => { lost = true; };
-    const onConnect = () => { if (lost) { lost = false; load.current(); } };
+    const onConnect = () => { if (lost) { lost = false; load(); } };
+    load();
     socket.on('notification:changed', onChange);
     socket.on('disconnect', onDisconnect);
     socket.on('connect', onConnect);
     return () => {
+      gone = true;
       socket.off('notification:changed', onChange);
       socket.off('disconnect', onDisconnect);
       socket.off('connect', onConnect);

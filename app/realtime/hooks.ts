@@ -43,8 +43,8 @@ export function useLiveRevalidation(match: (event: LiveEvent) => boolean, delayM
     const fire = () => {
       timer = undefined;
       firstAt = 0;
-      // Offline, the loaders cannot answer: a failed revalidation would replace the page with its error
-      // boundary (at the root, the whole document). Held back until the browser is online again.
+      // Offline, the loaders cannot answer: a failed revalidation would replace what the page shows with
+      // its error ("cannot reach the server"). Held back until the browser is online again.
       if (!navigator.onLine) { heldBack = true; return; }
       revalidate.current();
     };
