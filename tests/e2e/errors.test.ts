@@ -65,6 +65,12 @@ describe.skipIf(!chromiumPath)('browser: pages that cannot be shown, and the net
     expect(await page.locator('body').innerText()).not.toContain(other.title);
     await expect(page.getByTestId('current-user').innerText()).resolves.toContain('国家发展改革委');
     expect(await seriousA11yViolations(page, 'client-side 404')).toEqual([]);
+    // Reloaded, the server answers the same, with its status; back goes to the registry.
+    expect((await page.reload())?.status()).toBe(404);
+    await waitForHydration(page);
+    expect(await mainText(page)).toContain('页面不存在，或您没有访问权限。 (404)');
+    await page.goBack();
+    await expect.poll(() => mainText(page)).toContain('成渝氢走廊');
 
     // An address no page has, the same way; then the navigation still works.
     await follow(page, '/proposals/no/such/page');
