@@ -355,18 +355,21 @@ describe('not filed (不予立案)', () => {
 
 describe('deadline alerts (催办)', () => {
   /** A proposal straight from the owner, of cq-member, assigned to 国家发展改革委 with a deadline `days` from today. */
-  const assignedProposal = (sequence: number, title: string, days: number) => asOwner(db(), async (trx) => {
+  const assignedProposal = async (sequence: number, title: string, days: number) => {
+    // Looked up before the owner's transaction: on PGlite that transaction holds the one connection.
     const lead = await as('cq-member');
-    const committee = await trx.selectFrom('orgs').select('id').where('name', '=', '重庆市政协').executeTakeFirstOrThrow();
-    const p = await trx.insertInto('proposals').values({
-      owner_org_id: committee.id, owner_region: 'chongqing', workspace_id: null, visibility: 'region', regions: ['chongqing'],
-      author_id: lead.id, year: 2026, sequence, number: `渝政协2026第${sequence}号`, title, state: 'assigned',
-    }).returning('id').executeTakeFirstOrThrow();
-    await trx.insertInto('proposal_sponsors').values({ proposal_id: p.id, user_id: lead.id, region: 'chongqing', role: 'lead' }).execute();
-    await trx.insertInto('proposal_assignments').values({ proposal_id: p.id, unit_org_id: (await trx.selectFrom('orgs').select('id').where('name', '=', '国家发展改革委').executeTakeFirstOrThrow()).id,
-      unit_region: 'national', role: 'lead', deadline: addDays(beijingDay(new Date()), days) }).execute();
-    return p.id;
-  });
+    return asOwner(db(), async (trx) => {
+      const committee = await trx.selectFrom('orgs').select('id').where('name', '=', '重庆市政协').executeTakeFirstOrThrow();
+      const p = await trx.insertInto('proposals').values({
+        owner_org_id: committee.id, owner_region: 'chongqing', workspace_id: null, visibility: 'region', regions: ['chongqing'],
+        author_id: lead.id, year: 2026, sequence, number: `渝政协2026第${sequence}号`, title, state: 'assigned',
+      }).returning('id').executeTakeFirstOrThrow();
+      await trx.insertInto('proposal_sponsors').values({ proposal_id: p.id, user_id: lead.id, region: 'chongqing', role: 'lead' }).execute();
+      await trx.insertInto('proposal_assignments').values({ proposal_id: p.id, unit_org_id: (await trx.selectFrom('orgs').select('id').where('name', '=', '国家发展改革委').executeTakeFirstOrThrow()).id,
+        unit_region: 'national', role: 'lead', deadline: addDays(beijingDay(new Date()), days) }).execute();
+      return p.id;
+    });
+  };
 
   it('due within 7 days and overdue assignments are flagged once, however many sweeps run at once', async () => {
     const cqStaff = await as('cq-staff');
