@@ -6,6 +6,7 @@ import type { Config } from './config';
 import { requestHost } from './auth/origin';
 import { translate } from '../shared/i18n';
 import { DOCX_UPLOAD_MAX_BYTES } from '../shared/validation/drafts';
+import { PHOTO_UPLOAD_MAX_BYTES } from '../shared/domain/inspection';
 
 /** The nonce of this response's Content-Security-Policy (set by `securityHeaders`). */
 export function cspNonce(res: Response): string {
@@ -65,9 +66,14 @@ export function securityHeaders(config: Pick<Config, 'env' | 'trustProxy'>): Req
   ];
 }
 
-/** Normal forms and Remix data requests are small; the Word import carries a file. */
+/** Normal forms and Remix data requests are small; the routes that carry a file have their own cap. */
 const BODY_MAX_BYTES = 1024 * 1024;
-const IMPORT_PATHS = new Set(['/drafts/import', '/drafts/import.data']);
+const UPLOAD_CAPS: Array<[RegExp, number]> = [
+  [/^\/drafts\/import(\.data)?$/, DOCX_UPLOAD_MAX_BYTES],
+  // A phone's camera photo is several MB.
+  [/^\/inspections\/[^/]+\/findings\/[^/]+\/photos$/, PHOTO_UPLOAD_MAX_BYTES],
+];
+const bodyCap = (path: string) => UPLOAD_CAPS.find(([route]) => route.test(path))?.[1] ?? BODY_MAX_BYTES;
 
 class BodyTooLarge extends Error {}
 
@@ -78,7 +84,7 @@ class BodyTooLarge extends Error {}
  */
 export function bodyLimit(): RequestHandler {
   return (req, res, next) => {
-    const limit = IMPORT_PATHS.has(req.path) ? DOCX_UPLOAD_MAX_BYTES : BODY_MAX_BYTES;
+    const limit = bodyCap(req.path);
     const declared = req.headers['content-length'];
     if (declared !== undefined) {
       if (Number(declared) > limit) tooLarge(res, limit);

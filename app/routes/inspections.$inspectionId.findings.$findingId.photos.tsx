@@ -1,19 +1,18 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { z } from 'zod';
 import { addFindingPhoto } from '../../server/services/inspection-photos';
-import { PHOTO_MAX_BYTES } from '../../shared/domain/inspection';
 import { callContext, requireId, requireUser } from '../lib/session.server';
 import { badRequest, submitForm } from '../lib/input.server';
 import { jsonResponse } from '../lib/resource.server';
 
-/** POST /inspections/<id>/findings/<finding>/photos (multipart, field `photo`): one site photo. */
+/**
+ * POST /inspections/<id>/findings/<finding>/photos (multipart, field `photo`): one site photo. The server's
+ * body cap (server/security.ts) has refused a request over PHOTO_UPLOAD_MAX_BYTES before it gets here.
+ */
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const id = requireId(params.inspectionId);
   const findingId = requireId(params.findingId);
-  // Refuse what is plainly too big before reading it.
-  const length = Number(request.headers.get('Content-Length') ?? 0);
-  if (length > PHOTO_MAX_BYTES + 64 * 1024) return jsonResponse(badRequest({ photo: 'inspection.photo.tooBig' }, 'photo', 413));
   let file: File | null = null;
   try {
     const form = await request.formData();

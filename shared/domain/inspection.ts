@@ -50,4 +50,6 @@ export function isOverdue(item: { deadline: string; status: RectificationStatus 
 export const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
 export type PhotoType = (typeof PHOTO_TYPES)[number];
 export const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
+/** One photo's upload request as a whole (the photo and its multipart framing): the route and the server's body cap. */
+export const PHOTO_UPLOAD_MAX_BYTES = PHOTO_MAX_BYTES + 64 * 1024;
 export const PHOTO_MAX_PER_FINDING = 6;

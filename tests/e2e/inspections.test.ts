@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,6 +32,8 @@ describe.skipIf(!chromiumPath)('browser: joint inspections', () => {
   let wujiang: string;
   const users: UserContext[] = [];
   let photoPath: string;
+  /** A phone camera's photo: 4032 × 3024, 5.5 MB. */
+  let cameraPath: string;
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
@@ -40,6 +43,11 @@ describe.skipIf(!chromiumPath)('browser: joint inspections', () => {
     photoPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'insp-')), '现场.jpg');
     await sharp({ create: { width: 640, height: 480, channels: 3, background: '#3a7' } }).jpeg()
       .withExif({ IFD0: { Make: 'PhoneCam', Model: 'X1' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '29/1 19/1 32/1' } }).toFile(photoPath);
+    const [w, h] = [4032, 3024];
+    const pixels = crypto.randomBytes(w * h * 3);
+    for (let i = 0; i < pixels.length; i++) pixels[i] = (pixels[i] >> 2) + (Math.floor(i / 3 / w) % 192);
+    cameraPath = path.join(path.dirname(photoPath), 'IMG_0001.jpg');
+    await sharp(pixels, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 90 }).toFile(cameraPath);
   });
 
   afterAll(async () => {
@@ -118,7 +126,7 @@ describe.skipIf(!chromiumPath)('browser: joint inspections', () => {
     expect(await seriousA11yViolations(phone, 'findings on a phone')).toEqual([]);
   });
 
-  it('a finding entered with the network cut is kept and arrives once when it returns', async () => {
+  it('a finding entered with the network cut, with a camera photo, is kept and arrives once when it returns', async () => {
     const user = await newUserContext(browser, server.url, { phone: true });
     users.push(user);
     user.allowErrors(REVALIDATION_ABORTED, /Failed to fetch|ERR_INTERNET_DISCONNECTED|net::ERR/);
@@ -129,11 +137,19 @@ describe.skipIf(!chromiumPath)('browser: joint inspections', () => {
     await user.context.setOffline(true);
     const entry = phone.getByTestId('finding-entry');
     await entry.getByLabel('问题描述').fill('离线记录：乌江大桥下游航标缺失');
+    // Kept in this browser's storage, which holds a few MB: the photo is shrunk first.
+    expect(fs.statSync(cameraPath).size).toBeGreaterThan(5 * 1024 * 1024);
+    await phone.getByTestId('finding-photos').setInputFiles(cameraPath);
     await phone.getByTestId('finding-submit').click();
     await expect.poll(() => phone.getByTestId('finding-outbox').count(), { timeout: 10_000 }).toBe(1);
     await user.context.setOffline(false);
     const item = phone.getByTestId('finding').filter({ hasText: '离线记录：乌江大桥下游航标缺失' });
     await expect.poll(() => item.count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => item.locator('img').count(), { timeout: 15_000 }).toBe(1);
+    const src = (await item.locator('img').getAttribute('src'))!.replace('?thumb=1', '');
+    const bytes = await phone.evaluate(async (url) => Array.from(new Uint8Array(await (await fetch(url)).arrayBuffer())), src);
+    const meta = await sharp(Buffer.from(bytes)).metadata();
+    expect([meta.width, meta.height]).toEqual([2560, 1920]);
     expect(await phone.getByTestId('finding-outbox').count()).toBe(0);
     const n = await asOwner(server.database.db, (trx) => trx.selectFrom('inspection_findings').select((eb) => eb.fn.countAll<number>().as('n'))
       .where('description', '=', '离线记录：乌江大桥下游航标缺失').executeTakeFirstOrThrow());

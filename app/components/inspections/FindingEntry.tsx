@@ -42,6 +42,33 @@ function fromDataUrl(url: string): Blob {
   return new Blob([bytes], { type: /^data:([^;,]+)/.exec(head)?.[1] ?? 'application/octet-stream' });
 }
 
+/** A camera photo's long edge beyond which it is shrunk before it is kept or sent (the report needs no more). */
+const PHOTO_EDGE = 2560;
+const PHOTO_SHRINK_BYTES = 1.5 * 1024 * 1024;
+
+/**
+ * A phone's camera photo is 3–10 MB: shrunk here to a JPEG of at most PHOTO_EDGE px (orientation
+ * applied, metadata dropped) it is sent faster over a field connection and fits this browser's storage
+ * while offline. What the browser cannot decode goes as it is, for the server to judge.
+ */
+async function shrinkPhoto(file: File): Promise<File> {
+  if (file.size <= PHOTO_SHRINK_BYTES || typeof createImageBitmap !== 'function') return file;
+  try {
+    const image = await createImageBitmap(file);
+    const scale = Math.min(1, PHOTO_EDGE / Math.max(image.width, image.height));
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.round(image.width * scale);
+    canvas.height = Math.round(image.height * scale);
+    canvas.getContext('2d')!.drawImage(image, 0, 0, canvas.width, canvas.height);
+    image.close();
+    const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.85));
+    if (!blob || blob.size >= file.size) return file;
+    return new File([blob], `${file.name.replace(/\.[^.]*$/, '')}.jpg`, { type: 'image/jpeg' });
+  } catch {
+    return file;
+  }
+}
+
 class Refused extends Error { constructor(readonly errors: FieldErrors) { super('refused'); } }
 
 /** Sends one entry: the finding (idempotent by its key), then each photo not yet sent. Network errors throw TypeError. */
@@ -60,7 +87,8 @@ async function send(inspectionId: string, entry: Pending, onPhotoSent: (remainin
     const up = await fetch(`/inspections/${inspectionId}/findings/${body.vars.findingId}/photos`, { method: 'POST', body: form });
     if (!up.ok) {
       const err = await up.json().catch(() => null) as { errors?: FieldErrors } | null;
-      throw new Refused(err?.errors ?? { photo: 'error.unexpected' });
+      // 413 comes from the server's body cap, before the route, as plain text.
+      throw new Refused(err?.errors ?? { photo: up.status === 413 ? 'inspection.photo.tooBig' : 'error.unexpected' });
     }
     photos = photos.slice(1);
     onPhotoSent(photos);
@@ -120,7 +148,10 @@ export function FindingEntry({ inspectionId }: { inspectionId: string }) {
     setBusy(true);
     const entry: Pending = {
       clientKey: crypto.randomUUID(), values,
-      photos: await Promise.all(files.map(async (f) => ({ name: f.name, type: f.type, dataUrl: await toDataUrl(f) }))),
+      photos: await Promise.all(files.map(async (original) => {
+        const f = await shrinkPhoto(original);
+        return { name: f.name, type: f.type, dataUrl: await toDataUrl(f) };
+      })),
     };
     const reset = () => { form.resetFields(); setFiles([]); setFileKey((k) => k + 1); };
     try {
@@ -130,8 +161,14 @@ export function FindingEntry({ inspectionId }: { inspectionId: string }) {
       revalidator.revalidate();
     } catch (err) {
       if (err instanceof TypeError) {
-        // No network: kept here, sent when the connection returns.
-        writeOutbox(inspectionId, [...readOutbox(inspectionId), entry]);
+        // No network: kept here, sent when the connection returns; if this browser's storage is full,
+        // the entry stays in the form and the person is told.
+        try {
+          writeOutbox(inspectionId, [...readOutbox(inspectionId), entry]);
+        } catch {
+          message.error(t('inspection.finding.outboxFull'));
+          return;
+        }
         setWaiting(readOutbox(inspectionId).length);
         message.warning(t('inspection.finding.savedOffline'));
         reset();
