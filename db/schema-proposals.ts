@@ -93,6 +93,10 @@ export interface ProposalReplyTable {
   created_at: CreatedAt;
 }
 
+export interface ProposalReplyFileTable {
+  id: Generated<string>; reply_id: string; name: string; content_type: string; size: number; bytes: Buffer; created_at: CreatedAt;
+}
+
 export interface ProposalEvaluationTable {
   proposal_id: string;
   assignment_id: string;

@@ -3,7 +3,7 @@ import type { Region, Role, Visibility, WorkspaceRole } from '../shared/domain/m
 import type { NotificationKind } from '../shared/validation/notifications';
 import type { EventAnswer, EventKind } from '../shared/domain/calendar';
 import type {
-  DraftSponsorTable, ProposalTable, ProposalCounterTable, ProposalSponsorTable, ProposalAssignmentTable, ProposalReplyTable, ProposalEvaluationTable, ProposalNoteTable, ProposalTimelineTable, SupervisionRecordTable, ProposalAlertTable,
+  DraftSponsorTable, ProposalTable, ProposalCounterTable, ProposalSponsorTable, ProposalAssignmentTable, ProposalReplyTable, ProposalReplyFileTable, ProposalEvaluationTable, ProposalNoteTable, ProposalTimelineTable, SupervisionRecordTable, ProposalAlertTable,
 } from './schema-proposals';
 import type {
   InspectionTable, InspectionLeadTable, InspectionMemberTable, InspectionStopTable, InspectionTaskTable, InspectionFindingTable, InspectionFindingPhotoTable, RectificationItemTable, RectificationItemFindingTable, RectificationOverdueNoticeTable,
@@ -281,6 +281,7 @@ export interface DB {
   proposal_sponsors: ProposalSponsorTable;
   proposal_assignments: ProposalAssignmentTable;
   proposal_replies: ProposalReplyTable;
+  proposal_reply_files: ProposalReplyFileTable;
   proposal_evaluations: ProposalEvaluationTable;
   proposal_notes: ProposalNoteTable;
   proposal_timeline: ProposalTimelineTable;

@@ -7,6 +7,7 @@ import { requestHost } from './auth/origin';
 import { translate } from '../shared/i18n';
 import { DOCX_UPLOAD_MAX_BYTES } from '../shared/validation/drafts';
 import { PHOTO_UPLOAD_MAX_BYTES } from '../shared/domain/inspection';
+import { REPLY_UPLOAD_MAX_BYTES } from '../shared/domain/proposal';
 
 /** The nonce of this response's Content-Security-Policy (set by `securityHeaders`). */
 export function cspNonce(res: Response): string {
@@ -72,6 +73,8 @@ const UPLOAD_CAPS: Array<[RegExp, number]> = [
   [/^\/drafts\/import(\.data)?$/, DOCX_UPLOAD_MAX_BYTES],
   // A phone's camera photo is several MB.
   [/^\/inspections\/[^/]+\/findings\/[^/]+\/photos$/, PHOTO_UPLOAD_MAX_BYTES],
+  // A unit's reply or opinion with its files (答复函, annexes), posted to the proposal's page.
+  [/^\/proposals\/[^/]+(\.data)?$/, REPLY_UPLOAD_MAX_BYTES],
 ];
 const bodyCap = (path: string) => UPLOAD_CAPS.find(([route]) => route.test(path))?.[1] ?? BODY_MAX_BYTES;
 

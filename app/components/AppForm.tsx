@@ -16,9 +16,25 @@ interface AppFormProps<S extends z.ZodTypeAny> extends Omit<FormProps, 'onFinish
   resetOnSuccess?: boolean;
 }
 
+const hasFiles = (values: Record<string, unknown>) =>
+  Object.values(values).some((v) => Array.isArray(v) && v.some((f) => f instanceof File));
+
+/** Values with files as a multipart body: a list becomes repeated fields (the action reads them back as one list). */
+function asFormData(values: Record<string, unknown>): FormData {
+  const body = new FormData();
+  for (const [key, value] of Object.entries(values)) {
+    for (const v of Array.isArray(value) ? value : [value]) {
+      if (v instanceof File) body.append(key, v, v.name);
+      else if (v !== undefined && v !== null) body.append(key, String(v));
+    }
+  }
+  return body;
+}
+
 /**
  * An antd form validated by the same zod schema as its action: errors appear beside the field,
- * in the user's language, before sending and again if the server refuses (400).
+ * in the user's language, before sending and again if the server refuses (400). Sent as JSON, or as
+ * multipart when a field holds files (FilesField).
  */
 export function AppForm<S extends z.ZodTypeAny>({ schema, intent, action, children, resetOnSuccess, ...props }: AppFormProps<S>) {
   const [form] = Form.useForm(props.form);
@@ -50,7 +66,9 @@ export function AppForm<S extends z.ZodTypeAny>({ schema, intent, action, childr
       onFinish={(values) => {
         const parsed = parseWith(schema, values);
         if (!parsed.ok) return showErrors(parsed.errors);
-        submit({ ...values, ...(intent ? { intent } : {}) }, { method: 'post', encType: 'application/json', action });
+        const sent = { ...values, ...(intent ? { intent } : {}) };
+        if (!hasFiles(sent)) return submit(sent, { method: 'post', encType: 'application/json', action });
+        submit(asFormData(sent), { method: 'post', encType: 'multipart/form-data', action });
       }}
     >
       {children}

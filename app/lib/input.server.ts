@@ -5,8 +5,9 @@ import { InputError } from '../../server/services/errors';
 import { guard } from './session.server';
 
 /**
- * A submission as a plain object: JSON from AppForm, or url-encoded/multipart from plain forms
- * (repeated names become arrays). Unreadable bodies become {} and fail validation with a 400.
+ * A submission as a plain object: JSON from AppForm, or url-encoded/multipart from plain forms and from
+ * AppForm with files (repeated names become arrays; files are File objects, an empty file input none).
+ * Unreadable bodies become {} and fail validation with a 400.
  */
 export async function readInput(request: Request): Promise<Record<string, unknown>> {
   const type = request.headers.get('Content-Type') ?? '';
@@ -18,7 +19,7 @@ export async function readInput(request: Request): Promise<Record<string, unknow
     const form = await request.formData();
     const out: Record<string, unknown> = {};
     for (const key of new Set(form.keys())) {
-      const all = form.getAll(key).filter((v): v is string => typeof v === 'string');
+      const all = form.getAll(key).filter((v) => typeof v === 'string' || v.name !== '');
       out[key] = all.length > 1 ? all : all[0];
     }
     return out;

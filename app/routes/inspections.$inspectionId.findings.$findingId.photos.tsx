@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { z } from 'zod';
 import { addFindingPhoto } from '../../server/services/inspection-photos';
+import { toUpload } from '../../server/services/upload';
 import { callContext, requireId, requireUser } from '../lib/session.server';
 import { badRequest, submitForm } from '../lib/input.server';
 import { jsonResponse } from '../lib/resource.server';
@@ -22,7 +23,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     file = null;
   }
   if (!file) return jsonResponse(badRequest({ photo: 'inspection.photo.missing' }, 'photo'));
-  const upload = { bytes: new Uint8Array(await file.arrayBuffer()), name: file.name, type: file.type };
+  const upload = await toUpload(file);
   return jsonResponse(await submitForm('photo', z.object({}), {}, () => addFindingPhoto(context.db, user, id, findingId, upload, callContext(context)),
     'inspection.finding.photoAdded'));
 }

@@ -2,14 +2,15 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { Alert, App, Button, Card, Descriptions, Form, Input, Radio, Select, Space, Tag, Timeline, Typography } from 'antd';
 import { useEffect } from 'react';
-import { DownloadOutlined } from '@ant-design/icons';
+import { DownloadOutlined, PaperClipOutlined } from '@ant-design/icons';
 import {
   addNote, addSupervision, getProposal, rateQuality, selectKey, sendOpinion, transition,
 } from '../../server/services/proposals';
+import { toUpload } from '../../server/services/upload';
 import {
   assignSchema, evaluateSchema, noteSchema, opinionSchema, qualitySchema, reasonSchema, rejectSchema, replySchema, selectKeySchema, supervisionSchema,
 } from '../../shared/validation/proposals';
-import { NOT_FILED_AS, REPLY_CATEGORIES, SATISFACTION, SUPERVISION_KINDS, type ProposalAction } from '../../shared/domain/proposal';
+import { NOT_FILED_AS, REPLY_CATEGORIES, REPLY_FILE_TYPES, SATISFACTION, SUPERVISION_KINDS, type ProposalAction } from '../../shared/domain/proposal';
 import { beijingDay } from '../../shared/domain/calendar';
 import { formatDate, formatDateTime } from '../../shared/format/datetime';
 import { z } from 'zod';
@@ -18,6 +19,7 @@ import { badRequest, readInput, readIntent, submitForm } from '../lib/input.serv
 import { pageTitle, useLocale, useT } from '../lib/i18n';
 import { AppForm } from '../components/AppForm';
 import { DayField } from '../components/DayField';
+import { FilesField, fileSize } from '../components/FilesField';
 import { RegionTag } from '../components/RegionTag';
 import { useLiveRevalidation, useWatchRecord } from '../realtime/hooks';
 export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
@@ -29,6 +31,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const id = requireId(params.proposalId);
   return guard(() => getProposal(context.db, user, id));
 }
+
+const REPLY_FILE_ACCEPT = Object.keys(REPLY_FILE_TYPES).map((ext) => `.${ext}`).join(',');
 
 const STEPS_WITHOUT_INPUT = ['review', 'file', 'accept', 'close'] as const;
 const INTENTS = [...STEPS_WITHOUT_INPUT, 'reject', 'return', 'assign', 'reply', 'evaluate', 'opinion', 'quality', 'note', 'select', 'supervise'] as const;
@@ -55,11 +59,13 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     case 'assign':
       return submitForm(intent, assignSchema, input, (v) => transition(context.db, user, id, { action: 'assign', ...v }, call), done);
     case 'reply':
-      return submitForm(intent, replySchema, input, (v) => transition(context.db, user, id, { action: 'reply', ...v }, call), done);
+      return submitForm(intent, replySchema, input, async ({ files, ...v }) =>
+        transition(context.db, user, id, { action: 'reply', ...v, files: await Promise.all(files.map(toUpload)) }, call), done);
     case 'evaluate':
       return submitForm(intent, evaluateSchema, input, (v) => transition(context.db, user, id, { action: 'evaluate', ...v }, call), done);
     case 'opinion':
-      return submitForm(intent, opinionSchema, input, (v) => sendOpinion(context.db, user, id, v.body, call), done);
+      return submitForm(intent, opinionSchema, input, async (v) =>
+        sendOpinion(context.db, user, id, v.body, call, await Promise.all(v.files.map(toUpload))), done);
     case 'quality':
       return submitForm(intent, qualitySchema, input, (v) => rateQuality(context.db, user, id, v.quality, call), done);
     case 'note':
@@ -182,6 +188,19 @@ export default function ProposalPage() {
                   <Typography.Text type="secondary">{formatDateTime(r.createdAt, locale)}</Typography.Text>
                 </Space>
                 <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: '4px 0 0' }}>{r.body}</Typography.Paragraph>
+                {r.files.length > 0 && (
+                  <ul style={{ listStyle: 'none', padding: 0, margin: '4px 0 0' }} aria-label={t('proposal.files')} data-testid="reply-files">
+                    {r.files.map((f) => (
+                      <li key={f.id}>
+                        {/* A plain link: a download from a resource route. */}
+                        <a href={`/proposals/${proposal.id}/files/${f.id}`} download={f.name}>
+                          <PaperClipOutlined aria-hidden="true" /> {f.name}
+                        </a>{' '}
+                        <Typography.Text type="secondary">{fileSize(f.size)}</Typography.Text>
+                      </li>
+                    ))}
+                  </ul>
+                )}
               </div>
             ))}
           </Card>
@@ -195,6 +214,7 @@ export default function ProposalPage() {
             {abilities.opinion && (
               <AppForm schema={opinionSchema} intent="opinion" name="opinion" resetOnSuccess>
                 <Form.Item name="body" label={t('proposal.opinionToLead')}><Input.TextArea rows={3} maxLength={20000} /></Form.Item>
+                <Form.Item name="files" label={t('proposal.files')} extra={t('proposal.filesHelp')}><FilesField accept={REPLY_FILE_ACCEPT} /></Form.Item>
                 <Button htmlType="submit" loading={busy}>{t('proposal.sendOpinion')}</Button>
               </AppForm>
             )}
@@ -272,7 +292,7 @@ export default function ProposalPage() {
           <Typography.Title level={2} id="timeline" style={{ fontSize: 18, marginTop: 0 }}>{t('proposal.timeline')}</Typography.Title>
           <Timeline items={timeline.map((e) => ({
             key: e.id,
-            children: (
+            content: (
               <span data-testid="timeline-entry">
                 {formatDateTime(e.at, locale)} · {t(`audit.action.proposal.${e.action}`)}
                 {e.actorName ? ` · ${e.actorName}${e.actorOrg ? `（${e.actorOrg}）` : ''}` : ''}
@@ -348,6 +368,7 @@ function StepForm({ action, data, busy }: { action: ProposalAction; data: Data; 
             <Radio.Group options={REPLY_CATEGORIES.map((c) => ({ value: c, label: t(`proposal.category.${c}`) }))} />
           </Form.Item>
           <Form.Item name="body" label={t('proposal.replyText')}><Input.TextArea rows={5} maxLength={20000} /></Form.Item>
+          <Form.Item name="files" label={t('proposal.files')} extra={t('proposal.filesHelp')}><FilesField accept={REPLY_FILE_ACCEPT} /></Form.Item>
           <Button type="primary" htmlType="submit" loading={busy}>{label}</Button>
         </AppForm>
       );

@@ -16,6 +16,7 @@ import * as eventOrganisers from './2026-12-06-014-event-organisers';
 import * as collabOneStatement from './2026-12-06-015-collab-one-statement';
 import * as calendarVersions from './2026-12-06-016-calendar-versions';
 import * as proposalChildPlace from './2026-12-07-017-proposal-child-place';
+import * as replyFiles from './2026-12-07-018-reply-files';
 
 /** Every migration, in order. Files are frozen once landed; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-015-collab-one-statement': collabOneStatement,
   '2026-12-06-016-calendar-versions': calendarVersions,
   '2026-12-07-017-proposal-child-place': proposalChildPlace,
+  '2026-12-07-018-reply-files': replyFiles,
 };

@@ -191,11 +191,37 @@ export async function setAssignmentQuality(db: Executor, assignmentId: string, q
 }
 
 export async function insertReply(db: Executor, r: { proposalId: string; assignmentId: string; unitOrgId: string; kind: 'reply' | 'opinion';
-  category: ReplyCategory | null; body: string; authorId: string }) {
-  await db.insertInto('proposal_replies').values({
+  category: ReplyCategory | null; body: string; authorId: string }): Promise<string> {
+  const row = await db.insertInto('proposal_replies').values({
     proposal_id: r.proposalId, assignment_id: r.assignmentId, unit_org_id: r.unitOrgId, kind: r.kind,
     category: r.category, body: r.body, author_id: r.authorId,
-  }).execute();
+  }).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function insertReplyFiles(db: Executor, replyId: string, files: Array<{ name: string; contentType: string; bytes: Buffer }>) {
+  if (files.length === 0) return;
+  await db.insertInto('proposal_reply_files')
+    .values(files.map((f) => ({ reply_id: replyId, name: f.name, content_type: f.contentType, size: f.bytes.length, bytes: f.bytes })))
+    .execute();
+}
+
+/** The files of a proposal's replies the reader may read (names and sizes; the bytes are fetched one by one). */
+export function listReplyFiles(db: Executor, proposalId: string) {
+  return db.selectFrom('proposal_reply_files as f')
+    .innerJoin('proposal_replies as r', 'r.id', 'f.reply_id')
+    .select(['f.id', 'f.reply_id as replyId', 'f.name', 'f.size'])
+    .where('r.proposal_id', '=', proposalId)
+    .orderBy('f.created_at').orderBy('f.name')
+    .execute();
+}
+
+export function findReplyFile(db: Executor, fileId: string) {
+  return db.selectFrom('proposal_reply_files as f')
+    .innerJoin('proposal_replies as r', 'r.id', 'f.reply_id')
+    .select(['f.name', 'f.content_type as contentType', 'f.bytes', 'r.proposal_id as proposalId'])
+    .where('f.id', '=', fileId)
+    .executeTakeFirst();
 }
 
 export function listReplies(db: Executor, proposalId: string) {

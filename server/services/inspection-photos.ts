@@ -10,6 +10,7 @@ import { audit } from './audit';
 import { InputError, NotFoundError } from './errors';
 import { rateLimit, type CallContext } from './call';
 import { loadFinding, loadInspection } from './inspections';
+import type { Upload } from './upload';
 
 /**
  * Site photos of findings (docs/inspections.md): JPEG, PNG or WebP only, the type read from the bytes
@@ -29,8 +30,6 @@ export function sniffImage(bytes: Uint8Array): PhotoType | null {
 }
 
 const EXTENSIONS: Record<PhotoType, string[]> = { 'image/jpeg': ['jpg', 'jpeg'], 'image/png': ['png'], 'image/webp': ['webp'] };
-
-export interface Upload { bytes: Uint8Array; name: string; type: string }
 
 /** Checks and re-encodes one upload; throws InputError with a message for the person who sent it. */
 export async function processPhoto(file: Upload) {

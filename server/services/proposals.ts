@@ -2,8 +2,8 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { withActor, type Executor } from '../../db';
 import {
-  findProposal, findUnits, insertAssignments, insertNote, insertReply, insertSupervision, insertTimeline, listAssignments,
-  listEvaluations, listLeaders, listNotes, listProposalSponsors, listReplies, listSupervision, listTimeline, listUnits,
+  findProposal, findReplyFile, findUnits, insertAssignments, insertNote, insertReply, insertReplyFiles, insertSupervision, insertTimeline,
+  listAssignments, listEvaluations, listLeaders, listNotes, listProposalSponsors, listReplies, listReplyFiles, listSupervision, listTimeline, listUnits,
   setAssignmentQuality, setAssignmentStatus, updateProposal, upsertEvaluation, usersOfOrgs, usersWithRole, type ProposalRow,
 } from '../../db/queries/proposals';
 import { authorize, can, isHandlingUnit, type Actor, type ProposalRef } from '../../shared/policy';
@@ -17,6 +17,8 @@ import { audit } from './audit';
 import { InputError, NotFoundError } from './errors';
 import { announceNotifications, notify } from './notifications';
 import type { CallContext } from './call';
+import { checkReplyFiles } from './reply-files';
+import type { Upload } from './upload';
 
 /**
  * 提案办理: a proposal's page and every step of its handling (docs/proposals.md). Each step runs in
@@ -61,7 +63,8 @@ export async function getProposal(db: Kysely<DB>, actor: Actor, id: string) {
     // One after the other: one transaction is one connection.
     const sponsors = await listProposalSponsors(trx, id);
     const assignments = await listAssignments(trx, id);
-    const replies = await listReplies(trx, id);
+    const files = await listReplyFiles(trx, id);
+    const replies = (await listReplies(trx, id)).map((r) => ({ ...r, files: files.filter((f) => f.replyId === r.id) }));
     const evaluations = await listEvaluations(trx, id);
     const notes = can(actor, 'proposal.note', p.ref).allowed ? await listNotes(trx, id) : [];
     const timeline = await listTimeline(trx, id);
@@ -90,6 +93,16 @@ export async function getProposal(db: Kysely<DB>, actor: Actor, id: string) {
   });
 }
 
+/** One file of a reply or opinion, for whoever may read the proposal and that reply (row-level security); 404 otherwise. */
+export async function getReplyFile(db: Kysely<DB>, actor: Actor, proposalId: string, fileId: string) {
+  return withActor(db, dbActor(actor), async (trx) => {
+    await loadProposal(trx, actor, proposalId);
+    const file = await findReplyFile(trx, fileId);
+    if (!file || file.proposalId !== proposalId) throw new NotFoundError('file');
+    return file;
+  });
+}
+
 // ---- Transitions ----
 
 export type TransitionInput =
@@ -97,7 +110,7 @@ export type TransitionInput =
   | { action: 'reject'; reason: string; convertTo: NotFiledAs | null }
   | { action: 'return'; reason: string }
   | { action: 'assign'; lead: string; co: string[]; deadline: string | null }
-  | { action: 'reply'; category: ReplyCategory; body: string }
+  | { action: 'reply'; category: ReplyCategory; body: string; files?: Upload[] }
   | { action: 'evaluate'; ratings: Record<string, Satisfaction>; comment: string };
 
 interface Told { kind: NotificationKind; to: string[] }
@@ -105,6 +118,7 @@ interface Told { kind: NotificationKind; to: string[] }
 /** Makes one step of the lifecycle; refused by the policy (403/404) or when the state does not allow it (400). */
 export async function transition(db: Kysely<DB>, actor: Actor, id: string, input: TransitionInput, call: CallContext = {}) {
   const told: string[] = [];
+  const files = input.action === 'reply' ? checkReplyFiles(input.files ?? []) : [];
   const { ref, evict } = await withActor(db, dbActor(actor), async (trx) => {
     const p = await loadProposal(trx, actor, id);
     let action: ProposalAction = input.action;
@@ -175,8 +189,9 @@ export async function transition(db: Kysely<DB>, actor: Actor, id: string, input
         const lead = (await listAssignments(trx, id)).find((a) => a.role === 'lead' && a.status !== 'returned');
         if (!lead) throw new InputError('_form', 'proposal.notNow');
         unitOrgId = lead.unitOrgId;
-        await insertReply(trx, { proposalId: id, assignmentId: lead.id, unitOrgId: lead.unitOrgId, kind: 'reply',
+        const replyId = await insertReply(trx, { proposalId: id, assignmentId: lead.id, unitOrgId: lead.unitOrgId, kind: 'reply',
           category: input.category, body: input.body, authorId: actor.id });
+        await insertReplyFiles(trx, replyId, files);
         await setAssignmentStatus(trx, id, [lead.unitOrgId], 'replied', { repliedAt: now });
         await updateProposal(trx, id, { state: to, replyCategory: input.category, repliedAt: now });
         note = input.category;
@@ -252,13 +267,15 @@ async function myAssignment(trx: Executor, actor: Actor, id: string) {
   return mine;
 }
 
-/** 会办意见: a co-unit's opinion, sent to the lead unit (which alone reads it besides the committee side). */
-export function sendOpinion(db: Kysely<DB>, actor: Actor, id: string, body: string, call: CallContext = {}) {
+/** 会办意见: a co-unit's opinion, with any files, sent to the lead unit (which alone reads it besides the committee side). */
+export async function sendOpinion(db: Kysely<DB>, actor: Actor, id: string, body: string, call: CallContext = {}, uploads: Upload[] = []) {
+  const files = checkReplyFiles(uploads);
   return besides(db, actor, id, call, async (trx, p) => {
     authorize(actor, 'proposal.unitRespond', p.ref);
     const mine = await myAssignment(trx, actor, id);
     if (mine.role !== 'co' || !['assigned', 'handling'].includes(p.state)) throw new InputError('_form', 'proposal.notNow');
-    await insertReply(trx, { proposalId: id, assignmentId: mine.id, unitOrgId: mine.unitOrgId, kind: 'opinion', category: null, body, authorId: actor.id });
+    const replyId = await insertReply(trx, { proposalId: id, assignmentId: mine.id, unitOrgId: mine.unitOrgId, kind: 'opinion', category: null, body, authorId: actor.id });
+    await insertReplyFiles(trx, replyId, files);
     return { action: 'opinion', unitOrgId: mine.unitOrgId, tell: { kind: 'status', to: p.ref.leadUnitOrgId ? await usersOfOrgs(trx, [p.ref.leadUnitOrgId]) : [] } };
   });
 }

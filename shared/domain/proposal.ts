@@ -67,6 +67,35 @@ export const isFinal = (state: ProposalState) => possibleActions(state, { sentBa
 /** Reply categories: A 解决采纳, B 列入计划拟解决, C 留作参考. */
 export const REPLY_CATEGORIES = ['A', 'B', 'C'] as const;
 export type ReplyCategory = (typeof REPLY_CATEGORIES)[number];
+
+/**
+ * 答复附件: what a unit may attach to its reply or a co-unit to its opinion — the signed 答复函 as PDF
+ * or OFD, Word and Excel annexes, a scan — by extension, with the signature its bytes must have
+ * (checked on the server). Served for download only, with the type named here.
+ */
+export const REPLY_FILE_TYPES = {
+  pdf: { contentType: 'application/pdf', bytes: 'pdf' },
+  ofd: { contentType: 'application/ofd', bytes: 'zip' },
+  docx: { contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', bytes: 'zip' },
+  xlsx: { contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', bytes: 'zip' },
+  doc: { contentType: 'application/msword', bytes: 'ole' },
+  xls: { contentType: 'application/vnd.ms-excel', bytes: 'ole' },
+  jpg: { contentType: 'image/jpeg', bytes: 'jpeg' },
+  jpeg: { contentType: 'image/jpeg', bytes: 'jpeg' },
+  png: { contentType: 'image/png', bytes: 'png' },
+} as const;
+export type ReplyFileExtension = keyof typeof REPLY_FILE_TYPES;
+export const REPLY_FILES_MAX = 5;
+export const REPLY_FILE_MAX_BYTES = 10 * 1024 * 1024;
+export const REPLY_FILES_TOTAL_MAX_BYTES = 20 * 1024 * 1024;
+/** A reply's submission as a whole (its files and its text): the server's body cap for the proposal page. */
+export const REPLY_UPLOAD_MAX_BYTES = REPLY_FILES_TOTAL_MAX_BYTES + 64 * 1024;
+
+/** A file name's extension as REPLY_FILE_TYPES names it, or null if it is not one of them. */
+export function replyFileExtension(name: string): ReplyFileExtension | null {
+  const ext = /\.([A-Za-z]+)$/.exec(name)?.[1]?.toLowerCase() ?? '';
+  return Object.hasOwn(REPLY_FILE_TYPES, ext) ? (ext as ReplyFileExtension) : null;
+}
 /** The sponsor's rating of each unit: 满意, 基本满意, 不满意. */
 export const SATISFACTION = ['satisfied', 'basically', 'dissatisfied'] as const;
 export type Satisfaction = (typeof SATISFACTION)[number];

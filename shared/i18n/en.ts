@@ -114,6 +114,8 @@ export const en: Messages = {
   'error.notFound': 'This page does not exist, or you may not open it.',
   'error.forbidden': 'You are not allowed to do this.',
   'error.unexpected': 'Something went wrong. Please try again later.',
+  'files.chosen': 'Files chosen',
+  'files.remove': 'Remove {name}',
   'error.tooLarge': 'What you sent is too large: the limit is {limit}.',
   'error.rateLimited': 'Too many requests. Please try again a little later.',
   'error.title.notFound': 'Page not found',

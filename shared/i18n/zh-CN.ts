@@ -114,6 +114,8 @@ export const zhCN = {
   'error.notFound': '页面不存在，或您没有访问权限。',
   'error.forbidden': '您没有执行此操作的权限。',
   'error.unexpected': '出现意外错误，请稍后再试。',
+  'files.chosen': '已选择的文件',
+  'files.remove': '移除 {name}',
   'error.tooLarge': '提交的内容过大，上限为 {limit}。',
   'error.rateLimited': '操作过于频繁，请稍后再试。',
   'error.title.notFound': '找不到页面',

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server';
@@ -124,9 +127,26 @@ describe.skipIf(!chromiumPath)('browser: a joint proposal from draft to closed',
     await expect.poll(() => stateOf(lead), { timeout: 10_000 }).toBe('办理中');
     await unit.getByRole('radio', { name: 'A 类（解决采纳）' }).check();
     await unit.getByLabel('答复正文').fill('我委已将成渝地区纳入燃料电池汽车示范应用政策研究范围，将会同有关部门推进。');
+    // The signed 答复函 goes with the reply; a text file is not a kind that may, and is taken off again.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reply-'));
+    const letter = path.join(dir, '国家发展改革委答复函.pdf');
+    fs.writeFileSync(letter, Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(200_000, 0x20), Buffer.from('\n%%EOF\n')]));
+    const note = path.join(dir, '说明.txt');
+    fs.writeFileSync(note, '草稿');
+    await unit.getByLabel('附件', { exact: true }).setInputFiles(note);
+    await unit.getByRole('button', { name: /^答 ?复$/ }).click();
+    await unit.getByText('只能上传 PDF、OFD、Word').waitFor();
+    await unit.getByRole('button', { name: '移除 说明.txt' }).click();
+    await unit.getByLabel('附件', { exact: true }).setInputFiles(letter);
+    expect(await unit.getByRole('list', { name: '已选择的文件' }).innerText()).toMatch(/国家发展改革委答复函\.pdf\s*195 KB/);
+    expect(await unit.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(391);
     await unit.getByRole('button', { name: /^答 ?复$/ }).click();
     await expect.poll(() => stateOf(lead), { timeout: 10_000 }).toBe('已答复');
     await stillMarked(lead);
+    // The sponsor's open page shows the letter; it downloads as sent.
+    const [download] = await Promise.all([lead.waitForEvent('download'), lead.getByRole('link', { name: '国家发展改革委答复函.pdf' }).click()]);
+    expect(download.suggestedFilename()).toBe('国家发展改革委答复函.pdf');
+    expect(fs.readFileSync((await download.path())!).equals(fs.readFileSync(letter))).toBe(true);
 
     await lead.getByRole('radio', { name: '满意', exact: true }).check();
     await lead.getByRole('button', { name: /^评 ?价$/ }).click();

@@ -188,11 +188,12 @@ describe('the hydrogen-corridor proposal from co-drafting to closed', () => {
     const [unitNdrc, unitFgw, cqStaff] = [await as('unit-ndrc'), await as('unit-test-fgw'), await as('cq-staff')];
     expect((await refused(transition(db(), unitFgw, proposalId, { action: 'accept' }))).status).toBe(403);
     await transition(db(), unitNdrc, proposalId, { action: 'accept' });
-    await sendOpinion(db(), unitFgw, proposalId, '建议在示范城市群申报中统筹重庆工业副产氢资源。');
+    const annex = { bytes: Buffer.from('%PDF-1.7\n重庆工业副产氢资源测算\n%%EOF'), name: '副产氢测算.pdf', type: 'application/pdf' };
+    await sendOpinion(db(), unitFgw, proposalId, '建议在示范城市群申报中统筹重庆工业副产氢资源。', {}, [annex]);
     await addNote(db(), unitFgw, proposalId, '市发改委内部：联系能源处核实加氢站数据。');
     await addNote(db(), cqStaff, proposalId, '提案委：列入跨区域督办清单。');
     const ndrcView = await getProposal(db(), unitNdrc, proposalId);
-    expect(ndrcView.replies.map((r) => [r.kind, r.unitName])).toEqual([['opinion', '市发展改革委']]);
+    expect(ndrcView.replies.map((r) => [r.kind, r.unitName, r.files.map((f) => f.name)])).toEqual([['opinion', '市发展改革委', ['副产氢测算.pdf']]]);
     expect(ndrcView.notes).toEqual([]);
     expect((await getProposal(db(), unitFgw, proposalId)).notes.map((n) => n.body)).toEqual(['市发改委内部：联系能源处核实加氢站数据。']);
     // The Chongqing side reads its committee's and its own units' notes; the Sichuan leader, supervising
