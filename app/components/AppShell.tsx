@@ -67,8 +67,12 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
   const selected = areas.map((a) => a.key).filter((k) => (k === '/' ? pathname === '/' : pathname.startsWith(k)));
   useSessionEnd();
   const onlineOnly = useOnlineSubmitHandler();
-  // The navigation's pages (and the bell's), ready to open without the network.
-  usePreloadPages([...areas.map((a) => a.to), '/notifications']);
+  // The navigation's pages, the bell's, and the records' pages opened from them and from notifications
+  // (a proposal, an event…; any id stands for all), ready to say so when opened without the network.
+  usePreloadPages([
+    ...areas.map((a) => a.to), '/notifications',
+    '/workspaces/_', '/notices/_', '/proposals/_', '/inspections/_', '/events/_', ...(user.may.drafts ? ['/drafts/_'] : []),
+  ]);
 
   return (
     <Layout className="app-shell" style={{ minHeight: '100vh' }}>

@@ -99,6 +99,18 @@ describe.skipIf(!chromiumPath)('browser: pages that cannot be shown, and the net
     await phone.context.setOffline(false);
     await page.getByRole('button', { name: RETRY }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('协商日程');
+
+    // A proposal's page, never opened in this tab either, from the registry: the same.
+    await follow(page, '/proposals');
+    await page.getByTestId('proposal-link').first().waitFor();
+    await expect.poll(() => page.evaluate(() => performance.getEntriesByType('resource').some((e) => /\/proposals\._proposalId-[\w-]+\.js$/.test(e.name))),
+      { timeout: 10_000 }).toBe(true);
+    await phone.context.setOffline(true);
+    await page.getByTestId('proposal-link').first().click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('无法连接服务器');
+    await phone.context.setOffline(false);
+    await page.getByRole('button', { name: RETRY }).click();
+    await expect.poll(() => page.locator('#proposal-title').count()).toBe(1);
   });
 
   it('a revalidation the server fails (502 from a proxy while it restarts) keeps the shell, and "retry" restores the page', async () => {

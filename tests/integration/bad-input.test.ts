@@ -56,6 +56,7 @@ const ROUTES: Record<string, { path: string; action?: readonly string[] }> = {
   // The steps that need nothing but the route's id (review, file, accept, close) are left out.
   'proposals.$proposalId.tsx': { path: '/proposals/:proposalId', action: ['reject', 'return', 'assign', 'reply', 'evaluate', 'opinion', 'quality', 'note', 'select', 'supervise'] },
   'proposals.$proposalId.export[.]docx.tsx': { path: '/proposals/:proposalId/export.docx' },
+  'proposals.$proposalId.files.$fileId.tsx': { path: '/proposals/:proposalId/files/:fileId' },
   'proposals._index.tsx': { path: '/proposals' },
   'proposals.export[.]xlsx.tsx': { path: '/proposals/export.xlsx' },
   'proposals.dashboard.tsx': { path: '/proposals/dashboard' },
@@ -192,6 +193,8 @@ beforeAll(async () => {
   ids.inspectionId = insp.inspection.id;
   ids.findingId = insp.finding.id;
   ids.photoId = insp.finding.id;
+  // The proposal has no reply, so no file: any file id is unknown.
+  ids.fileId = ids.proposalId;
   // The admin, and the author of the joint draft (who may manage it), both of Chongqing.
   cookies['cq-admin'] = await server.login('cq-admin');
   cookies['cq-member'] = await server.login('cq-member');
