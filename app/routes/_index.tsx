@@ -100,8 +100,9 @@ export default function Home() {
   const { handlesAssignments, assignments, workspaces, latestNotices, overview } = useLoaderData<typeof loader>();
   const today = beijingDay(new Date());
   const t = useT();
+  // Proposals show here only as a unit's assignments.
   useLiveRevalidation((e) => e.type === 'record:changed'
-    && ((handlesAssignments && e.kind === 'proposal') || workspaces.some((w) => w.id === e.workspaceId)));
+    && (e.kind === 'proposal' ? handlesAssignments : workspaces.some((w) => w.id === e.workspaceId)));
   return (
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
       <Typography.Title level={1} style={{ fontSize: 24, margin: 0 }}>{t('home.title')}</Typography.Title>

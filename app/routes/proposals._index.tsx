@@ -11,6 +11,7 @@ import { formatDate } from '../../shared/format/datetime';
 import { pageTitle, useLocale, useT } from '../lib/i18n';
 import { FilterBar, FilterChoice, FilterToggle, withFilters } from '../components/FilterBar';
 import { RegionTag } from '../components/RegionTag';
+import { useLiveRevalidation } from '../realtime/hooks';
 export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'proposalRegistry.title');
@@ -51,6 +52,8 @@ export default function ProposalRegistry() {
   const t = useT();
   const locale = useLocale();
   const filtered = FILTERS.some((name) => params.get(name));
+  // Any change of a proposal its reader may read (the server sends no other): the figures are read again.
+  useLiveRevalidation((e) => e.type === 'record:changed' && e.kind === 'proposal');
   const toPage = (n: number) => {
     const next = new URLSearchParams(params);
     if (n > 1) next.set('page', String(n)); else next.delete('page');

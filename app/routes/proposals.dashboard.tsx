@@ -12,6 +12,7 @@ import { guard, requireUser } from '../lib/session.server';
 import { pageTitle, useT, type T } from '../lib/i18n';
 import { FilterBar, FilterChoice } from '../components/FilterBar';
 import { RegionTag } from '../components/RegionTag';
+import { useLiveRevalidation } from '../realtime/hooks';
 export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 export const meta: MetaFunction = (args) => pageTitle(args, 'proposalDashboard.title');
@@ -105,6 +106,8 @@ export default function ProposalDashboardPage() {
   const [params] = useSearchParams();
   const t = useT();
   const f = d.figures;
+  // Any change of a proposal its reader may read (the server sends no other): the figures are read again.
+  useLiveRevalidation((e) => e.type === 'record:changed' && e.kind === 'proposal');
   const query = new URLSearchParams();
   if (d.committee) query.set('committee', d.committee.id);
   if (d.year) query.set('year', String(d.year));

@@ -1,6 +1,6 @@
 import type { Actor, ProposalRef, RecordRef } from '../../shared/policy';
 import type { ChangeAction, RecordKind, ServerToClientEvents } from '../../shared/realtime/events';
-import { audienceRooms, rooms } from '../../shared/realtime/rooms';
+import { audienceRooms, proposalAudienceRooms, rooms } from '../../shared/realtime/rooms';
 import { localSockets, refreshUserSockets } from './access';
 import type { RealtimeState, Watched } from './types';
 import { watchedProposal, watchedRecord } from './watched';
@@ -75,7 +75,7 @@ export function createHub(state: RealtimeState): RealtimeHub {
     async proposalChanged(id, ref, evict) {
       const room = rooms.record('proposal', id);
       if (evict) await evictWatchers(room, watchedProposal(ref));
-      io.to([...ref.assignedOrgIds.map(rooms.handlers), room])
+      io.to([...proposalAudienceRooms(ref), room])
         .emit('record:changed', { kind: 'proposal', id, workspaceId: ref.workspaceId, action: 'updated' });
     },
 

@@ -241,7 +241,7 @@ export async function reopenEditing(db: Kysely<DB>, actor: Actor, draftId: strin
  */
 export async function submitProposal(db: Kysely<DB>, actor: Actor, draftId: string, topic: ProposalTopic, call: CallContext = {}) {
   const told: string[] = [];
-  const { draft, proposalId } = await withActor(db, dbActor(actor), async (trx) => {
+  const { draft, proposalId, ref } = await withActor(db, dbActor(actor), async (trx) => {
     const { draft, signing } = await loadForLead(trx, actor, draftId);
     const hash = signing.signingHash;
     if (!hash || hash === FREEZING) throw new InputError('_form', 'proposal.notFrozen');
@@ -274,9 +274,11 @@ export async function submitProposal(db: Kysely<DB>, actor: Actor, draftId: stri
       sponsorIds: sponsors.map((s) => s.userId), assignedOrgIds: [], leadUnitOrgId: null,
     };
     told.push(...await notify(trx, { recipients: [...staff, ...ref.sponsorIds], kind: 'status', record: { kind: 'proposal', id: proposalId, ref }, text: draft.title, actor }));
-    return { draft, proposalId };
+    return { draft, proposalId, ref };
   });
   await announce(call, { ...draft, frozen: true }, false);
+  // Open registries and dashboards of its readers list it now.
+  await call.realtime?.proposalChanged(proposalId, ref, false);
   await announceNotifications(db, call, told);
   return proposalId;
 }

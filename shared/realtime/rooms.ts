@@ -3,7 +3,8 @@
  * these functions mirror the read rule of shared/policy (readRecord) so that an event reaches
  * exactly the people who could open the record, and never a hint of it anyone else.
  */
-import { isHandlingUnit, type Actor, type RecordRef } from '../policy';
+import { isHandlingUnit, type Actor, type ProposalRef, type RecordRef } from '../policy';
+import type { Region, Role } from '../domain/model';
 import type { RecordKind } from './events';
 
 export const rooms = {
@@ -16,6 +17,10 @@ export const rooms = {
   workspaceOrg: (workspaceId: string, orgId: string) => `workspace:${workspaceId}:org:${orgId}`,
   /** Handling units (承办单位) read only what is assigned to their org. */
   handlers: (orgId: string) => `handlers:${orgId}`,
+  /** The committee side of a region (staff, leaders, coordinators): the proposals their committee received. */
+  proposalCommittee: (region: Region) => `proposals:${region}:committee`,
+  /** Staff and leaders of a region: the joint proposals concerning it (cross-region supervision). */
+  proposalSupervisors: (region: Region) => `proposals:${region}:supervisors`,
   /** Sockets viewing one record (joined by `record:watch` after the policy allowed reading it). */
   record: (kind: RecordKind, id: string) => `record:${kind}:${id}`,
 };
@@ -28,6 +33,9 @@ export function actorRooms(actor: Actor): string[] {
   for (const workspaceId of Object.keys(actor.workspaces)) {
     out.push(rooms.workspace(workspaceId), rooms.workspaceRegion(workspaceId, actor.region), rooms.workspaceOrg(workspaceId, actor.orgId));
   }
+  const has = (...roles: Role[]) => roles.some((r) => actor.roles.includes(r));
+  if (has('staff', 'leader', 'coordinator')) out.push(rooms.proposalCommittee(actor.region));
+  if (has('staff', 'leader')) out.push(rooms.proposalSupervisors(actor.region));
   return out;
 }
 
@@ -41,9 +49,21 @@ export function audienceRooms(ref: RecordRef): string[] {
   return out;
 }
 
+/**
+ * The rooms whose members may read a proposal (policy readProposal, as rooms): its assigned units, its
+ * sponsors, the receiving committee's side, the staff and leaders of the regions a joint proposal
+ * concerns, and the readers of its workspace. The registry and the dashboard follow its changes here.
+ */
+export function proposalAudienceRooms(ref: ProposalRef): string[] {
+  const out = [...ref.assignedOrgIds.map(rooms.handlers), ...ref.sponsorIds.map(rooms.user), rooms.proposalCommittee(ref.ownerRegion)];
+  if (ref.visibility === 'joint') out.push(...ref.regions.map(rooms.proposalSupervisors));
+  if (ref.workspaceId !== null) out.push(...audienceRooms({ ...ref, workspaceId: ref.workspaceId, assignedOrgIds: [] }));
+  return out;
+}
+
 /** Rooms the server manages from the actor's identity and memberships (not record rooms, not the socket's own). */
 export const isMembershipRoom = (room: string) =>
-  room.startsWith('user:') || room.startsWith('workspace:') || room.startsWith('handlers:');
+  room.startsWith('user:') || room.startsWith('workspace:') || room.startsWith('handlers:') || room.startsWith('proposals:');
 
 export const isRecordRoom = (room: string) => room.startsWith('record:');
 

@@ -97,14 +97,20 @@ describe.skipIf(!chromiumPath)('browser: a joint proposal from draft to closed',
     expect(await lead.getByTestId('proposal-sponsors').innerText()).toMatch(/李明.*领衔人.*刘洋.*联名人/);
   });
 
-  it('the receiving committee\'s staff reviews, files and assigns it; the sponsors\' open pages follow live', async () => {
-    await Promise.all([open(staff, proposalPath), open(co, proposalPath)]);
+  it('the receiving committee\'s staff reviews, files and assigns it; the sponsors\' open pages (and the registry) follow live', async () => {
+    await Promise.all([open(staff, proposalPath), open(co, proposalPath), open(lead, '/proposals')]);
     await marked(co);
+    await marked(lead);
+    const number = await staff.getByTestId('proposal-number').innerText();
+    const row = lead.getByTestId('proposal-registry').locator('tr', { hasText: number });
+    expect(await row.innerText()).toContain('已提交');
     expect(await seriousA11yViolations(staff, 'proposal page (staff)')).toEqual([]);
     await staff.getByRole('button', { name: '开始审查', exact: true }).click();
     await expect.poll(() => stateOf(co), { timeout: 10_000 }).toBe('审查中');
     await staff.getByRole('button', { name: /^立 ?案$/ }).click();
     await expect.poll(() => stateOf(co), { timeout: 10_000 }).toBe('已立案');
+    await expect.poll(() => row.innerText(), { timeout: 10_000 }).toContain('已立案');
+    await stillMarked(lead);
 
     await staff.getByRole('combobox', { name: '主办' }).click();
     await staff.keyboard.type('国家发展改革委');

@@ -12,6 +12,9 @@ import { removeMember } from '../../server/services/membership';
 import { setStatus } from '../../server/services/users';
 import type { ClientToServerEvents, RecordChange, ServerToClientEvents } from '../../shared/realtime/events';
 import { rooms } from '../../shared/realtime/rooms';
+import { can } from '../../shared/policy';
+import { getProposalRef, transition } from '../../server/services/proposals';
+import { DEMO_PROPOSALS } from '../../db/seed/proposals';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -139,6 +142,24 @@ describe(`realtime rooms and events (${backend})`, () => {
     expect(sc.events.changes).toEqual([{ kind: 'notice', id: jointId, workspaceId: ws.chuanyu, action: 'updated' }]);
     // Payloads name what changed, never its text.
     expect(Object.keys(cq.events.changes[0]).sort()).toEqual(['action', 'id', 'kind', 'workspaceId']);
+  });
+
+  it('a step of a joint proposal reaches the open registries of exactly those who may read it', async () => {
+    const db = server.database.db;
+    const proposal = await asOwner(db, (trx) => trx.selectFrom('proposals').select('id').where('title', '=', DEMO_PROPOSALS.jointSubmitted).executeTakeFirstOrThrow());
+    const people = ['sc-staff', 'sc-coordinator', 'cq-leader', 'sc-member2', 'gz-member', 'unit-ndrc', 'unit-cqfgw'];
+    const sockets = await Promise.all(people.map((u) => connectAs(u)));
+    const staff = await actorOf(db, 'cq-staff');
+    await transition(db, staff, proposal.id, { action: 'review' }, { realtime: server.realtime.hub });
+    const ref = await getProposalRef(db, staff, proposal.id);
+    const readers = [];
+    for (const u of people) if (can(await actorOf(db, u), 'proposal.read', ref).allowed) readers.push(u);
+    // Sichuan's staff supervise a joint proposal; the units, Guizhou and another Sichuan member may not read it.
+    expect(readers).toEqual(expect.arrayContaining(['sc-staff', 'cq-leader']));
+    expect(readers).not.toEqual(expect.arrayContaining(['gz-member']));
+    await until(() => readers.every((u) => sockets[people.indexOf(u)].events.changes.length === 1), 'the readers\' events');
+    await settle();
+    expect(people.filter((_, i) => sockets[i].events.changes.some((c) => c.id === proposal.id))).toEqual(readers);
   });
 
   it('record:watch joins a record room only when the policy allows reading the record', async () => {
