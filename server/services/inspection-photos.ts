@@ -10,7 +10,7 @@ import { audit } from './audit';
 import { InputError, NotFoundError } from './errors';
 import { rateLimit, type CallContext } from './call';
 import { loadFinding, loadInspection } from './inspections';
-import type { Upload } from './upload';
+import { sniffImage, type Upload } from './upload';
 
 /**
  * Site photos of findings (docs/inspections.md): JPEG, PNG or WebP only, the type read from the bytes
@@ -18,16 +18,6 @@ import type { Upload } from './upload';
  * without any metadata (EXIF GPS and camera data gone, orientation applied), with a thumbnail. The
  * bytes live in the database beside their finding, under its row-level security.
  */
-
-/** The image type the bytes really are, from their signature; null for anything else. */
-export function sniffImage(bytes: Uint8Array): PhotoType | null {
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
-  const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-  if (bytes.length >= 8 && png.every((b, i) => bytes[i] === b)) return 'image/png';
-  const ascii = (from: number, to: number) => String.fromCharCode(...bytes.subarray(from, to));
-  if (bytes.length >= 12 && ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'image/webp';
-  return null;
-}
 
 const EXTENSIONS: Record<PhotoType, string[]> = { 'image/jpeg': ['jpg', 'jpeg'], 'image/png': ['png'], 'image/webp': ['webp'] };
 

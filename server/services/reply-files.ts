@@ -1,22 +1,23 @@
 import { REPLY_FILE_TYPES, replyFileExtension } from '../../shared/domain/proposal';
 import { InputError } from './errors';
-import type { Upload } from './upload';
+import { sniffImage, startsWith, type Upload } from './upload';
 
 /**
  * 答复附件 (docs/proposals.md, "Reply files"): a reply's or an opinion's files are kept as sent, in the
- * database under the replies' row-level security (read through `getReplyFile`); the schema has checked their kind by name, count and
- * size, and here their bytes must be what the name says (a PDF starts with %PDF-, Word, Excel and OFD
+ * database under the replies' row-level security (read through `getReplyFile`); the schema has checked
+ * their kind by name, count and size, and here their bytes must be what the name says (a PDF starts with %PDF-, Word, Excel and OFD
  * files are ZIP packages, the old Office formats OLE files). Nothing is converted, so nothing runs on
  * their content; they are only ever served as downloads.
  */
 
-const SIGNATURES = {
-  pdf: [0x25, 0x50, 0x44, 0x46, 0x2d],
-  zip: [0x50, 0x4b, 0x03, 0x04],
-  ole: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1],
-  jpeg: [0xff, 0xd8, 0xff],
-  png: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a],
-} as const;
+/** Whether the bytes are of this kind (REPLY_FILE_TYPES' `bytes`). */
+const IS: Record<(typeof REPLY_FILE_TYPES)[keyof typeof REPLY_FILE_TYPES]['bytes'], (b: Uint8Array) => boolean> = {
+  pdf: (b) => startsWith(b, [0x25, 0x50, 0x44, 0x46, 0x2d]), // %PDF-
+  zip: (b) => startsWith(b, [0x50, 0x4b, 0x03, 0x04]),
+  ole: (b) => startsWith(b, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]),
+  jpeg: (b) => sniffImage(b) === 'image/jpeg',
+  png: (b) => sniffImage(b) === 'image/png',
+};
 
 /** The files as they will be stored; throws InputError on `files` for the first one that is not what it says. */
 export function checkReplyFiles(files: Upload[]) {
@@ -24,7 +25,7 @@ export function checkReplyFiles(files: Upload[]) {
     const ext = replyFileExtension(f.name);
     if (!ext) throw new InputError('files', 'proposal.file.kind');
     const kind = REPLY_FILE_TYPES[ext];
-    if (!SIGNATURES[kind.bytes].every((b, i) => f.bytes[i] === b)) throw new InputError('files', 'proposal.file.notWhatItSays');
+    if (!IS[kind.bytes](f.bytes)) throw new InputError('files', 'proposal.file.notWhatItSays');
     // A path some browsers send (C:\fakepath\…) is not part of the name.
     const name = f.name.split(/[\\/]/).pop()!.slice(-200);
     return { name, contentType: kind.contentType, bytes: Buffer.from(f.bytes) };

@@ -8,6 +8,7 @@ import { isWidening } from '../domain/model';
 import type { ProposalAction } from '../domain/proposal';
 import { allow, forbidden, has, inviteeMayRead, isHandlingUnit, notFound, readRecord } from './decisions';
 import { proposalRules } from './proposals';
+export { onCommitteeSide, supervisesJointProposals } from './proposals';
 import { inspectionRules } from './inspections';
 
 export { isHandlingUnit } from './decisions';

@@ -10,11 +10,16 @@ import { allow, forbidden, has, isHandlingUnit, notFound, readRecord } from './d
 
 const COMMITTEE_SIDE: Role[] = ['staff', 'leader', 'coordinator'];
 
+/** The committee side of a region: reads every proposal its committee received. */
+export const onCommitteeSide = (a: Actor) => !isHandlingUnit(a) && has(a, ...COMMITTEE_SIDE);
+/** Staff and leaders: read the joint proposals that concern their region (cross-region supervision). */
+export const supervisesJointProposals = (a: Actor) => !isHandlingUnit(a) && has(a, 'staff', 'leader');
+
 export function readProposal(a: Actor, p: ProposalRef): Decision {
   if (isHandlingUnit(a)) return p.assignedOrgIds.includes(a.orgId) ? allow : notFound('policy.notAssigned');
   if (p.sponsorIds.includes(a.id)) return allow;
-  if (p.ownerRegion === a.region && has(a, ...COMMITTEE_SIDE)) return allow;
-  if (p.visibility === 'joint' && p.regions.includes(a.region) && has(a, 'staff', 'leader')) return allow;
+  if (p.ownerRegion === a.region && onCommitteeSide(a)) return allow;
+  if (p.visibility === 'joint' && p.regions.includes(a.region) && supervisesJointProposals(a)) return allow;
   if (p.workspaceId !== null) return readRecord(a, { ...p, workspaceId: p.workspaceId });
   return notFound('policy.outsideVisibility');
 }

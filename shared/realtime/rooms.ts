@@ -3,8 +3,8 @@
  * these functions mirror the read rule of shared/policy (readRecord) so that an event reaches
  * exactly the people who could open the record, and never a hint of it anyone else.
  */
-import { isHandlingUnit, type Actor, type ProposalRef, type RecordRef } from '../policy';
-import type { Region, Role } from '../domain/model';
+import { isHandlingUnit, onCommitteeSide, supervisesJointProposals, type Actor, type ProposalRef, type RecordRef } from '../policy';
+import type { Region } from '../domain/model';
 import type { RecordKind } from './events';
 
 export const rooms = {
@@ -33,9 +33,8 @@ export function actorRooms(actor: Actor): string[] {
   for (const workspaceId of Object.keys(actor.workspaces)) {
     out.push(rooms.workspace(workspaceId), rooms.workspaceRegion(workspaceId, actor.region), rooms.workspaceOrg(workspaceId, actor.orgId));
   }
-  const has = (...roles: Role[]) => roles.some((r) => actor.roles.includes(r));
-  if (has('staff', 'leader', 'coordinator')) out.push(rooms.proposalCommittee(actor.region));
-  if (has('staff', 'leader')) out.push(rooms.proposalSupervisors(actor.region));
+  if (onCommitteeSide(actor)) out.push(rooms.proposalCommittee(actor.region));
+  if (supervisesJointProposals(actor)) out.push(rooms.proposalSupervisors(actor.region));
   return out;
 }
 

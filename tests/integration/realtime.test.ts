@@ -152,7 +152,7 @@ describe(`realtime rooms and events (${backend})`, () => {
     const staff = await actorOf(db, 'cq-staff');
     await transition(db, staff, proposal.id, { action: 'review' }, { realtime: server.realtime.hub });
     const ref = await getProposalRef(db, staff, proposal.id);
-    const readers = [];
+    const readers: string[] = [];
     for (const u of people) if (can(await actorOf(db, u), 'proposal.read', ref).allowed) readers.push(u);
     // Sichuan's staff supervise a joint proposal; the units, Guizhou and another Sichuan member may not read it.
     expect(readers).toEqual(expect.arrayContaining(['sc-staff', 'cq-leader']));
