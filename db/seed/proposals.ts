@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import type { DB } from '../schema';
 import { defaultDeadline, proposalNumber, PROPOSAL_TOPICS, type ReplyCategory, type Satisfaction } from '../../shared/domain/proposal';
 import { addDays, beijingInstant } from '../../shared/domain/calendar';
+import { replyLetterPdf } from './reply-letter';
 
 /**
  * Demo proposals (提案办理, docs/proposals.md): Chongqing's 2024 year, whose dashboard reads the work
@@ -23,6 +24,9 @@ export const DEMO_PROPOSALS = {
   scSubmitted: '关于加强川西林盘保护利用的提案',
   scClosed: '关于推动天府粮仓建设的提案',
 } as const;
+
+/** The 答复函 attached to the hydrogen proposal's reply (a PDF: db/seed/reply-letter.ts). */
+export const DEMO_REPLY_LETTER = '国家发展改革委答复函（氢走廊提案）.pdf';
 
 /** The figures the seeded year must show (docs/proposals.md explains the arithmetic). */
 export const DEMO_YEAR = {
@@ -180,7 +184,9 @@ export async function seedDemoProposals(trx: Transaction<DB>, users: UserMap, ws
   const one = async (p: {
     owner: string; region: 'chongqing' | 'sichuan'; prefix: string; year: number; sequence: number; title: string; author: string;
     cosponsors?: string[]; joint?: boolean; state: 'submitted' | 'handling' | 'replied' | 'closed'; isKey?: boolean;
-    submitted: string; unit?: { orgId: string; region: string; assigned: string; deadline: string; replied?: string; category?: ReplyCategory; reply?: string };
+    submitted: string;
+    unit?: { orgId: string; region: string; assigned: string; deadline: string; replied?: string; category?: ReplyCategory; reply?: string;
+      letter?: { name: string; bytes: Buffer } };
   }) => {
     const sponsors = [p.author, ...(p.cosponsors ?? [])];
     const regions = [...new Set([p.region, ...sponsors.map((u) => users[u].region)])].sort() as Array<'chongqing' | 'sichuan'>;
@@ -210,10 +216,14 @@ export async function seedDemoProposals(trx: Transaction<DB>, users: UserMap, ws
         { proposal_id: id, action: 'assign', from_state: 'filed', to_state: 'assigned', unit_org_id: p.unit.orgId, actor_id: staff, at: at(p.unit.assigned) },
       );
       if (p.unit.replied && p.unit.reply) {
-        await trx.insertInto('proposal_replies').values({
+        const reply = await trx.insertInto('proposal_replies').values({
           proposal_id: id, assignment_id: a.id, unit_org_id: p.unit.orgId, kind: 'reply', category: p.unit.category ?? 'A',
           body: p.unit.reply, author_id: users[p.unit.orgId === ndrc ? 'unit-ndrc' : 'unit-cqfgw'].id, created_at: at(p.unit.replied, '16:00'),
-        }).execute();
+        }).returning('id').executeTakeFirstOrThrow();
+        if (p.unit.letter) {
+          await trx.insertInto('proposal_reply_files').values({ reply_id: reply.id, name: p.unit.letter.name, content_type: 'application/pdf',
+            size: p.unit.letter.bytes.length, bytes: p.unit.letter.bytes, created_at: at(p.unit.replied, '16:00') }).execute();
+        }
         timeline.push({ proposal_id: id, action: 'reply', from_state: 'handling', to_state: 'replied', unit_org_id: p.unit.orgId,
           actor_id: users[p.unit.orgId === ndrc ? 'unit-ndrc' : 'unit-cqfgw'].id, at: at(p.unit.replied, '16:00') });
       }
@@ -228,6 +238,14 @@ export async function seedDemoProposals(trx: Transaction<DB>, users: UserMap, ws
     unit: {
       orgId: ndrc, region: 'national', assigned: '2026-02-10', deadline: defaultDeadline('2026-02-10'), replied: '2026-04-28', category: 'A',
       reply: '国家发展改革委会同科技部等部门研究认为，成渝地区氢能产业基础较好，将在申报重大项目等相关事项上给予支持，并指导两地做好燃料电池汽车示范应用城市群申报准备。',
+      letter: { name: DEMO_REPLY_LETTER, bytes: replyLetterPdf('国家发展改革委答复函', [
+        '李明委员、刘洋委员：',
+        `您们提出的《${DEMO_PROPOSALS.hydrogen}》（渝政协2026第0001号）收悉。经商科技部等部门，现答复如下：`,
+        '成渝地区氢能产业基础较好，我委将在申报重大项目等相关事项上给予支持，并指导两地做好燃料电池汽车示范应用城市群申报准备。',
+        '感谢您们对发展改革工作的关心和支持。',
+        '国家发展改革委',
+        '2026年4月28日',
+      ]) },
     },
   });
   await one({

@@ -11,7 +11,7 @@ import { asOwner } from '../support/db';
 import { actorOf } from '../factories/demo';
 import { withActor } from '../../db';
 import { dbActor } from '../../server/services/actor';
-import { DEMO_PROPOSALS } from '../../db/seed/proposals';
+import { DEMO_PROPOSALS, DEMO_REPLY_LETTER } from '../../db/seed/proposals';
 
 let server: TestServer;
 const db = () => server.database.db;
@@ -21,7 +21,7 @@ let proposalId: string;
 beforeAll(async () => {
   server = await startTestServer();
   proposalId = (await asOwner(db(), (trx) => trx.selectFrom('proposals').select('id').where('title', '=', DEMO_PROPOSALS.cqOverdue).executeTakeFirstOrThrow())).id;
-  for (const u of ['unit-cqfgw', 'unit-ndrc', 'cq-member2', 'cq-staff', 'sc-staff']) cookies[u] = await server.login(u);
+  for (const u of ['unit-cqfgw', 'unit-ndrc', 'cq-member2', 'cq-staff', 'sc-staff', 'sc-member']) cookies[u] = await server.login(u);
 }, 120_000);
 afterAll(() => server?.stop());
 
@@ -93,9 +93,21 @@ describe(`reply files (${backend})`, () => {
     expect(page).toContain('附表.docx');
   });
 
-  it('in SQL as the app role: the sponsor reads both rows, another unit none', async () => {
+  it("the demo's hydrogen proposal carries 国家发展改革委's letter: a PDF for its Sichuan co-sponsor, nothing for another unit", async () => {
+    const letter = await asOwner(db(), (trx) => trx.selectFrom('proposal_reply_files as f').innerJoin('proposal_replies as r', 'r.id', 'f.reply_id')
+      .select(['f.id', 'r.proposal_id as proposalId']).where('f.name', '=', DEMO_REPLY_LETTER).executeTakeFirstOrThrow());
+    const path = `/proposals/${letter.proposalId}/files/${letter.id}`;
+    const res = await server.request(path, { cookie: cookies['sc-member'] });
+    expect(res.status).toBe(200);
+    expect(Buffer.from(await res.arrayBuffer()).subarray(0, 9).toString('latin1')).toBe('%PDF-1.7\n');
+    expect((await server.request(path, { cookie: cookies['unit-cqfgw'] })).status).toBe(404);
+  });
+
+  it('in SQL as the app role: the sponsor reads both rows, another unit and Sichuan none', async () => {
+    // The files table alone (no join through the replies' own rule), its rows named by the owner.
+    const ids = (await files()).map((f) => f.id);
     const read = async (username: string) => withActor(db(), dbActor(await actorOf(db(), username)), (trx) =>
-      trx.selectFrom('proposal_reply_files').select('name').execute());
+      trx.selectFrom('proposal_reply_files').select('name').where('id', 'in', ids).execute());
     expect((await read('cq-member2')).map((r) => r.name).sort()).toEqual(['答复函（渝发改〔2025〕12号）.pdf', '附表.docx']);
     expect(await read('unit-ndrc')).toEqual([]);
     expect(await read('sc-member')).toEqual([]);
