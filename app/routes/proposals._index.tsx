@@ -52,7 +52,7 @@ export default function ProposalRegistry() {
   const t = useT();
   const locale = useLocale();
   const filtered = FILTERS.some((name) => params.get(name));
-  // Any change of a proposal its reader may read (the server sends no other): the figures are read again.
+  // Any change of a proposal its reader may read (the server sends no other): the list is read again.
   useLiveRevalidation((e) => e.type === 'record:changed' && e.kind === 'proposal');
   const toPage = (n: number) => {
     const next = new URLSearchParams(params);
