@@ -6,7 +6,7 @@ import { DownloadOutlined, PaperClipOutlined } from '@ant-design/icons';
 import {
   addNote, addSupervision, getProposal, rateQuality, selectKey, sendOpinion, transition,
 } from '../../server/services/proposals';
-import { toUpload } from '../../server/services/upload';
+import { toUploads } from '../../server/services/upload';
 import {
   assignSchema, evaluateSchema, noteSchema, opinionSchema, qualitySchema, reasonSchema, rejectSchema, replySchema, selectKeySchema, supervisionSchema,
 } from '../../shared/validation/proposals';
@@ -60,12 +60,12 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       return submitForm(intent, assignSchema, input, (v) => transition(context.db, user, id, { action: 'assign', ...v }, call), done);
     case 'reply':
       return submitForm(intent, replySchema, input, async ({ files, ...v }) =>
-        transition(context.db, user, id, { action: 'reply', ...v, files: await Promise.all(files.map(toUpload)) }, call), done);
+        transition(context.db, user, id, { action: 'reply', ...v, files: await toUploads(files) }, call), done);
     case 'evaluate':
       return submitForm(intent, evaluateSchema, input, (v) => transition(context.db, user, id, { action: 'evaluate', ...v }, call), done);
     case 'opinion':
       return submitForm(intent, opinionSchema, input, async (v) =>
-        sendOpinion(context.db, user, id, v.body, call, await Promise.all(v.files.map(toUpload))), done);
+        sendOpinion(context.db, user, id, v.body, call, await toUploads(v.files)), done);
     case 'quality':
       return submitForm(intent, qualitySchema, input, (v) => rateQuality(context.db, user, id, v.quality, call), done);
     case 'note':

@@ -1,4 +1,4 @@
-import { REPLY_FILE_TYPES, replyFileExtension } from '../../shared/domain/proposal';
+import { REPLY_FILE_TYPES, replyFileExtension, type ReplyFileBytes } from '../../shared/domain/proposal';
 import { InputError } from './errors';
 import { sniffImage, startsWith, type Upload } from './upload';
 
@@ -11,7 +11,7 @@ import { sniffImage, startsWith, type Upload } from './upload';
  */
 
 /** Whether the bytes are of this kind (REPLY_FILE_TYPES' `bytes`). */
-const IS: Record<(typeof REPLY_FILE_TYPES)[keyof typeof REPLY_FILE_TYPES]['bytes'], (b: Uint8Array) => boolean> = {
+const IS: Record<ReplyFileBytes, (b: Uint8Array) => boolean> = {
   pdf: (b) => startsWith(b, [0x25, 0x50, 0x44, 0x46, 0x2d]), // %PDF-
   zip: (b) => startsWith(b, [0x50, 0x4b, 0x03, 0x04]),
   ole: (b) => startsWith(b, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]),

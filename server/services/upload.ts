@@ -7,6 +7,8 @@ export async function toUpload(file: File): Promise<Upload> {
   return { bytes: new Uint8Array(await file.arrayBuffer()), name: file.name, type: file.type };
 }
 
+export const toUploads = (files: readonly File[]) => Promise.all(files.map(toUpload));
+
 /** Whether the bytes begin with this signature (a file type's magic number). */
 export const startsWith = (bytes: Uint8Array, signature: readonly number[]) => signature.every((b, i) => bytes[i] === b);
 

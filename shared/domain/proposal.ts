@@ -85,6 +85,8 @@ export const REPLY_FILE_TYPES = {
   png: { contentType: 'image/png', bytes: 'png' },
 } as const;
 export type ReplyFileExtension = keyof typeof REPLY_FILE_TYPES;
+/** What a reply file's first bytes must be. */
+export type ReplyFileBytes = (typeof REPLY_FILE_TYPES)[ReplyFileExtension]['bytes'];
 export const REPLY_FILES_MAX = 5;
 export const REPLY_FILE_MAX_BYTES = 10 * 1024 * 1024;
 export const REPLY_FILES_TOTAL_MAX_BYTES = 20 * 1024 * 1024;
