@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { parseWith } from './parse';
 import { draftListFilterSchema } from './drafts';
 import { notificationFilterSchema } from './notifications';
@@ -40,5 +40,14 @@ describe('list filters', () => {
     expect(parseWith(auditFilterSchema, { from: '2025/01/02' })).toEqual({ ok: false, errors: { from: 'validation.date' } });
     expect(parseWith(userListFilterSchema, { q: '长'.repeat(41) })).toEqual({ ok: false, errors: { q: 'validation.tooLong' } });
     expect(parseWith(userListFilterSchema, { role: 'nobody' })).toEqual({ ok: false, errors: { role: 'validation.invalid' } });
+  });
+
+  it('drops NUL characters, which PostgreSQL refuses in text, from every string it reads (files untouched)', () => {
+    expect(parseWith(draftListFilterSchema, { q: '\u0000' })).toEqual({ ok: true, data: { mine: false } });
+    expect(parseWith(auditFilterSchema, { action: 'log\u0000in' })).toMatchObject({ ok: true, data: { action: 'login' } });
+    const file = new File(['\u0000'], 'a.txt');
+    const schema = z.object({ tags: z.array(z.string()), nested: z.object({ note: z.string() }), file: z.instanceof(File) });
+    const parsed = parseWith(schema, { tags: ['氢\u0000', 'x'], nested: { note: '\u0000走廊' }, file });
+    expect(parsed).toEqual({ ok: true, data: { tags: ['氢', 'x'], nested: { note: '走廊' }, file } });
   });
 });

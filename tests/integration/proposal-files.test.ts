@@ -63,8 +63,8 @@ describe(`reply files (${backend})`, () => {
     expect(await files()).toEqual([]);
   });
 
-  it('the unit replies with its letter and an annex in one submission; both are stored as sent', async () => {
-    const res = await reply([[pdf, '答复函（渝发改〔2025〕12号）.pdf'], [docx, '附表.docx']]);
+  it('the unit replies with its letter and an annex in one submission; both are stored as sent (names without a path or control characters)', async () => {
+    const res = await reply([[pdf, '答复函（渝发改〔2025〕12号）.pdf'], [docx, 'C:\\fakepath\\附\u0000表\u0007.docx']]);
     expect(res.status).toBe(200);
     expect(await state()).toBe('replied');
     expect((await files()).map((f) => [f.name, f.contentType, f.size])).toEqual([
