@@ -141,6 +141,7 @@ export const en: Messages = {
   'validation.email': 'Enter a valid email address',
   'validation.idNumber': 'Enter an 18-digit ID number',
   'validation.date': 'Enter a date (YYYY-MM-DD)',
+  'validation.dateRange': 'Enter a date between 1900 and 2100',
   'validation.orgOutsideRegion': 'Choose a committee of your own region',
   'validation.userOutsideRegion': 'Only people of your own region can be added',
   'validation.cannotDisableSelf': 'You cannot disable your own account',

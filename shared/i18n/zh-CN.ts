@@ -141,6 +141,7 @@ export const zhCN = {
   'validation.email': '请输入有效的电子邮箱',
   'validation.idNumber': '请输入 18 位身份证号码',
   'validation.date': '请输入日期（YYYY-MM-DD）',
+  'validation.dateRange': '日期须在 1900 年至 2100 年之间',
   'validation.orgOutsideRegion': '只能选择本省市的单位',
   'validation.userOutsideRegion': '只能添加本省市的人员',
   'validation.cannotDisableSelf': '不能停用自己的账号',

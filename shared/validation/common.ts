@@ -23,10 +23,17 @@ export const optionalText = (max: number) =>
   z.string({ invalid_type_error: 'validation.invalid' }).trim().max(max, 'validation.tooLong').optional()
     .transform((v) => (v ? v : null));
 
-/** A calendar day as forms and URLs carry it, `YYYY-MM-DD`, that exists. */
+/**
+ * The days a form or a URL may name. Wider than anyone plans, and inside the years JavaScript writes as
+ * `YYYY` and PostgreSQL reads (it has no year 0; a month view of 9999-12 would end in year 10000).
+ */
+export const DAY_RANGE = { min: '1900-01-01', max: '2100-12-31' } as const;
+
+/** A calendar day as forms and URLs carry it, `YYYY-MM-DD`, that exists, within DAY_RANGE. */
 export const day = z.string({ required_error: 'validation.required', invalid_type_error: 'validation.date' })
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'validation.date')
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), 'validation.date');
+  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), 'validation.date')
+  .refine((v) => v >= DAY_RANGE.min && v <= DAY_RANGE.max, 'validation.dateRange');
 
 /**
  * One list filter from the query string (`?workspace=…`): absent or empty (an emptied select) is no

@@ -5,6 +5,8 @@ import { draftListFilterSchema } from './drafts';
 import { notificationFilterSchema } from './notifications';
 import { searchQuerySchema } from './search';
 import { auditFilterSchema, userListFilterSchema } from './schemas';
+import { calendarFilterSchema } from './calendar';
+import { day } from './common';
 
 /**
  * Every list filter reads the query string the same way: nothing or an empty value is no filter, a
@@ -40,6 +42,15 @@ describe('list filters', () => {
     expect(parseWith(auditFilterSchema, { from: '2025/01/02' })).toEqual({ ok: false, errors: { from: 'validation.date' } });
     expect(parseWith(userListFilterSchema, { q: '长'.repeat(41) })).toEqual({ ok: false, errors: { q: 'validation.tooLong' } });
     expect(parseWith(userListFilterSchema, { role: 'nobody' })).toEqual({ ok: false, errors: { role: 'validation.invalid' } });
+  });
+
+  it('reads days from 1900 to 2100 only (PostgreSQL has no year 0; a month of 9999-12 would end in year 10000)', () => {
+    expect(parseWith(auditFilterSchema, { from: '1900-01-01', to: '2100-12-31' }).ok).toBe(true);
+    for (const d of ['0000-01-01', '0001-01-01', '1899-12-31', '2101-01-01', '9999-12-31']) {
+      expect(parseWith(auditFilterSchema, { from: d })).toEqual({ ok: false, errors: { from: 'validation.date' } });
+      expect(parseWith(calendarFilterSchema, { date: d })).toEqual({ ok: false, errors: { date: 'validation.date' } });
+      expect(parseWith(z.object({ day }), { day: d })).toEqual({ ok: false, errors: { day: 'validation.dateRange' } });
+    }
   });
 
   it('drops NUL characters, which PostgreSQL refuses in text, from every string it reads (files untouched)', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { filterField, filterId, filterText, id, oneOf, optionalText, required } from './common';
+import { day, filterField, filterId, filterText, id, oneOf, optionalText, required } from './common';
 import { ORG_KINDS, ORG_LEVELS, ROLES, VISIBILITIES, WORKSPACE_ROLES } from '../domain/model';
 
 /** Form schemas: one per form, used by the browser before sending and by the action on receipt. */
@@ -74,14 +74,12 @@ export const noticeSchema = z.object({
 
 export const visibilitySchema = z.object({ visibility: oneOf(VISIBILITIES) });
 
-const day = filterField(z.string().regex(/^\d{4}-\d{2}-\d{2}$/), 'validation.date');
-
-/** The audit log's filters (`?action=&actor=&from=&to=&page=`); the service checks the days exist. */
+/** The audit log's filters (`?action=&actor=&from=&to=&page=`). */
 export const auditFilterSchema = z.object({
   action: filterText(60),
   actor: filterText(40),
-  from: day,
-  to: day,
+  from: filterField(day, 'validation.date'),
+  to: filterField(day, 'validation.date'),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
 });
 

@@ -87,8 +87,8 @@ const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 const BAD_IDS = ['not-a-uuid', '%E0%A4%A', UNKNOWN_ID, '%00', '..%2F..%2Fadmin', 'x'.repeat(3000), `${UNKNOWN_ID}%20or%201%3D1`];
 const GARBAGE_QUERY = '?q=%E0%A4%A&page=-1&page=abc&workspace=x&workspace=y&compare=zzz&view=nope&kind=nope&show=x'
   + '&from=2025-13-45&to=x&orgId=zzz&role=nobody&redirectTo=%2F%5Cevil.example&mine=2&type=x&_data=x&q=' + encodeURIComponent(long.slice(0, 600));
-/** NUL characters in every text filter (PostgreSQL refuses them in text). */
-const NUL_QUERY = '?q=%00&action=log%00in&actor=%00&redirectTo=%2F%00';
+/** Edge values: NUL characters in every text filter (PostgreSQL refuses them in text), days past what it reads. */
+const EDGE_QUERY = '?q=%00&action=log%00in&actor=%00&redirectTo=%2F%00&view=month&date=9999-12-31&from=0000-01-01&to=0001-01-01&year=0';
 /** Headers a client may garble; sent together with the session cookie. */
 const GARBAGE_HEADERS: Record<string, string> = {
   Referer: 'not a url', 'Accept-Language': '%%%;q=x', Accept: 'garbage/;;', 'X-Forwarded-For': 'not an address',
@@ -119,7 +119,7 @@ const BODIES: Body[] = [
   ['deeply nested JSON', 'application/json', '['.repeat(20_000) + ']'.repeat(20_000)],
   ['JSON in a charset nobody speaks', 'application/json; charset=utf-7', '{"intent":"post"}'],
   ['__proto__ keys', 'application/json', '{"__proto__":{"intent":"post"},"constructor":{"prototype":{"x":1}},"intent":"__proto__"}'],
-  ['NUL characters in text', ...json({ intent: 'post', title: '测\u0000试', body: '\u0000', name: '\u0000名', displayName: '\u0000', username: 'cq-member\u0000', password: '\u0000' })],
+  ['NUL characters in text, days past year 9999', ...json({ intent: 'post', startDay: '9999-12-31', endDay: '9999-12-31', startsOn: '0000-01-01', endsOn: '9999-12-31', deadline: '0000-01-01', title: '测\u0000试', body: '\u0000', name: '\u0000名', displayName: '\u0000', username: 'cq-member\u0000', password: '\u0000' })],
   ['oversized text', ...json({ intent: 'post', title: long, body: long, visibility: 'joint', name: long, displayName: long, username: long })],
   ['a comment anchored to nothing', ...json({ intent: 'comment', body: '评论', quote: '引文', anchor: { from: { item: { client: 1, clock: 1e9 } }, to: { item: { client: 1, clock: 1e9 + 5 } } } })],
   ['url-encoded garbage', 'application/x-www-form-urlencoded', 'intent=%%%&&=&title=%E0%A4%A&visibility[]=x&userId=%00'],
@@ -237,7 +237,7 @@ async function sweep(file: string): Promise<string[]> {
 
     await send(`GET ${own} ${as}`, 'GET', own, withCookie());
     await send(`GET ${own} with a garbled query ${as}`, 'GET', own + GARBAGE_QUERY, withCookie());
-    await send(`GET ${own} with NUL characters in the query ${as}`, 'GET', own + NUL_QUERY, withCookie());
+    await send(`GET ${own} with edge values in the query ${as}`, 'GET', own + EDGE_QUERY, withCookie());
     await send(`GET ${own} with garbled headers and cookies ${as}`, 'GET', own, { ...withCookie(GARBAGE_COOKIES), ...GARBAGE_HEADERS });
     await send(`GET ${own} with an unparsable Host ${as}`, 'GET', own, { ...withCookie(), Host: 'exa mple' });
     await send(`GET ${dataUrl(own)} with garbled _routes ${as}`, 'GET', `${dataUrl(own)}?_routes=%E0%A4%A,routes%2Fnope`, withCookie());
