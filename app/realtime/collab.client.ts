@@ -15,7 +15,7 @@ import { DOCUMENT_FIELD } from '../../shared/editor/extensions';
 
 export type CollabStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'closed';
 /** Why the server refused for good (no reconnecting): shown to the user. */
-export type CollabRefusal = 'unauthenticated' | 'forbidden' | 'notFound' | 'badMessage' | 'outsideSchema';
+export type CollabRefusal = 'unauthenticated' | 'forbidden' | 'notFound' | 'badMessage' | 'outsideSchema' | 'tooLarge';
 
 export interface CollabSession { doc: Y.Doc; provider: WebsocketProvider }
 
@@ -43,6 +43,8 @@ const REFUSALS: Record<number, CollabRefusal> = {
   // A forged or malformed message would be sent again from the stored copy: stop instead of looping.
   [CLOSE.BAD_MESSAGE]: 'badMessage',
   [CLOSE.OUTSIDE_SCHEMA]: 'outsideSchema',
+  // So would an edit too large for one message (the editor refuses such a paste before it is made).
+  [CLOSE.MESSAGE_TOO_BIG]: 'tooLarge',
 };
 
 export const localStoreName = (draftId: string, userId: string) => `draft:${draftId}:${userId}`;

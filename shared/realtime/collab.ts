@@ -24,6 +24,8 @@ export const CLOSE = {
   RETRY: 4409,
   /** The server is shutting down: reconnect later. */
   GOING_AWAY: 1001,
+  /** A message larger than the server reads (WebSocket's own code, sent by the ws library). */
+  MESSAGE_TOO_BIG: 1009,
 } as const;
 
 export type CloseCode = (typeof CLOSE)[keyof typeof CLOSE];

@@ -220,6 +220,48 @@ describe.skipIf(!chromiumPath)('browser: co-editing the hydrogen-corridor propos
     expect(xml).toContain(marker);
   });
 
+  /** Pastes `text` at the caret as the browser does (a paste event carrying the clipboard's text). */
+  const paste = (page: Page, text: string) => page.evaluate((text) => {
+    const clipboardData = new DataTransfer();
+    clipboardData.setData('text/plain', text);
+    document.querySelector('.ProseMirror')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData, bubbles: true, cancelable: true }));
+  }, text);
+  /** `n` Chinese characters in paragraphs of a thousand, the first beginning with `mark`. */
+  const passage = (mark: string, n: number) => Array.from({ length: Math.ceil(n / 1000) }, (_, i) => (i ? '' : mark) + '川渝氢走廊'.repeat(200)).join('\n');
+
+  it('a long passage pasted from another document (20,000 characters) reaches the other side; a book (over 100,000) is refused with a message', async () => {
+    const { page } = people.sc;
+    await placeCaret(page, PARA.closing, 'end');
+    await paste(page, passage('长段落开始', 20_000));
+    await expect.poll(() => editorText(people.cq.page), { timeout: 15_000 }).toContain('长段落开始');
+    const before = await editorText(page);
+    await paste(page, passage('整本书开始', 150_000));
+    await page.getByText('一次最多粘贴 100,000 字，请分段粘贴').waitFor({ timeout: 5_000 });
+    expect(await editorText(page)).toBe(before);
+    // Still connected: the next keystrokes reach the other side.
+    await page.keyboard.type('粘贴之后');
+    await expect.poll(() => editorText(people.cq.page), { timeout: 10_000 }).toContain('粘贴之后');
+    expect(await page.locator('[data-testid="collab-status"]').getAttribute('data-status')).toBe('connected');
+  });
+
+  it('an edit too large for one message (put in by a script, past the paste limit) is refused with a message, not retried forever; a reload loads the server\'s copy', async () => {
+    const { page } = people.sc;
+    await page.evaluate(() => {
+      const editor = (document.querySelector('.ProseMirror') as unknown as { editor: any }).editor;
+      editor.chain().focus('end').insertContent('<p>超大修改开始' + '川渝氢走廊'.repeat(160_000) + '</p>').run();
+    });
+    await page.getByTestId('collab-refused').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('collab-refused').innerText()).toContain('这次修改过大，无法同步到服务器');
+    expect(await page.locator('[data-testid="collab-status"]').getAttribute('data-status')).toBe('closed');
+    expect(await editorText(people.cq.page)).not.toContain('超大修改开始');
+    await page.reload();
+    await waitForHydration(page);
+    await page.locator('[data-testid="collab-status"][data-status="connected"]').waitFor({ timeout: 15_000 });
+    await page.locator('[data-testid="draft-editor"][contenteditable="true"]').waitFor();
+    expect(await editorText(page)).not.toContain('超大修改开始');
+    expect(await editorText(page)).toContain('粘贴之后');
+  });
+
   it('gz-member, of a third committee outside the workspace, can open it by no route', async () => {
     const { page, context } = gz;
     // The page: the same 404 as for a draft that does not exist, without its title (Chromium logs the 404 load).

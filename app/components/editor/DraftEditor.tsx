@@ -1,10 +1,11 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import { Alert, Card, Skeleton, Space } from 'antd';
+import { Alert, App, Card, Skeleton, Space } from 'antd';
 import { EditorContent, useEditor, type Editor } from '@tiptap/react';
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { documentExtensions, DOCUMENT_FIELD } from '../../../shared/editor/extensions';
 import { UndoSteps } from './undoSteps';
+import { PASTE_MAX, PasteLimit } from './pasteLimit';
 import { useCollabDocument, type CollabRefusal, type CollabSession } from '../../realtime/collab.client';
 import { useT } from '../../lib/i18n';
 import { CharacterCount } from './CharacterCount';
@@ -47,6 +48,7 @@ function CollabEditor({ session, me, editable, status, canComment, onEditor }: {
   session: CollabSession; me: PresenceUser; editable: boolean; status: ReactNode; canComment?: boolean; onEditor?: (e: Editor | null) => void;
 }) {
   const t = useT();
+  const { message } = App.useApp();
   const editor = useEditor({
     immediatelyRender: false,
     editable,
@@ -61,6 +63,9 @@ function CollabEditor({ session, me, editable, status, canComment, onEditor }: {
       }),
       CommentHighlights,
       UndoSteps,
+      PasteLimit.configure({
+        onRefused: (size) => message.warning(t('drafts.pasteTooLong', { n: size.toLocaleString('zh-CN'), max: PASTE_MAX.toLocaleString('zh-CN') })),
+      }),
     ],
     editorProps: {
       attributes: { role: 'textbox', 'aria-multiline': 'true', 'aria-label': t('drafts.editorLabel'), 'aria-readonly': String(!editable), 'data-testid': 'draft-editor' },
@@ -97,6 +102,7 @@ const REFUSAL_KEYS: Record<CollabRefusal, string> = {
   notFound: 'drafts.refused.notFound',
   badMessage: 'drafts.refused.badMessage',
   outsideSchema: 'drafts.refused.outsideSchema',
+  tooLarge: 'drafts.refused.tooLarge',
 };
 
 /**
