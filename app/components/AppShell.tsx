@@ -69,10 +69,10 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
   const onlineOnly = useOnlineSubmitHandler();
   // The navigation's pages, the bell's, and the records' pages opened from them and from notifications
   // (a proposal, an event…; any id stands for all), ready to say so when opened without the network.
-  // Not a draft's: its editor is most of the app's code, compiled again on every page load.
+  // A draft's only fetched: its editor is most of the app's code, too much to compile on every page load.
   usePreloadPages([
     ...areas.map((a) => a.to), '/notifications', '/workspaces/_', '/notices/_', '/proposals/_', '/inspections/_', '/events/_',
-  ]);
+  ], ['/drafts/_']);
 
   return (
     <Layout className="app-shell" style={{ minHeight: '100vh' }}>

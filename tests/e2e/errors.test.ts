@@ -111,6 +111,18 @@ describe.skipIf(!chromiumPath)('browser: pages that cannot be shown, and the net
     await phone.context.setOffline(false);
     await page.getByRole('button', { name: RETRY }).click();
     await expect.poll(() => page.locator('#proposal-title').count()).toBe(1);
+
+    // A draft's page, never opened: its code (the editor) was only fetched, not run, and comes from the cache.
+    await follow(page, '/drafts');
+    await page.getByTestId('draft-link').first().waitFor();
+    await expect.poll(() => page.evaluate(() => performance.getEntriesByType('resource').some((e) => /\/drafts\._draftId-[\w-]+\.js$/.test(e.name))),
+      { timeout: 10_000 }).toBe(true);
+    await phone.context.setOffline(true);
+    await page.getByTestId('draft-link').first().click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('无法连接服务器');
+    await phone.context.setOffline(false);
+    await page.getByRole('button', { name: RETRY }).click();
+    await page.locator('[data-testid="collab-status"][data-status="connected"]').waitFor({ timeout: 15_000 });
   });
 
   it('a revalidation the server fails (502 from a proxy while it restarts) keeps the shell, and "retry" restores the page', async () => {
