@@ -15,7 +15,8 @@ export async function findConflicts(trx: Executor, event: EventRow, invitees: Ar
   const to = new Date(from.getTime() + 90 * 24 * 3600_000);
   const mine = occurrencesBetween(event, event.exceptions ?? [], from, to).slice(0, 30);
   if (mine.length === 0) return [];
-  const busy = (await listBusyEvents(trx, people.map((p) => p.userId), mine[0].start, mine[mine.length - 1].end))
+  const until = new Date(Math.max(...mine.map((o) => o.end.getTime())));
+  const busy = (await listBusyEvents(trx, people.map((p) => p.userId), mine[0].start, until))
     .filter((b) => b.event_id !== event.id);
   const exceptions = await listExceptionsOf(trx, [...new Set(busy.filter((b) => b.rrule && b.readable).map((b) => b.event_id))]);
   const names = new Map(people.map((p) => [p.userId, p.displayName]));
@@ -24,9 +25,9 @@ export async function findConflicts(trx: Executor, event: EventRow, invitees: Ar
   for (const b of busy) {
     // Moves of an event the organiser may not read are not theirs to know: its rule alone counts.
     const its = b.readable ? exceptions.filter((x) => x.eventId === b.event_id) : [];
+    const theirs = occurrencesBetween({ startsAt: b.starts_at, endsAt: b.ends_at, rrule: b.rrule }, its, mine[0].start, until);
     for (const o of mine) {
-      const clash = occurrencesBetween({ startsAt: b.starts_at, endsAt: b.ends_at, rrule: b.rrule }, its, o.start, o.end)
-        .find((other: Occurrence) => overlapping(o, other));
+      const clash = theirs.find((other: Occurrence) => overlapping(o, other));
       if (!clash) continue;
       const key = `${b.user_id} ${b.event_id}`;
       if (seen.has(key)) continue;

@@ -95,6 +95,20 @@ export interface Occurrence {
 export const MAX_OCCURRENCES = 1000;
 
 /**
+ * Where to start walking a rule to reach `windowStart`. rrule steps from the first occurrence, one
+ * period at a time: a daily event since 1900 took tens of milliseconds for every window, and seconds
+ * for a conflict check. A rule of a fixed period (DAILY or WEEKLY, every n, no COUNT or BY… parts:
+ * the ones `rruleFor` writes) has the same occurrences from its last one before the window on.
+ */
+function walkFrom(options: Partial<rrulePackage.Options>, dtstart: Date, windowStart: Date): Date {
+  const fixed = Object.keys(options).every((k) => ['freq', 'interval', 'until'].includes(k));
+  const days = options.freq === RRule.DAILY ? 1 : options.freq === RRule.WEEKLY ? 7 : 0;
+  if (!fixed || !days || windowStart <= dtstart) return dtstart;
+  const period = days * (options.interval ?? 1) * DAY_MS;
+  return new Date(dtstart.getTime() + Math.floor((windowStart.getTime() - dtstart.getTime()) / period) * period);
+}
+
+/**
  * The occurrences of an event that overlap [from, to): the event itself when it does not repeat;
  * for a recurring one, the rule's dates (computed in Beijing wall-clock time, so BYDAY means a
  * Beijing weekday) without the cancelled ones, with moved ones at their new time.
@@ -111,9 +125,9 @@ export function occurrencesBetween(event: EventTimes, exceptions: readonly Event
   const shift = (d: Date, sign: 1 | -1) => new Date(d.getTime() + sign * BEIJING_OFFSET_MS);
   const options = RRule.parseString(event.rrule);
   if (options.until) options.until = shift(options.until, 1);
-  const rule = new RRule({ ...options, dtstart: shift(start, 1) });
-  const out: Occurrence[] = [];
   const windowStart = shift(new Date(from.getTime() - duration), 1);
+  const rule = new RRule({ ...options, dtstart: walkFrom(options, shift(start, 1), windowStart) });
+  const out: Occurrence[] = [];
   rule.between(windowStart, shift(to, 1), true, (_d, i) => i < MAX_OCCURRENCES).forEach((wall) => {
     const originalStart = shift(wall, -1);
     if (byStart.has(originalStart.getTime())) return;

@@ -53,7 +53,8 @@ describe('list filters', () => {
     }
   });
 
-  it('drops NUL characters, which PostgreSQL refuses in text, from every string it reads (files untouched)', () => {
+  it('makes every string it reads storable (files untouched): NULs dropped, a lone surrogate U+FFFD', () => {
+    expect(parseWith(draftListFilterSchema, { q: 'a\ud800b\udfffc\ud83d\ude00' })).toEqual({ ok: true, data: { q: 'a\uFFFDb\uFFFDc😀', mine: false } });
     expect(parseWith(draftListFilterSchema, { q: '\u0000' })).toEqual({ ok: true, data: { mine: false } });
     expect(parseWith(auditFilterSchema, { action: 'log\u0000in' })).toMatchObject({ ok: true, data: { action: 'login' } });
     const file = new File(['\u0000'], 'a.txt');

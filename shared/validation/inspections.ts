@@ -59,7 +59,9 @@ export const taskSchema = z.object({
 });
 export type TaskInput = z.output<typeof taskSchema>;
 
-const version = z.coerce.number({ invalid_type_error: 'validation.invalid' }).int('validation.invalid').min(1, 'validation.invalid');
+// At most PostgreSQL's integer, the column's type.
+const version = z.coerce.number({ invalid_type_error: 'validation.invalid' }).int('validation.invalid').min(1, 'validation.invalid')
+  .max(2_147_483_647, 'validation.invalid');
 
 /** A card moved to a column (drag and drop or the keyboard), as of the version the mover saw. */
 export const taskMoveSchema = z.object({ taskId: id, status: oneOf(TASK_STATUSES), version });

@@ -7,23 +7,27 @@ export type Parsed<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors
 
 const MESSAGE_KEY = /^[a-z][a-zA-Z]*(\.[a-zA-Z]+)+$/;
 
+/** A NUL, or half of a UTF-16 surrogate pair without its other half. */
+const UNWRITABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 /**
- * The input without NUL characters, in every string of it (through arrays and plain objects; files
- * untouched). Nobody types one, PostgreSQL refuses one in text, so a crafted `?q=%00` would otherwise
- * reach the database and fail there as a 500.
+ * The input as PostgreSQL can store it, in every string of it (through arrays and plain objects; files
+ * untouched): no NUL (refused in text), and a lone surrogate (refused in json, e.g. an audit entry's
+ * details) becomes U+FFFD, as a UTF-8 encoder would write it. Nobody types either; a crafted `?q=%00`
+ * or `"\ud800"` would otherwise reach the database and fail there as a 500.
  */
-function withoutNul(input: unknown): unknown {
-  if (typeof input === 'string') return input.includes('\u0000') ? input.replace(/\u0000/g, '') : input;
-  if (Array.isArray(input)) return input.map(withoutNul);
+function storable(input: unknown): unknown {
+  if (typeof input === 'string') return input.replace(UNWRITABLE, (c) => (c === '\u0000' ? '' : '\uFFFD'));
+  if (Array.isArray(input)) return input.map(storable);
   if (input && typeof input === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(input))) {
-    return Object.fromEntries(Object.entries(input).map(([k, v]) => [k, withoutNul(v)]));
+    return Object.fromEntries(Object.entries(input).map(([k, v]) => [k, storable(v)]));
   }
   return input;
 }
 
 /** Validate with a form schema; errors carry i18n keys so each side shows them in the user's language. */
 export function parseWith<S extends z.ZodTypeAny>(schema: S, input: unknown): Parsed<z.output<S>> {
-  const result = schema.safeParse(withoutNul(input));
+  const result = schema.safeParse(storable(input));
   if (result.success) return { ok: true, data: result.data };
   const errors: FieldErrors = {};
   for (const issue of result.error.issues) {

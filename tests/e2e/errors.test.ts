@@ -100,29 +100,25 @@ describe.skipIf(!chromiumPath)('browser: pages that cannot be shown, and the net
     await page.getByRole('button', { name: RETRY }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('协商日程');
 
-    // A proposal's page, never opened in this tab either, from the registry: the same.
-    await follow(page, '/proposals');
-    await page.getByTestId('proposal-link').first().waitFor();
-    await expect.poll(() => page.evaluate(() => performance.getEntriesByType('resource').some((e) => /\/proposals\._proposalId-[\w-]+\.js$/.test(e.name))),
-      { timeout: 10_000 }).toBe(true);
-    await phone.context.setOffline(true);
-    await page.getByTestId('proposal-link').first().click();
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('无法连接服务器');
-    await phone.context.setOffline(false);
-    await page.getByRole('button', { name: RETRY }).click();
-    await expect.poll(() => page.locator('#proposal-title').count()).toBe(1);
-
-    // A draft's page, never opened: its code (the editor) was only fetched, not run, and comes from the cache.
-    await follow(page, '/drafts');
-    await page.getByTestId('draft-link').first().waitFor();
-    await expect.poll(() => page.evaluate(() => performance.getEntriesByType('resource').some((e) => /\/drafts\._draftId-[\w-]+\.js$/.test(e.name))),
-      { timeout: 10_000 }).toBe(true);
-    await phone.context.setOffline(true);
-    await page.getByTestId('draft-link').first().click();
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('无法连接服务器');
-    await phone.context.setOffline(false);
-    await page.getByRole('button', { name: RETRY }).click();
-    await page.locator('[data-testid="collab-status"][data-status="connected"]').waitFor({ timeout: 15_000 });
+    /** From a list, a record's page never opened in this tab, its code fetched while idle: offline, then retried. */
+    const openOffline = async (list: string, link: string, code: RegExp, opened: () => Promise<unknown>) => {
+      await follow(page, list);
+      await page.getByTestId(link).first().waitFor();
+      await expect.poll(() => page.evaluate((source) => performance.getEntriesByType('resource').some((e) => new RegExp(source).test(e.name)), code.source),
+        { timeout: 10_000 }).toBe(true);
+      await phone.context.setOffline(true);
+      await page.getByTestId(link).first().click();
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('无法连接服务器');
+      await phone.context.setOffline(false);
+      await page.getByRole('button', { name: RETRY }).click();
+      await opened();
+    };
+    // A proposal's page, from the registry: the same.
+    await openOffline('/proposals', 'proposal-link', /\/proposals\._proposalId-[\w-]+\.js$/,
+      () => expect.poll(() => page.locator('#proposal-title').count()).toBe(1));
+    // A draft's page: its code (the editor) was only fetched, not run, and comes from the browser's cache.
+    await openOffline('/drafts', 'draft-link', /\/drafts\._draftId-[\w-]+\.js$/,
+      () => page.locator('[data-testid="collab-status"][data-status="connected"]').waitFor({ timeout: 15_000 }));
   });
 
   it('a revalidation the server fails (502 from a proxy while it restarts) keeps the shell, and "retry" restores the page', async () => {

@@ -41,6 +41,19 @@ describe(`inspections over HTTP (${backend})`, () => {
     expect(after).toEqual({ status: a.status === 200 ? 'doing' : 'blocked', version: task.version + 1 });
   });
 
+  it('text and numbers a script may send: a lone surrogate is stored as U+FFFD, a version past PostgreSQL\'s integer is a 400', async () => {
+    const created = await post(cookies['cq-coordinator'], `/inspections/${sanxia}`, { intent: 'task.create', title: '核对\ud800台账\udfff', checklist: ['\ud800', '核对清单'] });
+    expect(created.status).toBe(200);
+    const task = await asOwner(server.database.db, (trx) => trx.selectFrom('inspection_tasks').select(['id', 'title'])
+      .where('inspection_id', '=', sanxia).where('title', 'like', '核对%台账%').executeTakeFirstOrThrow());
+    expect(task.title).toBe('核对\uFFFD台账\uFFFD');
+    for (const version of [1e308, '1e308', 2 ** 31, Number.MAX_SAFE_INTEGER + 2]) {
+      const res = await post(cookies['cq-coordinator'], `/inspections/${sanxia}`, { intent: 'task.check', taskId: task.id, version, index: 1, done: true });
+      expect(res.status, String(version)).toBe(400);
+      expect(await res.text()).toContain('validation.invalid');
+    }
+  });
+
   it('photos: a lying file is refused with its message; a real one is served to its region only', async () => {
     const finding = await asOwner(server.database.db, (trx) => trx.selectFrom('inspection_findings').select('id').where('description', '=', DEMO_FINDINGS.sanxiaSc).executeTakeFirstOrThrow());
     const upload = (bytes: Buffer, name: string, type: string) => {
