@@ -9,6 +9,7 @@ import { NotificationBell } from './NotificationBell';
 import { SearchBox } from './SearchBox';
 import { InlineStyle } from './InlineStyle';
 import { usePreloadPages } from '../lib/preload';
+import { useScrollableTables } from '../lib/scroll-regions';
 import { useOnlineSubmitHandler } from '../lib/submit';
 import { useSessionEnd } from '../realtime/hooks';
 
@@ -24,7 +25,7 @@ export interface ShellUser { id: string; displayName: string; orgName: string; r
 const STYLES = `
 .ant-layout-header.app-header { display: flex; flex-wrap: wrap; align-items: center; gap: 0 24px; height: auto; min-height: 64px; background: #8e1515; padding-inline: 24px; }
 .app-header .app-search { width: 240px; flex-shrink: 0; }
-.ant-layout-content.app-content { padding: 24px; max-width: 1200px; width: 100%; margin: 0 auto; box-sizing: border-box; }
+.ant-layout-content.app-content { padding: 24px; max-width: 1200px; width: 100%; margin: 0 auto; box-sizing: border-box; overflow-wrap: break-word; }
 .app-header nav .ant-menu { flex-wrap: wrap; }
 .app-header .app-menu-button.ant-btn { display: none; }
 /* The keyboard's place is blue, never the red that marks errors. */
@@ -34,7 +35,8 @@ const STYLES = `
 @media (max-width: 640px) {
   .app-header .app-nav { display: none; }
   .app-header .app-menu-button.ant-btn { display: inline-flex; }
-  .app-content .ant-table-container { overflow-x: auto; }
+  /* Sideways only: with overflow-x set, a 1 px border made the box scroll vertically too (axe). */
+  .app-content .ant-table-container { overflow-x: auto; overflow-y: hidden; }
   .app-content .ant-form-inline .ant-form-item { max-width: 100%; margin-inline-end: 0; }
   .app-content .ant-form-inline .ant-form-item .ant-select { max-width: calc(100vw - 48px); }
   .ant-layout-header.app-header { line-height: 40px; padding: 4px 12px 8px; gap: 0 12px; }
@@ -66,6 +68,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
   const items = areas.map((a) => ({ key: a.key, label: <Link to={a.to}>{t(a.label)}</Link> }));
   const selected = areas.map((a) => a.key).filter((k) => (k === '/' ? pathname === '/' : pathname.startsWith(k)));
   useSessionEnd();
+  useScrollableTables(t('nav.scrollingTable'));
   const onlineOnly = useOnlineSubmitHandler();
   // The navigation's pages, the bell's, and the records' pages opened from them and from notifications
   // (a proposal, an event…; any id stands for all), ready to say so when opened without the network.

@@ -30,6 +30,7 @@ export const en: Messages = {
   'nav.label': 'Main navigation',
   'nav.menu': 'Menu',
   'nav.skipToContent': 'Skip to content',
+  'nav.scrollingTable': 'Table (scrolls sideways)',
   'nav.home': 'Home',
   'nav.workspaces': 'Workspaces',
   'nav.admin': 'Administration',

@@ -30,6 +30,7 @@ export const zhCN = {
   'nav.label': '主导航',
   'nav.menu': '菜单',
   'nav.skipToContent': '跳到正文',
+  'nav.scrollingTable': '表格（可左右滚动）',
   'nav.home': '工作台',
   'nav.workspaces': '协作空间',
   'nav.admin': '管理',

@@ -45,6 +45,26 @@ describe.skipIf(!chromiumPath)('browser: accessible, keyboard usable, styled fro
     expect(found).toEqual([]);
   });
 
+  it('on a 390 px phone, tables wider than the screen (the dashboard\'s figures, the notifications) pass axe and scroll from the keyboard', async () => {
+    const { context, page } = await newUserContext(browser, server.url, { phone: true });
+    await loginThroughForm(page, 'sc-member');
+    const found: string[] = [];
+    for (const path of ['/proposals/dashboard', '/notifications']) {
+      await page.goto(path);
+      await waitForHydration(page);
+      await expect.poll(() => page.locator('[data-scroll-stop="true"]').count(), { message: path }).toBeGreaterThan(0);
+      found.push(...(await seriousA11yViolations(page, `${path} (phone)`)));
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    }
+    // A table of figures is a named tab stop; the arrow keys scroll it.
+    const box = page.getByRole('region', { name: '表格（可左右滚动）' }).first();
+    await box.focus();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => box.evaluate((el) => el.scrollLeft)).toBeGreaterThan(0);
+    await context.close();
+    expect(found).toEqual([]);
+  });
+
   it('the first Tab on a page reaches "跳到正文", and Enter takes the keyboard past the header to the page', async () => {
     const { context, page } = await newUserContext(browser, server.url);
     await loginThroughForm(page, 'sc-member');
