@@ -56,7 +56,9 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     case 'attendance':
       return submitForm(intent, attendanceSchema, input, (v) => recordAttendance(context.db, user, id, v.attended, call), 'calendar.attendanceSaved');
     case 'minutes':
-      return submitForm(intent, minutesSchema, input, (v) => linkMinutes(context.db, user, id, v.draftId, call), 'calendar.minutesSaved');
+      // Sent empty, the form takes the link away (or there was none): say so, not "linked".
+      return submitForm(intent, minutesSchema, input, (v) => linkMinutes(context.db, user, id, v.draftId, call),
+        () => ({ message: input.draftId ? 'calendar.minutesSaved' : 'calendar.minutesNone' }));
     case 'occurrence':
       return submitForm(intent, occurrenceSchema, input, (v) => changeOccurrence(context.db, user, id, v, call),
         () => ({ message: input.change === 'cancel' ? 'calendar.occurrenceCancelled' : 'calendar.occurrenceMoved' }));

@@ -327,6 +327,18 @@ describe('minutes', () => {
     expect(seen.event).toMatchObject({ minutesDraftId: hydrogen.id, minutesTitle: DEMO_DRAFT_TITLES.hydrogen });
     expect((await getEvent(db(), coordinator, id)).drafts.map((d) => d.id)).not.toContain(sichuanOnly.id);
   });
+
+  it('the form sent with no draft chosen takes the link away and says so, not "linked"', async () => {
+    const id = eventIds[DEMO_EVENTS.corridor];
+    const res = await server.request(`/events/${id}.data`, {
+      method: 'POST', cookie: await server.login('cq-coordinator'), headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ intent: 'minutes' }),
+    });
+    expect(res.status).toBe(200);
+    const body = await res.text();
+    expect(body).toContain('calendar.minutesNone');
+    expect(body).not.toContain('calendar.minutesSaved');
+    expect((await getEvent(db(), await actorOf(db(), 'cq-coordinator'), id)).event.minutesDraftId).toBeNull();
+  });
 });
 
 describe('inspection stops and supervision activities: entered once, seen on the calendar and in the feed', () => {
