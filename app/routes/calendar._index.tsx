@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
-import { App, Button, Drawer, Segmented, Space, Typography } from 'antd';
+import { Alert, App, Button, Drawer, Segmented, Space, Typography } from 'antd';
 import { CalendarOutlined, LeftOutlined, PlusOutlined, RightOutlined } from '@ant-design/icons';
 import { useEffect, useState } from 'react';
 import { createEvent, getCalendar, getEventConflicts } from '../../server/services/calendar';
@@ -119,6 +119,8 @@ export default function CalendarPage() {
         <Link to={link({ date: shift(view, date, 1) })} aria-label={t('calendar.next')} className="ant-btn ant-btn-default ant-btn-sm" data-testid="calendar-next"><RightOutlined aria-hidden="true" /></Link>
         <Typography.Text strong data-testid="calendar-period" style={{ marginInlineStart: 8 }}>{label}</Typography.Text>
       </div>
+      {/* The view and the day are where, not filters: the bar below does not name them. */}
+      {(errors.view || errors.date) && <Alert type="error" showIcon title={t('calendar.badPlace')} data-testid="calendar-bad-place" />}
 
       <FilterBar label={t('calendar.filters')} names={CALENDAR_FILTERS} errors={errors}>
         <FilterChoice name="workspace" label={t('calendar.workspace')} placeholder={t('calendar.allWorkspaces')} width={220}

@@ -134,6 +134,12 @@ describe.skipIf(!chromiumPath)('browser: accessible, keyboard usable, styled fro
     await page.locator('[data-testid="clear-filters"]').click();
     await page.waitForURL((url) => url.search === '');
     await expect.poll(() => page.locator('tbody tr.ant-table-row').count()).toBeGreaterThan(1);
+
+    // The calendar's view and day are not filters, but a bad one is said too (the month is shown).
+    expect((await page.goto('/calendar?view=bogus&date=2025-13-45'))?.status()).toBe(400);
+    await waitForHydration(page);
+    expect(await page.getByTestId('calendar-bad-place').innerText()).toContain('地址中的日期或视图无效');
+    expect(await seriousA11yViolations(page, '/calendar with a bad address')).toEqual([]);
     await context.close();
   });
 
