@@ -22,7 +22,7 @@ export function useScrollableTables(label: string) {
         const scrolls = box.scrollWidth > box.clientWidth && /auto|scroll/.test(getComputedStyle(box).overflowX);
         const needed = scrolls && !box.querySelector(FOCUSABLE);
         if (needed && !ours) {
-          Object.assign(box, { tabIndex: 0 });
+          box.tabIndex = 0;
           box.dataset.scrollStop = 'true';
           box.setAttribute('role', 'region');
           box.setAttribute('aria-label', label);

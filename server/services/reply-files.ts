@@ -26,9 +26,6 @@ export function checkReplyFiles(files: Upload[]) {
     if (!ext) throw new InputError('files', 'proposal.file.kind');
     const kind = REPLY_FILE_TYPES[ext];
     if (!IS[kind.bytes](f.bytes)) throw new InputError('files', 'proposal.file.notWhatItSays');
-    // A path some browsers send (C:\fakepath\…) is not part of the name, nor are control characters
-    // (PostgreSQL refuses a NUL in text).
-    const name = f.name.split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f]/g, '').slice(-200);
-    return { name, contentType: kind.contentType, bytes: Buffer.from(f.bytes) };
+    return { name: f.name.slice(-200), contentType: kind.contentType, bytes: Buffer.from(f.bytes) };
   });
 }
