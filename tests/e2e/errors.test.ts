@@ -5,7 +5,7 @@ import { asOwner } from '../support/owner';
 import { SEED, workspaceId } from '../factories/demo';
 import {
   chromiumPath, expectNoBrowserErrors, launchBrowser, loginThroughForm, newUserContext, seriousA11yViolations, waitForHydration,
-  warnIfNoChromium, type UserContext,
+  setNetwork, warnIfNoChromium, type UserContext,
 } from './support';
 
 warnIfNoChromium();
@@ -87,16 +87,15 @@ describe.skipIf(!chromiumPath)('browser: pages that cannot be shown, and the net
     // The calendar was never opened in this tab: its code comes with the navigation's, fetched while idle.
     await expect.poll(() => page.evaluate(() => performance.getEntriesByType('resource').some((e) => /\/calendar\._index-[\w-]+\.js$/.test(e.name))),
       { timeout: 10_000 }).toBe(true);
-    phone.allowErrors(/net::ERR_INTERNET_DISCONNECTED/);
 
-    await phone.context.setOffline(true);
+    await setNetwork(phone, false);
     await follow(page, '/calendar');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('无法连接服务器');
     expect(await mainText(page)).toContain('已保存的内容不受影响');
     await expect(page.getByTestId('current-user').count()).resolves.toBeGreaterThan(0);
     expect(await seriousA11yViolations(page, 'offline navigation')).toEqual([]);
 
-    await phone.context.setOffline(false);
+    await setNetwork(phone, true);
     await page.getByRole('button', { name: RETRY }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('协商日程');
 
@@ -106,10 +105,10 @@ describe.skipIf(!chromiumPath)('browser: pages that cannot be shown, and the net
       await page.getByTestId(link).first().waitFor();
       await expect.poll(() => page.evaluate((source) => performance.getEntriesByType('resource').some((e) => new RegExp(source).test(e.name)), code.source),
         { timeout: 10_000 }).toBe(true);
-      await phone.context.setOffline(true);
+      await setNetwork(phone, false);
       await page.getByTestId(link).first().click();
       await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('无法连接服务器');
-      await phone.context.setOffline(false);
+      await setNetwork(phone, true);
       await page.getByRole('button', { name: RETRY }).click();
       await opened();
     };
@@ -145,13 +144,13 @@ describe.skipIf(!chromiumPath)('browser: pages that cannot be shown, and the net
     await page.getByLabel('正文').fill('请两地提案委员会于下周前报送调研提纲。');
     const publish = page.getByRole('button', { name: /^发\s*布$/ });
 
-    await coordinator.context.setOffline(true);
+    await setNetwork(coordinator, false);
     await publish.click();
     await expect.poll(() => page.locator('.ant-message').innerText()).toContain('网络已断开，内容尚未提交');
     expect(await page.getByLabel('标题').inputValue()).toBe(title);
     expect(await page.getByLabel('正文').inputValue()).toContain('调研提纲');
 
-    await coordinator.context.setOffline(false);
+    await setNetwork(coordinator, true);
     await publish.click();
     await expect.poll(() => mainText(page)).toContain(title);
     await expect.poll(() => page.getByLabel('标题').inputValue(), { timeout: 5000 }).toBe('');
@@ -205,11 +204,11 @@ describe.skipIf(!chromiumPath)('browser: pages that cannot be shown, and the net
     await waitForHydration(page);
     await page.locator('#username').fill('gz-member');
     await page.locator('#password').fill(DEMO_PASSWORD);
-    await visitor.context.setOffline(true);
+    await setNetwork(visitor, false);
     await page.locator('form button[type="submit"]').click();
     await expect.poll(() => page.locator('.ant-message').innerText()).toContain('网络已断开');
     expect(await page.locator('#username').inputValue()).toBe('gz-member');
-    await visitor.context.setOffline(false);
+    await setNetwork(visitor, true);
     await Promise.all([page.waitForURL((url) => url.pathname === '/'), page.locator('form button[type="submit"]').click()]);
     await page.getByTestId('current-user').waitFor({ state: 'attached' });
   });

@@ -9,7 +9,7 @@ import { startTestServer, type TestServer } from '../support/server';
 import { asOwner } from '../support/owner';
 import {
   chromiumPath, expectNoBrowserErrors, launchBrowser, loginThroughForm, newUserContext, REVALIDATION_ABORTED, seriousA11yViolations,
-  waitForHydration, warnIfNoChromium, type UserContext,
+  waitForHydration, setNetwork, warnIfNoChromium, type UserContext,
 } from './support';
 import { DEMO_INSPECTIONS, DEMO_UNIT_USER } from '../../db/seed/inspections';
 import { findInspection } from '../../db/queries/inspections';
@@ -134,7 +134,7 @@ describe.skipIf(!chromiumPath)('browser: joint inspections', () => {
     await loginThroughForm(phone, 'cq-member');
     await phone.goto(`/inspections/${wujiang}?tab=findings`);
     await waitForHydration(phone);
-    await user.context.setOffline(true);
+    await setNetwork(user, false);
     const entry = phone.getByTestId('finding-entry');
     await entry.getByLabel('问题描述').fill('离线记录：乌江大桥下游航标缺失');
     // Kept in this browser's storage, which holds a few MB: the photo is shrunk first.
@@ -142,7 +142,7 @@ describe.skipIf(!chromiumPath)('browser: joint inspections', () => {
     await phone.getByTestId('finding-photos').setInputFiles(cameraPath);
     await phone.getByTestId('finding-submit').click();
     await expect.poll(() => phone.getByTestId('finding-outbox').count(), { timeout: 10_000 }).toBe(1);
-    await user.context.setOffline(false);
+    await setNetwork(user, true);
     const item = phone.getByTestId('finding').filter({ hasText: '离线记录：乌江大桥下游航标缺失' });
     await expect.poll(() => item.count(), { timeout: 15_000 }).toBe(1);
     await expect.poll(() => item.locator('img').count(), { timeout: 15_000 }).toBe(1);
@@ -186,11 +186,11 @@ describe.skipIf(!chromiumPath)('browser: joint inspections', () => {
     await live;
     await server.realtime.hub.recordChanged('inspection', wujiang, ref, 'updated');
     await announced;
-    await user.context.setOffline(true);
+    await setNetwork(user, false);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(await phone.getByRole('heading', { level: 1 }).innerText()).toBe(DEMO_INSPECTIONS.wujiang);
     expect(loads).toEqual([]);
-    await user.context.setOffline(false);
+    await setNetwork(user, true);
     await expect.poll(() => loads.length, { timeout: 10_000 }).toBeGreaterThan(0);
     expect(await phone.getByRole('heading', { level: 1 }).innerText()).toBe(DEMO_INSPECTIONS.wujiang);
   });

@@ -4,7 +4,7 @@ import { startTestServer, type TestServer } from '../support/server';
 import { asOwner } from '../support/owner';
 import { DEMO_DRAFT_TITLES } from '../../db/seed/drafts';
 import {
-  chromiumPath, editorText, expectNoBrowserErrors, launchBrowser, loginThroughForm, newUserContext, waitForHydration, warnIfNoChromium,
+  chromiumPath, editorText, expectNoBrowserErrors, launchBrowser, loginThroughForm, newUserContext, waitForHydration, setNetwork, warnIfNoChromium,
   type UserContext,
 } from './support';
 
@@ -61,11 +61,9 @@ describe.skipIf(!chromiumPath)('browser: editing offline', () => {
     await Promise.all([cq.page, sc.page].map(async (page) => { await openDraft(page); await connected(page); }));
     const offlineText = '离线时补充：建议设立川渝氢能联合实验室';
 
-    // Offline, the page's other requests and socket.io's reconnection attempts fail, and Chromium logs each.
-    cq.allowErrors(/net::ERR_INTERNET_DISCONNECTED/);
     // The network goes: the browser says so, and the live socket drops.
     cut = true;
-    await cq.context.setOffline(true);
+    await setNetwork(cq, false);
     for (const ws of live.splice(0)) await ws.close({ code: 4000, reason: 'test: network cut' });
     await expect.poll(() => status(cq.page), { timeout: 5000 }).toBe('offline');
     await expect(cq.page.getByTestId('collab-status').innerText()).resolves.toContain('离线');
@@ -77,7 +75,7 @@ describe.skipIf(!chromiumPath)('browser: editing offline', () => {
     expect(await editorText(cq.page)).toContain(offlineText);
 
     // The page comes back over HTTP, the collaboration server is still out of reach: the text is this browser's copy.
-    await cq.context.setOffline(false);
+    await setNetwork(cq, true);
     await cq.page.waitForTimeout(500); // y-indexeddb writes its copy after the transaction
     await openDraft(cq.page);
     await expect.poll(() => editorText(cq.page), { timeout: 5000 }).toContain(offlineText);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
+import { expect } from 'vitest';
 import { DEMO_PASSWORD } from '../support/server';
 
 // The browser tests drive the production build in this process: React and antd pick their production
@@ -128,6 +129,19 @@ export function expectNoBrowserErrors(): void {
     entry.allowed = [];
   }
   if (unexpected.length > 0) throw new Error(`browser errors:\n  ${unexpected.join('\n  ')}`);
+}
+
+/**
+ * Cuts (or restores) the network of a user's browser and waits until the page's requests really fail (or
+ * get through). Chromium applies the emulated state a moment after Playwright's call returns: on a busy
+ * machine the page's next request could still reach the server (CI once saw a page load "offline").
+ * Offline, Chromium logs every failed request, the probe's too: allowed for the test.
+ */
+export async function setNetwork(user: UserContext, online: boolean): Promise<void> {
+  if (!online) user.allowErrors(/net::ERR_INTERNET_DISCONNECTED/);
+  await user.context.setOffline(!online);
+  await expect.poll(() => user.page.evaluate(() => fetch('/healthz', { cache: 'no-store' }).then(() => true, () => false)),
+    { timeout: 10_000 }).toBe(online);
 }
 
 /** The editor's text as a reader sees it: other people's carets (their name labels) removed. */
