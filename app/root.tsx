@@ -20,6 +20,9 @@ const THEME = {
   token: {
     colorPrimary: '#b71c1c',
     colorLink: '#b71c1c',
+    // antd derives hover shades lighter (#d16a62: 3.5:1 on white); darker ones keep a hovered link or button readable.
+    colorLinkHover: '#8e1414',
+    colorPrimaryHover: '#8e1414',
     colorError: '#cf1322',
     colorTextDescription: 'rgba(0,0,0,0.65)',
     colorTextTertiary: 'rgba(0,0,0,0.65)',
@@ -30,6 +33,8 @@ const THEME = {
   components: {
     Table: { colorTextDisabled: 'rgba(0,0,0,0.6)' },
     Empty: { colorTextDisabled: 'rgba(0,0,0,0.6)' },
+    // The days of the months before and after, in a date picker: days one can pick (#737373, 4.7:1).
+    DatePicker: { colorTextDisabled: 'rgba(0,0,0,0.55)' },
   },
 };
 

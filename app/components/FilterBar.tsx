@@ -3,6 +3,7 @@ import { useSearchParams } from '@remix-run/react';
 import { Alert, Button, Form, Input, Radio, Select } from 'antd';
 import type { FieldErrors } from '../../shared/validation/parse';
 import { useT } from '../lib/i18n';
+import { useClearable } from './clearable';
 import { DayField } from './DayField';
 import { InlineStyle } from './InlineStyle';
 
@@ -105,9 +106,10 @@ export function FilterChoice({ name, label, placeholder, options, width = 200 }:
   name: string; label: string; placeholder: string; options: Array<{ value: string; label: string }>; width?: number;
 }) {
   const filters = useFilters();
+  const clearable = useClearable();
   return (
     <FilterItem name={name} label={label}>
-      <Select id={`filter-${name}`} allowClear style={{ minWidth: width }} placeholder={placeholder} options={options}
+      <Select id={`filter-${name}`} allowClear={clearable} style={{ minWidth: width }} placeholder={placeholder} options={options}
         value={filters.value(name)} onChange={(v?: string) => filters.set(name, v)} />
     </FilterItem>
   );
@@ -135,9 +137,10 @@ export function FilterText({ name, label, placeholder, maxLength, button, width 
   const filters = useFilters();
   const [params] = useSearchParams();
   const current = params.get(name) ?? '';
+  const clearable = useClearable();
   return (
     <FilterItem name={name} label={label}>
-      <Input.Search id={`filter-${name}`} name={name} key={current} defaultValue={current} allowClear maxLength={maxLength}
+      <Input.Search id={`filter-${name}`} name={name} key={current} defaultValue={current} allowClear={clearable} maxLength={maxLength}
         placeholder={placeholder} style={{ width }} enterButton={button ?? t('filters.apply')} onSearch={(v) => filters.set(name, v)} />
     </FilterItem>
   );

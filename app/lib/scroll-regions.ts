@@ -25,7 +25,9 @@ export function useScrollableTables(label: string) {
           box.tabIndex = 0;
           box.dataset.scrollStop = 'true';
           box.setAttribute('role', 'region');
-          box.setAttribute('aria-label', label);
+          // Named after its card's title where it has one: several tables on a page, several names (axe).
+          const title = box.closest('.ant-card')?.querySelector('.ant-card-head-title')?.textContent?.trim();
+          box.setAttribute('aria-label', title ? `${title} · ${label}` : label);
         } else if (ours && !scrolls) {
           box.removeAttribute('tabindex');
           box.removeAttribute('role');

@@ -9,6 +9,7 @@ import { callContext, guard, requireId, requireUser } from '../lib/session.serve
 import { badRequest, readInput, readIntent, submitForm } from '../lib/input.server';
 import { AppForm } from '../components/AppForm';
 import { useT } from '../lib/i18n';
+import { useClearable } from '../components/clearable';
 export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 const renameSchema = orgSchema.pick({ name: true });
@@ -43,6 +44,7 @@ export default function AdminOrgs() {
   const busy = useNavigation().state !== 'idle';
   const { message } = App.useApp();
   const t = useT();
+  const clearable = useClearable();
   const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
   const [createForm] = Form.useForm();
   const kind = Form.useWatch('kind', createForm) ?? 'committee';
@@ -109,7 +111,7 @@ export default function AdminOrgs() {
                   </Col>
                   <Col xs={24} md={12}>
                     <Form.Item name="parentId" label={t('admin.org.parent')}>
-                      <Select allowClear placeholder={t('admin.org.noParent')}
+                      <Select allowClear={clearable} placeholder={t('admin.org.noParent')}
                         options={all.filter((o) => o.kind === 'committee' && o.level !== 'district')
                           .map((o) => ({ value: o.id, label: o.name }))} />
                     </Form.Item>

@@ -31,7 +31,7 @@ export default function AdminLayout() {
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Typography.Title level={1} style={{ fontSize: 24, margin: 0 }}>{t('admin.title')}</Typography.Title>
       <nav aria-label={t('admin.tabs')}>
-        <Menu mode="horizontal" selectedKeys={selected} disabledOverflow
+        <Menu mode="horizontal" selectedKeys={selected} disabledOverflow tabIndex={-1}
           items={TABS.map((tab) => ({ key: tab.path, label: <Link to={tab.path}>{t(tab.key)}</Link> }))} />
       </nav>
       <Outlet />

@@ -111,7 +111,8 @@ export default function CalendarPage() {
       {showFeed && <FeedCard feed={feed} />}
 
       <div style={{ display: 'flex', alignItems: 'center', gap: 8, flexWrap: 'wrap' }}>
-        <Segmented aria-label={t('calendar.views')} value={view}
+        {/* tabIndex -1: the checked option is the tab stop (arrows change it); the group was another, deaf to arrows. */}
+        <Segmented aria-label={t('calendar.views')} value={view} tabIndex={-1}
           options={CALENDAR_VIEWS.map((v) => ({ value: v, label: t(`calendar.view.${v}`) }))}
           onChange={(v) => setParams(withFilters(params, { view: v as string }), { replace: true })} />
         <Link to={link({ date: shift(view, date, -1) })} aria-label={t('calendar.previous')} className="ant-btn ant-btn-default ant-btn-sm" data-testid="calendar-previous"><LeftOutlined aria-hidden="true" /></Link>

@@ -13,6 +13,7 @@ import {
 import { addDays, beijingDay, beijingTime, type EventAnswer } from '../../shared/domain/calendar';
 import { formatDate, formatDateTime } from '../../shared/format/datetime';
 import type { Locale } from '../../shared/i18n';
+import { useClearable } from '../components/clearable';
 import { callContext, guard, requireId, requireUser } from '../lib/session.server';
 import { badRequest, readInput, readIntent, submitForm } from '../lib/input.server';
 import { pageTitle, useLocale, useT } from '../lib/i18n';
@@ -91,6 +92,7 @@ export default function EventPage() {
   const submit = useSubmitOnline();
   const { message } = App.useApp();
   const t = useT();
+  const clearable = useClearable();
   const locale = useLocale();
   const [moving, setMoving] = useState<string | null>(null);
   useWatchRecord('event', event.id);
@@ -194,7 +196,7 @@ export default function EventPage() {
               <AppForm schema={minutesSchema} intent="minutes" name="minutes" layout="inline" style={{ rowGap: 8 }}
                 initialValues={{ draftId: event.minutesDraftId ?? undefined }}>
                 <Form.Item name="draftId" label={t('calendar.minutesChoose')}>
-                  <Select allowClear showSearch optionFilterProp="label" style={{ minWidth: 260 }}
+                  <Select allowClear={clearable} showSearch optionFilterProp="label" style={{ minWidth: 260 }}
                     options={drafts.map((d) => ({ value: d.id, label: d.title }))} />
                 </Form.Item>
                 <Button htmlType="submit" loading={busy}>{t('calendar.minutesSave')}</Button>

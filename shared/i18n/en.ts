@@ -37,6 +37,8 @@ export const en: Messages = {
   'nav.logout': 'Log out',
   'nav.switchLanguage': 'Switch language',
 
+  'form.clear': 'Clear',
+
   'filters.apply': 'Filter',
   'filters.clear': 'Clear filters',
   'filters.invalid': 'A filter is not valid; choose again',

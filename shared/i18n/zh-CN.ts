@@ -37,6 +37,8 @@ export const zhCN = {
   'nav.logout': '退出登录',
   'nav.switchLanguage': '切换语言',
 
+  'form.clear': '清除',
+
   'filters.apply': '筛选',
   'filters.clear': '清除筛选',
   'filters.invalid': '筛选条件无效，请重新选择',

@@ -56,7 +56,13 @@ describe.skipIf(!chromiumPath)('browser: accessible, keyboard usable, styled fro
       found.push(...(await seriousA11yViolations(page, `${path} (phone)`)));
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     }
-    // A table of figures is a named tab stop; the arrow keys scroll it.
+    // A table of figures is a named tab stop, named after its card where there are several; the arrow keys scroll it.
+    await page.goto('/proposals/dashboard');
+    await waitForHydration(page);
+    const names = await page.locator('[data-scroll-stop="true"]').evaluateAll((boxes) => boxes.map((b) => b.getAttribute('aria-label')));
+    expect(names.length).toBeGreaterThan(0);
+    for (const name of names) expect(name).toMatch(/^(答复类别|对承办单位的评价|办理进度|承办单位|涉及地区|重点提案办理进度) · 表格（可左右滚动）$/);
+    expect(new Set(names).size).toBe(names.length);
     const box = page.getByRole('region', { name: '表格（可左右滚动）' }).first();
     await box.focus();
     await page.keyboard.press('ArrowRight');
@@ -76,6 +82,44 @@ describe.skipIf(!chromiumPath)('browser: accessible, keyboard usable, styled fro
     expect(ring).toBe('rgb(29, 78, 216)'); // blue, not the red of errors
     await page.keyboard.press('Enter');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+    await context.close();
+  });
+
+  it('every Tab stop does something: the navigation is its links, the calendar\'s view switch one stop moved by the arrows', async () => {
+    const { context, page } = await newUserContext(browser, server.url);
+    await loginThroughForm(page, 'cq-member');
+    await page.goto('/calendar');
+    await waitForHydration(page);
+    const focused = () => page.evaluate(() => {
+      const e = document.activeElement!;
+      return e.closest('label')?.textContent?.trim() || e.getAttribute('aria-label') || e.textContent?.trim().slice(0, 20) || e.tagName;
+    });
+    const stops: string[] = [];
+    for (let i = 0; i < 18 && !stops.includes('上一页'); i++) {
+      await page.keyboard.press('Tab');
+      stops.push(await focused());
+    }
+    // Skip link, the title, then straight to the first link of the navigation; the switch (月) is one stop.
+    expect(stops.slice(0, 4)).toEqual(['跳到正文', '川渝政协协同履职平台', '工作台', '协作空间']);
+    expect(stops.slice(-3)).toEqual(['订阅日历', '月', '上一页']);
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('ArrowRight');
+    await page.waitForURL(/view=week/);
+    expect(await focused()).toBe('周');
+    await context.close();
+  });
+
+  it('a button an action disables keeps the keyboard on the page: 全部标为已读 by Enter leaves the focus in the content', async () => {
+    const { context, page } = await newUserContext(browser, server.url);
+    await loginThroughForm(page, 'cq-staff');
+    await page.goto('/notifications');
+    await waitForHydration(page);
+    const markAll = page.getByTestId('mark-all-read');
+    await expect(markAll.isEnabled()).resolves.toBe(true);
+    await markAll.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('unread-summary').innerText()).toBe('0 条未读');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('main');
     await context.close();
   });
 

@@ -244,6 +244,25 @@ describe.skipIf(!chromiumPath)('browser: co-editing the hydrogen-corridor propos
     expect(await page.locator('[data-testid="collab-status"]').getAttribute('data-status')).toBe('connected');
   });
 
+  it('a paste is an undo step of its own: undone, the words typed just before and after it stay', async () => {
+    const { page } = people.cq;
+    await placeCaret(page, PARA.closing, 'end');
+    const before = await editorText(page);
+    // Typed and pasted within the undo manager's 500 ms, which would group them into one step.
+    await page.keyboard.type('粘前');
+    await paste(page, '〔粘贴的一句〕');
+    await page.keyboard.type('粘后');
+    await expect.poll(() => editorText(people.sc.page)).toContain('粘前〔粘贴的一句〕粘后');
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => editorText(people.sc.page)).not.toContain('粘后');
+    expect(await editorText(page)).toContain('粘前〔粘贴的一句〕');
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => editorText(people.sc.page)).not.toContain('〔粘贴的一句〕');
+    expect(await editorText(page)).toContain('粘前');
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => editorText(people.sc.page)).toBe(before);
+  });
+
   it('an edit too large for one message (put in by a script, past the paste limit) is refused with a message, not retried forever; a reload loads the server\'s copy', async () => {
     const { page } = people.sc;
     await page.evaluate(() => {

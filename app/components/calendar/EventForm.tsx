@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { EVENT_KINDS, REPEATS } from '../../../shared/domain/calendar';
 import type { Visibility } from '../../../shared/domain/model';
 import { useT } from '../../lib/i18n';
+import { useClearable } from '../clearable';
 import { AppForm } from '../AppForm';
 import { DayField } from '../DayField';
 import { TimeField } from '../TimeField';
@@ -32,6 +33,7 @@ export function EventForm<S extends z.ZodTypeAny>({ schema, intent, initialValue
   onWorkspaceChange?: (workspaceId: string) => void;
 }) {
   const t = useT();
+  const clearable = useClearable();
   const [form] = Form.useForm();
   const allDay = Form.useWatch('allDay', form) ?? initialValues.allDay;
   const repeat = Form.useWatch('repeat', form) ?? initialValues.repeat;
@@ -98,7 +100,7 @@ export function EventForm<S extends z.ZodTypeAny>({ schema, intent, initialValue
           }} />
       </Form.Item>
       <Form.Item name="invitees" label={t('calendar.invitees')}>
-        <Select mode="multiple" allowClear optionFilterProp="label"
+        <Select mode="multiple" allowClear={clearable} optionFilterProp="label"
           options={invitable.map((p) => ({ value: p.id, label: `${p.displayName}（${p.orgName}）` }))} />
       </Form.Item>
       <Button type="primary" htmlType="submit" loading={busy}>{submitLabel}</Button>
