@@ -33,10 +33,6 @@ const STYLES = `
 .app-shell a:focus-visible, .app-shell button:focus-visible, .app-shell [tabindex]:focus-visible, .app-shell li:focus-visible { outline: 2px solid #1d4ed8; outline-offset: 2px; }
 .skip-link { position: absolute; left: 8px; top: -48px; z-index: 1000; padding: 8px 12px; background: #fff; color: #1d4ed8; border-radius: 4px; }
 .skip-link:focus { top: 8px; }
-/* An open select dims its value to a quarter (1.7:1, axe): to 65%, still lighter than the options, 5:1. */
-.ant-select.ant-select-single.ant-select-open:not(.ant-select-customize) .ant-select-content.ant-select-content-has-value { opacity: 0.65; }
-/* A field's clear (×) is drawn 12 px wide: 24 px to tap or click (WCAG 2.5.8), in the same place. */
-.app-shell .ant-input-affix-wrapper .ant-input-clear-icon { padding: 6px; margin: -6px; }
 @media (max-width: 640px) {
   .app-header .app-nav { display: none; }
   .app-header .app-menu-button.ant-btn { display: inline-flex; }

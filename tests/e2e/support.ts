@@ -182,7 +182,8 @@ export async function loginThroughForm(page: Page, username: string, password = 
 
 /** Runs axe-core on the current page; prints every violation, returns the serious and critical ones. */
 export async function seriousA11yViolations(page: Page, label: string): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).analyze();
+  // Also WCAG 2.2's target size (24 px, or room around it), which axe leaves off by default: phones.
+  const result = await new AxeBuilder({ page }).options({ rules: { 'target-size': { enabled: true } } }).analyze();
   const lines = result.violations.map((v) => {
     const targets = v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join(' | ');
     // For contrast failures, the distinct colour pairs say what to fix.
