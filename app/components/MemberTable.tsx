@@ -1,9 +1,10 @@
-import { Button, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
+import { Button, Select, Space, Table, Tag, Typography } from 'antd';
 import { Link, useNavigation } from '@remix-run/react';
 import { useSubmitOnline } from '../lib/submit';
 import type { WorkspaceRole } from '../../shared/domain/model';
 import { useT } from '../lib/i18n';
 import { RegionTag } from './RegionTag';
+import { Confirm } from './Confirm';
 
 export interface MemberRow {
   id: string;
@@ -82,7 +83,7 @@ export function MemberTable({ members, roleControl, level = 3 }: Props) {
                 ...(anyActions ? [{
                   title: t('workspace.actions'), key: 'actions',
                   render: (_: unknown, m: MemberRow) => m.canRemove ? (
-                    <Popconfirm
+                    <Confirm
                       title={t('workspace.removeConfirm', { name: m.displayName })}
                       okText={t('workspace.remove')}
                       cancelText={t('workspace.cancel')}
@@ -91,7 +92,7 @@ export function MemberTable({ members, roleControl, level = 3 }: Props) {
                       <Button size="small" danger disabled={busy} aria-label={t('workspace.removeNamed', { name: m.displayName })}>
                         {t('workspace.remove')}
                       </Button>
-                    </Popconfirm>
+                    </Confirm>
                   ) : <Typography.Text type="secondary">{t('workspace.managedByOwnRegion')}</Typography.Text>,
                 }] : []),
               ]}

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useSubmitOnline } from '../lib/submit';
-import { Alert, App, Button, Card, Descriptions, Form, Input, Popconfirm, Space, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Form, Input, Space, Tag, Typography } from 'antd';
 import { getManagedUser, resetPassword, setStatus, updateUser } from '../../server/services/users';
 import { passwordResetSchema, userUpdateSchema } from '../../shared/validation/schemas';
 import { callContext, guard, requireId, requireUser } from '../lib/session.server';
@@ -11,6 +11,7 @@ import { badRequest, readInput, readIntent, submitForm } from '../lib/input.serv
 import { AppForm } from '../components/AppForm';
 import { useT } from '../lib/i18n';
 import { UserFields } from './admin.users.new';
+import { Confirm } from '../components/Confirm';
 export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
@@ -94,10 +95,10 @@ export default function EditUser() {
           ) : isSelf ? (
             <Typography.Text type="secondary">{t('admin.user.cannotDisableSelfHint')}</Typography.Text>
           ) : (
-            <Popconfirm title={t('admin.user.disableConfirm')}
+            <Confirm title={t('admin.user.disableConfirm')}
               onConfirm={() => submit({ intent: 'disable' }, { method: 'post', encType: 'application/json' })}>
               <Button loading={busy}>{t('admin.user.disable')}</Button>
-            </Popconfirm>
+            </Confirm>
           )}
         </Card>
         <Card title={<Typography.Title level={3} style={{ fontSize: 16, margin: 0 }}>{t('admin.user.resetPassword')}</Typography.Title>}>

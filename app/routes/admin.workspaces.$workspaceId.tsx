@@ -1,7 +1,7 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useSubmitOnline } from '../lib/submit';
-import { App, Button, Card, Descriptions, Form, Input, Popconfirm, Select, Space, Table, Typography } from 'antd';
+import { App, Button, Card, Descriptions, Form, Input, Select, Space, Table, Typography } from 'antd';
 import { useEffect } from 'react';
 import { z } from 'zod';
 import {
@@ -16,6 +16,7 @@ import { pageTitle, useT } from '../lib/i18n';
 import { AppForm } from '../components/AppForm';
 import { MemberTable } from '../components/MemberTable';
 import { RegionTag } from '../components/RegionTag';
+import { Confirm } from '../components/Confirm';
 export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args, 'admin.tab.workspaces', args.data?.workspace.name);
@@ -107,11 +108,11 @@ export default function AdminWorkspace() {
             {
               title: t('workspace.actions'), key: 'actions',
               render: (_, o) => o.canRemove ? (
-                <Popconfirm title={t('workspaceAdmin.removeOrgConfirm', { name: o.name })} okText={t('workspace.remove')}
+                <Confirm title={t('workspaceAdmin.removeOrgConfirm', { name: o.name })} okText={t('workspace.remove')}
                   cancelText={t('workspace.cancel')}
                   onConfirm={() => submit({ intent: 'removeOrg', orgId: o.id }, { method: 'post', encType: 'application/json' })}>
                   <Button size="small" danger disabled={busy} aria-label={t('workspace.removeNamed', { name: o.name })}>{t('workspace.remove')}</Button>
-                </Popconfirm>
+                </Confirm>
               ) : <Typography.Text type="secondary">{t('workspace.managedByOwnRegion')}</Typography.Text>,
             },
           ]}

@@ -1,7 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useSubmitOnline } from '../lib/submit';
-import { Alert, App, Button, Card, Checkbox, Descriptions, Form, Input, Popconfirm, Radio, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Checkbox, Descriptions, Form, Input, Radio, Select, Space, Table, Tag, Typography } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
 import { useEffect, useState } from 'react';
 import {
@@ -25,6 +25,7 @@ import { VisibilityTag } from '../components/VisibilityTag';
 import { VisibilityCard } from '../components/VisibilityCard';
 import { EventForm } from '../components/calendar/EventForm';
 import { useLiveRevalidation, useWatchRecord } from '../realtime/hooks';
+import { Confirm } from '../components/Confirm';
 export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args, 'calendar.event', args.data?.event.title);
@@ -216,10 +217,10 @@ export default function EventPage() {
                   <Space wrap>
                     <span>{formatWhen(o.start, o.end, event.allDay, locale)}</span>
                     {o.moved && <Tag color="gold">{t('calendar.moved')}</Tag>}
-                    <Popconfirm title={t('calendar.cancelOccurrence')} okText={t('calendar.cancelOccurrence')} cancelText={t('calendar.cancel')}
+                    <Confirm title={t('calendar.cancelOccurrence')} okText={t('calendar.cancelOccurrence')} cancelText={t('calendar.cancel')}
                       onConfirm={() => post({ intent: 'occurrence', occurrence: o.originalStart, change: 'cancel' })}>
                       <Button size="small" disabled={busy}>{t('calendar.cancelOccurrence')}</Button>
-                    </Popconfirm>
+                    </Confirm>
                     {!event.allDay && <Button size="small" disabled={busy} onClick={() => setMoving(o.originalStart)}>{t('calendar.moveOccurrence')}</Button>}
                   </Space>
                   {moving === o.originalStart && (
@@ -271,10 +272,10 @@ export default function EventPage() {
 
       {abilities.delete && (
         <div>
-          <Popconfirm title={t('calendar.deleteConfirm')} okText={t('calendar.delete')} cancelText={t('calendar.cancel')}
+          <Confirm title={t('calendar.deleteConfirm')} okText={t('calendar.delete')} cancelText={t('calendar.cancel')}
             okButtonProps={{ danger: true }} onConfirm={() => post({ intent: 'delete' })}>
             <Button danger disabled={busy}>{t('calendar.delete')}</Button>
-          </Popconfirm>
+          </Confirm>
         </div>
       )}
     </Space>

@@ -1,7 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import { useSubmitOnline } from '../lib/submit';
-import { Alert, App, Button, Card, Descriptions, Empty, Form, Input, List, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Empty, Form, Input, List, Select, Space, Table, Tag, Typography } from 'antd';
 import { useEffect } from 'react';
 import { DownloadOutlined } from '@ant-design/icons';
 import { z } from 'zod';
@@ -30,6 +30,7 @@ import { FilterBar, FilterChoice, withFilters } from '../components/FilterBar';
 import { InlineStyle } from '../components/InlineStyle';
 import { Board } from '../components/inspections/Board';
 import { FindingEntry } from '../components/inspections/FindingEntry';
+import { Confirm } from '../components/Confirm';
 export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args, 'inspection.title', args.data?.inspection.title);
@@ -319,9 +320,9 @@ function PlanSection({ page, busy, post }: { page: Page; busy: boolean; post: Po
         <Typography.Title level={2} id="roster-title" style={{ fontSize: 18 }}>{t('inspection.roster')}</Typography.Title>
         <List size="small" dataSource={page.roster} data-testid="roster" renderItem={(m) => (
           <List.Item key={m.id} actions={m.removable ? [
-            <Popconfirm key="rm" title={t('inspection.remove')} onConfirm={() => post({ intent: 'roster.remove', userId: m.id })}>
+            <Confirm key="rm" title={t('inspection.remove')} onConfirm={() => post({ intent: 'roster.remove', userId: m.id })}>
               <Button size="small" type="link" danger>{t('inspection.remove')}</Button>
-            </Popconfirm>,
+            </Confirm>,
           ] : []}>
             {m.displayName} · {m.orgName} <RegionTag region={m.region} />
           </List.Item>

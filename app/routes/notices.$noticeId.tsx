@@ -1,7 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useSubmitOnline } from '../lib/submit';
-import { App, Button, Card, Descriptions, Form, Input, Popconfirm, Space, Typography } from 'antd';
+import { App, Button, Card, Descriptions, Form, Input, Space, Typography } from 'antd';
 import { useEffect } from 'react';
 import { deleteNotice, getNotice, setNoticeVisibility, updateNotice } from '../../server/services/notices';
 import { noticeSchema, visibilitySchema } from '../../shared/validation/schemas';
@@ -14,6 +14,7 @@ import { RegionTag } from '../components/RegionTag';
 import { VisibilityTag } from '../components/VisibilityTag';
 import { VisibilityCard } from '../components/VisibilityCard';
 import { useLiveRevalidation, useWatchRecord } from '../realtime/hooks';
+import { Confirm } from '../components/Confirm';
 export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
 export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args, 'workspace.notices', args.data?.notice.title);
@@ -103,10 +104,10 @@ export default function NoticePage() {
 
       {abilities.delete && (
         <div>
-          <Popconfirm title={t('notice.deleteConfirm')} okText={t('notice.delete')} cancelText={t('workspace.cancel')}
+          <Confirm title={t('notice.deleteConfirm')} okText={t('notice.delete')} cancelText={t('workspace.cancel')}
             okButtonProps={{ danger: true }} onConfirm={() => post({ intent: 'delete' })}>
             <Button danger disabled={busy}>{t('notice.delete')}</Button>
-          </Popconfirm>
+          </Confirm>
         </div>
       )}
     </Space>

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { DEMO_PASSWORD, startTestServer, type TestServer } from '../support/server';
+import { actorOf } from '../factories/demo';
 import {
   antdSheetHref, chromiumPath, expectNoBrowserErrors, launchBrowser, loginThroughForm, newUserContext, seriousA11yViolations,
   waitForHydration, warnIfNoChromium,
@@ -119,6 +120,30 @@ describe.skipIf(!chromiumPath)('browser: accessible, keyboard usable, styled fro
     await markAll.focus();
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('unread-summary').innerText()).toBe('0 条未读');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('main');
+    await context.close();
+  });
+
+  it('a confirmation is answered from the keyboard: Enter opens it on its confirm button, Esc returns to the button, Enter confirms', async () => {
+    const { context, page } = await newUserContext(browser, server.url);
+    await loginThroughForm(page, 'cq-admin');
+    const member = await actorOf(server.database.db, 'cq-member2');
+    await page.goto(`/admin/users/${member.id}`);
+    await waitForHydration(page);
+    const focused = () => page.evaluate(() => document.activeElement?.textContent?.replace(/\s/g, ''));
+    const disable = page.getByRole('button', { name: /停用账号/ });
+    await disable.focus();
+    await page.keyboard.press('Enter');
+    // The bubble is at the end of the page, out of Tab's reach from the button: the focus is taken there.
+    await expect.poll(focused).toBe('确定');
+    await page.keyboard.press('Escape');
+    await expect.poll(focused).toBe('停用账号');
+    await expect.poll(() => page.locator('.ant-popconfirm:visible').count()).toBe(0);
+    await page.keyboard.press('Enter');
+    await expect.poll(focused).toBe('确定');
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: /启用账号/ }).waitFor();
+    // The button that opened it is gone: the keyboard stays in the page's content.
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('main');
     await context.close();
   });

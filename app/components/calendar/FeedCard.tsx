@@ -1,8 +1,9 @@
 import { useEffect } from 'react';
 import { useFetcher } from '@remix-run/react';
-import { App, Button, Card, Popconfirm, Space, Typography } from 'antd';
+import { App, Button, Card, Space, Typography } from 'antd';
 import { useT } from '../../lib/i18n';
 import { useWhenOnline } from '../../lib/submit';
+import { Confirm } from '../Confirm';
 
 /**
  * 订阅日历: the user's private iCalendar URL, to copy into a calendar app, with regenerate and turn
@@ -29,10 +30,10 @@ export function FeedCard({ feed }: { feed: string | null }) {
       <Space wrap>
         <Button loading={busy} onClick={() => post('feed')} data-testid="feed-create">{t(feed ? 'calendar.feedRegenerate' : 'calendar.feedCreate')}</Button>
         {feed && (
-          <Popconfirm title={t('calendar.feedRevoke')} okText={t('calendar.feedRevoke')} cancelText={t('calendar.cancel')}
+          <Confirm title={t('calendar.feedRevoke')} okText={t('calendar.feedRevoke')} cancelText={t('calendar.cancel')}
             okButtonProps={{ danger: true }} onConfirm={() => post('revokeFeed')}>
             <Button danger disabled={busy}>{t('calendar.feedRevoke')}</Button>
-          </Popconfirm>
+          </Confirm>
         )}
       </Space>
     </Card>

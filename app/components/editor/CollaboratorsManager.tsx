@@ -1,4 +1,4 @@
-import { Button, Form, Popconfirm, Select, Space, Table, Typography } from 'antd';
+import { Button, Form, Select, Space, Table, Typography } from 'antd';
 import { useNavigation } from '@remix-run/react';
 import { useSubmitOnline } from '../../lib/submit';
 import { COLLABORATOR_ROLES, collaboratorInviteSchema } from '../../../shared/validation/drafts';
@@ -7,6 +7,7 @@ import { regionName } from '../../../shared/i18n/labels';
 import { AppForm } from '../AppForm';
 import { RegionTag } from '../RegionTag';
 import type { CollaboratorRow } from './CollaboratorsCard';
+import { Confirm } from '../Confirm';
 
 interface Candidate { id: string; displayName: string; orgName: string; region: string }
 
@@ -60,10 +61,10 @@ export function CollaboratorsManager({ collaborators, candidates, othersNeedJoin
           {
             title: t('workspace.actions'), key: 'remove',
             render: (_, c) => (
-              <Popconfirm title={t('drafts.removeConfirm', { name: c.displayName })} okText={t('workspace.remove')}
+              <Confirm title={t('drafts.removeConfirm', { name: c.displayName })} okText={t('workspace.remove')}
                 cancelText={t('workspace.cancel')} okButtonProps={{ danger: true }} onConfirm={() => post({ intent: 'remove', userId: c.id })}>
                 <Button size="small" danger disabled={busy} aria-label={t('workspace.removeNamed', { name: c.displayName })}>{t('workspace.remove')}</Button>
-              </Popconfirm>
+              </Confirm>
             ),
           },
         ]}

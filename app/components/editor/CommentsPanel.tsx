@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useFetcher } from '@remix-run/react';
-import { App, Button, Form, Mentions, Popconfirm, Space, Typography } from 'antd';
+import { App, Button, Form, Mentions, Space, Typography } from 'antd';
 import { CommentOutlined } from '@ant-design/icons';
 import { useEditorState, type Editor } from '@tiptap/react';
 import { BubbleMenu } from '@tiptap/react/menus';
@@ -14,6 +14,7 @@ import { RegionTag } from '../RegionTag';
 import { anchorOf, commentHighlightsKey, quoteOf, type Placement } from './commentHighlights';
 import { InlineStyle } from '../InlineStyle';
 import { useWhenOnline } from '../../lib/submit';
+import { Confirm } from '../Confirm';
 
 /**
  * 评论 panel beside the draft: threads in the order of the text they are anchored to, each
@@ -157,9 +158,9 @@ function CommentItem({ c, names, meId, act, root }: { c: PanelComment; names: Re
         <RegionTag region={c.authorRegion} />
         <time dateTime={new Date(c.createdAt).toISOString()}>{formatDateTime(c.createdAt, locale)}</time>
         {c.canDelete && (
-          <Popconfirm title={t(root ? 'comments.deleteThreadConfirm' : 'comments.deleteConfirm')} onConfirm={() => act.send({ intent: 'deleteComment', commentId: c.id })}>
+          <Confirm title={t(root ? 'comments.deleteThreadConfirm' : 'comments.deleteConfirm')} onConfirm={() => act.send({ intent: 'deleteComment', commentId: c.id })}>
             <Button size="small" type="link" danger loading={isPending(act, 'commentId', c.id)} aria-label={t('comments.deleteNamed', { name: c.authorName })}>{t('comments.delete')}</Button>
-          </Popconfirm>
+          </Confirm>
         )}
       </div>
       <Body body={c.body} names={names} />

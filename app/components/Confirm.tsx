@@ -1,0 +1,29 @@
+import { useRef } from 'react';
+import { Popconfirm, type PopconfirmProps } from 'antd';
+
+/**
+ * antd's Popconfirm, usable from the keyboard. Its bubble is rendered at the end of the page, beyond
+ * the Tab order's reach from the button that opened it: a keyboard could open it and never confirm.
+ * Opened, the focus goes to its confirm button; closed (confirmed, cancelled, Esc), back to the button
+ * that opened it, if the page still has it. Every confirmation in the app is one of these.
+ */
+export function Confirm({ okButtonProps, onOpenChange, ...props }: PopconfirmProps) {
+  const opener = useRef<HTMLElement | null>(null);
+  return (
+    <Popconfirm destroyOnHidden okButtonProps={{ autoFocus: true, ...okButtonProps }} {...props}
+      onOpenChange={(open) => {
+        if (open) {
+          opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+        } else {
+          const back = opener.current;
+          // Unless the focus went elsewhere meanwhile: still in the closing bubble (it goes with it), or lost.
+          setTimeout(() => {
+            const at = document.activeElement;
+            const lost = !at || at === document.body || !at.isConnected || at.closest('.ant-popconfirm') !== null;
+            if (lost && back?.isConnected && !back.matches(':disabled')) back.focus();
+          });
+        }
+        onOpenChange?.(open);
+      }} />
+  );
+}
