@@ -1,4 +1,4 @@
-import { useEffect, type CSSProperties } from 'react';
+import { useEffect, useState, type CSSProperties, type KeyboardEvent } from 'react';
 import { DatePicker } from 'antd';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
@@ -9,13 +9,27 @@ import { useLocale } from '../lib/i18n';
  * DatePicker in the user's language: zh-CN weeks start on Monday. The day is the same text on the
  * server and in any browser time zone; only the popup calendar, drawn in the browser, is localised.
  */
+/**
+ * Enter in a picker whose calendar is open confirms the day typed or chosen; the browser also took it as
+ * the form's submission, and a step (交办 with its deadline) was taken before the person had finished the
+ * form. With the calendar closed, Enter sends the form, as in any field.
+ */
+export function useEnterConfirmsOnly() {
+  const [open, setOpen] = useState(false);
+  return {
+    onOpenChange: setOpen,
+    onKeyDown: (e: KeyboardEvent<HTMLElement>) => { if (e.key === 'Enter' && open) e.preventDefault(); },
+  };
+}
+
 export function DayField({ value, onChange, id, style }: {
   value?: string; onChange?: (day: string | undefined) => void; id?: string; style?: CSSProperties;
 }) {
   const locale = useLocale();
+  const enter = useEnterConfirmsOnly();
   useEffect(() => { dayjs.locale(locale === 'en' ? 'en' : 'zh-cn'); }, [locale]);
   return (
-    <DatePicker id={id} style={{ width: 160, ...style }} format="YYYY-MM-DD"
+    <DatePicker id={id} style={{ width: 160, ...style }} format="YYYY-MM-DD" {...enter}
       value={value ? dayjs(value) : null}
       onChange={(day) => onChange?.(day ? day.format('YYYY-MM-DD') : undefined)} />
   );

@@ -1,6 +1,7 @@
 import type { CSSProperties } from 'react';
 import { TimePicker } from 'antd';
 import dayjs from 'dayjs';
+import { useEnterConfirmsOnly } from './DayField';
 
 /**
  * A Beijing wall-clock time for a form, as `HH:mm` (what the schemas carry), picked with antd's
@@ -9,8 +10,9 @@ import dayjs from 'dayjs';
 export function TimeField({ value, onChange, id, style }: {
   value?: string; onChange?: (time: string | undefined) => void; id?: string; style?: CSSProperties;
 }) {
+  const enter = useEnterConfirmsOnly();
   return (
-    <TimePicker id={id} style={{ width: 120, ...style }} format="HH:mm" minuteStep={5} needConfirm={false}
+    <TimePicker id={id} style={{ width: 120, ...style }} format="HH:mm" minuteStep={5} needConfirm={false} {...enter}
       value={value ? dayjs(`2000-01-01T${value}:00`) : null}
       onChange={(t) => onChange?.(t ? t.format('HH:mm') : undefined)} />
   );

@@ -21,7 +21,7 @@ export function VisibilityField({ id, value, onChange, disabled, regions }: Prop
   const joint = visibilityLabel(t, 'joint', regions);
   return (
     <Space orientation="vertical" style={{ width: '100%' }}>
-      <Radio.Group id={id} value={value} disabled={disabled} onChange={(e) => onChange?.(e.target.value)}>
+      <Radio.Group id={id} aria-label={t('notice.visibility')} value={value} disabled={disabled} onChange={(e) => onChange?.(e.target.value)}>
         <Space orientation="vertical">
           {VISIBILITIES.map((v) => (
             <Radio key={v} value={v}>

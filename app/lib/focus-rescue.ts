@@ -1,29 +1,69 @@
 import { useEffect } from 'react';
 
+const FOCUSABLE = 'a[href], button, input, select, textarea, [tabindex]';
+/** How long a lost control's return is waited for: an action's answer and the page's new data. */
+const RETURN_WAIT_MS = 5000;
+
+/** What a person knows a control by: its name, else its label, else its text. */
+function identity(el: Element): string {
+  const name = el.getAttribute('aria-label') ?? el.closest('label')?.textContent ?? el.textContent ?? '';
+  return `${el.tagName}|${el.getAttribute('type') ?? ''}|${name.trim()}`;
+}
+
+const usable = (el: Element): el is HTMLElement => el instanceof HTMLElement && el.isConnected && !el.matches(':disabled')
+  && el.getClientRects().length > 0;
+
 /**
- * A button an action disables or removes (全部标为已读 once nothing is unread, a step's button once taken)
- * takes the keyboard's focus with it, to the document's body: a screen reader then reads nothing, and
- * where Tab goes next is up to the browser. Focus goes to the page's content instead (`#main`, the skip
- * link's target), without scrolling. Chromium says so with a `focusout` that names no next element.
+ * A control an action disables or replaces (a checklist box while its tick is saved, a task's 移到 as
+ * the card moves to another column, 全部标为已读 once nothing is unread) takes the keyboard's focus with
+ * it, to the document's body: a screen reader then reads nothing, and where Tab goes next is up to the
+ * browser. The focus goes to the page's content (`#main`, the skip link's target) at once, and back to
+ * the control when it is usable again, or to the one that replaced it (the same kind, the same name),
+ * unless the person has moved on meanwhile. Chromium reports the loss as a `focusout` naming no next element.
  */
 export function useFocusRescue() {
   useEffect(() => {
     const main = document.getElementById('main');
     if (!main) return;
+    let lost: { element: HTMLElement; identity: string; until: number } | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let frame = 0;
+
+    const giveBack = () => {
+      frame = 0;
+      if (!lost) return;
+      if (document.activeElement !== main || Date.now() > lost.until) { lost = null; return; }
+      const { element, identity: wanted } = lost;
+      const back = usable(element) ? element
+        : [...main.querySelectorAll(FOCUSABLE)].find((el) => identity(el) === wanted && usable(el));
+      if (back) {
+        lost = null;
+        (back as HTMLElement).focus();
+      }
+    };
+    const schedule = () => { if (lost && !frame) frame = requestAnimationFrame(giveBack); };
+
     const onFocusOut = (e: FocusEvent) => {
       const left = e.target;
-      if (e.relatedTarget || !(left instanceof HTMLElement) || !main.contains(left)) return;
+      if (e.relatedTarget || !(left instanceof HTMLElement) || !main.contains(left) || left === main) return;
+      const known = { element: left, identity: identity(left) };
       clearTimeout(timer);
       timer = setTimeout(() => {
-        const lost = !left.isConnected || left.matches(':disabled');
-        if (lost && document.activeElement === document.body) main.focus({ preventScroll: true });
+        const gone = !left.isConnected || left.matches(':disabled');
+        if (!gone || document.activeElement !== document.body) return;
+        main.focus({ preventScroll: true });
+        lost = { ...known, until: Date.now() + RETURN_WAIT_MS };
+        schedule();
       });
     };
     document.addEventListener('focusout', onFocusOut);
+    const observer = new MutationObserver(schedule);
+    observer.observe(main, { childList: true, subtree: true, attributes: true, attributeFilter: ['disabled'] });
     return () => {
       document.removeEventListener('focusout', onFocusOut);
+      observer.disconnect();
       clearTimeout(timer);
+      cancelAnimationFrame(frame);
     };
   }, []);
 }

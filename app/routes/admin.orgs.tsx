@@ -96,7 +96,7 @@ export default function AdminOrgs() {
               </Col>
               <Col xs={24} md={12}>
                 <Form.Item name="kind" label={t('admin.org.kind')}>
-                  <Radio.Group options={[
+                  <Radio.Group aria-label={t('admin.org.kind')} options={[
                     { value: 'committee', label: t('admin.org.kind.committee') },
                     { value: 'unit', label: t('admin.org.kind.unit') },
                   ]} />

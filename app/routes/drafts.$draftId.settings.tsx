@@ -104,7 +104,7 @@ export default function DraftSettings() {
             initialValues={{ title: draft.title, kind: draft.kind }}>
             <Form.Item name="title" label={t('drafts.titleField')}><Input maxLength={200} autoComplete="off" /></Form.Item>
             <Form.Item name="kind" label={t('drafts.kind')}>
-              <Radio.Group optionType="button" options={DRAFT_KINDS.map((k) => ({ value: k, label: t(`draftKind.${k}`) }))} />
+              <Radio.Group aria-label={t('drafts.kind')} optionType="button" options={DRAFT_KINDS.map((k) => ({ value: k, label: t(`draftKind.${k}`) }))} />
             </Form.Item>
             <Button htmlType="submit" loading={busy}>{t('drafts.save')}</Button>
           </AppForm>

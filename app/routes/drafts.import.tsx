@@ -126,7 +126,7 @@ export default function ImportDraft() {
               <Input maxLength={200} autoComplete="off" placeholder={file ? file.name.replace(DOCX_NAME, '') : undefined} />
             </Form.Item>
             <Form.Item name="kind" label={t('drafts.kind')} {...status('kind')}>
-              <Radio.Group optionType="button" options={DRAFT_KINDS.map((k) => ({ value: k, label: t(`draftKind.${k}`) }))} />
+              <Radio.Group aria-label={t('drafts.kind')} optionType="button" options={DRAFT_KINDS.map((k) => ({ value: k, label: t(`draftKind.${k}`) }))} />
             </Form.Item>
             <Form.Item name="visibility" label={t('drafts.visibility')} extra={t('drafts.ownerOrg', { org: ownerOrgName })} {...status('visibility')}>
               <WorkspaceVisibilityField workspaces={workspaces} />

@@ -45,7 +45,7 @@ export default function NewDraft() {
               <Input maxLength={200} autoComplete="off" />
             </Form.Item>
             <Form.Item name="kind" label={t('drafts.kind')}>
-              <Radio.Group optionType="button" options={DRAFT_KINDS.map((k) => ({ value: k, label: t(`draftKind.${k}`) }))} />
+              <Radio.Group aria-label={t('drafts.kind')} optionType="button" options={DRAFT_KINDS.map((k) => ({ value: k, label: t(`draftKind.${k}`) }))} />
             </Form.Item>
             <Form.Item name="visibility" label={t('drafts.visibility')} extra={t('drafts.ownerOrg', { org: ownerOrgName })}>
               <WorkspaceVisibilityField workspaces={workspaces} />

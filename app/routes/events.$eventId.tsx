@@ -290,7 +290,7 @@ function AnswerForm({ answer, reason, busy }: { answer: EventAnswer; reason: str
     <AppForm schema={eventAnswerSchema} intent="answer" form={form} name="answer"
       initialValues={{ answer: answer === 'pending' ? undefined : answer, reason }}>
       <Form.Item name="answer" label={t('calendar.answer')}>
-        <Radio.Group optionType="button" options={(['attend', 'leave', 'tentative'] as const).map((a) => ({ value: a, label: t(`calendar.answer.${a}`) }))} />
+        <Radio.Group aria-label={t('calendar.answer')} optionType="button" options={(['attend', 'leave', 'tentative'] as const).map((a) => ({ value: a, label: t(`calendar.answer.${a}`) }))} />
       </Form.Item>
       {chosen === 'leave' && <Form.Item name="reason" label={t('calendar.reason')}><Input.TextArea rows={2} maxLength={500} /></Form.Item>}
       <Button type="primary" htmlType="submit" loading={busy}>{t('calendar.sendAnswer')}</Button>

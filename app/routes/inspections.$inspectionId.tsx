@@ -216,9 +216,10 @@ function FindingsSection({ page, post }: { page: Page; post: Post }) {
                 {f.visibility === 'joint' ? t('inspection.finding.unshare') : t('inspection.finding.share')}
               </Button>,
             ] : []}>
-              <List.Item.Meta
-                title={<>{f.description} <Tag color={f.severity === 'critical' ? 'red' : f.severity === 'major' ? 'magenta' : 'default'}>{t(`inspection.finding.severity.${f.severity}`)}</Tag></>}
-                description={<>
+              {/* Not List.Item.Meta: its title is an h4 under the section's h2 (axe heading-order). */}
+              <div style={{ flex: 1, minWidth: 0 }}>
+                <Typography.Title level={3} style={{ fontSize: 15, margin: '0 0 4px' }}>{f.description} <Tag color={f.severity === 'critical' ? 'red' : f.severity === 'major' ? 'magenta' : 'default'}>{t(`inspection.finding.severity.${f.severity}`)}</Tag></Typography.Title>
+                <div style={{ color: 'rgba(0,0,0,0.65)' }}>
                   {t(`inspection.finding.category.${f.category}`)} · {f.place || '—'}
                   {f.latitude !== null && ` (${f.latitude.toFixed(4)}, ${f.longitude?.toFixed(4)})`}
                   {' · '}{t('inspection.finding.reporter')} {f.reporterName}（{f.ownerOrgName}） <VisibilityTag visibility={f.visibility} regions={page.inspection.regions} />
@@ -232,7 +233,8 @@ function FindingsSection({ page, post }: { page: Page; post: Post }) {
                       ))}
                     </div>
                   )}
-                </>} />
+                </div>
+              </div>
             </List.Item>
           )} />
         )}
@@ -269,7 +271,7 @@ function ItemsSection({ page, busy, post }: { page: Page; busy: boolean; post: P
         <Card size="small" title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('inspection.item.new')}</h2>}>
           <AppForm schema={itemSchema} intent="item.create" resetOnSuccess disabled={busy}>
             <Form.Item name="findingIds" label={t('inspection.item.findings')}>
-              <Select mode="multiple" options={page.findings.map((f) => ({ value: f.id, label: f.description.slice(0, 60) }))} />
+              <Select mode="multiple" optionFilterProp="label" options={page.findings.map((f) => ({ value: f.id, label: f.description.slice(0, 60) }))} />
             </Form.Item>
             <Form.Item name="responsibleOrgId" label={t('inspection.item.unit')}>
               <Select options={page.units.map((u) => ({ value: u.id, label: `${u.name}（${regionName(t, u.region)}）` }))} />

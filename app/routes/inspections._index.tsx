@@ -114,7 +114,7 @@ export default function InspectionsPage() {
             <Form.Item name="startsOn" label={t('inspection.startsOn')}><DayField /></Form.Item>
             <Form.Item name="endsOn" label={t('inspection.endsOn')}><DayField /></Form.Item>
             <Form.Item name="leads" label={t('inspection.leads')}>
-              <Select mode="multiple" options={(committees[formWorkspace.id] ?? []).map((c) => ({ value: c.id, label: `${c.name}（${regionName(t, c.region)}）` }))} />
+              <Select mode="multiple" optionFilterProp="label" options={(committees[formWorkspace.id] ?? []).map((c) => ({ value: c.id, label: `${c.name}（${regionName(t, c.region)}）` }))} />
             </Form.Item>
             <Form.Item name="visibility" label={t('inspection.visibility')}>
               <Select options={VISIBILITIES.map((v) => ({ value: v, label: visibilityLabel(t, v, formWorkspace.regions) }))} />

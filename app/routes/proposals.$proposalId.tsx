@@ -221,7 +221,7 @@ export default function ProposalPage() {
             {abilities.quality && (
               <AppForm schema={qualitySchema} intent="quality" name="quality" layout="inline" style={{ rowGap: 8 }}>
                 <Form.Item name="quality" label={t('proposal.qualityRating')}>
-                  <Radio.Group options={(['good', 'fair', 'poor'] as const).map((q) => ({ value: q, label: t(`proposal.quality.${q}`) }))} />
+                  <Radio.Group aria-label={t('proposal.qualityRating')} options={(['good', 'fair', 'poor'] as const).map((q) => ({ value: q, label: t(`proposal.quality.${q}`) }))} />
                 </Form.Item>
                 <Button htmlType="submit" loading={busy}>{t('proposal.rateQuality')}</Button>
               </AppForm>
@@ -333,7 +333,7 @@ function StepForm({ action, data, busy }: { action: ProposalAction; data: Data; 
         <AppForm schema={rejectSchema} intent="reject" name={name}>
           <Form.Item name="reason" label={t('proposal.reason')}><Input maxLength={2000} /></Form.Item>
           <Form.Item name="convertTo" label={t('proposal.convertTo')}>
-            <Radio.Group options={[{ value: '', label: t('proposal.convertTo.none') },
+            <Radio.Group aria-label={t('proposal.convertTo')} options={[{ value: '', label: t('proposal.convertTo.none') },
               ...NOT_FILED_AS.map((c) => ({ value: c, label: t(`proposal.convertTo.${c}`) }))]} />
           </Form.Item>
           <Button danger htmlType="submit" loading={busy}>{label}</Button>
@@ -365,7 +365,7 @@ function StepForm({ action, data, busy }: { action: ProposalAction; data: Data; 
       return (
         <AppForm schema={replySchema} intent="reply" name={name}>
           <Form.Item name="category" label={t('proposal.replyCategory')}>
-            <Radio.Group options={REPLY_CATEGORIES.map((c) => ({ value: c, label: t(`proposal.category.${c}`) }))} />
+            <Radio.Group aria-label={t('proposal.replyCategory')} options={REPLY_CATEGORIES.map((c) => ({ value: c, label: t(`proposal.category.${c}`) }))} />
           </Form.Item>
           <Form.Item name="body" label={t('proposal.replyText')}><Input.TextArea rows={5} maxLength={20000} /></Form.Item>
           <Form.Item name="files" label={t('proposal.files')} extra={t('proposal.filesHelp')}><FilesField accept={REPLY_FILE_ACCEPT} /></Form.Item>
@@ -377,7 +377,7 @@ function StepForm({ action, data, busy }: { action: ProposalAction; data: Data; 
         <AppForm schema={evaluateSchema} intent="evaluate" name={name}>
           {data.assignments.filter((a) => a.status !== 'returned').map((a) => (
             <Form.Item key={a.id} name={['ratings', a.id]} label={`${a.unitName}（${t(`proposal.unitRole.${a.role}`)}）`}>
-              <Radio.Group options={SATISFACTION.map((s) => ({ value: s, label: t(`proposal.rating.${s}`) }))} />
+              <Radio.Group aria-label={`${a.unitName}（${t(`proposal.unitRole.${a.role}`)}）`} options={SATISFACTION.map((s) => ({ value: s, label: t(`proposal.rating.${s}`) }))} />
             </Form.Item>
           ))}
           <Form.Item name="comment" label={t('proposal.evaluationComment')}

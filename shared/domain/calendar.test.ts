@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, beijingInstant, occurrencesBetween, rruleFor, type Repeat } from './calendar';
+import { addDays, beijingInstant, daysBetween, occurrencesBetween, rruleFor, type Repeat } from './calendar';
 
 const DAY = 24 * 3600_000;
 
@@ -43,5 +43,16 @@ describe('occurrencesBetween', () => {
     const event = { startsAt, endsAt: new Date(startsAt.getTime() + 3600_000), rrule: rruleFor('monthly') };
     const got = occurrencesBetween(event, [], beijingInstant('2026-01-01'), beijingInstant('2026-06-01')).map((o) => o.start.getTime());
     expect(got).toEqual(['2026-01-31', '2026-03-31', '2026-05-31'].map((d) => beijingInstant(d, '09:00').getTime()));
+  });
+});
+
+describe('daysBetween', () => {
+  it('counts whole days either way, across months, years and leap days, as addDays undoes', () => {
+    expect(daysBetween('2026-12-08', '2026-12-20')).toBe(12);
+    expect(daysBetween('2026-12-20', '2026-12-08')).toBe(-12);
+    expect(daysBetween('2028-02-28', '2028-03-01')).toBe(2);
+    for (const [from, n] of [['1900-01-01', 73_000], ['2026-12-31', 1], ['2100-12-31', -36_524]] as const) {
+      expect(daysBetween(from, addDays(from, n))).toBe(n);
+    }
   });
 });

@@ -43,6 +43,8 @@ export const beijingTime = (at: Date | string | number): string => new Date(new 
 
 /** `day` plus `n` days, `YYYY-MM-DD`. */
 export const addDays = (day: string, n: number): string => new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+/** Whole days from one `YYYY-MM-DD` to another (negative when `to` is earlier). */
+export const daysBetween = (from: string, to: string): number => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 
 /** Monday of the week that holds `day` (weeks start on Monday in China). */
 export function mondayOf(day: string): string {

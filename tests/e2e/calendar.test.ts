@@ -151,7 +151,21 @@ describe.skipIf(!chromiumPath)('browser: the shared calendar across regions and 
     await cq.getByRole('button', { name: `在 ${nextMonday} 新建日程` }).focus();
     await cq.keyboard.press('Enter');
     await expect.poll(() => cq.getByRole('dialog').count()).toBe(1);
-    await cq.keyboard.press('Escape');
+    // A start day typed and confirmed with Enter: the end day follows it, and the form is not sent.
+    const drawer = cq.getByRole('dialog');
+    const thursday = addDays(nextMonday, 3);
+    await drawer.getByLabel('开始日期').focus();
+    await cq.keyboard.press('Control+a');
+    await cq.keyboard.type(thursday);
+    await cq.keyboard.press('Enter');
+    await expect.poll(() => drawer.getByLabel('结束日期').inputValue()).toBe(thursday);
+    expect(await drawer.getByLabel('开始日期').inputValue()).toBe(thursday);
+    expect(await drawer.locator('.ant-form-item-explain-error').count()).toBe(0);
+    // Esc closes the day's calendar if open, then the form.
+    for (let i = 0; i < 3 && await cq.getByRole('dialog').count() > 0; i++) {
+      await cq.keyboard.press('Escape');
+      await cq.waitForTimeout(300);
+    }
     await expect.poll(() => cq.getByRole('dialog').count()).toBe(0);
     await cq.getByRole('button', { name: /订阅日历/ }).focus();
     await cq.keyboard.press('Enter');

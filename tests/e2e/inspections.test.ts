@@ -95,6 +95,24 @@ describe.skipIf(!chromiumPath)('browser: joint inspections', () => {
     const row = await asOwner(server.database.db, (trx) => trx.selectFrom('inspection_tasks').select(['status', 'version']).where('title', '=', card).executeTakeFirstOrThrow());
     expect(row).toEqual({ status: 'doing', version: 2 });
     expect(await seriousA11yViolations(cq, 'inspection board')).toEqual([]);
+
+    // With its 移到 list, by the keyboard: the focus goes with the card to its new column.
+    const focusedName = () => cq.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.closest('label')?.textContent);
+    await cq.getByRole('combobox', { name: `移到：${card}` }).focus();
+    await cq.keyboard.press('ArrowDown');
+    const active = cq.locator('.ant-select-dropdown:visible .ant-select-item-option-active');
+    for (let i = 0; i < 4 && !(await active.innerText().catch(() => '')).includes('已完成'); i++) await cq.keyboard.press('ArrowDown');
+    await cq.keyboard.press('Enter');
+    await expect.poll(() => column(cq, 'done').getByText(card).count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(focusedName, { timeout: 5000 }).toBe(`移到：${card}`);
+    // A checklist item ticked with Space: the box is held while the tick is saved, then has the focus again.
+    const tick = cq.getByRole('checkbox', { name: '落实车辆和船只' });
+    const ticked = await tick.isChecked();
+    await tick.focus();
+    await Promise.all([cq.waitForResponse((r) => r.request().method() === 'POST'), cq.keyboard.press('Space')]);
+    await expect.poll(() => tick.isChecked()).toBe(!ticked);
+    await expect.poll(() => tick.isEnabled()).toBe(true);
+    await expect.poll(focusedName, { timeout: 5000 }).toBe('落实车辆和船只');
   });
 
   it('on a 390 px phone a member records a finding with a photo; the photo is served stripped of its EXIF', async () => {
@@ -271,9 +289,16 @@ describe.skipIf(!chromiumPath)('browser: joint inspections', () => {
     await cq.getByLabel('责任单位').click();
     await cq.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '市交通运输委' }).click();
     await cq.getByLabel('整改措施').fill(measure);
-    await cq.getByLabel('整改期限').fill('2099-12-31');
-    // Enter in the last field takes the day and sends the form, as a keyboard user does (once).
-    await cq.getByLabel('整改期限').press('Enter');
+    // Typed in the last field: Enter takes the day (its calendar open), the next Enter sends the form.
+    await cq.getByLabel('整改期限').focus();
+    await cq.keyboard.type('2099-12-31');
+    let sent = 0;
+    cq.on('request', (r) => { if (r.method() === 'POST') sent++; });
+    await cq.keyboard.press('Enter');
+    await expect.poll(() => cq.locator('.ant-picker-dropdown:visible').count()).toBe(0);
+    expect(await cq.getByLabel('整改期限').inputValue()).toBe('2099-12-31');
+    expect(sent).toBe(0);
+    await cq.keyboard.press('Enter');
     const cqRow = cq.getByTestId('item-table').locator('tbody tr.ant-table-row', { hasText: measure });
     await expect.poll(() => cqRow.count(), { timeout: 15_000 }).toBe(1);
     expect(await cqRow.innerText()).toContain('2099-12-31');

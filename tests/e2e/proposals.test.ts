@@ -131,7 +131,8 @@ describe.skipIf(!chromiumPath)('browser: a joint proposal from draft to closed',
 
     await unit.getByRole('button', { name: '接收办理', exact: true }).click();
     await expect.poll(() => stateOf(lead), { timeout: 10_000 }).toBe('办理中');
-    await unit.getByRole('radio', { name: 'A 类（解决采纳）' }).check();
+    // Each group of choices is named (a screen reader says what the choice is about).
+    await unit.getByRole('radiogroup', { name: '答复类别' }).getByRole('radio', { name: 'A 类（解决采纳）' }).check();
     await unit.getByLabel('答复正文').fill('我委已将成渝地区纳入燃料电池汽车示范应用政策研究范围，将会同有关部门推进。');
     // The signed 答复函 goes with the reply; a text file is not a kind that may, and is taken off again.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reply-'));
@@ -154,7 +155,7 @@ describe.skipIf(!chromiumPath)('browser: a joint proposal from draft to closed',
     expect(download.suggestedFilename()).toBe('国家发展改革委答复函.pdf');
     expect(fs.readFileSync((await download.path())!).equals(fs.readFileSync(letter))).toBe(true);
 
-    await lead.getByRole('radio', { name: '满意', exact: true }).check();
+    await lead.getByRole('radiogroup', { name: /^国家发展改革委（主办）$/ }).getByRole('radio', { name: '满意', exact: true }).check();
     await lead.getByRole('button', { name: /^评 ?价$/ }).click();
     await expect.poll(() => stateOf(staff), { timeout: 10_000 }).toBe('已评价');
     await staff.getByRole('button', { name: /^办 ?结$/ }).click();

@@ -1,6 +1,7 @@
+import { useRef } from 'react';
 import { Button, Checkbox, Form, Input, Select, Space } from 'antd';
 import type { z } from 'zod';
-import { EVENT_KINDS, REPEATS } from '../../../shared/domain/calendar';
+import { addDays, daysBetween, EVENT_KINDS, REPEATS } from '../../../shared/domain/calendar';
 import type { Visibility } from '../../../shared/domain/model';
 import { useT } from '../../lib/i18n';
 import { useClearable } from '../clearable';
@@ -42,9 +43,17 @@ export function EventForm<S extends z.ZodTypeAny>({ schema, intent, initialValue
   const invitable = people.filter((p) => mayBeInvited(p, visibility));
   const organising = committees.filter((c) => mayCoorganise(c, visibility));
   const owners = committees.filter((c) => c.owner).map((c) => c.id);
+  // The end day follows the start day, keeping the event's length: moving a one-day meeting to the 20th
+  // left its end on the old day, and the form refused it (结束时间须晚于开始时间).
+  const startDay = useRef(initialValues.startDay as string | undefined);
   return (
     <AppForm schema={schema} intent={intent} form={form} name={`event-${intent}`} initialValues={initialValues}
       onValuesChange={(changed) => {
+        if ('startDay' in changed) {
+          const endDay = form.getFieldValue('endDay') as string | undefined;
+          if (changed.startDay && startDay.current && endDay) form.setFieldValue('endDay', addDays(endDay, daysBetween(startDay.current, changed.startDay)));
+          startDay.current = changed.startDay ?? startDay.current;
+        }
         if (changed.workspaceId) {
           form.setFieldsValue({ invitees: [], organisers: owners });
           onWorkspaceChange?.(changed.workspaceId);

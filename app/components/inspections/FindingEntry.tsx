@@ -198,7 +198,7 @@ export function FindingEntry({ inspectionId }: { inspectionId: string }) {
           <Select options={FINDING_CATEGORIES.map((c) => ({ value: c, label: t(`inspection.finding.category.${c}`) }))} />
         </Form.Item>
         <Form.Item name="severity" label={t('inspection.finding.severity')}>
-          <Radio.Group optionType="button" buttonStyle="solid"
+          <Radio.Group aria-label={t('inspection.finding.severity')} optionType="button" buttonStyle="solid"
             options={FINDING_SEVERITIES.map((s) => ({ value: s, label: t(`inspection.finding.severity.${s}`) }))} />
         </Form.Item>
         <fieldset style={{ border: 0, padding: 0, margin: 0 }}>
