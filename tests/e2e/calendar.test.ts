@@ -160,6 +160,12 @@ describe.skipIf(!chromiumPath)('browser: the shared calendar across regions and 
     await cq.keyboard.press('Enter');
     await expect.poll(() => drawer.getByLabel('结束日期').inputValue()).toBe(thursday);
     expect(await drawer.getByLabel('开始日期').inputValue()).toBe(thursday);
+    // The afternoon instead of 09:00–10:00: the end keeps the hour's length.
+    await drawer.getByLabel('开始时间').focus();
+    await cq.keyboard.press('Control+a');
+    await cq.keyboard.type('14:30');
+    await cq.keyboard.press('Enter');
+    await expect.poll(() => drawer.getByLabel('结束时间').inputValue()).toBe('15:30');
     expect(await drawer.locator('.ant-form-item-explain-error').count()).toBe(0);
     // Esc closes the day's calendar if open, then the form.
     for (let i = 0; i < 3 && await cq.getByRole('dialog').count() > 0; i++) {

@@ -43,16 +43,23 @@ export function EventForm<S extends z.ZodTypeAny>({ schema, intent, initialValue
   const invitable = people.filter((p) => mayBeInvited(p, visibility));
   const organising = committees.filter((c) => mayCoorganise(c, visibility));
   const owners = committees.filter((c) => c.owner).map((c) => c.id);
-  // The end day follows the start day, keeping the event's length: moving a one-day meeting to the 20th
-  // left its end on the old day, and the form refused it (结束时间须晚于开始时间).
-  const startDay = useRef(initialValues.startDay as string | undefined);
+  // The end follows the start, keeping the event's length: moving a one-day meeting to the 20th (or to
+  // the afternoon) left its end behind, and the form refused it (结束时间须晚于开始时间).
+  const start = useRef({ day: initialValues.startDay as string | undefined, time: initialValues.startTime as string | undefined });
   return (
     <AppForm schema={schema} intent={intent} form={form} name={`event-${intent}`} initialValues={initialValues}
       onValuesChange={(changed) => {
-        if ('startDay' in changed) {
+        if (changed.startDay) {
           const endDay = form.getFieldValue('endDay') as string | undefined;
-          if (changed.startDay && startDay.current && endDay) form.setFieldValue('endDay', addDays(endDay, daysBetween(startDay.current, changed.startDay)));
-          startDay.current = changed.startDay ?? startDay.current;
+          if (start.current.day && endDay) form.setFieldValue('endDay', addDays(endDay, daysBetween(start.current.day, changed.startDay)));
+          start.current.day = changed.startDay;
+        }
+        if (changed.startTime) {
+          const endTime = form.getFieldValue('endTime') as string | undefined;
+          const end = start.current.time && endTime ? minutes(endTime) + minutes(changed.startTime) - minutes(start.current.time) : -1;
+          // Within the same day only; past midnight, the person sets the end.
+          if (end >= 0 && end < 24 * 60) form.setFieldValue('endTime', clock(end));
+          start.current.time = changed.startTime;
         }
         if (changed.workspaceId) {
           form.setFieldsValue({ invitees: [], organisers: owners });
@@ -118,6 +125,9 @@ export function EventForm<S extends z.ZodTypeAny>({ schema, intent, initialValue
 }
 
 /** Offer only committees that could read the event (the server checks again: event.coorganise). */
+const minutes = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
+const clock = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+
 function mayCoorganise(c: Committee, visibility: Visibility | undefined) {
   if (c.owner || !visibility || visibility === 'joint') return true;
   return visibility === 'region' && c.sameRegion;
