@@ -121,8 +121,8 @@ export function Layout({ children }: { children: ReactNode }) {
 /**
  * antd's fields, corrected on every page (the login page's too). A field's clear (×), a password's eye and
  * a copy button are drawn 12–14 px wide: 24 px to tap (WCAG 2.5.8), a field's growing into its padding on
- * the right, not over its text. An open select dims its value to a quarter (1.7:1, axe): to 65%, lighter than the options
- * still, 5:1.
+ * the right, not over its text. An open select dims its value to a quarter (1.7:1, axe): to 65% (5:1),
+ * still lighter than the options.
  */
 const FIELD_STYLES = `
 .ant-select.ant-select-single.ant-select-open:not(.ant-select-customize) .ant-select-content.ant-select-content-has-value { opacity: 0.65; }
