@@ -1,16 +1,19 @@
-import { useRef } from 'react';
+import { useId, useRef } from 'react';
 import { Popconfirm, type PopconfirmProps } from 'antd';
 
 /**
  * antd's Popconfirm, usable from the keyboard. Its bubble is rendered at the end of the page, beyond
  * the Tab order's reach from the button that opened it: a keyboard could open it and never confirm.
- * Opened, the focus goes to its confirm button; closed (confirmed, cancelled, Esc), back to the button
- * that opened it, if the page still has it. Every confirmation in the app is one of these.
+ * Once open and in place beside its button, the focus goes to its confirm button (without scrolling:
+ * focused before it was placed, the page jumped to the top and the bubble was out of sight); closed
+ * (confirmed, cancelled, Esc), back to the button that opened it, if the page still has it. Every
+ * confirmation in the app is one of these.
  */
-export function Confirm({ okButtonProps, onOpenChange, ...props }: PopconfirmProps) {
+export function Confirm({ okButtonProps, onOpenChange, afterOpenChange, ...props }: PopconfirmProps) {
   const opener = useRef<HTMLElement | null>(null);
+  const confirmId = useId();
   return (
-    <Popconfirm destroyOnHidden okButtonProps={{ autoFocus: true, ...okButtonProps }} {...props}
+    <Popconfirm destroyOnHidden okButtonProps={{ id: confirmId, ...okButtonProps }} {...props}
       onOpenChange={(open) => {
         if (open) {
           opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
@@ -20,10 +23,14 @@ export function Confirm({ okButtonProps, onOpenChange, ...props }: PopconfirmPro
           setTimeout(() => {
             const at = document.activeElement;
             const lost = !at || at === document.body || !at.isConnected || at.closest('.ant-popconfirm') !== null;
-            if (lost && back?.isConnected && !back.matches(':disabled')) back.focus();
+            if (lost && back?.isConnected && !back.matches(':disabled')) back.focus({ preventScroll: true });
           });
         }
         onOpenChange?.(open);
+      }}
+      afterOpenChange={(open) => {
+        if (open) document.getElementById(confirmId)?.focus({ preventScroll: true });
+        afterOpenChange?.(open);
       }} />
   );
 }

@@ -131,11 +131,21 @@ describe.skipIf(!chromiumPath)('browser: accessible, keyboard usable, styled fro
     await page.goto(`/admin/users/${member.id}`);
     await waitForHydration(page);
     const focused = () => page.evaluate(() => document.activeElement?.textContent?.replace(/\s/g, ''));
+    // A low window, the button at its bottom, the page scrolled: the page must not jump.
+    await page.setViewportSize({ width: 1280, height: 420 });
     const disable = page.getByRole('button', { name: /停用账号/ });
     await disable.focus();
+    await disable.evaluate((el) => el.scrollIntoView({ block: 'end' }));
+    const scrolled = await page.evaluate(() => window.scrollY);
+    expect(scrolled).toBeGreaterThan(0);
     await page.keyboard.press('Enter');
-    // The bubble is at the end of the page, out of Tab's reach from the button: the focus is taken there.
+    // The bubble is at the end of the page, out of Tab's reach from the button: the focus is taken there,
+    // with the bubble in sight beside the button.
     await expect.poll(focused).toBe('确定');
+    expect(await page.evaluate(() => window.scrollY)).toBe(scrolled);
+    const box = await page.evaluate(() => { const r = document.activeElement!.getBoundingClientRect(); return { top: r.top, bottom: r.bottom }; });
+    expect(box.top).toBeGreaterThanOrEqual(0);
+    expect(box.bottom).toBeLessThanOrEqual(420);
     await page.keyboard.press('Escape');
     await expect.poll(focused).toBe('停用账号');
     await expect.poll(() => page.locator('.ant-popconfirm:visible').count()).toBe(0);
