@@ -5,11 +5,6 @@ import 'dayjs/locale/zh-cn';
 import { useLocale } from '../lib/i18n';
 
 /**
- * A calendar day for a form, as `YYYY-MM-DD` (what the schemas and URLs carry), picked with antd's
- * DatePicker in the user's language: zh-CN weeks start on Monday. The day is the same text on the
- * server and in any browser time zone; only the popup calendar, drawn in the browser, is localised.
- */
-/**
  * Enter in a picker whose calendar is open confirms the day typed or chosen; the browser also took it as
  * the form's submission, and a step (交办 with its deadline) was taken before the person had finished the
  * form. With the calendar closed, Enter sends the form, as in any field.
@@ -22,6 +17,11 @@ export function useEnterConfirmsOnly() {
   };
 }
 
+/**
+ * A calendar day for a form, as `YYYY-MM-DD` (what the schemas and URLs carry), picked with antd's
+ * DatePicker in the user's language: zh-CN weeks start on Monday. The day is the same text on the
+ * server and in any browser time zone; only the popup calendar, drawn in the browser, is localised.
+ */
 export function DayField({ value, onChange, id, style }: {
   value?: string; onChange?: (day: string | undefined) => void; id?: string; style?: CSSProperties;
 }) {
