@@ -1,5 +1,6 @@
 import { useId, useRef } from 'react';
 import { Popconfirm, type PopconfirmProps } from 'antd';
+import { usable } from '../lib/focus-rescue';
 
 /**
  * antd's Popconfirm, usable from the keyboard. Its bubble is rendered at the end of the page, beyond
@@ -23,7 +24,7 @@ export function Confirm({ okButtonProps, onOpenChange, afterOpenChange, ...props
           setTimeout(() => {
             const at = document.activeElement;
             const lost = !at || at === document.body || !at.isConnected || at.closest('.ant-popconfirm') !== null;
-            if (lost && back?.isConnected && !back.matches(':disabled')) back.focus({ preventScroll: true });
+            if (lost && back && usable(back)) back.focus({ preventScroll: true });
           });
         }
         onOpenChange?.(open);

@@ -10,7 +10,8 @@ function identity(el: Element): string {
   return `${el.tagName}|${el.getAttribute('type') ?? ''}|${name.trim()}`;
 }
 
-const usable = (el: Element): el is HTMLElement => el instanceof HTMLElement && el.isConnected && !el.matches(':disabled')
+/** Connected, enabled and shown: can take the focus now. */
+export const usable = (el: Element): el is HTMLElement => el instanceof HTMLElement && el.isConnected && !el.matches(':disabled')
   && el.getClientRects().length > 0;
 
 /**
