@@ -10,6 +10,18 @@ window.addEventListener('unhandledrejection', (event) => {
   if (event.reason instanceof DOMException && event.reason.name === 'AbortError') event.preventDefault();
 });
 
+// Remix reads a page's data (`….data`) as a stream and logs an error when a load is aborted while the body
+// is still arriving: a navigation interrupting a live revalidation, on purpose. Read whole before Remix sees
+// it, an aborted load ends as a rejected fetch, which Remix drops silently. (No loader streams its data.)
+const fetchThrough = window.fetch.bind(window);
+window.fetch = async (input, init) => {
+  const response = await fetchThrough(input, init);
+  const url = new URL(input instanceof Request ? input.url : String(input), window.location.href);
+  if (!response.body || url.origin !== window.location.origin || !url.pathname.endsWith('.data')) return response;
+  const { status, statusText, headers } = response;
+  return new Response(await response.arrayBuffer(), { status, statusText, headers });
+};
+
 const nonce = pageNonce();
 nonceScriptedStyles(nonce);
 

@@ -11,6 +11,7 @@ import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { getUser } from './lib/session.server';
 import { localeFrom } from './lib/locale.server';
 import { AppShell, type ShellUser } from './components/AppShell';
+import { shellReload } from './realtime/hooks';
 import { translate, type Locale } from '../shared/i18n';
 import { useNonce } from './lib/nonce';
 import { PageError } from './components/PageError';
@@ -73,10 +74,13 @@ export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
 
 /**
  * A live page's revalidation (same address, no form) leaves the shell as it is: with the `clientLoader`
- * it would cost a request of its own each time. Navigations and submissions reload it.
+ * it would cost a request of its own each time. Navigations and submissions reload it, and so does the
+ * load after the session's access changed (the navigation follows the roles).
  */
-export const shouldRevalidate: ShouldRevalidateFunction = ({ currentUrl, nextUrl, formMethod, defaultShouldRevalidate }) =>
-  defaultShouldRevalidate && (formMethod !== undefined || currentUrl.href !== nextUrl.href);
+export const shouldRevalidate: ShouldRevalidateFunction = ({ currentUrl, nextUrl, formMethod, defaultShouldRevalidate }) => {
+  const accessChanged = shellReload.take();
+  return defaultShouldRevalidate && (accessChanged || formMethod !== undefined || currentUrl.href !== nextUrl.href);
+};
 
 /** Set once the document has hydrated: a `Layout` mounted after that is the document being re-created. */
 let hydrated = false;

@@ -42,8 +42,14 @@ export function AppForm<S extends z.ZodTypeAny>({ schema, intent, action, childr
   const t = useT();
   const result = useActionData<{ ok: boolean; errors?: FieldErrors; intent?: string }>();
 
-  const showErrors = (errors: FieldErrors) =>
-    form.setFields(Object.entries(errors).map(([name, key]) => ({ name, errors: [t(key)] })));
+  // The first field in error takes the focus, so that the keyboard is where the fix is and a screen reader
+  // reads the field with its message.
+  const showErrors = (errors: FieldErrors) => {
+    const fields = Object.entries(errors);
+    form.setFields(fields.map(([name, key]) => ({ name, errors: [t(key)] })));
+    const first = fields.find(([name]) => name !== '_form');
+    if (first) form.scrollToField(first[0], { focus: true, block: 'center' });
+  };
 
   // The action's result arrives as the page's data starts reloading (not once it is idle).
   useEffect(() => {

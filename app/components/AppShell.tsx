@@ -12,7 +12,7 @@ import { usePreloadPages } from '../lib/preload';
 import { useFocusRescue } from '../lib/focus-rescue';
 import { useScrollableTables } from '../lib/scroll-regions';
 import { useOnlineSubmitHandler } from '../lib/submit';
-import { useSessionEnd } from '../realtime/hooks';
+import { useSessionChanges } from '../realtime/hooks';
 
 /** `may`: the areas the policy opens to this user (the root loader asks it). */
 export interface ShellUser { id: string; displayName: string; orgName: string; region: string; roles: Role[]; may: { drafts: boolean; admin: boolean } }
@@ -68,7 +68,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
   ];
   const items = areas.map((a) => ({ key: a.key, label: <Link to={a.to}>{t(a.label)}</Link> }));
   const selected = areas.map((a) => a.key).filter((k) => (k === '/' ? pathname === '/' : pathname.startsWith(k)));
-  useSessionEnd();
+  useSessionChanges();
   useScrollableTables(t('nav.scrollingTable'));
   useFocusRescue();
   const onlineOnly = useOnlineSubmitHandler();

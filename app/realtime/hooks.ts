@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { useRevalidator } from '@remix-run/react';
+import { useFetchers, useNavigation, useRevalidator } from '@remix-run/react';
 import type { LiveEvent, PresenceEntry, RecordChange, RecordKind } from '../../shared/realtime/events';
 import { getSocket, type AppSocket } from './socket.client';
 
@@ -21,16 +21,41 @@ export function useSocket(): AppSocket | null {
 const MAX_WAIT_MS = 1000;
 
 /**
- * Revalidates the page's loaders (the one source of truth) when an event concerns what the page
- * shows, debounced; also when the user's access changed, and once after a reconnect (events may have
- * been missed meanwhile). The end of the session is the shell's (`useSessionEnd`).
- * Not while the browser is offline: then once it is back.
+ * Loads the page's data again (its loaders are the one source of truth), but not over a load Remix is doing
+ * (a navigation, the reload after an action, a fetcher): that load would be aborted, and a person's own change
+ * comes back as a live event just then. Nor while the browser is offline: a failed load would replace the page
+ * with its error ("cannot reach the server"). Either way it is held back, and done once that is over.
+ */
+function useRevalidateWhenIdle(): () => void {
+  const revalidator = useRevalidator();
+  const navigation = useNavigation();
+  const fetchers = useFetchers();
+  const state = useRef({ revalidate: revalidator.revalidate, busy: false, heldBack: false });
+  state.current.revalidate = revalidator.revalidate;
+  state.current.busy = navigation.state !== 'idle' || revalidator.state !== 'idle' || fetchers.some((f) => f.state !== 'idle');
+  const request = useRef(() => {
+    const s = state.current;
+    s.heldBack = s.busy || !navigator.onLine;
+    if (!s.heldBack) s.revalidate();
+  }).current;
+  // Remix renders again whenever a load ends.
+  useEffect(() => { if (state.current.heldBack) request(); });
+  useEffect(() => {
+    const onOnline = () => { if (state.current.heldBack) request(); };
+    window.addEventListener('online', onOnline);
+    return () => window.removeEventListener('online', onOnline);
+  }, [request]);
+  return request;
+}
+
+/**
+ * Revalidates the page's loaders when an event concerns what the page shows, debounced, and once after a
+ * reconnect (events may have been missed meanwhile). Changes of access and the end of the session are the
+ * shell's (`useSessionChanges`).
  */
 export function useLiveRevalidation(match: (event: LiveEvent) => boolean, delayMs = 200) {
   const socket = useSocket();
-  const revalidator = useRevalidator();
-  const revalidate = useRef(revalidator.revalidate);
-  revalidate.current = revalidator.revalidate;
+  const revalidate = useRevalidateWhenIdle();
   const matches = useRef(match);
   matches.current = match;
 
@@ -39,14 +64,10 @@ export function useLiveRevalidation(match: (event: LiveEvent) => boolean, delayM
     let timer: ReturnType<typeof setTimeout> | undefined;
     let firstAt = 0;
     let lost = false;
-    let heldBack = false;
     const fire = () => {
       timer = undefined;
       firstAt = 0;
-      // Offline, the loaders cannot answer: a failed revalidation would replace what the page shows with
-      // its error ("cannot reach the server"). Held back until the browser is online again.
-      if (!navigator.onLine) { heldBack = true; return; }
-      revalidate.current();
+      revalidate();
     };
     const schedule = () => {
       const now = Date.now();
@@ -58,43 +79,51 @@ export function useLiveRevalidation(match: (event: LiveEvent) => boolean, delayM
     const onNotification = (e: { unread: number }) => { if (matches.current({ type: 'notification:changed', ...e })) schedule(); };
     const onDisconnect = () => { lost = true; };
     const onConnect = () => { if (lost) { lost = false; schedule(); } };
-    // A short cut may not drop the socket (no reconnect follows): the browser's own signal then.
-    const onOnline = () => { if (heldBack) { heldBack = false; schedule(); } };
-    window.addEventListener('online', onOnline);
     socket.on('record:changed', onChange);
     socket.on('notification:changed', onNotification);
-    socket.on('access:changed', schedule);
     socket.on('disconnect', onDisconnect);
     socket.on('connect', onConnect);
     return () => {
       clearTimeout(timer);
       socket.off('record:changed', onChange);
       socket.off('notification:changed', onNotification);
-      socket.off('access:changed', schedule);
       socket.off('disconnect', onDisconnect);
       socket.off('connect', onConnect);
-      window.removeEventListener('online', onOnline);
     };
-  }, [socket, delayMs]);
+  }, [socket, delayMs, revalidate]);
 }
 
 /**
- * The session ended (signed out in another tab, the account disabled, the password reset elsewhere):
- * the page's data is loaded again, and its loader sends the browser to the login page. The shell calls
- * it, so every signed-in page does this, live or not.
+ * The session ended (signed out in another tab, the account disabled, the password reset elsewhere), or what
+ * it may do changed (a role, a membership): the page's data is loaded again, the shell's included (the
+ * navigation follows the roles), and an ended session's loader sends the browser to the login page. The shell
+ * calls it, so every signed-in page does this, live or not.
  */
-export function useSessionEnd() {
+export function useSessionChanges() {
   const socket = useSocket();
-  const revalidator = useRevalidator();
-  const revalidate = useRef(revalidator.revalidate);
-  revalidate.current = revalidator.revalidate;
+  const revalidate = useRevalidateWhenIdle();
   useEffect(() => {
     if (!socket) return;
-    const onEnded = () => revalidate.current();
-    socket.on('session:ended', onEnded);
-    return () => { socket.off('session:ended', onEnded); };
-  }, [socket]);
+    const onAccessChanged = () => { shellReload.wanted = true; revalidate(); };
+    socket.on('session:ended', revalidate);
+    socket.on('access:changed', onAccessChanged);
+    return () => {
+      socket.off('session:ended', revalidate);
+      socket.off('access:changed', onAccessChanged);
+    };
+  }, [socket, revalidate]);
 }
+
+/** Whether the next load must load the shell too, which a live page's revalidation otherwise leaves (root's `shouldRevalidate`). */
+export const shellReload = {
+  wanted: false,
+  /** True once after the access changed: the load that asks reloads the shell. */
+  take(): boolean {
+    const wanted = shellReload.wanted;
+    shellReload.wanted = false;
+    return wanted;
+  },
+};
 
 /** Who is online in a workspace now (empty until known, or if the user is not a member). */
 export function usePresence(workspaceId: string | undefined): PresenceEntry[] {

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { DEMO_PASSWORD, startTestServer, type TestServer } from '../support/server';
-import { actorOf } from '../factories/demo';
+import { actorOf, SEED, workspaceId } from '../factories/demo';
 import {
   antdSheetHref, chromiumPath, expectNoBrowserErrors, launchBrowser, loginThroughForm, newUserContext, seriousA11yViolations,
   waitForHydration, warnIfNoChromium,
@@ -121,6 +121,22 @@ describe.skipIf(!chromiumPath)('browser: accessible, keyboard usable, styled fro
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('unread-summary').innerText()).toBe('0 条未读');
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('main');
+    await context.close();
+  });
+
+  it('a form sent with a mistake puts the keyboard on the first field in error, which names its message', async () => {
+    const { context, page } = await newUserContext(browser, server.url);
+    await loginThroughForm(page, 'cq-coordinator');
+    await page.goto(`/workspaces/${await workspaceId(server.database.db, SEED.workspaces.chuanyu)}`);
+    await waitForHydration(page);
+    await page.getByLabel('正文').fill('请各位委员于周五前提交调研材料。');
+    await page.getByRole('button', { name: /^发\s*布$/ }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.id)).toMatch(/title$/);
+    const described = await page.evaluate(() => (document.activeElement?.getAttribute('aria-describedby') ?? '')
+      .split(/\s+/).map((id) => document.getElementById(id)?.textContent ?? '').join(' '));
+    expect(described).toContain('此项为必填项');
+    expect(await page.getByLabel('正文').inputValue()).toBe('请各位委员于周五前提交调研材料。');
     await context.close();
   });
 

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server';
 import {
-  chromiumPath, expectNoBrowserErrors, launchBrowser, loginThroughForm, newUserContext, REVALIDATION_ABORTED, waitForHydration,
+  chromiumPath, expectNoBrowserErrors, launchBrowser, loginThroughForm, newUserContext, waitForHydration,
   warnIfNoChromium, type UserContext,
 } from './support';
 
@@ -79,7 +79,6 @@ describe.skipIf(!chromiumPath)('browser: two provinces, one platform', () => {
   it('is hydrated: the language switch runs client-side, to English and back', async () => {
     const page = users.sc.page;
     // Leaving the previous test's page may abort its bell's count request in flight (harmless).
-    users.sc.allowErrors(REVALIDATION_ABORTED);
     await page.goto('/');
     await waitForHydration(page);
     // A marker on window survives client-side navigation only: a full page load would wipe it.

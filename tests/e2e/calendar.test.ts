@@ -1,8 +1,8 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server';
 import {
-  chromiumPath, expectNoBrowserErrors, launchBrowser, loginThroughForm, newUserContext, REVALIDATION_ABORTED, seriousA11yViolations,
+  chromiumPath, expectNoBrowserErrors, launchBrowser, loginThroughForm, newUserContext, seriousA11yViolations,
   waitForHydration, warnIfNoChromium, type UserContext,
 } from './support';
 import { addDays, beijingDay, mondayOf } from '../../shared/domain/calendar';
@@ -43,7 +43,6 @@ describe.skipIf(!chromiumPath)('browser: the shared calendar across regions and 
     await server?.stop();
   });
 
-  beforeEach(() => { for (const u of users) u.allowErrors(REVALIDATION_ABORTED); });
   afterEach(expectNoBrowserErrors);
 
   it('an event created in week view in Chongqing appears live in Sichuan, at the same Beijing time in another zone', async () => {
@@ -186,7 +185,6 @@ describe.skipIf(!chromiumPath)('browser: the shared calendar across regions and 
   it('on a 390 px phone: an existing event opened from the week, answered 请假 with a reason, kept across a reload', async () => {
     const phone = await newUserContext(browser, server.url, { phone: true });
     users.push(phone);
-    phone.allowErrors(REVALIDATION_ABORTED);
     const page = phone.page;
     await loginThroughForm(page, 'cq-member');
     await page.goto(week);
@@ -210,7 +208,6 @@ describe.skipIf(!chromiumPath)('browser: the shared calendar across regions and 
   it('on a 390 px phone, a Sichuan member subscribes; their calendar app sees a Chongqing change at its next poll, and nothing private', async () => {
     const phone = await newUserContext(browser, server.url, { phone: true });
     users.push(phone);
-    phone.allowErrors(REVALIDATION_ABORTED);
     const page = phone.page;
     await loginThroughForm(page, 'sc-member');
     await page.goto('/calendar');

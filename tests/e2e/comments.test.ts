@@ -1,10 +1,10 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server';
 import { asOwner } from '../support/db';
 import { DEMO_DRAFT_TITLES } from '../../db/seed/drafts';
 import {
-  chromiumPath, expectNoBrowserErrors, launchBrowser, loginThroughForm, newUserContext, REVALIDATION_ABORTED, seriousA11yViolations,
+  chromiumPath, expectNoBrowserErrors, launchBrowser, loginThroughForm, newUserContext, seriousA11yViolations,
   waitForHydration, warnIfNoChromium, type UserContext,
 } from './support';
 
@@ -81,7 +81,6 @@ describe.skipIf(!chromiumPath)('browser: comments anchored to the text, live acr
     await server?.stop();
   });
 
-  beforeEach(() => { for (const u of users) u.allowErrors(REVALIDATION_ABORTED); });
   afterEach(expectNoBrowserErrors);
 
   it('cq-member selects text and comments with a mention; sc-member sees it appear without a reload', async () => {
@@ -139,8 +138,7 @@ describe.skipIf(!chromiumPath)('browser: comments anchored to the text, live acr
   });
 
   it('a commenter comments from the read-only editor', async () => {
-    const { context, page, allowErrors } = await newUserContext(browser, server.url);
-    allowErrors(REVALIDATION_ABORTED);
+    const { context, page } = await newUserContext(browser, server.url);
     await loginThroughForm(page, 'sc-coordinator');
     await open(page);
     expect(await page.locator('[data-testid="draft-editor"]').getAttribute('contenteditable')).toBe('false');

@@ -2,13 +2,13 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { startTestServer, type TestServer } from '../support/server';
 import { asOwner } from '../support/owner';
 import {
-  chromiumPath, expectNoBrowserErrors, launchBrowser, loginThroughForm, newUserContext, REVALIDATION_ABORTED, seriousA11yViolations,
+  chromiumPath, expectNoBrowserErrors, launchBrowser, loginThroughForm, newUserContext, seriousA11yViolations,
   waitForHydration, setNetwork, warnIfNoChromium, type UserContext,
 } from './support';
 import { DEMO_INSPECTIONS, DEMO_UNIT_USER } from '../../db/seed/inspections';
@@ -55,7 +55,6 @@ describe.skipIf(!chromiumPath)('browser: joint inspections', () => {
     await server?.stop();
   });
 
-  beforeEach(() => { for (const u of users) u.allowErrors(REVALIDATION_ABORTED); });
   afterEach(expectNoBrowserErrors);
 
   const column = (page: Page, status: string) => page.locator(`[data-testid="column-${status}"]`);
@@ -65,7 +64,6 @@ describe.skipIf(!chromiumPath)('browser: joint inspections', () => {
     const gzUser = await newUserContext(browser, server.url);
     users.push(cqUser, gzUser);
     const [cq, gz] = [cqUser.page, gzUser.page];
-    for (const u of users) u.allowErrors(REVALIDATION_ABORTED);
     await loginThroughForm(cq, 'cq-coordinator');
     await loginThroughForm(gz, 'gz-member');
     await Promise.all([cq.goto(`/inspections/${wujiang}`), gz.goto(`/inspections/${wujiang}`)]);
@@ -118,7 +116,6 @@ describe.skipIf(!chromiumPath)('browser: joint inspections', () => {
   it('on a 390 px phone a member records a finding with a photo; the photo is served stripped of its EXIF', async () => {
     const user = await newUserContext(browser, server.url, { phone: true });
     users.push(user);
-    user.allowErrors(REVALIDATION_ABORTED);
     const phone = user.page;
     await loginThroughForm(phone, 'cq-member');
     await phone.goto(`/inspections/${wujiang}?tab=findings`);
@@ -147,7 +144,7 @@ describe.skipIf(!chromiumPath)('browser: joint inspections', () => {
   it('a finding entered with the network cut, with a camera photo, is kept and arrives once when it returns', async () => {
     const user = await newUserContext(browser, server.url, { phone: true });
     users.push(user);
-    user.allowErrors(REVALIDATION_ABORTED, /Failed to fetch|ERR_INTERNET_DISCONNECTED|net::ERR/);
+    user.allowErrors(/Failed to fetch|ERR_INTERNET_DISCONNECTED|net::ERR/);
     const phone = user.page;
     await loginThroughForm(phone, 'cq-member');
     await phone.goto(`/inspections/${wujiang}?tab=findings`);
@@ -177,7 +174,7 @@ describe.skipIf(!chromiumPath)('browser: joint inspections', () => {
   it('a change announced as the network drops leaves the page standing; it catches up once back online', async () => {
     const user = await newUserContext(browser, server.url, { phone: true });
     users.push(user);
-    user.allowErrors(REVALIDATION_ABORTED, /Failed to fetch|ERR_INTERNET_DISCONNECTED|net::ERR/);
+    user.allowErrors(/Failed to fetch|ERR_INTERNET_DISCONNECTED|net::ERR/);
     const phone = user.page;
     // The inspection page's socket.io frames: "43…" the server's answer to its watching the inspection, then
     // the event by name.
@@ -237,8 +234,6 @@ describe.skipIf(!chromiumPath)('browser: joint inspections', () => {
     const gzUser = await newUserContext(browser, server.url);
     const unitUser = await newUserContext(browser, server.url);
     users.push(cqUser, gzUser, unitUser);
-    // Leaving a live page while it revalidates (the walk goes from tab to tab) aborts that revalidation.
-    for (const u of [cqUser, gzUser, unitUser]) u.allowErrors(REVALIDATION_ABORTED, /pageerror: signal is aborted without reason/);
     const [cq, gz, unit] = [cqUser.page, gzUser.page, unitUser.page];
     await loginThroughForm(cq, 'cq-coordinator');
     await loginThroughForm(gz, 'gz-member');

@@ -107,14 +107,6 @@ export async function newUserContext(
 }
 
 /**
- * What Remix logs when a response it was reading is aborted. A person's own change comes back to their page
- * as a live event, and the revalidation that starts can abort the one Remix began after their action. The
- * later revalidation loads the same data, so tests in which people change things on live pages allow it.
- * Aborted while its body was being read, the same request ends as Chromium's "TypeError: network error".
- */
-export const REVALIDATION_ABORTED = /^console\.error: (AbortError: signal is aborted without reason|TypeError: network error \(from [^)]*\/assets\/)/;
-
-/**
  * Fails with every browser error seen since the last call (in any context made by `newUserContext`),
  * except those the test allowed. Use as `afterEach(expectNoBrowserErrors)` in every browser test file.
  */

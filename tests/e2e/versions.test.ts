@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import * as Y from 'yjs';
 import { startTestServer, type TestServer } from '../support/server';
@@ -6,7 +6,7 @@ import { asOwner } from '../support/db';
 import { SEED } from '../factories/demo';
 import { createDraft, openClient, sleep, type CollabClient } from '../support/collab';
 import {
-  chromiumPath, expectNoBrowserErrors, launchBrowser, loginThroughForm, newUserContext, REVALIDATION_ABORTED, seriousA11yViolations,
+  chromiumPath, expectNoBrowserErrors, launchBrowser, loginThroughForm, newUserContext, seriousA11yViolations,
   waitForHydration, warnIfNoChromium, type UserContext,
 } from './support';
 
@@ -68,7 +68,6 @@ describe.skipIf(!chromiumPath)('browser: versions, diff and attribution on a liv
     await server?.stop();
   });
 
-  beforeEach(() => { for (const u of users) u.allowErrors(REVALIDATION_ABORTED); });
   afterEach(expectNoBrowserErrors);
 
   it('an editor saves a named version from the versions drawer', async () => {
