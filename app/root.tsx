@@ -123,14 +123,17 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 /**
- * antd's fields, corrected on every page (the login page's too). A field's clear (×), a password's eye and
- * a copy button are drawn 12–14 px wide: 24 px to tap (WCAG 2.5.8), a field's growing into its padding on
- * the right, not over its text. An open select dims its value to a quarter (1.7:1, axe): to 65% (5:1),
- * still lighter than the options.
+ * antd's fields, corrected on every page (the login page's too). A field's or a date's clear (×), a
+ * password's eye and a copy button are drawn 12–14 px wide: 24 px to tap (WCAG 2.5.8), a field's growing
+ * into its padding on the right, not over its text. Check boxes and radios listed one under another were
+ * 22 px rows touching each other: 24 px. An open select dims its value to a quarter (1.7:1, axe): to 65%
+ * (5:1), still lighter than the options.
  */
 const FIELD_STYLES = `
 .ant-select.ant-select-single.ant-select-open:not(.ant-select-customize) .ant-select-content.ant-select-content-has-value { opacity: 0.65; }
 :root .ant-input-affix-wrapper .ant-input-clear-icon { padding: 6px; margin: -6px -10px -6px -2px; }
+:root .ant-picker .ant-picker-clear { padding: 5px; margin-inline-end: -5px; }
+:root .ant-checkbox-wrapper, :root .ant-radio-wrapper { min-height: 24px; align-items: center; }
 :root .ant-input-affix-wrapper .ant-input-password-icon { padding: 5px; margin: -5px -8px -5px -2px; }
 :root .ant-typography .ant-typography-copy { padding: 6px; margin: -6px 0 -6px -2px; }
 `;

@@ -18,22 +18,24 @@ export const usable = (el: Element): el is HTMLElement => el instanceof HTMLElem
  * A control an action disables or replaces (a checklist box while its tick is saved, a task's 移到 as
  * the card moves to another column, 全部标为已读 once nothing is unread) takes the keyboard's focus with
  * it, to the document's body: a screen reader then reads nothing, and where Tab goes next is up to the
- * browser. The focus goes to the page's content (`#main`, the skip link's target) at once, and back to
- * the control when it is usable again, or to the one that replaced it (the same kind, the same name),
- * unless the person has moved on meanwhile. Chromium reports the loss as a `focusout` naming no next element.
+ * browser. The focus goes to the page's content (`#main`, the skip link's target) at once, or to the part
+ * of it the control was in when that part says it takes the focus (`data-focus-home`, e.g. a proposal's next
+ * steps, whose buttons a step replaces), and back to the control when it is usable again, or to the one that
+ * replaced it (the same kind, the same name), unless the person has moved on meanwhile. Chromium reports the
+ * loss as a `focusout` naming no next element.
  */
 export function useFocusRescue() {
   useEffect(() => {
     const main = document.getElementById('main');
     if (!main) return;
-    let lost: { element: HTMLElement; identity: string; until: number } | null = null;
+    let lost: { element: HTMLElement; identity: string; home: HTMLElement; until: number } | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let frame = 0;
 
     const giveBack = () => {
       frame = 0;
       if (!lost) return;
-      if (document.activeElement !== main || Date.now() > lost.until) { lost = null; return; }
+      if (document.activeElement !== lost.home || Date.now() > lost.until) { lost = null; return; }
       const { element, identity: wanted } = lost;
       const back = usable(element) ? element
         : [...main.querySelectorAll(FOCUSABLE)].find((el) => identity(el) === wanted && usable(el));
@@ -47,13 +49,14 @@ export function useFocusRescue() {
     const onFocusOut = (e: FocusEvent) => {
       const left = e.target;
       if (e.relatedTarget || !(left instanceof HTMLElement) || !main.contains(left) || left === main) return;
-      const known = { element: left, identity: identity(left) };
+      const known = { element: left, identity: identity(left), home: left.parentElement?.closest<HTMLElement>('[data-focus-home]') ?? main };
       clearTimeout(timer);
       timer = setTimeout(() => {
         const gone = !left.isConnected || left.matches(':disabled');
         if (!gone || document.activeElement !== document.body) return;
-        main.focus({ preventScroll: true });
-        lost = { ...known, until: Date.now() + RETURN_WAIT_MS };
+        const home = known.home.isConnected ? known.home : main;
+        home.focus({ preventScroll: true });
+        lost = { ...known, home, until: Date.now() + RETURN_WAIT_MS };
         schedule();
       });
     };

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
-import { Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
+import { useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import { Alert, App, Button, Drawer, Segmented, Space, Typography } from 'antd';
 import { CalendarOutlined, LeftOutlined, PlusOutlined, RightOutlined } from '@ant-design/icons';
 import { useEffect, useState } from 'react';
 import { createEvent, getCalendar, getEventConflicts } from '../../server/services/calendar';
 import { regenerateFeed, revokeFeed } from '../../server/services/calendar-feed';
 import { feedLink } from '../lib/feed.server';
+import { ButtonLink } from '../components/ButtonLink';
 import { FeedCard } from '../components/calendar/FeedCard';
 import { calendarFilterSchema, eventCreateSchema, CALENDAR_FILTERS, CALENDAR_VIEWS, type CalendarView } from '../../shared/validation/calendar';
 import { regionName } from '../../shared/i18n/labels';
@@ -115,9 +116,9 @@ export default function CalendarPage() {
         <Segmented aria-label={t('calendar.views')} value={view} tabIndex={-1}
           options={CALENDAR_VIEWS.map((v) => ({ value: v, label: t(`calendar.view.${v}`) }))}
           onChange={(v) => setParams(withFilters(params, { view: v as string }), { replace: true })} />
-        <Link to={link({ date: shift(view, date, -1) })} aria-label={t('calendar.previous')} className="ant-btn ant-btn-default ant-btn-sm" data-testid="calendar-previous"><LeftOutlined aria-hidden="true" /></Link>
-        <Link to={link({ date: undefined })} className="ant-btn ant-btn-default ant-btn-sm">{t('calendar.today')}</Link>
-        <Link to={link({ date: shift(view, date, 1) })} aria-label={t('calendar.next')} className="ant-btn ant-btn-default ant-btn-sm" data-testid="calendar-next"><RightOutlined aria-hidden="true" /></Link>
+        <ButtonLink to={link({ date: shift(view, date, -1) })} aria-label={t('calendar.previous')} size="small" data-testid="calendar-previous" icon={<LeftOutlined aria-hidden="true" />} />
+        <ButtonLink to={link({ date: undefined })} size="small">{t('calendar.today')}</ButtonLink>
+        <ButtonLink to={link({ date: shift(view, date, 1) })} aria-label={t('calendar.next')} size="small" data-testid="calendar-next" icon={<RightOutlined aria-hidden="true" />} />
         <Typography.Text strong data-testid="calendar-period" style={{ marginInlineStart: 8 }}>{label}</Typography.Text>
       </div>
       {/* The view and the day are where, not filters: the bar below does not name them. */}

@@ -22,6 +22,7 @@ import { callContext, guard, requireId, requireUser } from '../lib/session.serve
 import { badRequest, readInput, readIntent, submitForm } from '../lib/input.server';
 import { pageTitle, useT } from '../lib/i18n';
 import { useLiveRevalidation, useWatchRecord } from '../realtime/hooks';
+import { ButtonLink } from '../components/ButtonLink';
 import { AppForm } from '../components/AppForm';
 import { DayField } from '../components/DayField';
 import { RegionTag } from '../components/RegionTag';
@@ -159,9 +160,8 @@ export default function InspectionPage() {
       {formError && <Alert type="error" showIcon title={formError} />}
       <nav aria-label={t('inspection.sections')} className="insp-sections" data-testid="inspection-sections">
         {tabs.map((x) => (
-          <Link key={x.key} to={`?${withFilters(params, { tab: x.key }).toString()}`} replace preventScrollReset
-            aria-current={x.key === tab ? 'page' : undefined}
-            className={`ant-btn ${x.key === tab ? 'ant-btn-primary' : 'ant-btn-default'}`}>{x.label}</Link>
+          <ButtonLink key={x.key} to={`?${withFilters(params, { tab: x.key }).toString()}`} replace preventScrollReset
+            aria-current={x.key === tab ? 'page' : undefined} type={x.key === tab ? 'primary' : 'default'}>{x.label}</ButtonLink>
         ))}
       </nav>
       <div data-testid={`section-${tab}`}>{tabs.find((x) => x.key === tab)?.children}</div>

@@ -14,6 +14,7 @@ import { callContext, guard, requireUser } from '../lib/session.server';
 import { badRequest, readInput, readIntent, submitForm } from '../lib/input.server';
 import { pageTitle, useT } from '../lib/i18n';
 import { useLiveRevalidation } from '../realtime/hooks';
+import { ButtonLink } from '../components/ButtonLink';
 import { FilterBar, FilterChoice, FilterText } from '../components/FilterBar';
 import { AppForm } from '../components/AppForm';
 import { DayField } from '../components/DayField';
@@ -61,7 +62,7 @@ export default function InspectionsPage() {
       <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: 16, flexWrap: 'wrap' }}>
         <Typography.Title level={1} style={{ fontSize: 24, margin: 0 }}>{t('inspection.title')}</Typography.Title>
         <Space wrap>
-          <Link to="/inspections/mine" className="ant-btn ant-btn-default">{t('inspection.myTasks')}</Link>
+          <ButtonLink to="/inspections/mine">{t('inspection.myTasks')}</ButtonLink>
           {creatable.length > 0 && (
             <Button type="primary" icon={<PlusOutlined aria-hidden="true" />} onClick={() => setCreating(true)} data-testid="new-inspection">{t('inspection.new')}</Button>
           )}

@@ -139,7 +139,7 @@ export default function ProposalPage() {
       {formError && <Alert type="error" showIcon title={formError} />}
 
       {abilities.actions.length > 0 && (
-        <section aria-labelledby="next-steps">
+        <section aria-labelledby="next-steps" tabIndex={-1} data-focus-home>
           <Card size="small">
             <Typography.Title level={2} id="next-steps" style={{ fontSize: 18, marginTop: 0 }}>{t('proposal.nextSteps')}</Typography.Title>
             <Space orientation="vertical" style={{ width: '100%' }}>

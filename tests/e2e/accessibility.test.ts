@@ -2,6 +2,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { DEMO_PASSWORD, startTestServer, type TestServer } from '../support/server';
 import { actorOf, SEED, workspaceId } from '../factories/demo';
+import { DEMO_INSPECTIONS } from '../../db/seed/inspections';
+import { DEMO_PROPOSALS } from '../../db/seed/proposals';
+import { asOwner } from '../support/owner';
 import {
   antdSheetHref, chromiumPath, expectNoBrowserErrors, launchBrowser, loginThroughForm, newUserContext, seriousA11yViolations,
   waitForHydration, warnIfNoChromium,
@@ -137,6 +140,60 @@ describe.skipIf(!chromiumPath)('browser: accessible, keyboard usable, styled fro
       .split(/\s+/).map((id) => document.getElementById(id)?.textContent ?? '').join(' '));
     expect(described).toContain('此项为必填项');
     expect(await page.getByLabel('正文').inputValue()).toBe('请各位委员于周五前提交调研材料。');
+    await context.close();
+  });
+
+  it('on a phone, links drawn as buttons, check boxes listed one under another and a date\'s clear are 24 px to tap', async () => {
+    const { context, page } = await newUserContext(browser, server.url, { phone: true });
+    await loginThroughForm(page, 'cq-coordinator');
+    const boxes = (selector: string) => page.locator(selector).evaluateAll((els) => els.map((el) => {
+      const r = el.getBoundingClientRect();
+      return { text: el.textContent ?? '', width: r.width, height: r.height, top: r.top };
+    }));
+    await page.goto('/inspections');
+    await waitForHydration(page);
+    const [mine] = await boxes('main a[href="/inspections/mine"]');
+    expect(mine.height).toBeGreaterThanOrEqual(24);
+    await page.getByRole('link', { name: DEMO_INSPECTIONS.wujiang }).first().click();
+    await page.waitForURL(/\/inspections\/[0-9a-f-]{36}/);
+    await page.evaluate(() => { (window as unknown as { marker: number }).marker = 3; });
+    for (const tab of await boxes('[data-testid=inspection-sections] a')) expect(tab.height, tab.text).toBeGreaterThanOrEqual(24);
+    // A checklist's rows: each box's row at least 24 px, so that neighbours' targets do not overlap.
+    await page.locator('main .ant-checkbox-wrapper').first().waitFor();
+    const checklist = await boxes('main .ant-checkbox-wrapper');
+    expect(checklist.length).toBeGreaterThan(2);
+    for (const row of checklist) expect(row.height, row.text).toBeGreaterThanOrEqual(24);
+    // The section links move within the page, as links do.
+    await page.getByRole('link', { name: /问题线索/ }).click();
+    await page.waitForURL(/tab=findings/);
+    await expect.poll(() => page.locator('[data-testid=inspection-sections] [aria-current=page]').innerText()).toMatch(/问题线索/);
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(3);
+
+    await page.goto('/inspections');
+    await waitForHydration(page);
+    await page.getByRole('button', { name: /新建视察/ }).click();
+    const day = page.getByRole('dialog').locator('.ant-picker').first();
+    await day.click();
+    await day.locator('.ant-picker-clear').waitFor();
+    const [clear] = await boxes('[role=dialog] .ant-picker-focused .ant-picker-clear');
+    expect([clear.width, clear.height]).toEqual([24, 24]);
+    expect(await seriousA11yViolations(page, 'new inspection, a date open')).toEqual([]);
+    await context.close();
+  });
+
+  it('a proposal\'s step taken from the keyboard leaves the focus on the next steps, one Tab from the next button', async () => {
+    const { context, page } = await newUserContext(browser, server.url);
+    await loginThroughForm(page, 'cq-staff');
+    const { id } = await asOwner(server.database.db, (trx) => trx.selectFrom('proposals').select('id')
+      .where('title', '=', DEMO_PROPOSALS.jointSubmitted).executeTakeFirstOrThrow());
+    await page.goto(`/proposals/${id}`);
+    await waitForHydration(page);
+    await page.getByRole('button', { name: '开始审查' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: /^立\s*案$/ }).first().waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-labelledby'))).toBe('next-steps');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => !!document.activeElement?.closest('[aria-labelledby="next-steps"]'))).toBe(true);
     await context.close();
   });
 

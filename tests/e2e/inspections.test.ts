@@ -341,5 +341,5 @@ describe.skipIf(!chromiumPath)('browser: joint inspections', () => {
     await cq.waitForURL(/\/drafts\/[0-9a-f-]{36}/, { timeout: 20_000 });
     // The URL changes as the navigation starts; the draft's page follows.
     await expect.poll(() => cq.getByRole('heading', { level: 1 }).first().innerText(), { timeout: 20_000 }).toContain(`${DEMO_INSPECTIONS.wujiang}报告（初稿）`);
-  });
+  }, 120_000); // three people's whole walk: about 45 s on a quiet machine
 });
