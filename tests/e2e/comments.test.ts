@@ -99,6 +99,9 @@ describe.skipIf(!chromiumPath)('browser: comments anchored to the text, live acr
     const thread = cq.getByTestId('comment-thread').filter({ hasText: '核实装机数据' });
     await thread.waitFor();
     expect(await thread.innerText()).toContain('@刘洋');
+    // The composer closed: the keyboard is on the new comment, not lost to the page.
+    await expect.poll(() => cq.evaluate(() => document.activeElement?.closest('[data-testid="comment-thread"]')?.textContent ?? ''))
+      .toContain('核实装机数据');
     await expect.poll(() => highlighted(cq)).toBe(QUOTE);
 
     const seen = sc.getByTestId('comment-thread').filter({ hasText: '核实装机数据' });

@@ -188,7 +188,8 @@ function Thread({ thread, data, meId, draftId, act, state, active, onShow }: {
   };
   const classes = ['comment-thread', `comment-thread--${state}`, active ? 'comment-thread--active' : ''].join(' ');
   return (
-    <article id={`comment-thread-${thread.id}`} className={classes} data-thread-id={thread.id} data-testid="comment-thread" aria-current={active || undefined}>
+    <article id={`comment-thread-${thread.id}`} className={classes} data-thread-id={thread.id} data-testid="comment-thread" aria-current={active || undefined}
+      tabIndex={-1}>
       {thread.quote && (
         <button type="button" className="comment-thread__quote" onClick={onShow} disabled={!onShow}
           title={thread.quote} aria-label={t('comments.showInText', { quote: thread.quote })}>
@@ -244,10 +245,21 @@ export function CommentsPanel({ draftId, editor, meId, data: loaded }: { draftId
   const view = useCommentPlacement(editor);
   const [error, setError] = useState<FieldErrors>({});
   const act = useCommentAction(draftId);
+  // Posted, the comment takes the keyboard's focus from the composer, which closes: the threads there were
+  // before sending tell it apart.
+  const threadsBefore = useRef<Set<string>>(new Set());
+  const [focusNewThread, setFocusNewThread] = useState(false);
   const create = useCommentAction(draftId, (r) => {
     if (r.intent !== 'comment') return;
-    if (r.ok) { setError({}); editor?.commands.cancelComment(); } else setError(r.errors ?? {});
+    if (r.ok) { setError({}); editor?.commands.cancelComment(); setFocusNewThread(true); } else setError(r.errors ?? {});
   });
+  useEffect(() => {
+    if (!focusNewThread) return;
+    const mine = data.threads.find((th) => th.authorId === meId && !threadsBefore.current.has(th.id));
+    if (!mine) return;
+    setFocusNewThread(false);
+    document.getElementById(`comment-thread-${mine.id}`)?.focus();
+  }, [focusNewThread, data.threads]);
 
   // The editor highlights open threads; it resolves their anchors against the live document.
   const openThreads = data.threads.filter((th) => !th.resolvedAt);
@@ -287,6 +299,7 @@ export function CommentsPanel({ draftId, editor, meId, data: loaded }: { draftId
     const p = parseWith(commentCreateSchema, input);
     if (!p.ok) { setError(p.errors); return; }
     setError({});
+    threadsBefore.current = new Set(data.threads.map((th) => th.id));
     create.send({ intent: 'comment', ...input });
   };
   const errorText = error.body ?? error.quote ?? error.anchor ?? error._form;
