@@ -1,10 +1,11 @@
-import { useEffect, type ReactNode } from 'react';
-import { Form, type FormProps } from 'antd';
+import { useEffect, useRef, type ReactNode } from 'react';
+import { Form, type FormProps, type GetRef } from 'antd';
 import { useActionData } from '@remix-run/react';
 import { useSubmitOnline } from '../lib/submit';
 import type { z } from 'zod';
 import { parseWith, type FieldErrors } from '../../shared/validation/parse';
 import { useT } from '../lib/i18n';
+import { FOCUSABLE, usable } from '../lib/focus-rescue';
 
 interface AppFormProps<S extends z.ZodTypeAny> extends Omit<FormProps, 'onFinish' | 'children'> {
   schema: S;
@@ -42,13 +43,21 @@ export function AppForm<S extends z.ZodTypeAny>({ schema, intent, action, childr
   const t = useT();
   const result = useActionData<{ ok: boolean; errors?: FieldErrors; intent?: string }>();
 
-  // The first field in error takes the focus, so that the keyboard is where the fix is and a screen reader
-  // reads the field with its message.
+  const root = useRef<GetRef<typeof Form>>(null);
+  // The first field in error on screen takes the focus (a group's first choice, for a group), so that the
+  // keyboard is where the fix is and a screen reader reads the field with its message, once shown.
   const showErrors = (errors: FieldErrors) => {
     const fields = Object.entries(errors);
     form.setFields(fields.map(([name, key]) => ({ name, errors: [t(key)] })));
-    const first = fields.find(([name]) => name !== '_form');
-    if (first) form.scrollToField(first[0], { focus: true, block: 'center' });
+    requestAnimationFrame(() => {
+      const within = root.current?.nativeElement;
+      const controls = fields.map(([name]) => within?.querySelector(`#${CSS.escape(props.name ? `${props.name}_${name}` : name)}`))
+        .map((el) => (el && !el.matches(FOCUSABLE) ? el.querySelector(FOCUSABLE) : el))
+        .filter((el): el is HTMLElement => !!el && usable(el));
+      const first = controls.sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1))[0];
+      first?.focus({ preventScroll: true });
+      first?.scrollIntoView({ block: 'center' });
+    });
   };
 
   // The action's result arrives as the page's data starts reloading (not once it is idle).
@@ -63,6 +72,7 @@ export function AppForm<S extends z.ZodTypeAny>({ schema, intent, action, childr
       layout="vertical"
       requiredMark={false}
       {...props}
+      ref={root}
       form={form}
       onValuesChange={(changed, all) => {
         // A field's error goes away as soon as it is edited; the next submit validates again.

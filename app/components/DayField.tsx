@@ -17,19 +17,22 @@ export function useEnterConfirmsOnly() {
   };
 }
 
+/** What a Form.Item gives its field so that a screen reader reads the field's message (help, error) with it. */
+export interface FieldAria { 'aria-describedby'?: string; 'aria-invalid'?: boolean | 'true' | 'false' }
+
 /**
  * A calendar day for a form, as `YYYY-MM-DD` (what the schemas and URLs carry), picked with antd's
  * DatePicker in the user's language: zh-CN weeks start on Monday. The day is the same text on the
  * server and in any browser time zone; only the popup calendar, drawn in the browser, is localised.
  */
-export function DayField({ value, onChange, id, style }: {
+export function DayField({ value, onChange, id, style, ...aria }: {
   value?: string; onChange?: (day: string | undefined) => void; id?: string; style?: CSSProperties;
-}) {
+} & FieldAria) {
   const locale = useLocale();
   const enter = useEnterConfirmsOnly();
   useEffect(() => { dayjs.locale(locale === 'en' ? 'en' : 'zh-cn'); }, [locale]);
   return (
-    <DatePicker id={id} style={{ width: 160, ...style }} format="YYYY-MM-DD" {...enter}
+    <DatePicker id={id} style={{ width: 160, ...style }} format="YYYY-MM-DD" {...enter} {...aria}
       value={value ? dayjs(value) : null}
       onChange={(day) => onChange?.(day ? day.format('YYYY-MM-DD') : undefined)} />
   );

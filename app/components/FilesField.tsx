@@ -2,19 +2,19 @@ import { useRef } from 'react';
 import { Button, Space, Typography } from 'antd';
 import { DeleteOutlined, PaperClipOutlined } from '@ant-design/icons';
 import { useT } from '../lib/i18n';
+import type { FieldAria } from './DayField';
 
 /** A file's size as people read it: 350 KB, 2.4 MB. */
 export function fileSize(bytes: number): string {
   return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-interface FilesFieldProps {
+interface FilesFieldProps extends FieldAria {
   id?: string;
   value?: File[];
   onChange?: (files: File[]) => void;
   /** The `accept` of the file input: extensions with their dots. */
   accept: string;
-  'aria-invalid'?: boolean;
 }
 
 /**
@@ -28,7 +28,7 @@ export function FilesField({ id, value = [], onChange, accept, ...aria }: FilesF
   return (
     <div>
       <input
-        ref={input} id={id} type="file" multiple accept={accept} aria-invalid={aria['aria-invalid']}
+        ref={input} id={id} type="file" multiple accept={accept} {...aria}
         onChange={(e) => {
           const chosen = Array.from(e.target.files ?? []);
           if (input.current) input.current.value = '';

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 
-const FOCUSABLE = 'a[href], button, input, select, textarea, [tabindex]';
+/** What may take the focus (`usable` says whether it can now). */
+export const FOCUSABLE = 'a[href], button, input, select, textarea, [tabindex]';
 /** How long a lost control's return is waited for: an action's answer and the page's new data. */
 const RETURN_WAIT_MS = 5000;
 

@@ -140,6 +140,19 @@ describe.skipIf(!chromiumPath)('browser: accessible, keyboard usable, styled fro
       .split(/\s+/).map((id) => document.getElementById(id)?.textContent ?? '').join(' '));
     expect(described).toContain('此项为必填项');
     expect(await page.getByLabel('正文').inputValue()).toBe('请各位委员于周五前提交调研材料。');
+
+    // A longer form: the first field in error on screen, whatever the schema's order; a date names its message.
+    const { id } = await asOwner(server.database.db, (trx) => trx.selectFrom('inspections').select('id')
+      .where('title', '=', DEMO_INSPECTIONS.wujiang).executeTakeFirstOrThrow());
+    await page.goto(`/inspections/${id}?tab=items`);
+    await waitForHydration(page);
+    await page.getByRole('button', { name: /新建整改事项/ }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('findingIds');
+    const deadline = page.locator('input#deadline');
+    expect(await deadline.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.evaluate(() => (document.getElementById('deadline')?.getAttribute('aria-describedby') ?? '')
+      .split(/\s+/).map((i) => document.getElementById(i)?.textContent ?? '').join(' '))).toContain('此项为必填项');
     await context.close();
   });
 

@@ -130,6 +130,9 @@ describe.skipIf(!chromiumPath)('browser: a joint proposal from draft to closed',
 
     await unit.getByRole('button', { name: '接收办理', exact: true }).click();
     await expect.poll(() => stateOf(lead), { timeout: 10_000 }).toBe('办理中');
+    // Sent empty: the keyboard goes to the first field in error, the category's first choice.
+    await unit.getByRole('button', { name: /^答 ?复$/ }).click();
+    await expect.poll(() => unit.evaluate(() => document.activeElement?.closest('[role=radiogroup]')?.getAttribute('aria-label'))).toBe('答复类别');
     // Each group of choices is named (a screen reader says what the choice is about).
     await unit.getByRole('radiogroup', { name: '答复类别' }).getByRole('radio', { name: 'A 类（解决采纳）' }).check();
     await unit.getByLabel('答复正文').fill('我委已将成渝地区纳入燃料电池汽车示范应用政策研究范围，将会同有关部门推进。');
