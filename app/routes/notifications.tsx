@@ -91,10 +91,12 @@ export default function NotificationsPage() {
   }, [result]);
 
   const show = params.get('show') === 'unread' ? 'unread' : 'all';
-  const sentence = (n: (typeof notifications)[number]) => {
-    const specific = `notifications.text.${n.kind}.${n.recordKind}`;
-    return t(t(specific) === specific ? `notifications.text.${n.kind}` : specific, { text: n.text });
+  // What is said of a notification for its kind of record, else for its kind alone.
+  const said = (key: string, n: (typeof notifications)[number], values?: Record<string, string>) => {
+    const specific = `${key}.${n.kind}.${n.recordKind}`;
+    return t(t(specific) === specific ? `${key}.${n.kind}` : specific, values);
   };
+  const sentence = (n: (typeof notifications)[number]) => said('notifications.text', n, { text: n.text });
   type Row = (typeof notifications)[number];
 
   return (
@@ -145,7 +147,7 @@ export default function NotificationsPage() {
               );
             },
           },
-          { title: t('notifications.kind'), key: 'kind', render: (_, n) => <Tag>{t(`notifications.kind.${n.kind}`)}</Tag> },
+          { title: t('notifications.kind'), key: 'kind', render: (_, n) => <Tag>{said('notifications.kind', n)}</Tag> },
           { title: t('notifications.from'), key: 'from', render: (_, n) => n.actorName ?? t('notifications.system') },
           {
             title: t('notifications.time'), key: 'time',

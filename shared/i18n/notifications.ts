@@ -33,7 +33,10 @@ export const notificationsZhCN = {
   'notifications.kind.deadline': '即将到期',
   'notifications.kind.overdue': '已逾期',
   'notifications.kind.status': '状态变更',
-  'notifications.kind.reply': '评论回复',
+  'notifications.kind.reply': '回复与答复',
+  // A kind said for one kind of record (as the sentences below): a comment's reply, a proposal's answer.
+  'notifications.kind.reply.draft': '评论回复',
+  'notifications.kind.reply.proposal': '提案答复',
 
   // The sentence of each kind; {text} is what it is about (usually the record's title).
   'notifications.text.mention': '您在“{text}”中被提及',
@@ -92,7 +95,9 @@ export const notificationsEn: { [K in keyof typeof notificationsZhCN]: string } 
   'notifications.kind.deadline': 'Deadline approaching',
   'notifications.kind.overdue': 'Overdue',
   'notifications.kind.status': 'Status change',
-  'notifications.kind.reply': 'Comment reply',
+  'notifications.kind.reply': 'Replies and answers',
+  'notifications.kind.reply.draft': 'Comment reply',
+  'notifications.kind.reply.proposal': 'Proposal answered',
 
   'notifications.text.mention': 'You were mentioned in “{text}”',
   'notifications.text.invitation': 'You were invited to “{text}”',

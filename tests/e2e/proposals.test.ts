@@ -184,5 +184,9 @@ describe.skipIf(!chromiumPath)('browser: a joint proposal from draft to closed',
     expect(kinds('cq-member')).toEqual(expect.arrayContaining(['status', 'reply']));
     expect(kinds('sc-member')).toEqual(expect.arrayContaining(['status', 'reply']));
     expect(kinds('cq-staff')).toEqual(expect.arrayContaining(['status']));
+    // The sponsor's list names the answer as a proposal's, not as a comment's reply.
+    await open(lead, '/notifications');
+    const answered = lead.getByRole('row').filter({ hasText: '已答复，请评价' }).first();
+    expect(await answered.innerText()).toContain('提案答复');
   });
 });
