@@ -1,6 +1,5 @@
 import { useHref, useLinkClickHandler } from '@remix-run/react';
 import { Button, type ButtonProps } from 'antd';
-import type { MouseEvent } from 'react';
 
 /**
  * A link that looks like the buttons beside it: antd's Button (its size, its 32 px to tap), moving within the
@@ -11,5 +10,5 @@ export function ButtonLink({ to, replace, preventScrollReset, ...button }:
   Omit<ButtonProps, 'href' | 'onClick'> & { to: string; replace?: boolean; preventScrollReset?: boolean }) {
   const href = useHref(to);
   const follow = useLinkClickHandler<HTMLElement>(to, { replace, preventScrollReset });
-  return <Button {...button} href={href} onClick={(e: MouseEvent<HTMLElement>) => follow(e)} />;
+  return <Button {...button} href={href} onClick={follow} />;
 }
