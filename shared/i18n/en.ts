@@ -38,6 +38,8 @@ export const en: Messages = {
   'nav.switchLanguage': 'Switch language',
 
   'form.clear': 'Clear',
+  'form.hours': 'Hours',
+  'form.minutes': 'Minutes',
 
   'filters.apply': 'Filter',
   'filters.clear': 'Clear filters',

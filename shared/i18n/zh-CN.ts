@@ -38,6 +38,8 @@ export const zhCN = {
   'nav.switchLanguage': '切换语言',
 
   'form.clear': '清除',
+  'form.hours': '时',
+  'form.minutes': '分',
 
   'filters.apply': '筛选',
   'filters.clear': '清除筛选',

@@ -210,6 +210,23 @@ describe.skipIf(!chromiumPath)('browser: accessible, keyboard usable, styled fro
     await context.close();
   });
 
+  it('a time picker\'s open columns are named tab stops (axe passes with the popup open)', async () => {
+    const { context, page } = await newUserContext(browser, server.url);
+    await loginThroughForm(page, 'cq-coordinator');
+    await page.goto('/calendar');
+    await waitForHydration(page);
+    await page.getByRole('button', { name: /新建日程/ }).first().click();
+    const times = page.getByRole('dialog').locator('.ant-picker input');
+    await times.first().waitFor();
+    const values = await times.evaluateAll((els) => els.map((el) => (el as HTMLInputElement).value));
+    await times.nth(values.findIndex((v) => /^\d\d:\d\d$/.test(v))).click();
+    await page.locator('.ant-picker-time-panel-column').first().waitFor();
+    expect(await page.locator('.ant-picker-time-panel-column').evaluateAll((cs) => cs.map((c) => `${c.getAttribute('aria-label')}:${(c as HTMLElement).tabIndex}`)))
+      .toEqual(['时:0', '分:0']);
+    expect(await seriousA11yViolations(page, 'new event, a time open')).toEqual([]);
+    await context.close();
+  });
+
   it('a confirmation is answered from the keyboard: Enter opens it on its confirm button, Esc returns to the button, Enter confirms', async () => {
     const { context, page } = await newUserContext(browser, server.url);
     await loginThroughForm(page, 'cq-admin');
