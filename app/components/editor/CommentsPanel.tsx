@@ -245,21 +245,18 @@ export function CommentsPanel({ draftId, editor, meId, data: loaded }: { draftId
   const view = useCommentPlacement(editor);
   const [error, setError] = useState<FieldErrors>({});
   const act = useCommentAction(draftId);
-  // Posted, the comment takes the keyboard's focus from the composer, which closes: the threads there were
-  // before sending tell it apart.
+  // Posted, the comment takes the keyboard's focus from the composer, which closes. Its result arrives with
+  // the reloaded threads (the fetcher is idle once they are in); the threads there were before sending tell
+  // it apart.
   const threadsBefore = useRef<Set<string>>(new Set());
-  const [focusNewThread, setFocusNewThread] = useState(false);
   const create = useCommentAction(draftId, (r) => {
     if (r.intent !== 'comment') return;
-    if (r.ok) { setError({}); editor?.commands.cancelComment(); setFocusNewThread(true); } else setError(r.errors ?? {});
-  });
-  useEffect(() => {
-    if (!focusNewThread) return;
+    if (!r.ok) { setError(r.errors ?? {}); return; }
+    setError({});
     const mine = data.threads.find((th) => th.authorId === meId && !threadsBefore.current.has(th.id));
-    if (!mine) return;
-    setFocusNewThread(false);
-    document.getElementById(`comment-thread-${mine.id}`)?.focus();
-  }, [focusNewThread, data.threads]);
+    if (mine) document.getElementById(`comment-thread-${mine.id}`)?.focus();
+    editor?.commands.cancelComment();
+  });
 
   // The editor highlights open threads; it resolves their anchors against the live document.
   const openThreads = data.threads.filter((th) => !th.resolvedAt);
