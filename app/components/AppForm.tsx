@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { parseWith, type FieldErrors } from '../../shared/validation/parse';
 import { useT } from '../lib/i18n';
 import { FOCUSABLE, usable } from '../lib/focus-rescue';
+import { submissionKey } from '../lib/submission-key';
 
 interface AppFormProps<S extends z.ZodTypeAny> extends Omit<FormProps, 'onFinish' | 'children'> {
   schema: S;
@@ -43,6 +44,8 @@ export function AppForm<S extends z.ZodTypeAny>({ schema, intent, action, childr
   const t = useT();
   const result = useActionData<{ ok: boolean; errors?: FieldErrors; intent?: string }>();
 
+  // Names this submission until it is answered, so that one sent again is done once (see submitForm).
+  const once = useRef(submissionKey());
   const root = useRef<GetRef<typeof Form>>(null);
   // The first field in error on screen takes the focus (a group's first choice, for a group), so that the
   // keyboard is where the fix is and a screen reader reads the field with its message, once shown.
@@ -63,6 +66,7 @@ export function AppForm<S extends z.ZodTypeAny>({ schema, intent, action, childr
   // The action's result arrives as the page's data starts reloading (not once it is idle).
   useEffect(() => {
     if (!result || (result.intent && result.intent !== intent)) return;
+    once.current = submissionKey();
     if (result.errors) showErrors(result.errors);
     else if (result.ok && resetOnSuccess) form.resetFields();
   }, [result]);
@@ -82,7 +86,7 @@ export function AppForm<S extends z.ZodTypeAny>({ schema, intent, action, childr
       onFinish={(values) => {
         const parsed = parseWith(schema, values);
         if (!parsed.ok) return showErrors(parsed.errors);
-        const sent = { ...values, ...(intent ? { intent } : {}) };
+        const sent = { ...values, ...(intent ? { intent } : {}), _once: once.current };
         if (!hasFiles(sent)) return submit(sent, { method: 'post', encType: 'application/json', action });
         submit(asFormData(sent), { method: 'post', encType: 'multipart/form-data', action });
       }}

@@ -49,7 +49,47 @@ export function readIntent<const T extends readonly string[]>(input: Record<stri
  * unknown ids become 403/404 through `guard`; with `refusals`, they come back as data too (a
  * message on the form with their status), for forms inside a page that must stay (the editor).
  */
-export async function submitForm<S extends z.ZodTypeAny, R>(
+export function submitForm<S extends z.ZodTypeAny, R>(
+  intent: string | undefined,
+  schema: S,
+  input: Record<string, unknown>,
+  work: (values: z.output<S>) => Promise<R>,
+  message?: string | ((result: R) => Said),
+  refusals?: { forbidden: string; notFound: string },
+) {
+  return once(input, () => submitOnce(intent, schema, input, work, message, refusals));
+}
+
+/**
+ * Submissions by the key AppForm sends with each (`_once`, new after every answer): a submission sent again
+ * with the same key while the first is under way, or after it succeeded, gets the first one's answer
+ * instead of doing the work twice (a record created twice when an answer was lost and the person pressed
+ * again). Kept in this process for ten minutes; a refused or failed one is forgotten once answered, so that
+ * the person can correct it and send it again. The key is 32 random hex digits from the browser.
+ */
+const answers = new Map<string, Promise<unknown>>();
+const ANSWER_KEPT_MS = 10 * 60_000;
+
+function once<T>(input: Record<string, unknown>, submit: () => Promise<T>): Promise<T> {
+  const key = typeof input._once === 'string' && /^[0-9a-f]{32}$/.test(input._once) ? input._once : null;
+  if (!key) return submit();
+  const earlier = answers.get(key) as Promise<T> | undefined;
+  // A thrown response (a redirect, a 403) is given again without its body, which its first reader consumes.
+  if (earlier) return earlier.catch((thrown) => { throw thrown instanceof Response ? new Response(null, thrown) : thrown; });
+  const answer = submit();
+  answers.set(key, answer);
+  const forget = () => answers.delete(key);
+  answer.then(
+    (result) => (succeeded(result) ? setTimeout(forget, ANSWER_KEPT_MS).unref() : forget()),
+    (thrown) => (thrown instanceof Response && thrown.status >= 300 && thrown.status < 400 ? setTimeout(forget, ANSWER_KEPT_MS).unref() : forget()),
+  );
+  return answer;
+}
+
+const succeeded = (result: unknown) => !!result && typeof result === 'object' && 'data' in result
+  && (result.data as ActionResult | undefined)?.ok === true;
+
+async function submitOnce<S extends z.ZodTypeAny, R>(
   intent: string | undefined,
   schema: S,
   input: Record<string, unknown>,

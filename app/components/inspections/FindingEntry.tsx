@@ -6,6 +6,7 @@ import { FINDING_CATEGORIES, FINDING_SEVERITIES } from '../../../shared/domain/i
 import { findingSchema } from '../../../shared/validation/inspections';
 import { parseWith, type FieldErrors } from '../../../shared/validation/parse';
 import { useT } from '../../lib/i18n';
+import { submissionKey } from '../../lib/submission-key';
 
 /**
  * 记录问题: quick entry in the field, one column on a phone. An entry gets a client key when it is
@@ -147,7 +148,7 @@ export function FindingEntry({ inspectionId }: { inspectionId: string }) {
     if (!parsed.ok) return showErrors(parsed.errors);
     setBusy(true);
     const entry: Pending = {
-      clientKey: crypto.randomUUID(), values,
+      clientKey: submissionKey(), values,
       photos: await Promise.all(files.map(async (original) => {
         const f = await shrinkPhoto(original);
         return { name: f.name, type: f.type, dataUrl: await toDataUrl(f) };
