@@ -122,7 +122,7 @@ export default function DraftPage() {
         )}
       </header>
       {mounted ? (
-        <DraftEditor key={draft.id} draftId={draft.id} me={me} role={role} sidebar={sidebar} onAccessChanged={revalidator.revalidate}
+        <DraftEditor key={draft.id} draftId={draft.id} me={me} role={role} frozen={draft.frozen} sidebar={sidebar} onAccessChanged={revalidator.revalidate}
           comments={(editor) => <>
             <AttributionToggle draftId={draft.id} editor={editor} />
             <CommentsPanel draftId={draft.id} editor={editor} meId={me.id} data={comments} />

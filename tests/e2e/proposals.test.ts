@@ -84,6 +84,8 @@ describe.skipIf(!chromiumPath)('browser: a joint proposal from draft to closed',
 
     // The draft itself, under the drawer, is frozen for everyone now.
     await expect.poll(() => co.getByTestId('draft-frozen').count()).toBe(1);
+    // It says so once: not also that the co-sponsor (an editor, reading while frozen) is a commenter.
+    expect(await co.getByTestId('draft-read-only').count()).toBe(0);
 
     await lead.getByRole('button', { name: '提交提案' }).click();
     await lead.waitForURL(/\/proposals\/[0-9a-f-]{36}$/, { timeout: 15_000 });

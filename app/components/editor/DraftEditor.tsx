@@ -22,6 +22,8 @@ interface Props {
   me: PresenceUser;
   /** Editors write; commenters and viewers read (the server drops their updates as well). */
   role: 'editor' | 'commenter' | 'viewer';
+  /** The text is frozen for signing: the page says so, not the role's read-only notice. */
+  frozen?: boolean;
   /** Shown under the presence list (collaborators, settings link). */
   sidebar?: ReactNode;
   /** The server says this user's rights changed: reload the page's data (role, collaborators). */
@@ -109,7 +111,7 @@ const REFUSAL_KEYS: Record<CollabRefusal, string> = {
  * 草稿编辑器: Tiptap bound to the draft's Yjs document, with carets, presence, connection status and
  * a Chinese character count. Browser only (mount it after hydration): it opens a WebSocket and IndexedDB.
  */
-export function DraftEditor({ draftId, me, role, sidebar, onAccessChanged, comments }: Props) {
+export function DraftEditor({ draftId, me, role, frozen, sidebar, onAccessChanged, comments }: Props) {
   const t = useT();
   const [editor, setEditor] = useState<Editor | null>(null);
   const collab = useCollabDocument(draftId, me.id, onAccessChanged);
@@ -124,7 +126,7 @@ export function DraftEditor({ draftId, me, role, sidebar, onAccessChanged, comme
       <div style={{ flex: '1 1 640px', minWidth: 0 }}>
         <Space orientation="vertical" style={{ width: '100%' }}>
           {collab.refusal && <Alert type="error" showIcon title={t(REFUSAL_KEYS[collab.refusal])} data-testid="collab-refused" />}
-          {!canEdit && !lost && <Alert type="info" showIcon title={t(`drafts.readOnly.${role}`)} data-testid="draft-read-only" />}
+          {!canEdit && !lost && !frozen && <Alert type="info" showIcon title={t(`drafts.readOnly.${role}`)} data-testid="draft-read-only" />}
           {lost ? null : collab.session
             ? <CollabEditor key={draftId} session={collab.session} me={me} editable={editable} status={<ConnectionStatus status={collab.status} />}
               canComment={role !== 'viewer'} onEditor={comments ? setEditor : undefined} />
