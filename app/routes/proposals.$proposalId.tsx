@@ -296,7 +296,7 @@ export default function ProposalPage() {
               <span data-testid="timeline-entry">
                 {formatDateTime(e.at, locale)} · {t(`audit.action.proposal.${e.action}`)}
                 {e.actorName ? ` · ${e.actorName}${e.actorOrg ? `（${e.actorOrg}）` : ''}` : ''}
-                {e.unitName && e.action !== 'assign' ? ` · ${e.unitName}` : ''}
+                {e.unitName ? ` · ${e.unitName}` : ''}
                 {e.note ? ` · ${noteText(e.action, e.note, t)}` : ''}
               </span>
             ),
@@ -312,6 +312,7 @@ function noteText(action: string, note: string, t: (k: string) => string) {
   if (action === 'reply') return t(`proposal.category.${note}`);
   if (action === 'supervise') return t(`proposal.supervision.${note}`);
   if (action === 'quality') return t(`proposal.quality.${note}`);
+  if (action === 'assign') return t(`proposal.unitRole.${note}`);
   if (action === 'submit') return `${t('proposal.signingCode')} ${note}`;
   return note;
 }

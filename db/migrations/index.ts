@@ -17,6 +17,7 @@ import * as collabOneStatement from './2026-12-06-015-collab-one-statement';
 import * as calendarVersions from './2026-12-06-016-calendar-versions';
 import * as proposalChildPlace from './2026-12-07-017-proposal-child-place';
 import * as replyFiles from './2026-12-07-018-reply-files';
+import * as returnAssignments from './2026-12-08-019-return-assignments';
 
 /** Every migration, in order. Files are frozen once landed; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-016-calendar-versions': calendarVersions,
   '2026-12-07-017-proposal-child-place': proposalChildPlace,
   '2026-12-07-018-reply-files': replyFiles,
+  '2026-12-08-019-return-assignments': returnAssignments,
 };

@@ -176,14 +176,16 @@ export async function insertAssignments(db: Executor, proposalId: string,
   }))).execute();
 }
 
-export async function setAssignmentStatus(db: Executor, proposalId: string, unitOrgIds: readonly string[] | 'open', status: AssignmentStatus,
-  extra: { returnReason?: string; repliedAt?: Date } = {}) {
-  let q = db.updateTable('proposal_assignments').set({
-    status, ...(extra.returnReason !== undefined && { return_reason: extra.returnReason }),
-    ...(extra.repliedAt && { replied_at: extra.repliedAt }),
-  }).where('proposal_id', '=', proposalId).where('status', '<>', 'returned');
-  if (unitOrgIds !== 'open') q = q.where('unit_org_id', 'in', unitOrgIds.length ? unitOrgIds : ['00000000-0000-0000-0000-000000000000']);
-  await q.execute();
+export async function setAssignmentStatus(db: Executor, proposalId: string, unitOrgIds: readonly string[], status: Exclude<AssignmentStatus, 'returned'>,
+  extra: { repliedAt?: Date } = {}) {
+  if (unitOrgIds.length === 0) return;
+  await db.updateTable('proposal_assignments').set({ status, ...(extra.repliedAt && { replied_at: extra.repliedAt }) })
+    .where('proposal_id', '=', proposalId).where('status', '<>', 'returned').where('unit_org_id', 'in', unitOrgIds).execute();
+}
+
+/** The lead unit returns the proposal: every open assignment, the co-units' too (migration 019; the lead unit only). */
+export async function returnAssignments(db: Executor, proposalId: string, reason: string) {
+  await sql`select app_return_assignments(${proposalId}, ${reason})`.execute(db);
 }
 
 export async function setAssignmentQuality(db: Executor, assignmentId: string, quality: 'good' | 'fair' | 'poor') {
@@ -284,7 +286,8 @@ export function listTimeline(db: Executor, proposalId: string) {
     .select(['t.id', 't.action', 't.from_state as fromState', 't.to_state as toState', 't.note', 't.at',
       'u.display_name as actorName', 'o.name as actorOrg', 'unit.name as unitName'])
     .where('t.proposal_id', '=', proposalId)
-    .orderBy('t.id')
+    // By time first: entries written later for an earlier step (migration 019) fall into place.
+    .orderBy('t.at').orderBy('t.id')
     .execute();
 }
 

@@ -203,7 +203,7 @@ export async function seedDemoProposals(trx: Transaction<DB>, users: UserMap, ws
       proposal_id: id, user_id: users[u].id, region: users[u].region, role: k === 0 ? 'lead' as const : 'co' as const, signed_at: at(p.submitted, '09:00'),
     }))).execute();
     const staff = users[p.region === 'chongqing' ? 'cq-staff' : 'sc-staff'].id;
-    const timeline: Array<{ proposal_id: string; action: string; from_state?: string; to_state?: string; unit_org_id?: string; actor_id: string; at: Date }> = [
+    const timeline: Array<{ proposal_id: string; action: string; from_state?: string; to_state?: string; unit_org_id?: string; note?: string; actor_id: string; at: Date }> = [
       { proposal_id: id, action: 'submit', to_state: 'submitted', actor_id: users[p.author].id, at: at(p.submitted) },
     ];
     if (p.unit) {
@@ -213,7 +213,7 @@ export async function seedDemoProposals(trx: Transaction<DB>, users: UserMap, ws
       }).returning('id').executeTakeFirstOrThrow();
       timeline.push(
         { proposal_id: id, action: 'file', from_state: 'under_review', to_state: 'filed', actor_id: staff, at: at(addDays(p.unit.assigned, -3)) },
-        { proposal_id: id, action: 'assign', from_state: 'filed', to_state: 'assigned', unit_org_id: p.unit.orgId, actor_id: staff, at: at(p.unit.assigned) },
+        { proposal_id: id, action: 'assign', from_state: 'filed', to_state: 'assigned', unit_org_id: p.unit.orgId, note: 'lead', actor_id: staff, at: at(p.unit.assigned) },
       );
       if (p.unit.replied && p.unit.reply) {
         const reply = await trx.insertInto('proposal_replies').values({

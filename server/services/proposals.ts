@@ -4,7 +4,7 @@ import { withActor, type Executor } from '../../db';
 import {
   findProposal, findReplyFile, findUnits, insertAssignments, insertNote, insertReply, insertReplyFiles, insertSupervision, insertTimeline,
   listAssignments, listEvaluations, listLeaders, listNotes, listProposalSponsors, listReplies, listReplyFiles, listSupervision, listTimeline, listUnits,
-  setAssignmentQuality, setAssignmentStatus, updateProposal, upsertEvaluation, usersOfOrgs, usersWithRole, type ProposalRow,
+  returnAssignments, setAssignmentQuality, setAssignmentStatus, updateProposal, upsertEvaluation, usersOfOrgs, usersWithRole, type ProposalRow,
 } from '../../db/queries/proposals';
 import { authorize, can, isHandlingUnit, type Actor, type ProposalRef } from '../../shared/policy';
 import {
@@ -133,6 +133,8 @@ export async function transition(db: Kysely<DB>, actor: Actor, id: string, input
     const receivingStaff = () => usersWithRole(trx, [p.ownerRegion], ['staff']);
     let unitOrgId: string | null = null;
     let note = '';
+    // An assignment is written once per unit, with the unit: each unit reads its own entry only (row-level security).
+    let perUnit: Array<{ unitOrgId: string; note: string }> | null = null;
     let evict = !isHandlingUnit(actor);
     let afterwards: (() => Promise<void>) | null = null;
 
@@ -164,7 +166,7 @@ export async function transition(db: Kysely<DB>, actor: Actor, id: string, input
         // The regions concerned grow with the units' (national ministries belong to no region).
         const regions = [...new Set([...p.regions, ...units.map((u) => u.region).filter((r) => r !== 'national')])];
         await updateProposal(trx, id, { state: to, deadline, regions });
-        note = units.map((u) => u.name).join('、');
+        perUnit = wanted.map((orgId, i) => ({ unitOrgId: orgId, note: i === 0 ? 'lead' : 'co' }));
         tell.push({ kind: 'assignment', to: await usersOfOrgs(trx, wanted) }, { kind: 'status', to: [...sponsors] });
         break;
       }
@@ -182,7 +184,7 @@ export async function transition(db: Kysely<DB>, actor: Actor, id: string, input
         await updateProposal(trx, id, { state: to, deadline: null });
         tell.push({ kind: 'status', to: await receivingStaff() });
         evict = true;
-        afterwards = () => setAssignmentStatus(trx, id, 'open', 'returned', { returnReason: input.reason });
+        afterwards = () => returnAssignments(trx, id, input.reason);
         break;
       }
       case 'reply': {
@@ -225,7 +227,9 @@ export async function transition(db: Kysely<DB>, actor: Actor, id: string, input
         break;
     }
 
-    await insertTimeline(trx, { proposalId: id, action, fromState: p.state, toState: to, unitOrgId, actorId: actor.id, note });
+    for (const entry of perUnit ?? [{ unitOrgId, note }]) {
+      await insertTimeline(trx, { proposalId: id, action, fromState: p.state, toState: to, actorId: actor.id, ...entry });
+    }
     await audit(trx, { actor, region: p.ownerRegion, action: `proposal.${action}`, target: { type: 'proposal', id },
       detail: { number: p.number, title: p.title, from: p.state, to }, ip: call.ip });
     const after = (await findProposal(trx, id))!;

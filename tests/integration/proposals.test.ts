@@ -162,6 +162,10 @@ describe('the hydrogen-corridor proposal from co-drafting to closed', () => {
     expect(fgwView.assignments.map((a) => a.unitName)).toEqual(['市发展改革委']);
     expect(fgwView.abilities.actions).toEqual([]);
     expect(fgwView.abilities.opinion).toBe(true);
+    // The timeline's 交办 names each unit to itself only: a co-unit does not learn which unit leads.
+    const assigned = (view: typeof ndrcView) => view.timeline.filter((e) => e.action === 'assign').map((e) => [e.unitName, e.note]);
+    expect(assigned(ndrcView)).toEqual([['国家发展改革委', 'lead']]);
+    expect(assigned(fgwView)).toEqual([['市发展改革委', 'co']]);
     // A unit it is not assigned to: not found, as if it did not exist.
     expect((await refused(getProposal(db(), await as('unit-test-wlw'), proposalId))).status).toBe(404);
     expect(stranger).toBeTruthy();
@@ -174,6 +178,8 @@ describe('the hydrogen-corridor proposal from co-drafting to closed', () => {
     const rows = async (user: { id: string; region: string; orgId: string }, query: string) => withActor(db(), user, async (trx) => (await sql.raw(query).execute(trx)).rows);
     expect(await rows(unitFgw, `select unit_org_id from proposal_assignments where proposal_id = '${proposalId}'`)).toEqual([{ unit_org_id: fgw }]);
     expect(await rows(unitNdrc, `select unit_org_id from proposal_assignments where proposal_id = '${proposalId}'`)).toEqual([{ unit_org_id: ndrc }]);
+    expect(await rows(unitFgw, `select unit_org_id, note from proposal_timeline where proposal_id = '${proposalId}' and action = 'assign'`))
+      .toEqual([{ unit_org_id: fgw, note: 'co' }]);
     expect(await rows(await as('unit-test-wlw'), `select id from proposals where id = '${proposalId}'`)).toEqual([]);
     expect(await rows(await as('gz-member'), `select id from proposals where id = '${proposalId}'`)).toEqual([]);
     // A unit cannot write another unit's assignment, nor give itself a role.
@@ -237,7 +243,7 @@ describe('the hydrogen-corridor proposal from co-drafting to closed', () => {
     view = await getProposal(db(), lead, proposalId);
     expect(view.proposal.state).toBe('closed');
     expect(view.timeline.map((t) => t.action)).toEqual([
-      'submit', 'review', 'file', 'assign', 'accept', 'opinion', 'reply', 'sendBack', 'reply', 'evaluate', 'quality', 'close',
+      'submit', 'review', 'file', 'assign', 'assign', 'accept', 'opinion', 'reply', 'sendBack', 'reply', 'evaluate', 'quality', 'close',
     ]);
     const actions = (await audited(proposalId)).map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(['proposal.submit', 'proposal.review', 'proposal.file', 'proposal.assign', 'proposal.accept',
@@ -327,6 +333,46 @@ describe('key proposals and supervision across the regions', () => {
     expect(await onCalendar('cq-member')).toHaveLength(1);
     expect(await onCalendar('gz-member')).toEqual([]);
     expect(await onCalendar('unit-test-wlw')).toEqual([]);
+  });
+});
+
+describe('returned by its lead unit (退回交办)', () => {
+  it('every open assignment goes back, the co-units\' too: no unit keeps the proposal, and it is assigned afresh', async () => {
+    const lead = await as('cq-member2');
+    const id = await asOwner(db(), async (trx) => {
+      const committee = await trx.selectFrom('orgs').select('id').where('name', '=', '重庆市政协').executeTakeFirstOrThrow();
+      const p = await trx.insertInto('proposals').values({
+        owner_org_id: committee.id, owner_region: 'chongqing', workspace_id: null, visibility: 'region', regions: ['chongqing'],
+        author_id: lead.id, year: 2026, sequence: 9004, number: '渝政协2026第9004号', title: '关于加快璧山区充电桩建设的建议', state: 'filed',
+      }).returning('id').executeTakeFirstOrThrow();
+      await trx.insertInto('proposal_sponsors').values({ proposal_id: p.id, user_id: lead.id, region: 'chongqing', role: 'lead' }).execute();
+      return p.id;
+    });
+    const [staff, unitNdrc, unitFgw] = [await as('cq-staff'), await as('unit-ndrc'), await as('unit-test-fgw')];
+    const [ndrc, fgw] = [await orgId('国家发展改革委'), await orgId('市发展改革委')];
+    await transition(db(), staff, id, { action: 'assign', lead: ndrc, co: [fgw], deadline: null });
+    // Only the lead unit returns, and not through SQL either: the co-unit's call is refused.
+    expect((await refused(transition(db(), unitFgw, id, { action: 'return', reason: '不是我们的' }))).status).toBe(403);
+    const direct = await sqlError(withActor(db(), unitFgw, (trx) => sql`select app_return_assignments(${id}, 'x')`.execute(trx)));
+    expect(direct.code).toBe('42501');
+
+    await transition(db(), unitNdrc, id, { action: 'return', reason: '属地方事权，建议交市发展改革委办理。' });
+    const statuses = await asOwner(db(), (trx) => trx.selectFrom('proposal_assignments').select(['unit_org_id', 'status', 'return_reason'])
+      .where('proposal_id', '=', id).orderBy('role', 'desc').execute());
+    expect(statuses).toEqual([
+      { unit_org_id: ndrc, status: 'returned', return_reason: '属地方事权，建议交市发展改革委办理。' },
+      { unit_org_id: fgw, status: 'returned', return_reason: '属地方事权，建议交市发展改革委办理。' },
+    ]);
+    expect((await refused(getProposal(db(), unitNdrc, id))).status).toBe(404);
+    expect((await refused(getProposal(db(), unitFgw, id))).status).toBe(404);
+
+    // Assigned afresh to one unit: only that unit is asked, and the sponsor rates only that unit later.
+    await transition(db(), staff, id, { action: 'assign', lead: fgw, co: [], deadline: null });
+    const view = await getProposal(db(), staff, id);
+    expect(view.proposal.state).toBe('assigned');
+    expect(view.assignments.filter((a) => a.status !== 'returned').map((a) => a.unitName)).toEqual(['市发展改革委']);
+    expect((await refused(getProposal(db(), unitNdrc, id))).status).toBe(404);
+    expect((await getProposal(db(), unitFgw, id)).abilities.actions).toEqual(['accept', 'return']);
   });
 });
 
