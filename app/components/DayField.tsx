@@ -25,8 +25,10 @@ export interface FieldAria { 'aria-describedby'?: string; 'aria-invalid'?: boole
  * DatePicker in the user's language: zh-CN weeks start on Monday. The day is the same text on the
  * server and in any browser time zone; only the popup calendar, drawn in the browser, is localised.
  */
-export function DayField({ value, onChange, id, style, ...aria }: {
+export function DayField({ value, onChange, id, style, min, max, ...aria }: {
   value?: string; onChange?: (day: string | undefined) => void; id?: string; style?: CSSProperties;
+  /** The first and last days the calendar offers (YYYY-MM-DD); the action checks them again. */
+  min?: string; max?: string;
 } & FieldAria) {
   const locale = useLocale();
   const enter = useEnterConfirmsOnly();
@@ -34,6 +36,7 @@ export function DayField({ value, onChange, id, style, ...aria }: {
   return (
     <DatePicker id={id} style={{ width: 160, ...style }} format="YYYY-MM-DD" {...enter} {...aria}
       value={value ? dayjs(value) : null}
+      disabledDate={min || max ? (d) => (!!min && d.format('YYYY-MM-DD') < min) || (!!max && d.format('YYYY-MM-DD') > max) : undefined}
       onChange={(day) => onChange?.(day ? day.format('YYYY-MM-DD') : undefined)} />
   );
 }

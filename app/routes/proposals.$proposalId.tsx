@@ -10,15 +10,15 @@ import { toUploads } from '../../server/services/upload';
 import {
   assignSchema, evaluateSchema, noteSchema, opinionSchema, qualitySchema, reasonSchema, rejectSchema, replySchema, selectKeySchema, supervisionSchema,
 } from '../../shared/validation/proposals';
-import { NOT_FILED_AS, REPLY_CATEGORIES, REPLY_FILE_TYPES, SATISFACTION, SUPERVISION_KINDS, type ProposalAction } from '../../shared/domain/proposal';
-import { beijingDay } from '../../shared/domain/calendar';
+import { NOT_FILED_AS, REPLY_CATEGORIES, REPLY_FILE_TYPES, SATISFACTION, SUPERVISION_KINDS, type ProposalAction, type Satisfaction } from '../../shared/domain/proposal';
+import { addDays, beijingDay } from '../../shared/domain/calendar';
 import { formatDate, formatDateTime } from '../../shared/format/datetime';
 import { z } from 'zod';
 import { callContext, guard, requireId, requireUser } from '../lib/session.server';
 import { badRequest, readInput, readIntent, submitForm } from '../lib/input.server';
 import { pageTitle, useLocale, useT } from '../lib/i18n';
 import { AppForm } from '../components/AppForm';
-import { DayField } from '../components/DayField';
+import { DayField, type FieldAria } from '../components/DayField';
 import { FilesField, fileSize } from '../components/FilesField';
 import { RegionTag } from '../components/RegionTag';
 import { useLiveRevalidation, useWatchRecord } from '../realtime/hooks';
@@ -258,7 +258,7 @@ export default function ProposalPage() {
                   <Form.Item name="kind" label={t('proposal.supervisionKind')}>
                     <Select style={{ minWidth: 160 }} options={SUPERVISION_KINDS.map((k) => ({ value: k, label: t(`proposal.supervision.${k}`) }))} />
                   </Form.Item>
-                  <Form.Item name="day" label={t('proposal.supervisionDay')}><DayField /></Form.Item>
+                  <Form.Item name="day" label={t('proposal.supervisionDay')}><DayField max={beijingDay(Date.now())} /></Form.Item>
                 </Space>
                 <Form.Item name="participants" label={t('proposal.participants')}><Input maxLength={2000} /></Form.Item>
                 <Form.Item name="outcome" label={t('proposal.outcome')}><Input.TextArea rows={2} maxLength={5000} /></Form.Item>
@@ -357,7 +357,7 @@ function StepForm({ action, data, busy }: { action: ProposalAction; data: Data; 
             <Form.Item name="co" label={t('proposal.unitRole.co')}>
               <Select mode="multiple" showSearch optionFilterProp="label" style={{ minWidth: 220 }} options={data.units.map((u) => ({ value: u.id, label: u.name }))} />
             </Form.Item>
-            <Form.Item name="deadline" label={t('proposal.deadline')} extra={t('proposal.deadlineDefault')}><DayField /></Form.Item>
+            <Form.Item name="deadline" label={t('proposal.deadline')} extra={t('proposal.deadlineDefault')}><DayField min={addDays(beijingDay(Date.now()), 1)} /></Form.Item>
           </Space>
           <Button type="primary" htmlType="submit" loading={busy}>{label}</Button>
         </AppForm>
@@ -376,11 +376,10 @@ function StepForm({ action, data, busy }: { action: ProposalAction; data: Data; 
     case 'evaluate':
       return (
         <AppForm schema={evaluateSchema} intent="evaluate" name={name}>
-          {data.assignments.filter((a) => a.status !== 'returned').map((a) => (
-            <Form.Item key={a.id} name={['ratings', a.id]} label={`${a.unitName}（${t(`proposal.unitRole.${a.role}`)}）`}>
-              <Radio.Group aria-label={`${a.unitName}（${t(`proposal.unitRole.${a.role}`)}）`} options={SATISFACTION.map((s) => ({ value: s, label: t(`proposal.rating.${s}`) }))} />
-            </Form.Item>
-          ))}
+          <Form.Item name="ratings" label={t('proposal.ratings')}>
+            <RatingsField units={data.assignments.filter((a) => a.status !== 'returned')
+              .map((a) => ({ id: a.id, name: `${a.unitName}（${t(`proposal.unitRole.${a.role}`)}）` }))} />
+          </Form.Item>
           <Form.Item name="comment" label={t('proposal.evaluationComment')}
             extra={data.proposal.sentBack ? t('proposal.sentBackOnce') : t('proposal.dissatisfiedSendsBack')}>
             <Input.TextArea rows={2} maxLength={2000} />
@@ -391,4 +390,27 @@ function StepForm({ action, data, busy }: { action: ProposalAction; data: Data; 
     default:
       return null;
   }
+}
+
+/**
+ * 满意度: one choice per unit, as one field (`ratings`: assignment id → rating), so that a rating left out is
+ * said under the whole group, which takes the focus (a choice per unit as fields of their own had nowhere
+ * to show the schema's or the service's one message).
+ */
+function RatingsField({ units, value, onChange, id, ...aria }: {
+  units: Array<{ id: string; name: string }>; value?: Record<string, Satisfaction>; onChange?: (v: Record<string, Satisfaction>) => void; id?: string;
+} & FieldAria) {
+  const t = useT();
+  return (
+    <Space id={id} orientation="vertical" size={4}>
+      {units.map((u) => (
+        <Space key={u.id} wrap size={[12, 0]}>
+          <span id={`${id}-${u.id}`}>{u.name}</span>
+          <Radio.Group aria-labelledby={`${id}-${u.id}`} {...aria} value={value?.[u.id]}
+            onChange={(e) => onChange?.({ ...value, [u.id]: e.target.value })}
+            options={SATISFACTION.map((s) => ({ value: s, label: t(`proposal.rating.${s}`) }))} />
+        </Space>
+      ))}
+    </Space>
+  );
 }

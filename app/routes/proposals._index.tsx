@@ -95,7 +95,7 @@ export default function ProposalRegistry() {
           options={[{ value: '', label: t('proposalRegistry.any') }, { value: '1', label: t('proposalRegistry.only') }]} />
         <FilterChoice name="sort" label={t('proposalRegistry.sort')} placeholder={t('proposalRegistry.sort.submitted')} width={130}
           options={REGISTRY_SORTS.map((s) => ({ value: s, label: t(`proposalRegistry.sort.${s}`) }))} />
-        <FilterToggle name="dir" label={t('proposalRegistry.sort')}
+        <FilterToggle name="dir" label={t('proposalRegistry.dir')}
           options={[{ value: '', label: '—' }, { value: 'asc', label: t('proposalRegistry.dir.asc') }, { value: 'desc', label: t('proposalRegistry.dir.desc') }]} />
         <FilterChoice name="size" label={t('proposalRegistry.pageSize')} placeholder="20" width={90}
           options={REGISTRY_PAGE_SIZES.map((n) => ({ value: String(n), label: String(n) }))} />

@@ -54,14 +54,15 @@ function registryWhere(eb: ProposalScope, f: RegistryFilter): Expression<SqlBool
 }
 
 /**
- * Counting stops here: past it the registry says "more than 1000" (counting 100,000 readable rows
- * costs far more than the page; a reader narrows by year, state or unit instead).
+ * Counting stops this far past the page's first row: the registry then says "more than N" (counting
+ * 100,000 readable rows costs far more than the page; a reader narrows by year, state or unit instead),
+ * and its pager still reaches every page, a thousand rows at a time.
  */
-export const REGISTRY_COUNT_CAP = 1000;
+const REGISTRY_COUNT_AHEAD = 1000;
 
 /**
- * One page of the registry as filtered and sorted, with the number of matching proposals (at most
- * REGISTRY_COUNT_CAP + 1: more means "over the cap").
+ * One page of the registry as filtered and sorted, with the number of matching proposals counted up to
+ * REGISTRY_COUNT_AHEAD past the page's start (`capped` when there are more).
  */
 export async function listRegistry(db: Executor, f: RegistryFilter, order: RegistryOrder, limit: number, offset: number) {
   const base = db.selectFrom('proposals as p').where((eb) => registryWhere(eb, f));
@@ -82,9 +83,10 @@ export async function listRegistry(db: Executor, f: RegistryFilter, order: Regis
   else if (order.sort === 'deadline') q = q.orderBy(sql`p.deadline ${sql.raw(dir)} nulls last`);
   else q = q.orderBy('p.submitted_at', dir);
   const rows = await q.orderBy('p.id', dir).limit(limit).offset(offset).execute();
-  const { n } = await db.selectFrom(base.select(sql.lit(1).as('one')).limit(REGISTRY_COUNT_CAP + 1).as('m'))
+  const cap = offset + REGISTRY_COUNT_AHEAD;
+  const { n } = await db.selectFrom(base.select(sql.lit(1).as('one')).limit(cap + 1).as('m'))
     .select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return { rows: rows.map((r) => ({ ...r, deadline: dayString(r.deadline) })), total: Number(n) };
+  return { rows: rows.map((r) => ({ ...r, deadline: dayString(r.deadline) })), total: Math.min(Number(n), cap), capped: Number(n) > cap };
 }
 
 /** A `date` column as YYYY-MM-DD whether the driver gives a string or a Date. */

@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import type { DB } from '../../db/schema';
 import { withActor } from '../../db';
 import {
-  candidateProposalIds, dashboardFigures, listRegistry, readsWholeRegion, listSponsorUsers, listUnitOrgs, listVisibleCommittees, listVisibleYears, REGISTRY_COUNT_CAP,
+  candidateProposalIds, dashboardFigures, listRegistry, readsWholeRegion, listSponsorUsers, listUnitOrgs, listVisibleCommittees, listVisibleYears,
   type DashboardFigures, type RegistryOrder,
 } from '../../db/queries/proposal-registry';
 import { isHandlingUnit, type Actor } from '../../shared/policy';
@@ -48,13 +48,12 @@ export async function listProposalRegistry(db: Kysely<DB>, actor: Actor, query: 
     // Outside the committee side (members, handling units aside) the readable proposals are few:
     // start from them rather than from every row of the registry.
     const amongIds = unit === undefined && !empty && !(await readsWholeRegion(trx)) ? await candidateProposalIds(trx) : undefined;
-    const { rows, total } = empty ? { rows: [], total: 0 } : await listRegistry(trx, {
+    const { rows, total, capped } = empty ? { rows: [], total: 0, capped: false } : await listRegistry(trx, {
       amongIds, year: query.year, state: query.state, topic: query.topic, committeeId: query.committee, unitOrgId: unit ?? query.unit,
       sponsorId: query.sponsor, keyOnly: query.key, overdue: query.overdue, today,
     }, order, opts.all ?? pageSize, opts.all ? 0 : (page - 1) * pageSize);
     return {
-      rows, total: Math.min(total, REGISTRY_COUNT_CAP), capped: total > REGISTRY_COUNT_CAP,
-      page, pageSize, order, today,
+      rows, total, capped, page, pageSize, order, today,
     };
   });
 }

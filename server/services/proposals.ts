@@ -322,6 +322,8 @@ export function addSupervision(db: Kysely<DB>, actor: Actor, id: string,
   s: { kind: SupervisionKind; day: string; participants: string; outcome: string }, call: CallContext = {}) {
   return besides(db, actor, id, call, async (trx, p) => {
     authorize(actor, 'proposal.supervise', p.ref);
+    // A record of what took place; what is planned goes to the calendar.
+    if (s.day > beijingDay(new Date())) throw new InputError('day', 'proposal.supervisionAhead');
     await insertSupervision(trx, { proposalId: id, ...s, region: actor.region, authorId: actor.id });
     return { action: 'supervise', note: s.kind, tell: { kind: 'status', to: await usersOfOrgs(trx, p.ref.assignedOrgIds) } };
   });

@@ -42,7 +42,8 @@ const replyFiles = z.preprocess(
 export const replySchema = z.object({ category: oneOf(REPLY_CATEGORIES), body: required(20000), files: replyFiles });
 export const evaluateSchema = z.object({
   // One rating per unit, `rating.<assignmentId>`: read by the service against the units it sees.
-  ratings: z.record(id, oneOf(SATISFACTION)).refine((v) => Object.keys(v).length > 0, 'validation.required'),
+  ratings: z.record(id, oneOf(SATISFACTION), { required_error: 'proposal.rateEveryUnit', invalid_type_error: 'proposal.rateEveryUnit' })
+    .refine((v) => Object.keys(v).length > 0, 'proposal.rateEveryUnit'),
   comment: optionalText(2000).transform((v) => v ?? ''),
 });
 export const opinionSchema = z.object({ body: required(20000), files: replyFiles });

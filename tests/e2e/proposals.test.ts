@@ -159,7 +159,13 @@ describe.skipIf(!chromiumPath)('browser: a joint proposal from draft to closed',
     expect(download.suggestedFilename()).toBe('国家发展改革委答复函.pdf');
     expect(fs.readFileSync((await download.path())!).equals(fs.readFileSync(letter))).toBe(true);
 
-    await lead.getByRole('radiogroup', { name: /^国家发展改革委（主办）$/ }).getByRole('radio', { name: '满意', exact: true }).check();
+    // Sent without a rating: said under the ratings, where the focus goes; nothing is sent.
+    await lead.getByRole('button', { name: /^评 ?价$/ }).click();
+    await expect.poll(() => lead.getByText('请对每个承办单位作出评价').count()).toBe(1);
+    const rating = lead.getByRole('radiogroup', { name: /^国家发展改革委（主办）$/ });
+    await expect.poll(() => rating.getByRole('radio').first().evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await stateOf(lead)).toBe('已答复');
+    await rating.getByRole('radio', { name: '满意', exact: true }).check();
     await lead.getByRole('button', { name: /^评 ?价$/ }).click();
     await expect.poll(() => stateOf(staff), { timeout: 10_000 }).toBe('已评价');
     await staff.getByRole('button', { name: /^办 ?结$/ }).click();

@@ -368,6 +368,11 @@ describe('filters, sorting and paging', () => {
     // Past 1000 the page says "more than 1000"; the export carries every row.
     const year = await listProposalRegistry(db(), a, { year: 2024, committee: cq });
     expect([year.total, year.capped]).toEqual([1000, true]);
+    // The count reaches a thousand past the page's start: the pager's last page leads on to the rest.
+    const page50 = await listProposalRegistry(db(), a, { year: 2024, committee: cq, page: 50 });
+    expect([page50.total, page50.capped, page50.rows.length]).toEqual([1551, false, 20]);
+    const last = await listProposalRegistry(db(), a, { year: 2024, committee: cq, page: 78 });
+    expect(last.rows).toHaveLength(11);
     expect(sheetNumbers(await xlsx('cq-staff', `/proposals/export.xlsx?year=2024&committee=${cq}`))).toHaveLength(1551);
     expect(await total({ year: 2024, key: true })).toBe(await ownerCount((q) => q.where('year', '=', 2024).where('owner_org_id', '=', cq).where('is_key', '=', true)));
     expect(await total({ year: 2024, topic: 'culture' })).toBe(await ownerCount((q) => q.where('year', '=', 2024).where('owner_org_id', '=', cq).where('category', '=', 'culture')));

@@ -318,6 +318,9 @@ describe('key proposals and supervision across the regions', () => {
     expect((await refused(selectKey(db(), member, id, cqLeader.id))).status).toBe(403);
     expect(await refused(selectKey(db(), cqLeader, id, member.id))).toEqual({ key: 'proposal.notALeader' });
     await selectKey(db(), cqLeader, id, scLeader.id);
+    // A record of what took place: not dated after today (Beijing).
+    expect(await refused(addSupervision(db(), scLeader, id, { kind: 'onsite', day: addDays(beijingDay(new Date()), 1), participants: '', outcome: '尚未举行' })))
+      .toEqual({ key: 'proposal.supervisionAhead' });
     await addSupervision(db(), scLeader, id, { kind: 'onsite', day: beijingDay(new Date()), participants: '国家发展改革委、市发展改革委', outcome: '现场答复并明确时间表。' });
     const view = await getProposal(db(), cqLeader, id);
     expect(view.proposal.isKey).toBe(true);
