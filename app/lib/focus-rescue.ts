@@ -22,14 +22,15 @@ export const usable = (el: Element): el is HTMLElement => el instanceof HTMLElem
  * browser. The focus goes to the page's content (`#main`, the skip link's target) at once, or to the part
  * of it the control was in when that part says it takes the focus (`data-focus-home`, e.g. a proposal's next
  * steps, whose buttons a step replaces), and back to the control when it is usable again, or to the one that
- * replaced it (the same kind, the same name), unless the person has moved on meanwhile. Chromium reports the
+ * replaced it (the same kind, the same name), unless the person has moved on meanwhile. Inside a dialog (a
+ * drawer such as 联名与签署, a confirm) the dialog's content plays the part of `#main`. Chromium reports the
  * loss as a `focusout` naming no next element.
  */
 export function useFocusRescue() {
   useEffect(() => {
     const main = document.getElementById('main');
     if (!main) return;
-    let lost: { element: HTMLElement; identity: string; home: HTMLElement; until: number } | null = null;
+    let lost: { element: HTMLElement; identity: string; scope: HTMLElement; home: HTMLElement; until: number } | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let frame = 0;
 
@@ -37,9 +38,9 @@ export function useFocusRescue() {
       frame = 0;
       if (!lost) return;
       if (document.activeElement !== lost.home || Date.now() > lost.until) { lost = null; return; }
-      const { element, identity: wanted } = lost;
+      const { element, identity: wanted, scope } = lost;
       const back = usable(element) ? element
-        : [...main.querySelectorAll(FOCUSABLE)].find((el) => identity(el) === wanted && usable(el));
+        : [...scope.querySelectorAll(FOCUSABLE)].find((el) => identity(el) === wanted && usable(el));
       if (back) {
         lost = null;
         (back as HTMLElement).focus();
@@ -49,21 +50,28 @@ export function useFocusRescue() {
 
     const onFocusOut = (e: FocusEvent) => {
       const left = e.target;
-      if (e.relatedTarget || !(left instanceof HTMLElement) || !main.contains(left) || left === main) return;
-      const known = { element: left, identity: identity(left), home: left.parentElement?.closest<HTMLElement>('[data-focus-home]') ?? main };
+      if (e.relatedTarget || !(left instanceof HTMLElement) || left === main) return;
+      // A dialog (drawer, modal) lies outside #main; its own content is the place to fall back to there.
+      const dialog = left.closest<HTMLElement>('[role="dialog"]');
+      const scope = dialog ?? (main.contains(left) ? main : null);
+      if (!scope) return;
+      const marked = left.parentElement?.closest<HTMLElement>('[data-focus-home]');
+      const known = { element: left, identity: identity(left), scope, home: marked && scope.contains(marked) ? marked : scope };
       clearTimeout(timer);
       timer = setTimeout(() => {
         const gone = !left.isConnected || left.matches(':disabled');
         if (!gone || document.activeElement !== document.body) return;
-        const home = known.home.isConnected ? known.home : main;
+        // A dialog closed meanwhile is no home: the page's content is.
+        const home = known.home.isConnected && known.scope.isConnected ? known.home : main;
+        if (home === known.scope && home !== main && !home.hasAttribute('tabindex')) home.tabIndex = -1;
         home.focus({ preventScroll: true });
-        lost = { ...known, home, until: Date.now() + RETURN_WAIT_MS };
+        lost = { ...known, home, scope: home === main ? main : known.scope, until: Date.now() + RETURN_WAIT_MS };
         schedule();
       });
     };
     document.addEventListener('focusout', onFocusOut);
     const observer = new MutationObserver(schedule);
-    observer.observe(main, { childList: true, subtree: true, attributes: true, attributeFilter: ['disabled'] });
+    observer.observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['disabled'] });
     return () => {
       document.removeEventListener('focusout', onFocusOut);
       observer.disconnect();

@@ -72,6 +72,9 @@ describe.skipIf(!chromiumPath)('browser: a joint proposal from draft to closed',
     await lead.getByRole('button', { name: '发送邀请' }).click();
     // The Sichuan member's open page asks them, without a reload.
     await co.getByRole('button', { name: '同意联名' }).click({ timeout: 10_000 });
+    // The answered button goes; the keyboard's focus stays in the drawer (not on the page's body).
+    await expect.poll(() => co.getByRole('button', { name: '同意联名' }).count(), { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => co.evaluate(() => !!document.activeElement?.closest('[role="dialog"]'))).toBe(true);
     await expect.poll(() => lead.getByTestId('sponsor-status').allInnerTexts(), { timeout: 10_000 }).toEqual(['已同意', '已同意']);
 
     await lead.getByRole('button', { name: '定稿待签署' }).click();
