@@ -69,12 +69,18 @@ export default function DraftsPage() {
         rowKey="id"
         size="middle"
         dataSource={drafts}
+        scroll={{ x: 'max-content' }}
         pagination={drafts.length > 20 ? { pageSize: 20 } : false}
         locale={{ emptyText: t(filtered ? 'drafts.noMatches' : 'drafts.empty') }}
         columns={[
           {
             title: t('drafts.titleColumn'), key: 'title',
-            render: (_, d) => <Link to={`/drafts/${d.id}`} data-testid="draft-link">{d.title}</Link>,
+            // As in the proposals' registry: a phone scrolls the table sideways rather than wrap a title into a column of characters.
+            render: (_, d) => (
+              <span style={{ display: 'inline-block', minWidth: 200, maxWidth: 420 }}>
+                <Link to={`/drafts/${d.id}`} data-testid="draft-link">{d.title}</Link>
+              </span>
+            ),
           },
           { title: t('drafts.kind'), key: 'kind', render: (_, d) => <Tag>{t(`draftKind.${d.kind}`)}</Tag> },
           { title: t('drafts.visibility'), key: 'visibility', render: (_, d) => <VisibilityTag visibility={d.visibility} regions={d.workspaceRegions} /> },
