@@ -120,7 +120,8 @@ export function exportFileName(title: string): string {
 export function contentDisposition(fileName: string, fallbackName = 'draft'): string {
   const ascii = fileName.replace(/[^\x20-\x7E]/g, '').replace(/["\\%;]/g, '').trim();
   const extension = /\.[a-z]+$/i.exec(fileName)?.[0] ?? '';
-  const fallback = /[A-Za-z0-9]/.test(ascii.slice(0, ascii.length - extension.length)) ? ascii : `${fallbackName}${extension}`;
+  // Letters say something of the file; a name of digits and dashes only (提案登记-2024 → "-2024") does not.
+  const fallback = /[A-Za-z]/.test(ascii.slice(0, ascii.length - extension.length)) ? ascii : `${fallbackName}${extension}`;
   const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }

@@ -236,6 +236,7 @@ describe('file names', () => {
     expect(exportFileName('关于/成渝:氢走廊*的"提案"')).toBe('关于 成渝 氢走廊 的 提案.docx');
     const header = contentDisposition(exportFileName('《关于成渝氢走廊的提案》'));
     expect(header).toBe(`attachment; filename="draft.docx"; filename*=UTF-8''${encodeURIComponent('《关于成渝氢走廊的提案》.docx')}`);
+    expect(contentDisposition('提案登记-2024.xlsx', 'proposals')).toBe(`attachment; filename="proposals.xlsx"; filename*=UTF-8''${encodeURIComponent('提案登记-2024.xlsx')}`);
     expect(contentDisposition('Report 2025 (final).docx')).toBe(`attachment; filename="Report 2025 (final).docx"; filename*=UTF-8''Report%202025%20%28final%29.docx`);
   });
 });
