@@ -23,9 +23,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const options = await guard(() => registryFilterOptions(context.db, user));
   const parsed = parseWith(registryFilterSchema, Object.fromEntries(new URL(request.url).searchParams));
-  if (!parsed.ok) {
+  // A committee the reader sees nothing of is said as on the dashboard, not shown as an empty list.
+  const unknownCommittee = parsed.ok && parsed.data.committee !== undefined && !options.committees.some((c) => c.id === parsed.data.committee);
+  if (!parsed.ok || unknownCommittee) {
     const empty = { rows: [], total: 0, capped: false, page: 1, pageSize: 20 };
-    return data({ ...empty, options, errors: parsed.errors as FieldErrors }, { status: 400 });
+    const errors: FieldErrors = parsed.ok ? { committee: 'proposalRegistry.unknownCommittee' } : parsed.errors;
+    return data({ ...empty, options, errors }, { status: 400 });
   }
   const result = await guard(() => listProposalRegistry(context.db, user, parsed.data));
   return data({

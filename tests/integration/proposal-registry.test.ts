@@ -352,6 +352,10 @@ describe('the boundary between the regions', () => {
     const file = await server.request(`/proposals/dashboard/export.xlsx?committee=${orgs['四川省政协']}`, { cookie: cookies['cq-member'] });
     expect(file.status).toBe(400);
     expect(await file.text()).toMatch(/^committee: /);
+    // The registry says the same, rather than showing an empty list under a committee named by its id.
+    const registry = await page('cq-member', `/proposals?committee=${orgs['四川省政协']}`);
+    expect(registry.status).toBe(400);
+    expect(registry.html.includes('proposalRegistry.unknownCommittee'), 'message key').toBe(true);
   });
 });
 
