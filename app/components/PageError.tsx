@@ -1,6 +1,8 @@
+import { useEffect } from 'react';
 import { isRouteErrorResponse, useRevalidator, useRouteError, useRouteLoaderData } from '@remix-run/react';
 import { Button, Result, Typography } from 'antd';
 import { useT } from '../lib/i18n';
+import { useRevalidateWhenIdle } from '../realtime/hooks';
 
 type Kind = 'notFound' | 'forbidden' | 'unreachable' | 'unexpected';
 
@@ -17,8 +19,9 @@ function kindOf(error: unknown): { kind: Kind; status: number | null } {
 
 /**
  * A page that could not be shown: missing, refused, the server out of reach, or failed. Reaching the
- * server again (or a passing failure) is worth one click, so those offer to try again. Signed in, it
- * sits in the shell; signed out, it is the page's main content.
+ * server again (or a passing failure) is worth one click, so those offer to try again; out of reach
+ * because the network was gone, the page also tries again by itself when the browser is back online.
+ * Signed in, it sits in the shell; signed out, it is the page's main content.
  */
 export function PageError({ error }: { error: unknown }) {
   const t = useT();
@@ -26,6 +29,12 @@ export function PageError({ error }: { error: unknown }) {
   const signedIn = !!useRouteLoaderData<{ user: unknown }>('root')?.user;
   const { kind, status } = kindOf(error);
   const retry = kind === 'unreachable' || kind === 'unexpected';
+  const revalidateWhenIdle = useRevalidateWhenIdle();
+  useEffect(() => {
+    if (kind !== 'unreachable') return undefined;
+    window.addEventListener('online', revalidateWhenIdle);
+    return () => window.removeEventListener('online', revalidateWhenIdle);
+  }, [kind, revalidateWhenIdle]);
   const result = (
     <Result
       status={kind === 'notFound' ? '404' : kind === 'forbidden' ? '403' : kind === 'unreachable' ? 'warning' : '500'}

@@ -25,8 +25,10 @@ const MAX_WAIT_MS = 1000;
  * (a navigation, the reload after an action, a fetcher): that load would be aborted, and a person's own change
  * comes back as a live event just then. Nor while the browser is offline: a failed load would replace the page
  * with its error ("cannot reach the server"). Either way it is held back, and done once that is over.
+ * The one way to revalidate in answer to an event rather than a click (a live event, the collaboration
+ * server asking to reload the rights, the network coming back): such events also arrive while offline.
  */
-function useRevalidateWhenIdle(): () => void {
+export function useRevalidateWhenIdle(): () => void {
   const revalidator = useRevalidator();
   const navigation = useNavigation();
   const fetchers = useFetchers();

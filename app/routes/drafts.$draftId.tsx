@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
-import { Link, Outlet, useLoaderData, useRevalidator } from '@remix-run/react';
+import { Link, Outlet, useLoaderData } from '@remix-run/react';
 import { Alert, Card, Skeleton, Space, Tag, Typography } from 'antd';
 import { DownloadOutlined, HistoryOutlined } from '@ant-design/icons';
 import { getDraft } from '../../server/services/drafts';
@@ -11,7 +11,7 @@ import {
 import { badRequest, readInput, readIntent, submitForm } from '../lib/input.server';
 import { callContext, guard, requireId, requireUser } from '../lib/session.server';
 import { pageTitle, useT } from '../lib/i18n';
-import { useLiveRevalidation } from '../realtime/hooks';
+import { useLiveRevalidation, useRevalidateWhenIdle } from '../realtime/hooks';
 import { RegionTag, REGION_COLORS } from '../components/RegionTag';
 import { VisibilityTag } from '../components/VisibilityTag';
 import { DraftEditor } from '../components/editor/DraftEditor';
@@ -78,7 +78,9 @@ function useMounted() {
 export default function DraftPage() {
   const { draft, collaborators, role, abilities, me, comments } = useLoaderData<typeof loader>();
   const mounted = useMounted();
-  const revalidator = useRevalidator();
+  // The collaboration server's "rights changed" (e.g. frozen for signing) can arrive while the browser is
+  // offline (an open WebSocket outlives the network): a load then would replace the page with its error.
+  const revalidate = useRevalidateWhenIdle();
   const t = useT();
   // Title, visibility and collaborators follow changes made elsewhere; the text itself is live already.
   useLiveRevalidation((e) => e.type === 'record:changed' && e.kind === 'draft' && e.id === draft.id);
@@ -122,7 +124,7 @@ export default function DraftPage() {
         )}
       </header>
       {mounted ? (
-        <DraftEditor key={draft.id} draftId={draft.id} me={me} role={role} frozen={draft.frozen} sidebar={sidebar} onAccessChanged={revalidator.revalidate}
+        <DraftEditor key={draft.id} draftId={draft.id} me={me} role={role} frozen={draft.frozen} sidebar={sidebar} onAccessChanged={revalidate}
           comments={(editor) => <>
             <AttributionToggle draftId={draft.id} editor={editor} />
             <CommentsPanel draftId={draft.id} editor={editor} meId={me.id} data={comments} />

@@ -15,7 +15,8 @@ warnIfNoChromium();
  * hydrogen-corridor proposal, reloads the page while the collaboration server is still out of reach
  * (the text comes back from this browser's IndexedDB copy), and when the connection returns the edit
  * reaches sc-member and the server. The collaboration WebSocket of cq-member's browser runs through a
- * Playwright route, so the test decides when it is cut.
+ * Playwright route, so the test decides when it is cut. Then the text is frozen for signing while
+ * sc-member is offline: their page comes back by itself, read-only, when the network does.
  */
 describe.skipIf(!chromiumPath)('browser: editing offline', () => {
   let server: TestServer;
@@ -89,5 +90,29 @@ describe.skipIf(!chromiumPath)('browser: editing offline', () => {
     expect(await editorText(cq.page)).toBe(await editorText(sc.page));
     await expect.poll(async () => (await asOwner(server.database.db, (trx) => trx.selectFrom('drafts').select('plain_text')
       .where('id', '=', draftId).executeTakeFirstOrThrow())).plain_text, { timeout: 15_000 }).toContain(offlineText);
+  });
+
+  it('frozen for signing while a co-author is offline: their page waits, and once back shows the frozen text, not an error', async () => {
+    await Promise.all([openDraft(sc.page), cq.page.goto(`/drafts/${draftId}/sponsors`).then(() => waitForHydration(cq.page))]);
+    await connected(sc.page);
+
+    // sc-member's network goes (their open WebSocket outlives Chromium's offline mode) and they keep typing.
+    await setNetwork(sc, false);
+    await sc.page.locator('[data-testid="draft-editor"]').click();
+    await sc.page.keyboard.press('Control+End');
+    await sc.page.keyboard.type('离线补充：加氢站布局', { delay: 10 });
+
+    // The lead sponsor freezes the text: the collaboration server asks sc-member's page to reload its rights.
+    await cq.page.getByRole('button', { name: '定稿待签署' }).click();
+    await expect.poll(() => cq.page.getByTestId('signing-code').innerText().catch(() => ''), { timeout: 15_000 }).toMatch(/签署码/);
+    // Offline, that reload is held back: the page keeps what it shows instead of an error.
+    await sc.page.waitForTimeout(2000);
+    expect(await sc.page.getByRole('heading', { name: '无法连接服务器' }).count()).toBe(0);
+
+    // Back online: the page loads again by itself, frozen and read-only.
+    await setNetwork(sc, true);
+    await sc.page.getByTestId('draft-frozen').waitFor({ timeout: 10_000 });
+    await sc.page.locator('[data-testid="draft-editor"][contenteditable="false"]').waitFor({ timeout: 10_000 });
+    expect(await sc.page.getByRole('heading', { name: '无法连接服务器' }).count()).toBe(0);
   });
 });
