@@ -32,6 +32,11 @@ export interface CollabState {
    */
   ready: boolean;
   refusal: CollabRefusal | null;
+  /**
+   * Edits this browser kept (typed offline) were refused because the connection is read-only (the text
+   * frozen for signing, or no longer an editor): its stored copy was dropped and the server's text loaded.
+   */
+  editsDiscarded: boolean;
 }
 
 // The server closes with these when retrying cannot help; everything else (RETRY after a role change,
@@ -45,6 +50,9 @@ const REFUSALS: Record<number, CollabRefusal> = {
   [CLOSE.OUTSIDE_SCHEMA]: 'outsideSchema',
   // So would an edit too large for one message (the editor refuses such a paste before it is made).
   [CLOSE.MESSAGE_TOO_BIG]: 'tooLarge',
+  // Offline edits on a read-only connection: the stored copy is dropped and the page starts again once;
+  // refused a second time, something keeps writing: stop as for a bad message.
+  [CLOSE.EDITS_REFUSED]: 'badMessage',
 };
 
 export const localStoreName = (draftId: string, userId: string) => `draft:${draftId}:${userId}`;
@@ -66,6 +74,10 @@ export function useCollabDocument(draftId: string, userId: string, onRetry?: () 
   const [localHasContent, setLocalHasContent] = useState(false);
   const [online, setOnline] = useState(true);
   const [refusal, setRefusal] = useState<CollabRefusal | null>(null);
+  const [editsDiscarded, setEditsDiscarded] = useState(false);
+  // Bumped to start again from the server's copy once the stored one was dropped.
+  const [generation, setGeneration] = useState(0);
+  const discardedOnce = useRef(false);
 
   useEffect(() => {
     const doc = new Y.Doc();
@@ -101,6 +113,15 @@ export function useCollabDocument(draftId: string, userId: string, onRetry?: () 
     let refused = false;
     provider.on('closed', ifAlive(({ code }) => {
       refused = true;
+      // Offline edits refused by a read-only connection: drop them from this browser (else they would be sent
+      // again once editing is allowed, merged without anyone noticing) and start over from the server's text.
+      // Only once per page: refused again, something keeps writing, and it stops like any refusal.
+      if (code === CLOSE.EDITS_REFUSED && !discardedOnce.current) {
+        discardedOnce.current = true;
+        provider.destroy();
+        void persistence.clearData().then(ifAlive(() => { setEditsDiscarded(true); setGeneration((g) => g + 1); }));
+        return;
+      }
       const why = REFUSALS[code] ?? 'forbidden';
       setRefusal(why);
       // Access is gone: do not keep the draft's text in this browser. A refused edit would be sent
@@ -129,7 +150,7 @@ export function useCollabDocument(draftId: string, userId: string, onRetry?: () 
       void persistence.destroy();
       doc.destroy();
     };
-  }, [draftId, userId]);
+  }, [draftId, userId, generation]);
 
   let status: CollabStatus;
   // The browser knows first that the network is gone; the socket may take a while to notice.
@@ -137,5 +158,5 @@ export function useCollabDocument(draftId: string, userId: string, onRetry?: () 
   else if (!online) status = 'offline';
   else if (connected) status = 'connected';
   else status = everConnected || attempts > 1 ? 'reconnecting' : 'connecting';
-  return { session, status, synced: connected && synced, localLoaded, ready: everSynced || localHasContent, refusal };
+  return { session, status, synced: connected && synced, localLoaded, ready: everSynced || localHasContent, refusal, editsDiscarded };
 }

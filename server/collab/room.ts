@@ -12,6 +12,7 @@ import { binaryFrame, type Connection } from './connection';
 import { documentText } from './document';
 import { documentSchema } from '../../shared/editor/extensions';
 import { inspectUpdate } from './update-check';
+import { CLOSE } from '../../shared/realtime/collab';
 import type { CollabLimits } from './limits';
 import type { Persistence, StoredRoom } from './persistence';
 import type { UnconfirmedUpdates } from './unconfirmed';
@@ -155,8 +156,14 @@ export class CollabRoom implements StoredRoom {
       }
       case 'sync-step2':
       case 'sync-update': {
-        // Viewers and commenters are answered but never written: not applied, stored nor broadcast.
-        if (conn.role !== 'editor') return;
+        // Viewers and commenters are answered but never written: not applied, stored nor broadcast. Edits
+        // a client still holds when it connects (its catch-up, typed offline before the text was frozen)
+        // would otherwise stay in its browser and arrive unnoticed once it may edit again: it is told, and
+        // drops them. A live update is only dropped (a forged client; a well-behaved one cannot type here).
+        if (conn.role !== 'editor') {
+          if (message.type === 'sync-step2' && addsContent(this.doc, message.update)) conn.close(CLOSE.EDITS_REFUSED, 'read-only: edits not saved');
+          return;
+        }
         // Checked before it is applied: what it writes must fit the schema; content already here is not new.
         const { writers } = inspectUpdate(this.doc, message.update, documentSchema());
         // The usual keystroke: written under the id this connection has already proven its own.
@@ -366,4 +373,15 @@ function changedAnything(tr: Y.Transaction): boolean {
   if (tr.deleteSet.clients.size > 0) return true;
   for (const [client, clock] of tr.afterState) if (tr.beforeState.get(client) !== clock) return true;
   return false;
+}
+
+/** Whether an update carries content (items) the document does not have yet; deletions alone do not count. */
+function addsContent(doc: Y.Doc, update: Uint8Array): boolean {
+  let structs: Array<Y.Item | Y.GC | Y.Skip>;
+  try {
+    structs = Y.decodeUpdate(update).structs;
+  } catch (err) {
+    throw new ProtocolError(`malformed update: ${(err as Error).message}`);
+  }
+  return structs.some((s) => s instanceof Y.Item && s.id.clock + s.length > Y.getState(doc.store, s.id.client));
 }

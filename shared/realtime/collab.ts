@@ -20,6 +20,12 @@ export const CLOSE = {
   OUTSIDE_SCHEMA: 4422,
   /** Too many messages per second. */
   RATE_LIMITED: 4429,
+  /**
+   * A read-only connection (text frozen for signing, or no longer an editor) sent edits the document lacks,
+   * made while offline: they are not saved, and the client drops its stored copy (so they cannot arrive
+   * later, when editing is allowed again), says so, and connects again with the server's text.
+   */
+  EDITS_REFUSED: 4423,
   /** Access changed (e.g. role downgraded): reconnect to get the new rights. */
   RETRY: 4409,
   /** The server is shutting down: reconnect later. */

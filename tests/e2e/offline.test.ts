@@ -16,7 +16,8 @@ warnIfNoChromium();
  * (the text comes back from this browser's IndexedDB copy), and when the connection returns the edit
  * reaches sc-member and the server. The collaboration WebSocket of cq-member's browser runs through a
  * Playwright route, so the test decides when it is cut. Then the text is frozen for signing while
- * sc-member is offline: their page comes back by itself, read-only, when the network does.
+ * sc-member is offline: their page comes back by itself, read-only, when the network does, and says that what
+ * they typed offline was not saved (and drops it from the browser).
  */
 describe.skipIf(!chromiumPath)('browser: editing offline', () => {
   let server: TestServer;
@@ -29,10 +30,10 @@ describe.skipIf(!chromiumPath)('browser: editing offline', () => {
 
   const status = (page: Page) => page.getByTestId('collab-status').getAttribute('data-status');
   const connected = (page: Page) => page.locator('[data-testid="collab-status"][data-status="connected"]').waitFor({ timeout: 15_000 });
-  const openDraft = async (page: Page) => {
+  const openDraft = async (page: Page, editable = true) => {
     await page.goto(`/drafts/${draftId}`);
     await waitForHydration(page);
-    await page.locator('[data-testid="draft-editor"][contenteditable="true"]').waitFor({ timeout: 15_000 });
+    await page.locator(`[data-testid="draft-editor"][contenteditable="${editable}"]`).waitFor({ timeout: 15_000 });
   };
 
   beforeAll(async () => {
@@ -100,7 +101,9 @@ describe.skipIf(!chromiumPath)('browser: editing offline', () => {
     await setNetwork(sc, false);
     await sc.page.locator('[data-testid="draft-editor"]').click();
     await sc.page.keyboard.press('Control+End');
-    await sc.page.keyboard.type('离线补充：加氢站布局', { delay: 10 });
+    const offlineText = '离线补充：加氢站布局';
+    await sc.page.keyboard.type(offlineText, { delay: 10 });
+    expect(await editorText(sc.page)).toContain(offlineText);
 
     // The lead sponsor freezes the text: the collaboration server asks sc-member's page to reload its rights.
     await cq.page.getByRole('button', { name: '定稿待签署' }).click();
@@ -114,5 +117,17 @@ describe.skipIf(!chromiumPath)('browser: editing offline', () => {
     await sc.page.getByTestId('draft-frozen').waitFor({ timeout: 10_000 });
     await sc.page.locator('[data-testid="draft-editor"][contenteditable="false"]').waitFor({ timeout: 10_000 });
     expect(await sc.page.getByRole('heading', { name: '无法连接服务器' }).count()).toBe(0);
+
+    // What was typed offline is refused by the frozen text: said so, and gone from this browser, so that it
+    // cannot merge unnoticed once editing reopens.
+    await expect.poll(() => sc.page.getByTestId('collab-edits-discarded').innerText().catch(() => ''), { timeout: 10_000 })
+      .toContain('离线时所做的修改未能保存：正文已定稿待签署');
+    await expect.poll(() => editorText(sc.page), { timeout: 10_000 }).not.toContain(offlineText);
+    await openDraft(sc.page, false);
+    await connected(sc.page);
+    expect(await editorText(sc.page)).not.toContain(offlineText);
+    expect(await sc.page.getByTestId('collab-edits-discarded').count()).toBe(0);
+    expect((await asOwner(server.database.db, (trx) => trx.selectFrom('drafts').select('plain_text')
+      .where('id', '=', draftId).executeTakeFirstOrThrow())).plain_text).not.toContain(offlineText);
   });
 });

@@ -91,6 +91,30 @@ describe(`collaboration: sync (${backend})`, () => {
     await late.synced;
     expect(late.text()).not.toMatch(/篡改/);
   });
+
+  it('a read-only client connecting with edits the server lacks (typed offline before a freeze) is told so, and nothing is applied', async () => {
+    const editor = client('cq-member');
+    const viewer = client('cq-leader');
+    await Promise.all([editor.synced, viewer.synced]);
+    // Reconnecting with nothing new is quiet.
+    viewer.provider.disconnect();
+    viewer.provider.connect();
+    await until(() => viewer.provider.synced, 'the viewer synced again');
+    await sleep(200);
+    expect(viewer.closes).not.toContain(CLOSE.EDITS_REFUSED);
+    // A line it holds and the server lacks (dropped live), then its catch-up on the next connection.
+    viewer.type('离线时写下的一段');
+    viewer.provider.disconnect();
+    viewer.provider.connect();
+    await until(() => viewer.closes.includes(CLOSE.EDITS_REFUSED), 'the edits refused');
+    editor.type('编辑者随后的修改');
+    await until(() => editor.text().includes('编辑者随后的修改'), 'the editor');
+    await sleep(400); // past a flush
+    expect(editor.text()).not.toContain('离线时写下的一段');
+    const late = client('sc-member');
+    await late.synced;
+    expect(late.text()).not.toContain('离线时写下的一段');
+  });
 });
 
 describe(`collaboration: who may connect (${backend})`, () => {

@@ -126,6 +126,8 @@ export function DraftEditor({ draftId, me, role, frozen, sidebar, onAccessChange
       <div style={{ flex: '1 1 640px', minWidth: 0 }}>
         <Space orientation="vertical" style={{ width: '100%' }}>
           {collab.refusal && <Alert type="error" showIcon title={t(REFUSAL_KEYS[collab.refusal])} data-testid="collab-refused" />}
+          {collab.editsDiscarded && <Alert type="warning" showIcon closable data-testid="collab-edits-discarded"
+            title={t(frozen ? 'drafts.editsDiscarded.frozen' : 'drafts.editsDiscarded.readOnly')} />}
           {!canEdit && !lost && !frozen && <Alert type="info" showIcon title={t(`drafts.readOnly.${role}`)} data-testid="draft-read-only" />}
           {lost ? null : collab.session
             ? <CollabEditor key={draftId} session={collab.session} me={me} editable={editable} status={<ConnectionStatus status={collab.status} />}
