@@ -4,13 +4,13 @@ import type { DB } from '../../db/schema';
 import { withActor } from '../../db';
 import { countPhotos, findPhoto, insertPhoto } from '../../db/queries/inspections';
 import { authorize, type Actor } from '../../shared/policy';
-import { PHOTO_MAX_BYTES, PHOTO_MAX_PER_FINDING, type PhotoType } from '../../shared/domain/inspection';
+import { PHOTO_MAX_PER_FINDING, photoProblem, sniffImage } from '../../shared/domain/inspection';
 import { dbActor } from './actor';
 import { audit } from './audit';
 import { InputError, NotFoundError } from './errors';
 import { rateLimit, type CallContext } from './call';
 import { loadFinding, loadInspection } from './inspections';
-import { sniffImage, type Upload } from './upload';
+import type { Upload } from './upload';
 
 /**
  * Site photos of findings (docs/inspections.md): JPEG, PNG or WebP only, the type read from the bytes
@@ -19,19 +19,11 @@ import { sniffImage, type Upload } from './upload';
  * bytes live in the database beside their finding, under its row-level security.
  */
 
-const EXTENSIONS: Record<PhotoType, string[]> = { 'image/jpeg': ['jpg', 'jpeg'], 'image/png': ['png'], 'image/webp': ['webp'] };
-
 /** Checks and re-encodes one upload; throws InputError with a message for the person who sent it. */
 export async function processPhoto(file: Upload) {
-  if (file.bytes.length === 0) throw new InputError('photo', 'inspection.photo.missing');
-  if (file.bytes.length > PHOTO_MAX_BYTES) throw new InputError('photo', 'inspection.photo.tooBig');
-  const type = sniffImage(file.bytes);
-  if (!type) throw new InputError('photo', 'inspection.photo.notImage');
-  const ext = file.name.includes('.') ? file.name.split('.').pop()!.toLowerCase() : '';
-  const declared = file.type.toLowerCase().split(';')[0].trim();
-  if ((ext && !EXTENSIONS[type].includes(ext)) || (declared && declared !== 'application/octet-stream' && declared !== type)) {
-    throw new InputError('photo', 'inspection.photo.typeMismatch');
-  }
+  const problem = photoProblem({ size: file.bytes.length, head: file.bytes, name: file.name, type: file.type });
+  if (problem) throw new InputError('photo', problem);
+  const type = sniffImage(file.bytes)!;
   try {
     // sharp works in libuv's thread pool, off the event loop; metadata is dropped unless asked for.
     const source = sharp(file.bytes, { limitInputPixels: 50_000_000, failOn: 'error' }).rotate();

@@ -1,6 +1,7 @@
 import { REPLY_FILE_TYPES, replyFileExtension, type ReplyFileBytes } from '../../shared/domain/proposal';
+import { sniffImage, startsWith } from '../../shared/domain/inspection';
 import { InputError } from './errors';
-import { sniffImage, startsWith, type Upload } from './upload';
+import type { Upload } from './upload';
 
 /**
  * 答复附件 (docs/proposals.md, "Reply files"): a reply's or an opinion's files are kept as sent, in the

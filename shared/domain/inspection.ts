@@ -53,3 +53,39 @@ export const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
 /** One photo's upload request as a whole (the photo and its multipart framing): the route and the server's body cap. */
 export const PHOTO_UPLOAD_MAX_BYTES = PHOTO_MAX_BYTES + 64 * 1024;
 export const PHOTO_MAX_PER_FINDING = 6;
+
+/** Whether the bytes begin with this signature (a file type's magic number). */
+export const startsWith = (bytes: Uint8Array, signature: readonly number[]) => signature.every((b, i) => bytes[i] === b);
+
+/** The image type the bytes really are, from their signature; null for anything else. */
+export function sniffImage(bytes: Uint8Array): PhotoType | null {
+  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return 'image/jpeg';
+  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'image/png';
+  const ascii = (from: number, to: number) => String.fromCharCode(...bytes.subarray(from, to));
+  if (bytes.length >= 12 && ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'image/webp';
+  return null;
+}
+
+const PHOTO_EXTENSIONS: Record<PhotoType, string[]> = { 'image/jpeg': ['jpg', 'jpeg'], 'image/png': ['png'], 'image/webp': ['webp'] };
+
+/** Enough of a file's first bytes for sniffImage. */
+export const PHOTO_HEAD_BYTES = 16;
+
+/**
+ * What is wrong with a photo before it is decoded, as an i18n key, or null: the server's rule, and the
+ * browser's before anything is sent (so a refused photo never follows a finding already recorded).
+ * `head` is at least the first PHOTO_HEAD_BYTES bytes; the type is read from them, and an extension or
+ * declared type that says otherwise is refused.
+ */
+export function photoProblem(file: { size: number; head: Uint8Array; name: string; type: string }): string | null {
+  if (file.size === 0) return 'inspection.photo.missing';
+  if (file.size > PHOTO_MAX_BYTES) return 'inspection.photo.tooBig';
+  const type = sniffImage(file.head);
+  if (!type) return 'inspection.photo.notImage';
+  const ext = file.name.includes('.') ? file.name.split('.').pop()!.toLowerCase() : '';
+  const declared = file.type.toLowerCase().split(';')[0].trim();
+  if ((ext && !PHOTO_EXTENSIONS[type].includes(ext)) || (declared && declared !== 'application/octet-stream' && declared !== type)) {
+    return 'inspection.photo.typeMismatch';
+  }
+  return null;
+}

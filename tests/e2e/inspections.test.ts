@@ -171,6 +171,56 @@ describe.skipIf(!chromiumPath)('browser: joint inspections', () => {
     expect(Number(n.n)).toBe(1);
   });
 
+  it('a photo refused by the browser sends nothing; one the server refuses after the finding is recorded is retried onto that finding, not a second one', async () => {
+    const user = await newUserContext(browser, server.url);
+    users.push(user);
+    user.allowErrors(/Failed to load resource: the server responded with a status of 400/);
+    const page = user.page;
+    await loginThroughForm(page, 'cq-member');
+    await page.goto(`/inspections/${wujiang}?tab=findings`);
+    await waitForHydration(page);
+    const dir = path.dirname(photoPath);
+    const count = async (description: string) => Number((await asOwner(server.database.db, (trx) => trx.selectFrom('inspection_findings')
+      .select((eb) => eb.fn.countAll<number>().as('n')).where('description', '=', description).executeTakeFirstOrThrow())).n);
+    const entry = page.getByTestId('finding-entry');
+    const photos = page.getByTestId('finding-photos');
+    const help = entry.locator('#finding-photos-error');
+
+    // Not an image, named as one: refused in the browser by the server's rule, before anything is sent.
+    const fake = path.join(dir, 'fake.jpg');
+    fs.writeFileSync(fake, 'hello\n');
+    const first = '照片校验：码头护栏缺失';
+    await entry.getByLabel('问题描述').fill(first);
+    await photos.setInputFiles(fake);
+    await page.getByTestId('finding-submit').click();
+    await expect.poll(() => help.textContent(), { timeout: 10_000 }).toBe('只能上传 JPEG、PNG 或 WebP 格式的照片，该文件不是图片');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('finding-photos');
+    expect(await count(first)).toBe(0);
+    // A real photo: one finding, with it.
+    await photos.setInputFiles(photoPath);
+    await page.getByTestId('finding-submit').click();
+    const firstItem = page.getByTestId('finding').filter({ hasText: first });
+    await expect.poll(() => firstItem.locator('img').count(), { timeout: 15_000 }).toBe(1);
+    expect(await count(first)).toBe(1);
+
+    // A JPEG's signature on broken bytes passes the browser's check; the server records the finding, then
+    // cannot decode the photo. Pressing again with a good photo adds it to that finding.
+    const broken = path.join(dir, 'broken.jpg');
+    fs.writeFileSync(broken, Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(64, 7)]));
+    const second = '照片校验：趸船系缆桩松动';
+    await entry.getByLabel('问题描述').fill(second);
+    await photos.setInputFiles(broken);
+    await page.getByTestId('finding-submit').click();
+    await expect.poll(() => help.textContent(), { timeout: 15_000 }).toContain('问题已记录，但照片未上传：无法读取该图片');
+    expect(await count(second)).toBe(1);
+    await photos.setInputFiles(photoPath);
+    await page.getByTestId('finding-submit').click();
+    const secondItem = page.getByTestId('finding').filter({ hasText: second });
+    await expect.poll(() => secondItem.locator('img').count(), { timeout: 15_000 }).toBe(1);
+    expect(await secondItem.count()).toBe(1);
+    expect(await count(second)).toBe(1);
+  });
+
   it('a change announced as the network drops leaves the page standing; it catches up once back online', async () => {
     const user = await newUserContext(browser, server.url, { phone: true });
     users.push(user);

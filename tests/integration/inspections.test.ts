@@ -21,7 +21,7 @@ import { InputError, NotFoundError } from '../../server/services/errors';
 import { findingSchema, taskSchema } from '../../shared/validation/inspections';
 import sharp from 'sharp';
 import { addFindingPhoto, getFindingPhoto } from '../../server/services/inspection-photos';
-import { sniffImage } from '../../server/services/upload';
+import { sniffImage } from '../../shared/domain/inspection';
 import ExcelJS from 'exceljs';
 import { rectificationXlsx } from '../../server/services/inspection-export';
 import { startReport } from '../../server/services/inspection-report';

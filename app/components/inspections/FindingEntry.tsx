@@ -1,8 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useRevalidator } from '@remix-run/react';
 import { Alert, App, Button, Card, Form, Input, Radio, Select, Space } from 'antd';
 import { EnvironmentOutlined } from '@ant-design/icons';
-import { FINDING_CATEGORIES, FINDING_SEVERITIES } from '../../../shared/domain/inspection';
+import { FINDING_CATEGORIES, FINDING_SEVERITIES, PHOTO_HEAD_BYTES, photoProblem } from '../../../shared/domain/inspection';
 import { findingSchema } from '../../../shared/validation/inspections';
 import { parseWith, type FieldErrors } from '../../../shared/validation/parse';
 import { useT } from '../../lib/i18n';
@@ -70,7 +70,18 @@ async function shrinkPhoto(file: File): Promise<File> {
   }
 }
 
-class Refused extends Error { constructor(readonly errors: FieldErrors) { super('refused'); } }
+/** The first photo the server would refuse before decoding it (same rule, same message), or null. */
+async function firstPhotoProblem(files: File[]): Promise<string | null> {
+  for (const f of files) {
+    const head = new Uint8Array(await f.slice(0, PHOTO_HEAD_BYTES).arrayBuffer());
+    const problem = photoProblem({ size: f.size, head, name: f.name, type: f.type });
+    if (problem) return problem;
+  }
+  return null;
+}
+
+/** `recorded`: the finding itself was saved before a photo was refused. */
+class Refused extends Error { constructor(readonly errors: FieldErrors, readonly recorded = false) { super('refused'); } }
 
 /** Sends one entry: the finding (idempotent by its key), then each photo not yet sent. Network errors throw TypeError. */
 async function send(inspectionId: string, entry: Pending, onPhotoSent: (remaining: Pending['photos']) => void) {
@@ -89,7 +100,7 @@ async function send(inspectionId: string, entry: Pending, onPhotoSent: (remainin
     if (!up.ok) {
       const err = await up.json().catch(() => null) as { errors?: FieldErrors } | null;
       // 413 comes from the server's body cap, before the route, as plain text.
-      throw new Refused(err?.errors ?? { photo: up.status === 413 ? 'inspection.photo.tooBig' : 'error.unexpected' });
+      throw new Refused(err?.errors ?? { photo: up.status === 413 ? 'inspection.photo.tooBig' : 'error.unexpected' }, true);
     }
     photos = photos.slice(1);
     onPhotoSent(photos);
@@ -106,6 +117,15 @@ export function FindingEntry({ inspectionId }: { inspectionId: string }) {
   const [busy, setBusy] = useState(false);
   const [waiting, setWaiting] = useState(0);
   const [photoError, setPhotoError] = useState<string | null>(null);
+  const photoInput = useRef<HTMLInputElement>(null);
+  /**
+   * The entry's key, kept after a refusal so that pressing again names the same finding: if it was
+   * recorded before a photo was refused, the server gives it back and the photos join it instead of a
+   * second finding. Renewed once an entry fully succeeds or the form is reset.
+   */
+  const entryKey = useRef<string | null>(null);
+  /** Chosen photos already attached to the recorded finding, not sent again on the next press. */
+  const sentPhotos = useRef(new WeakSet<File>());
 
   const showErrors = (errors: FieldErrors) => {
     const { photo, ...fields } = errors;
@@ -147,16 +167,32 @@ export function FindingEntry({ inspectionId }: { inspectionId: string }) {
     const parsed = parseWith(findingSchema, values);
     if (!parsed.ok) return showErrors(parsed.errors);
     setBusy(true);
+    // Each photo is checked here, after shrinking, by the server's rule: nothing is sent while one fails.
+    const originals = files.filter((f) => !sentPhotos.current.has(f));
+    const shrunk = await Promise.all(originals.map(shrinkPhoto));
+    const problem = await firstPhotoProblem(shrunk);
+    if (problem) {
+      setBusy(false);
+      setPhotoError(t(problem));
+      // After the re-render that enables the form again.
+      setTimeout(() => photoInput.current?.focus());
+      return;
+    }
+    entryKey.current ??= submissionKey();
     const entry: Pending = {
-      clientKey: submissionKey(), values,
-      photos: await Promise.all(files.map(async (original) => {
-        const f = await shrinkPhoto(original);
-        return { name: f.name, type: f.type, dataUrl: await toDataUrl(f) };
-      })),
+      clientKey: entryKey.current, values,
+      photos: await Promise.all(shrunk.map(async (f) => ({ name: f.name, type: f.type, dataUrl: await toDataUrl(f) }))),
     };
-    const reset = () => { form.resetFields(); setFiles([]); setFileKey((k) => k + 1); };
+    const reset = () => {
+      form.resetFields(); setFiles([]); setFileKey((k) => k + 1);
+      entryKey.current = null; sentPhotos.current = new WeakSet();
+    };
     try {
-      await send(inspectionId, entry, (remaining) => { entry.photos = remaining; });
+      await send(inspectionId, entry, (remaining) => {
+        // Photos go in order: those no longer remaining are attached.
+        originals.slice(0, originals.length - remaining.length).forEach((f) => sentPhotos.current.add(f));
+        entry.photos = remaining;
+      });
       message.success(t('inspection.finding.created'));
       reset();
       revalidator.revalidate();
@@ -174,7 +210,9 @@ export function FindingEntry({ inspectionId }: { inspectionId: string }) {
         message.warning(t('inspection.finding.savedOffline'));
         reset();
       } else {
-        showErrors((err as Refused).errors);
+        const { errors, recorded } = err as Refused;
+        if (recorded) setPhotoError(t('inspection.finding.photoNotSent', { reason: t(Object.values(errors)[0] ?? 'error.unexpected') }));
+        else showErrors(errors);
         // The finding itself may be recorded already (a photo was refused): the list shows it.
         revalidator.revalidate();
       }
@@ -210,8 +248,8 @@ export function FindingEntry({ inspectionId }: { inspectionId: string }) {
           </Space>
           <Button icon={<EnvironmentOutlined aria-hidden="true" />} onClick={locate} style={{ marginBottom: 16 }}>{t('inspection.finding.locate')}</Button>
         </fieldset>
-        <Form.Item label={t('inspection.finding.photos')} htmlFor="finding-photos" validateStatus={photoError ? 'error' : undefined} help={photoError ?? undefined}>
-          <input key={fileKey} id="finding-photos" type="file" accept="image/jpeg,image/png,image/webp" multiple data-testid="finding-photos"
+        <Form.Item label={t('inspection.finding.photos')} htmlFor="finding-photos" validateStatus={photoError ? 'error' : undefined} help={photoError ? <span id="finding-photos-error">{photoError}</span> : undefined}>
+          <input key={fileKey} ref={photoInput} id="finding-photos" aria-invalid={photoError ? true : undefined} aria-describedby={photoError ? 'finding-photos-error' : undefined} type="file" accept="image/jpeg,image/png,image/webp" multiple data-testid="finding-photos"
             onChange={(e) => { setPhotoError(null); setFiles(Array.from(e.target.files ?? [])); }} />
         </Form.Item>
         <Button type="primary" htmlType="submit" loading={busy} block data-testid="finding-submit">{t('inspection.finding.new')}</Button>
