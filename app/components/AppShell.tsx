@@ -33,6 +33,8 @@ const STYLES = `
 .app-shell a:focus-visible, .app-shell button:focus-visible, .app-shell [tabindex]:focus-visible, .app-shell li:focus-visible { outline: 2px solid #1d4ed8; outline-offset: 2px; }
 .skip-link { position: absolute; left: 8px; top: -48px; z-index: 1000; padding: 8px 12px; background: #fff; color: #1d4ed8; border-radius: 4px; }
 .skip-link:focus { top: 8px; }
+/* Read by screen readers, not shown: a column of buttons still needs a header to name it (axe empty-table-header). */
+.visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip-path: inset(50%); white-space: nowrap; border: 0; }
 @media (max-width: 640px) {
   .app-header .app-nav { display: none; }
   .app-header .app-menu-button.ant-btn { display: inline-flex; }

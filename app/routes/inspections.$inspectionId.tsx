@@ -264,7 +264,7 @@ function ItemsSection({ page, busy, post }: { page: Page; busy: boolean; post: P
             { key: 'deadline', title: t('inspection.item.deadline'), render: (_, r) => <>{r.deadline}{r.overdue && <Tag color="red" style={{ marginInlineStart: 6 }}>{t('inspection.item.overdue')}</Tag>}</> },
             { key: 'status', title: t('inspection.status'), render: (_, r) => <><Tag data-testid="item-status">{t(`inspection.item.status.${r.status}`)}</Tag>{r.returnReason && <div style={{ fontSize: 12 }}>{t('inspection.item.returnReason')}：{r.returnReason}</div>}</> },
             { key: 'progress', title: t('inspection.item.progress'), dataIndex: 'progress' },
-            { key: 'actions', title: '', render: (_, r) => <ItemActions item={r} post={post} busy={busy} /> },
+            { key: 'actions', title: <span className="visually-hidden">{t('inspection.actions')}</span>, render: (_, r) => <ItemActions item={r} post={post} busy={busy} /> },
           ]} />
       )}
       {page.abilities.plan && page.findings.length > 0 && (
@@ -346,7 +346,7 @@ function PlanSection({ page, busy, post }: { page: Page; busy: boolean; post: Po
             { key: 'time', title: t('inspection.stop.time'), dataIndex: 'time' },
             { key: 'place', title: t('inspection.stop.place'), dataIndex: 'place' },
             { key: 'host', title: t('inspection.stop.hostUnit'), dataIndex: 'hostUnit' },
-            ...(page.abilities.plan ? [{ key: 'rm', title: '', render: (_: unknown, s: { id: string }) => (
+            ...(page.abilities.plan ? [{ key: 'rm', title: <span className="visually-hidden">{t('inspection.actions')}</span>, render: (_: unknown, s: { id: string }) => (
               <Button size="small" type="link" danger onClick={() => post({ intent: 'stop.remove', stopId: s.id })}>{t('inspection.remove')}</Button>
             ) }] : []),
           ]} />
