@@ -184,7 +184,7 @@ describe.skipIf(!chromiumPath)('browser: joint inspections', () => {
       .select((eb) => eb.fn.countAll<number>().as('n')).where('description', '=', description).executeTakeFirstOrThrow())).n);
     const entry = page.getByTestId('finding-entry');
     const photos = page.getByTestId('finding-photos');
-    const help = entry.locator('#finding-photos-error');
+    const said = (text: string | RegExp) => entry.locator('.ant-form-item-explain').getByText(text);
 
     // Not an image, named as one: refused in the browser by the server's rule, before anything is sent.
     const fake = path.join(dir, 'fake.jpg');
@@ -193,9 +193,13 @@ describe.skipIf(!chromiumPath)('browser: joint inspections', () => {
     await entry.getByLabel('问题描述').fill(first);
     await photos.setInputFiles(fake);
     await page.getByTestId('finding-submit').click();
-    await expect.poll(() => help.textContent(), { timeout: 10_000 }).toBe('只能上传 JPEG、PNG 或 WebP 格式的照片，该文件不是图片');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('finding-photos');
+    const notImage = '只能上传 JPEG、PNG 或 WebP 格式的照片，该文件不是图片';
+    await expect.poll(() => said(notImage).count(), { timeout: 10_000 }).toBe(1);
     expect(await count(first)).toBe(0);
+    // The photo field has the focus and is described by the message.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('finding-photos');
+    const describedBy = (await photos.getAttribute('aria-describedby'))!;
+    expect(await page.locator(`#${describedBy}`).innerText()).toBe(notImage);
     // A real photo: one finding, with it.
     await photos.setInputFiles(photoPath);
     await page.getByTestId('finding-submit').click();
@@ -211,7 +215,7 @@ describe.skipIf(!chromiumPath)('browser: joint inspections', () => {
     await entry.getByLabel('问题描述').fill(second);
     await photos.setInputFiles(broken);
     await page.getByTestId('finding-submit').click();
-    await expect.poll(() => help.textContent(), { timeout: 15_000 }).toContain('问题已记录，但照片未上传：无法读取该图片');
+    await expect.poll(() => said(/^问题已记录，但照片未上传：无法读取该图片/).count(), { timeout: 15_000 }).toBe(1);
     expect(await count(second)).toBe(1);
     await photos.setInputFiles(photoPath);
     await page.getByTestId('finding-submit').click();
