@@ -57,7 +57,22 @@ export function submitForm<S extends z.ZodTypeAny, R>(
   message?: string | ((result: R) => Said),
   refusals?: { forbidden: string; notFound: string },
 ) {
-  return once(input, () => submitOnce(intent, schema, input, work, message, refusals));
+  return once(input, async () => {
+    const parsed = parseWith(schema, input);
+    if (!parsed.ok) return badRequest(parsed.errors, intent);
+    let result: R;
+    try {
+      result = await guard(() => work(parsed.data));
+    } catch (err) {
+      if (err instanceof InputError) return badRequest({ [err.field]: err.messageKey }, intent, err.status);
+      if (refusals && err instanceof Response && (err.status === 403 || err.status === 404)) {
+        return badRequest({ _form: err.status === 404 ? refusals.notFound : refusals.forbidden }, intent, err.status);
+      }
+      throw err;
+    }
+    const said = typeof message === 'function' ? message(result) : message ? { message } : {};
+    return data<ActionResult>({ ok: true, ...(intent ? { intent } : {}), ...said });
+  });
 }
 
 /**
@@ -88,27 +103,3 @@ function once<T>(input: Record<string, unknown>, submit: () => Promise<T>): Prom
 
 const succeeded = (result: unknown) => !!result && typeof result === 'object' && 'data' in result
   && (result.data as ActionResult | undefined)?.ok === true;
-
-async function submitOnce<S extends z.ZodTypeAny, R>(
-  intent: string | undefined,
-  schema: S,
-  input: Record<string, unknown>,
-  work: (values: z.output<S>) => Promise<R>,
-  message?: string | ((result: R) => Said),
-  refusals?: { forbidden: string; notFound: string },
-) {
-  const parsed = parseWith(schema, input);
-  if (!parsed.ok) return badRequest(parsed.errors, intent);
-  let result: R;
-  try {
-    result = await guard(() => work(parsed.data));
-  } catch (err) {
-    if (err instanceof InputError) return badRequest({ [err.field]: err.messageKey }, intent, err.status);
-    if (refusals && err instanceof Response && (err.status === 403 || err.status === 404)) {
-      return badRequest({ _form: err.status === 404 ? refusals.notFound : refusals.forbidden }, intent, err.status);
-    }
-    throw err;
-  }
-  const said = typeof message === 'function' ? message(result) : message ? { message } : {};
-  return data<ActionResult>({ ok: true, ...(intent ? { intent } : {}), ...said });
-}
