@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { data } from '@remix-run/node';
 import type { z } from 'zod';
 import { parseWith, type FieldErrors } from '../../shared/validation/parse';
@@ -77,7 +78,7 @@ export function submitForm<S extends z.ZodTypeAny, R>(
 
 /**
  * Submissions by the key AppForm sends with each (`_once`, new after every answer): a submission sent again
- * with the same key while the first is under way, or after it succeeded, gets the first one's answer
+ * with the same key and values while the first is under way, or after it succeeded, gets the first one's answer
  * instead of doing the work twice (a record created twice when an answer was lost and the person pressed
  * again). Kept in this process for ten minutes; a refused or failed one is forgotten once answered, so that
  * the person can correct it and send it again. The key is 32 random hex digits from the browser.
@@ -86,8 +87,10 @@ const answers = new Map<string, Promise<unknown>>();
 const ANSWER_KEPT_MS = 10 * 60_000;
 
 function once<T>(input: Record<string, unknown>, submit: () => Promise<T>): Promise<T> {
-  const key = typeof input._once === 'string' && /^[0-9a-f]{32}$/.test(input._once) ? input._once : null;
-  if (!key) return submit();
+  if (typeof input._once !== 'string' || !/^[0-9a-f]{32}$/.test(input._once)) return submit();
+  // The same submission: the same key and the same values (changed values under the key are a new one;
+  // files are compared by nothing but their field, which no form sends without text beside it).
+  const key = createHash('sha256').update(JSON.stringify(input)).digest('base64');
   const earlier = answers.get(key) as Promise<T> | undefined;
   // A thrown response (a redirect, a 403) is given again without its body, which its first reader consumes.
   if (earlier) return earlier.catch((thrown) => { throw thrown instanceof Response ? new Response(null, thrown) : thrown; });

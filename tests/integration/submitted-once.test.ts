@@ -71,6 +71,13 @@ describe('a submission sent again', () => {
     for (const res of both) expect(await res.text()).toContain(`/drafts/${draft.id}`);
   });
 
+  it('with other values under the same key is a new one', async () => {
+    const _once = submissionKey();
+    await Promise.all([post('/calendar.data', { ...event('同键不同内容一'), _once }), post('/calendar.data', { ...event('同键不同内容二'), _once })]);
+    expect(await eventsTitled('同键不同内容一')).toHaveLength(1);
+    expect(await eventsTitled('同键不同内容二')).toHaveLength(1);
+  });
+
   it('with a key that is not one of ours is simply done', async () => {
     for (const _once of ['', 'x', 'a'.repeat(31), { a: 1 }]) {
       expect((await post('/calendar.data', { ...event('不是提交键'), _once })).status).toBe(200);
