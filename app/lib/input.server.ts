@@ -88,8 +88,8 @@ const ANSWER_KEPT_MS = 10 * 60_000;
 
 function once<T>(input: Record<string, unknown>, submit: () => Promise<T>): Promise<T> {
   if (typeof input._once !== 'string' || !/^[0-9a-f]{32}$/.test(input._once)) return submit();
-  // The same submission: the same key and the same values (changed values under the key are a new one;
-  // files are compared by nothing but their field, which no form sends without text beside it).
+  // The same submission: the same key and the same values (changed values under the key are a new one).
+  // Files are not compared: JSON has nothing of them.
   const key = createHash('sha256').update(JSON.stringify(input)).digest('base64');
   const earlier = answers.get(key) as Promise<T> | undefined;
   // A thrown response (a redirect, a 403) is given again without its body, which its first reader consumes.
