@@ -189,7 +189,7 @@ function Thread({ thread, data, meId, draftId, act, state, active, onShow }: {
   const classes = ['comment-thread', `comment-thread--${state}`, active ? 'comment-thread--active' : ''].join(' ');
   return (
     <article id={`comment-thread-${thread.id}`} className={classes} data-thread-id={thread.id} data-testid="comment-thread" aria-current={active || undefined}
-      tabIndex={-1} data-focus-home>
+      tabIndex={-1}>
       {thread.quote && (
         <button type="button" className="comment-thread__quote" onClick={onShow} disabled={!onShow}
           title={thread.quote} aria-label={t('comments.showInText', { quote: thread.quote })}>
