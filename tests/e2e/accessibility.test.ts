@@ -249,6 +249,11 @@ describe.skipIf(!chromiumPath)('browser: accessible, keyboard usable, styled fro
     const box = await page.evaluate(() => { const r = document.activeElement!.getBoundingClientRect(); return { top: r.top, bottom: r.bottom }; });
     expect(box.top).toBeGreaterThanOrEqual(0);
     expect(box.bottom).toBeLessThanOrEqual(420);
+    // Tab goes round the bubble's two buttons; it does not leave the page.
+    await page.keyboard.press('Tab');
+    await expect.poll(focused).toBe('取消');
+    await page.keyboard.press('Shift+Tab');
+    await expect.poll(focused).toBe('确定');
     await page.keyboard.press('Escape');
     await expect.poll(focused).toBe('停用账号');
     await expect.poll(() => page.locator('.ant-popconfirm:visible').count()).toBe(0);
