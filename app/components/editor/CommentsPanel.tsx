@@ -113,6 +113,20 @@ function CommentForm({ label, placeholder, submitLabel, people, busy, error, aut
 }
 
 /** Sends one intent to the draft page's action; reports its outcome once. */
+/**
+ * Gives the focus to the thread just posted once it is on the page, and again while the list settles: placed
+ * by its anchor a moment later, the thread moves in the list, and a moved element loses the focus. Stops after
+ * two seconds, or once the person has put the focus anywhere else.
+ */
+function focusPosted(find: () => HTMLElement | null, until = Date.now() + 2000, taken = false) {
+  const at = document.activeElement;
+  const thread = find();
+  // Until the thread has had the focus once, it takes it from the closing composer, wherever that left it.
+  const adrift = !taken || !at || at === document.body || at.id === 'main';
+  if (thread && adrift) thread.focus();
+  if (Date.now() < until && (adrift || at === thread)) requestAnimationFrame(() => focusPosted(find, until, taken || !!thread));
+}
+
 function useCommentAction(draftId: string, onDone?: (r: Result) => void) {
   const fetcher = useFetcher<Result>();
   const { message } = App.useApp();
@@ -249,12 +263,16 @@ export function CommentsPanel({ draftId, editor, meId, data: loaded }: { draftId
   // the reloaded threads (the fetcher is idle once they are in); the threads there were before sending tell
   // it apart.
   const threadsBefore = useRef<Set<string>>(new Set());
+  const latest = useRef(data);
+  latest.current = data;
   const create = useCommentAction(draftId, (r) => {
     if (r.intent !== 'comment') return;
     if (!r.ok) { setError(r.errors ?? {}); return; }
     setError({});
-    const mine = data.threads.find((th) => th.authorId === meId && !threadsBefore.current.has(th.id));
-    if (mine) document.getElementById(`comment-thread-${mine.id}`)?.focus();
+    focusPosted(() => {
+      const mine = latest.current.threads.find((th) => th.authorId === meId && !threadsBefore.current.has(th.id));
+      return mine ? document.getElementById(`comment-thread-${mine.id}`) : null;
+    });
     editor?.commands.cancelComment();
   });
 
