@@ -8,17 +8,18 @@ import {
 } from '../../server/services/proposals';
 import { toUploads } from '../../server/services/upload';
 import {
-  assignSchema, evaluateSchema, noteSchema, opinionSchema, qualitySchema, reasonSchema, rejectSchema, replySchema, selectKeySchema, supervisionSchema,
+  assignSchema, evaluateSchema, noteSchema, opinionSchema, qualitySchema, reasonSchema, rejectSchema, replySchema, selectKeySchema, stepSchema,
+  supervisionSchema,
 } from '../../shared/validation/proposals';
-import { NOT_FILED_AS, REPLY_CATEGORIES, REPLY_FILE_TYPES, SATISFACTION, SUPERVISION_KINDS, type ProposalAction, type Satisfaction } from '../../shared/domain/proposal';
-import { addDays, beijingDay } from '../../shared/domain/calendar';
+import { REPLY_FILE_ACCEPT, SUPERVISION_KINDS } from '../../shared/domain/proposal';
+import { beijingDay } from '../../shared/domain/calendar';
 import { formatDate, formatDateTime } from '../../shared/format/datetime';
-import { z } from 'zod';
 import { callContext, guard, requireId, requireUser } from '../lib/session.server';
 import { badRequest, readInput, readIntent, submitForm } from '../lib/input.server';
 import { pageTitle, useLocale, useT } from '../lib/i18n';
 import { AppForm } from '../components/AppForm';
-import { DayField, type FieldAria } from '../components/DayField';
+import { DayField } from '../components/DayField';
+import { StepForm } from '../components/proposals/StepForm';
 import { FilesField, fileSize } from '../components/FilesField';
 import { RegionTag } from '../components/RegionTag';
 import { useLiveRevalidation, useWatchRecord } from '../realtime/hooks';
@@ -32,11 +33,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   return guard(() => getProposal(context.db, user, id));
 }
 
-const REPLY_FILE_ACCEPT = Object.keys(REPLY_FILE_TYPES).map((ext) => `.${ext}`).join(',');
-
 const STEPS_WITHOUT_INPUT = ['review', 'file', 'accept', 'close'] as const;
 const INTENTS = [...STEPS_WITHOUT_INPUT, 'reject', 'return', 'assign', 'reply', 'evaluate', 'opinion', 'quality', 'note', 'select', 'supervise'] as const;
-const noInput = z.object({});
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
@@ -47,7 +45,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const done = 'proposal.done';
   switch (intent) {
     case 'review': case 'file': case 'accept': case 'close':
-      return submitForm(intent, noInput, input, () => transition(context.db, user, id, { action: intent }, call), done);
+      return submitForm(intent, stepSchema, input, () => transition(context.db, user, id, { action: intent }, call), done);
     case 'reject':
       return submitForm(intent, rejectSchema, input, (v) => transition(context.db, user, id, { action: 'reject', ...v }, call), done);
     case 'return':
@@ -78,8 +76,6 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       return badRequest({ _form: 'validation.invalid' });
   }
 }
-
-type Data = ReturnType<typeof useLoaderData<typeof loader>>;
 
 /** 提案: the proposal, its sponsors and handling, and the steps the reader may take now. */
 export default function ProposalPage() {
@@ -143,7 +139,7 @@ export default function ProposalPage() {
           <Card size="small">
             <Typography.Title level={2} id="next-steps" style={{ fontSize: 18, marginTop: 0 }}>{t('proposal.nextSteps')}</Typography.Title>
             <Space orientation="vertical" style={{ width: '100%' }}>
-              {abilities.actions.map((a) => <StepForm key={a} action={a} data={data} busy={busy} />)}
+              {abilities.actions.map((a) => <StepForm key={a} action={a} busy={busy} units={data.units} assignments={data.assignments} sentBack={data.proposal.sentBack} />)}
             </Space>
           </Card>
         </section>
@@ -315,102 +311,4 @@ function noteText(action: string, note: string, t: (k: string) => string) {
   if (action === 'assign') return t(`proposal.unitRole.${note}`);
   if (action === 'submit') return `${t('proposal.signingCode')} ${note}`;
   return note;
-}
-
-/** One step the reader may take now, with what it needs (a reason, units and a deadline, a reply, ratings). */
-function StepForm({ action, data, busy }: { action: ProposalAction; data: Data; busy: boolean }) {
-  const t = useT();
-  const label = t(`proposal.action.${action}`);
-  const name = `step-${action}`;
-  switch (action) {
-    case 'review': case 'file': case 'accept': case 'close':
-      return (
-        <AppForm schema={z.object({})} intent={action} name={name}>
-          <Button type="primary" htmlType="submit" loading={busy}>{label}</Button>
-        </AppForm>
-      );
-    case 'reject':
-      return (
-        <AppForm schema={rejectSchema} intent="reject" name={name}>
-          <Form.Item name="reason" label={t('proposal.reason')}><Input maxLength={2000} /></Form.Item>
-          <Form.Item name="convertTo" label={t('proposal.convertTo')}>
-            <Radio.Group aria-label={t('proposal.convertTo')} options={[{ value: '', label: t('proposal.convertTo.none') },
-              ...NOT_FILED_AS.map((c) => ({ value: c, label: t(`proposal.convertTo.${c}`) }))]} />
-          </Form.Item>
-          <Button danger htmlType="submit" loading={busy}>{label}</Button>
-        </AppForm>
-      );
-    case 'return':
-      return (
-        <AppForm schema={reasonSchema} intent="return" name={name} layout="inline" style={{ rowGap: 8 }}>
-          <Form.Item name="reason" label={t('proposal.reason')} style={{ minWidth: 280, flex: 1 }}><Input maxLength={2000} /></Form.Item>
-          <Button danger htmlType="submit" loading={busy}>{label}</Button>
-        </AppForm>
-      );
-    case 'assign':
-      return (
-        <AppForm schema={assignSchema} intent="assign" name={name}>
-          <Space wrap align="start">
-            <Form.Item name="lead" label={t('proposal.unitRole.lead')}>
-              <Select showSearch optionFilterProp="label" style={{ minWidth: 220 }} options={data.units.map((u) => ({ value: u.id, label: u.name }))} />
-            </Form.Item>
-            <Form.Item name="co" label={t('proposal.unitRole.co')}>
-              <Select mode="multiple" showSearch optionFilterProp="label" style={{ minWidth: 220 }} options={data.units.map((u) => ({ value: u.id, label: u.name }))} />
-            </Form.Item>
-            <Form.Item name="deadline" label={t('proposal.deadline')} extra={t('proposal.deadlineDefault')}><DayField min={addDays(beijingDay(Date.now()), 1)} /></Form.Item>
-          </Space>
-          <Button type="primary" htmlType="submit" loading={busy}>{label}</Button>
-        </AppForm>
-      );
-    case 'reply':
-      return (
-        <AppForm schema={replySchema} intent="reply" name={name}>
-          <Form.Item name="category" label={t('proposal.replyCategory')}>
-            <Radio.Group aria-label={t('proposal.replyCategory')} options={REPLY_CATEGORIES.map((c) => ({ value: c, label: t(`proposal.category.${c}`) }))} />
-          </Form.Item>
-          <Form.Item name="body" label={t('proposal.replyText')}><Input.TextArea rows={5} maxLength={20000} /></Form.Item>
-          <Form.Item name="files" label={t('proposal.files')} extra={t('proposal.filesHelp')}><FilesField accept={REPLY_FILE_ACCEPT} /></Form.Item>
-          <Button type="primary" htmlType="submit" loading={busy}>{label}</Button>
-        </AppForm>
-      );
-    case 'evaluate':
-      return (
-        <AppForm schema={evaluateSchema} intent="evaluate" name={name}>
-          <Form.Item name="ratings" label={t('proposal.ratings')}>
-            <RatingsField units={data.assignments.filter((a) => a.status !== 'returned')
-              .map((a) => ({ id: a.id, name: `${a.unitName}（${t(`proposal.unitRole.${a.role}`)}）` }))} />
-          </Form.Item>
-          <Form.Item name="comment" label={t('proposal.evaluationComment')}
-            extra={data.proposal.sentBack ? t('proposal.sentBackOnce') : t('proposal.dissatisfiedSendsBack')}>
-            <Input.TextArea rows={2} maxLength={2000} />
-          </Form.Item>
-          <Button type="primary" htmlType="submit" loading={busy}>{label}</Button>
-        </AppForm>
-      );
-    default:
-      return null;
-  }
-}
-
-/**
- * 满意度: one choice per unit, as one field (`ratings`: assignment id → rating), so that a rating left out is
- * said under the whole group, which takes the focus (a choice per unit as fields of their own had nowhere
- * to show the schema's or the service's one message).
- */
-function RatingsField({ units, value, onChange, id, ...aria }: {
-  units: Array<{ id: string; name: string }>; value?: Record<string, Satisfaction>; onChange?: (v: Record<string, Satisfaction>) => void; id?: string;
-} & FieldAria) {
-  const t = useT();
-  return (
-    <Space id={id} orientation="vertical" size={4}>
-      {units.map((u) => (
-        <Space key={u.id} wrap size={[12, 0]}>
-          <span id={`${id}-${u.id}`}>{u.name}</span>
-          <Radio.Group aria-labelledby={`${id}-${u.id}`} {...aria} value={value?.[u.id]}
-            onChange={(e) => onChange?.({ ...value, [u.id]: e.target.value })}
-            options={SATISFACTION.map((s) => ({ value: s, label: t(`proposal.rating.${s}`) }))} />
-        </Space>
-      ))}
-    </Space>
-  );
 }

@@ -85,6 +85,8 @@ export const REPLY_FILE_TYPES = {
   png: { contentType: 'image/png', bytes: 'png' },
 } as const;
 export type ReplyFileExtension = keyof typeof REPLY_FILE_TYPES;
+/** A file input's `accept` for reply and opinion files. */
+export const REPLY_FILE_ACCEPT = Object.keys(REPLY_FILE_TYPES).map((ext) => `.${ext}`).join(',');
 /** What a reply file's first bytes must be. */
 export type ReplyFileBytes = (typeof REPLY_FILE_TYPES)[ReplyFileExtension]['bytes'];
 export const REPLY_FILES_MAX = 5;

@@ -17,6 +17,8 @@ export const answerSponsorshipSchema = z.object({ answer: oneOf(['accept', 'decl
 export const signSchema = z.object({ hash: z.string({ required_error: 'validation.required' }).regex(/^[0-9a-f]{64}$/, 'validation.invalid') });
 export const submitSchema = z.object({ topic: oneOf(PROPOSAL_TOPICS) });
 
+/** The steps that need nothing but the proposal (审查, 立案, 接收, 办结). */
+export const stepSchema = z.object({});
 export const reasonSchema = z.object({ reason: required(2000) });
 export const rejectSchema = reasonSchema.extend({
   convertTo: z.enum(NOT_FILED_AS, { errorMap: () => ({ message: 'validation.choose' }) }).optional().or(z.literal('')).transform((v) => v || null),
