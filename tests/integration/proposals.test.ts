@@ -55,6 +55,20 @@ async function refused(work: Promise<unknown>): Promise<{ status?: number; key: 
 const audited = (id: string) => asOwner(db(), (trx) => trx.selectFrom('audit_log').select(['action', 'region']).where('target_id', '=', id).orderBy('id').execute());
 const notified = (recordId: string, userId: string) => asOwner(db(), (trx) => trx.selectFrom('notifications').select(['kind']).where('record_id', '=', recordId).where('user_id', '=', userId).execute());
 
+/** A Chongqing proposal of `lead` (its only sponsor) in a given state, straight from the owner. */
+async function ownProposal(lead: { id: string }, sequence: number, title: string, state: 'under_review' | 'filed' | 'assigned') {
+  // Looked up before the owner's transaction: on PGlite that transaction holds the one connection.
+  const committee = await orgId('重庆市政协');
+  return asOwner(db(), async (trx) => {
+    const p = await trx.insertInto('proposals').values({
+      owner_org_id: committee, owner_region: 'chongqing', workspace_id: null, visibility: 'region', regions: ['chongqing'],
+      author_id: lead.id, year: 2026, sequence, number: `渝政协2026第${sequence}号`, title, state,
+    }).returning('id').executeTakeFirstOrThrow();
+    await trx.insertInto('proposal_sponsors').values({ proposal_id: p.id, user_id: lead.id, region: 'chongqing', role: 'lead' }).execute();
+    return p.id;
+  });
+}
+
 /** A second handling unit with a person, for assignments to two units (owner-inserted). */
 async function unitWithPerson(name: string, username: string) {
   return asOwner(db(), async (trx) => {
@@ -342,15 +356,7 @@ describe('key proposals and supervision across the regions', () => {
 describe('returned by its lead unit (退回交办)', () => {
   it('every open assignment goes back, the co-units\' too: no unit keeps the proposal, and it is assigned afresh', async () => {
     const lead = await as('cq-member2');
-    const id = await asOwner(db(), async (trx) => {
-      const committee = await trx.selectFrom('orgs').select('id').where('name', '=', '重庆市政协').executeTakeFirstOrThrow();
-      const p = await trx.insertInto('proposals').values({
-        owner_org_id: committee.id, owner_region: 'chongqing', workspace_id: null, visibility: 'region', regions: ['chongqing'],
-        author_id: lead.id, year: 2026, sequence: 9004, number: '渝政协2026第9004号', title: '关于加快璧山区充电桩建设的建议', state: 'filed',
-      }).returning('id').executeTakeFirstOrThrow();
-      await trx.insertInto('proposal_sponsors').values({ proposal_id: p.id, user_id: lead.id, region: 'chongqing', role: 'lead' }).execute();
-      return p.id;
-    });
+    const id = await ownProposal(lead, 9004, '关于加快璧山区充电桩建设的建议', 'filed');
     const [staff, unitNdrc, unitFgw] = [await as('cq-staff'), await as('unit-ndrc'), await as('unit-test-fgw')];
     const [ndrc, fgw] = [await orgId('国家发展改革委'), await orgId('市发展改革委')];
     await transition(db(), staff, id, { action: 'assign', lead: ndrc, co: [fgw], deadline: null });
@@ -382,15 +388,7 @@ describe('returned by its lead unit (退回交办)', () => {
 describe('not filed (不予立案)', () => {
   it('the receiving staff gives a reason and may turn it into a 社情民意 item; the sponsor is told; nothing further is possible', async () => {
     const lead = await as('cq-member2');
-    const id = await asOwner(db(), async (trx) => {
-      const committee = await trx.selectFrom('orgs').select('id').where('name', '=', '重庆市政协').executeTakeFirstOrThrow();
-      const p = await trx.insertInto('proposals').values({
-        owner_org_id: committee.id, owner_region: 'chongqing', workspace_id: null, visibility: 'region', regions: ['chongqing'],
-        author_id: lead.id, year: 2026, sequence: 9003, number: '渝政协2026第9003号', title: '关于璧山区某小区停车难的建议', state: 'under_review',
-      }).returning('id').executeTakeFirstOrThrow();
-      await trx.insertInto('proposal_sponsors').values({ proposal_id: p.id, user_id: lead.id, region: 'chongqing', role: 'lead' }).execute();
-      return p.id;
-    });
+    const id = await ownProposal(lead, 9003, '关于璧山区某小区停车难的建议', 'under_review');
     const staff = await as('cq-staff');
     await transition(db(), staff, id, { action: 'reject', reason: '属于具体个案，不宜作为提案立案。', convertTo: 'social_opinion' });
     const view = await getProposal(db(), lead, id);
@@ -406,19 +404,11 @@ describe('not filed (不予立案)', () => {
 describe('deadline alerts (催办)', () => {
   /** A proposal straight from the owner, of cq-member, assigned to 国家发展改革委 with a deadline `days` from today. */
   const assignedProposal = async (sequence: number, title: string, days: number) => {
-    // Looked up before the owner's transaction: on PGlite that transaction holds the one connection.
-    const lead = await as('cq-member');
-    return asOwner(db(), async (trx) => {
-      const committee = await trx.selectFrom('orgs').select('id').where('name', '=', '重庆市政协').executeTakeFirstOrThrow();
-      const p = await trx.insertInto('proposals').values({
-        owner_org_id: committee.id, owner_region: 'chongqing', workspace_id: null, visibility: 'region', regions: ['chongqing'],
-        author_id: lead.id, year: 2026, sequence, number: `渝政协2026第${sequence}号`, title, state: 'assigned',
-      }).returning('id').executeTakeFirstOrThrow();
-      await trx.insertInto('proposal_sponsors').values({ proposal_id: p.id, user_id: lead.id, region: 'chongqing', role: 'lead' }).execute();
-      await trx.insertInto('proposal_assignments').values({ proposal_id: p.id, unit_org_id: (await trx.selectFrom('orgs').select('id').where('name', '=', '国家发展改革委').executeTakeFirstOrThrow()).id,
-        unit_region: 'national', role: 'lead', deadline: addDays(beijingDay(new Date()), days) }).execute();
-      return p.id;
-    });
+    const id = await ownProposal(await as('cq-member'), sequence, title, 'assigned');
+    const ndrc = await orgId('国家发展改革委');
+    await asOwner(db(), (trx) => trx.insertInto('proposal_assignments').values({ proposal_id: id, unit_org_id: ndrc,
+      unit_region: 'national', role: 'lead', deadline: addDays(beijingDay(new Date()), days) }).execute());
+    return id;
   };
 
   it('due within 7 days and overdue assignments are flagged once, however many sweeps run at once', async () => {
