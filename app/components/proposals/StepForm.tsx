@@ -47,21 +47,23 @@ export function StepForm({ action, busy, units, assignments, sentBack }: {
           <Button danger htmlType="submit" loading={busy}>{label}</Button>
         </AppForm>
       );
-    case 'assign':
+    case 'assign': {
+      const options = units.map((u) => ({ value: u.id, label: u.name }));
       return (
         <AppForm schema={assignSchema} intent="assign" name={name}>
           <Space wrap align="start">
             <Form.Item name="lead" label={t('proposal.unitRole.lead')}>
-              <Select showSearch optionFilterProp="label" style={{ minWidth: 220 }} options={units.map((u) => ({ value: u.id, label: u.name }))} />
+              <Select showSearch optionFilterProp="label" style={{ minWidth: 220 }} options={options} />
             </Form.Item>
             <Form.Item name="co" label={t('proposal.unitRole.co')}>
-              <Select mode="multiple" showSearch optionFilterProp="label" style={{ minWidth: 220 }} options={units.map((u) => ({ value: u.id, label: u.name }))} />
+              <Select mode="multiple" showSearch optionFilterProp="label" style={{ minWidth: 220 }} options={options} />
             </Form.Item>
             <Form.Item name="deadline" label={t('proposal.deadline')} extra={t('proposal.deadlineDefault')}><DayField min={addDays(beijingDay(Date.now()), 1)} /></Form.Item>
           </Space>
           <Button type="primary" htmlType="submit" loading={busy}>{label}</Button>
         </AppForm>
       );
+    }
     case 'reply':
       return (
         <AppForm schema={replySchema} intent="reply" name={name}>
