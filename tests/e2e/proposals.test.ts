@@ -200,4 +200,14 @@ describe.skipIf(!chromiumPath)('browser: a joint proposal from draft to closed',
     const answered = lead.getByRole('row').filter({ hasText: '已答复，请评价' }).first();
     expect(await answered.innerText()).toContain('提案答复');
   });
+
+  it('the registry\'s pager leads past its first thousand rows (Chongqing 2024: 1551 proposals)', async () => {
+    await open(staff, '/proposals?year=2024&page=50');
+    const pager = staff.locator('.ant-pagination');
+    expect(await pager.innerText()).toContain('共 1551 件');
+    await pager.getByRole('listitem', { name: '下一页' }).click();
+    await staff.waitForURL(/page=51/);
+    await expect.poll(() => staff.getByTestId('proposal-link').count()).toBe(20);
+    expect(await pager.getByRole('listitem', { name: '78' }).count()).toBe(1);
+  });
 });
