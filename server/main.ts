@@ -184,7 +184,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       // Stop accepting, let requests in flight finish, then close the database.
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      for (const stop of stopSweeps) stop();
+      await Promise.all(stopSweeps.map((stop) => stop()));
       await realtime.close(); // open websockets would otherwise hold server.close() for 10 s
       await collab.close(); // closes its sockets and stores every open document: before the database closes
       await word.close();
