@@ -1,5 +1,5 @@
 import type { Actor, ProposalRef, RecordRef } from '../../shared/policy';
-import type { ChangeAction, RecordKind, ServerToClientEvents } from '../../shared/realtime/events';
+import type { ChangeAction, RecordChange, RecordKind, ServerToClientEvents } from '../../shared/realtime/events';
 import { audienceRooms, proposalAudienceRooms, rooms } from '../../shared/realtime/rooms';
 import { localSockets, refreshUserSockets } from './access';
 import type { RealtimeState, Watched } from './types';
@@ -23,7 +23,7 @@ export interface RealtimeHub {
    * A record changed: `record:changed` to exactly the rooms that may read it by its visibility
    * (joint → the workspace; region → that region's members; org → that org's members; plus
    * assigned handling units) and to its watchers. Pass the record's policy view AFTER the change;
-   * for `visibility`, watchers who may no longer read it leave first; for `deleted`, after.
+   * for `visibility`, watchers who may no longer read it are told and leave first; for `deleted`, after.
    */
   recordChanged(kind: RecordKind, id: string, ref: RecordRef, action: ChangeAction): Promise<void>;
   /**
@@ -46,17 +46,24 @@ export function createHub(state: RealtimeState): RealtimeHub {
   const emit = (room: string | string[], event: ServerEvent, args: unknown[]) =>
     (io.to(room).emit as (event: string, ...args: unknown[]) => boolean)(event, ...args);
 
-  /** Watchers of a record who may no longer read it leave its room (null: everyone leaves). */
-  async function evictWatchers(room: string, rule: Watched | null) {
+  /**
+   * Watchers of a record who may no longer read it leave its room (null: everyone leaves), told `change`
+   * first so that their open page reloads and says the record is gone rather than showing it stale.
+   */
+  async function evictWatchers(room: string, rule: Watched | null, change: RecordChange | null) {
     const allowed = (a: Actor) => rule !== null && rule.readable(a);
     for (const s of localSockets(state, room)) {
       const watched = state.watched.get(s);
-      if (allowed(s.data.actor)) watched?.set(room, rule!);
-      else { s.leave(room); watched?.delete(room); }
+      if (allowed(s.data.actor)) { watched?.set(room, rule!); continue; }
+      if (change) s.emit('record:changed', change);
+      s.leave(room);
+      watched?.delete(room);
     }
     if (!state.clustered) return;
     for (const s of await io.in(room).fetchSockets()) {
-      if (!allowed(s.data.actor)) s.leave(room);
+      if (allowed(s.data.actor)) continue;
+      if (change) s.emit('record:changed', change);
+      s.leave(room);
     }
   }
 
@@ -67,16 +74,17 @@ export function createHub(state: RealtimeState): RealtimeHub {
 
     async recordChanged(kind, id, ref, action) {
       const room = rooms.record(kind, id);
-      if (action === 'visibility') await evictWatchers(room, watchedRecord(ref));
-      io.to([...audienceRooms(ref), room]).emit('record:changed', { kind, id, workspaceId: ref.workspaceId, action });
-      if (action === 'deleted') await evictWatchers(room, null);
+      const change: RecordChange = { kind, id, workspaceId: ref.workspaceId, action };
+      if (action === 'visibility') await evictWatchers(room, watchedRecord(ref), change);
+      io.to([...audienceRooms(ref), room]).emit('record:changed', change);
+      if (action === 'deleted') await evictWatchers(room, null, null);
     },
 
     async proposalChanged(id, ref, evict) {
       const room = rooms.record('proposal', id);
-      if (evict) await evictWatchers(room, watchedProposal(ref));
-      io.to([...proposalAudienceRooms(ref), room])
-        .emit('record:changed', { kind: 'proposal', id, workspaceId: ref.workspaceId, action: 'updated' });
+      const change: RecordChange = { kind: 'proposal', id, workspaceId: ref.workspaceId, action: 'updated' };
+      if (evict) await evictWatchers(room, watchedProposal(ref), change);
+      io.to([...proposalAudienceRooms(ref), room]).emit('record:changed', change);
     },
 
     async refreshAccess(userId) {

@@ -12,7 +12,7 @@ warnIfNoChromium();
 /**
  * 退回交办 with a co-unit, in Beijing-time browsers: the Chongqing staff assigns a filed proposal to 市发展改革委
  * (主办) and 国家发展改革委 (会办); neither unit's timeline names the other; the lead unit, on a phone, returns
- * it; the staff's open page shows it filed again, and the co-unit no longer reads the proposal.
+ * it; the staff's open page shows it filed again, and the co-unit's open page loses the proposal at once.
  */
 describe.skipIf(!chromiumPath)('browser: a lead unit returns an assignment with a co-unit', () => {
   let server: TestServer;
@@ -97,8 +97,10 @@ describe.skipIf(!chromiumPath)('browser: a lead unit returns an assignment with 
     await leadUnit.page.waitForURL((u) => u.pathname === '/', { timeout: 10_000 });
     await waitForHydration(leadUnit.page);
     expect(await leadUnit.page.locator('#main').innerText()).not.toContain(title);
-    // The co-unit's open page is not told (a reader who lost a record hears nothing more of it); loaded again,
-    // the proposal is gone, and it is not in the co-unit's registry either.
+    // The co-unit's open page is told once and reloads its data: the proposal is gone from it, without a reload,
+    // and after one; it is not in the co-unit's registry either.
+    await expect.poll(() => coUnit.page.getByRole('heading', { name: '找不到页面' }).count(), { timeout: 10_000 }).toBe(1);
+    expect(await coUnit.page.locator('#main').innerText()).not.toContain(title);
     await coUnit.page.reload();
     await waitForHydration(coUnit.page);
     expect(await coUnit.page.getByRole('heading', { name: '找不到页面' }).count()).toBe(1);

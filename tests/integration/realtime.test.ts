@@ -186,18 +186,22 @@ describe(`realtime rooms and events (${backend})`, () => {
     expect(watchers.map((s) => s.data.user.id)).not.toContain((await actorOf(db, 'sc-member')).id);
   });
 
-  it('narrowing a record to one region removes the other region’s watchers before anyone is told', async () => {
+  it('narrowing a record to one region tells the other region’s watchers once (their page reloads) and removes them', async () => {
     const db = server.database.db;
     const [cq, sc, cqCoordinator] = await Promise.all([connectAs('cq-member'), connectAs('sc-member'), actorOf(db, 'cq-coordinator')]);
     const id = await noticeId(db, SEED.notices.jointHydrogen);
     for (const s of [cq, sc]) expect(await ack((cb) => s.socket.emit('record:watch', { kind: 'notice', id }, cb))).toEqual({ ok: true });
     const ref = { workspaceId: ws.chuanyu, ownerOrgId: cqCoordinator.orgId, ownerRegion: 'chongqing', authorId: cqCoordinator.id };
     await server.realtime.hub.recordChanged('notice', id, { ...ref, visibility: 'region' }, 'visibility');
-    await until(() => cq.events.changes.length === 1, 'the Chongqing watcher to be told');
-    await settle();
-    expect(sc.events.changes).toEqual([]);
+    await until(() => cq.events.changes.length === 1 && sc.events.changes.length === 1, 'both watchers to be told');
+    expect(sc.events.changes).toEqual([{ kind: 'notice', id, workspaceId: ws.chuanyu, action: 'visibility' }]);
     const watchers = await server.realtime.io.in(rooms.record('notice', id)).fetchSockets();
     expect(watchers.map((s) => s.data.user.region)).toEqual(['chongqing']);
+    // The next change reaches Chongqing only.
+    await server.realtime.hub.recordChanged('notice', id, { ...ref, visibility: 'region' }, 'updated');
+    await until(() => cq.events.changes.length === 2, 'the Chongqing watcher to be told again');
+    await settle();
+    expect(sc.events.changes).toHaveLength(1);
   });
 
   it('presence: who is online per workspace, announced to its members and answered only to members', async () => {
