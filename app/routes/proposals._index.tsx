@@ -112,7 +112,7 @@ export default function ProposalRegistry() {
         data-testid="proposal-registry"
         locale={{ emptyText: t(filtered ? 'proposalRegistry.noMatches' : 'proposalRegistry.empty') }}
         pagination={{
-          current: page, pageSize, total, showSizeChanger: false, hideOnSinglePage: true, simple: false,
+          current: page, pageSize, total, showSizeChanger: false, hideOnSinglePage: total === 0, simple: false,
           showTotal: () => t(capped ? 'proposalRegistry.totalCapped' : 'proposalRegistry.total', { n: total }),
           onChange: toPage,
         }}

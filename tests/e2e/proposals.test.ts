@@ -201,7 +201,7 @@ describe.skipIf(!chromiumPath)('browser: a joint proposal from draft to closed',
     expect(await answered.innerText()).toContain('提案答复');
   });
 
-  it('the registry\'s pager leads past its first thousand rows (Chongqing 2024: 1551 proposals)', async () => {
+  it('the registry\'s pager leads past its first thousand rows (Chongqing 2024: 1551 proposals) and counts a single page', async () => {
     await open(staff, '/proposals?year=2024&page=50');
     const pager = staff.locator('.ant-pagination');
     expect(await pager.innerText()).toContain('共 1551 件');
@@ -209,5 +209,11 @@ describe.skipIf(!chromiumPath)('browser: a joint proposal from draft to closed',
     await staff.waitForURL(/page=51/);
     await expect.poll(() => staff.getByTestId('proposal-link').count()).toBe(20);
     expect(await pager.getByRole('listitem', { name: '78' }).count()).toBe(1);
+    // A result that fits on one page still says how many it holds.
+    await open(staff, '/proposals?key=1');
+    const rows = await staff.getByTestId('proposal-link').count();
+    expect(rows).toBeGreaterThan(0);
+    expect(rows).toBeLessThan(20);
+    expect(await staff.locator('.ant-pagination').innerText()).toContain(`共 ${rows} 件`);
   });
 });
