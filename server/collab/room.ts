@@ -161,7 +161,7 @@ export class CollabRoom implements StoredRoom {
         // would otherwise stay in its browser and arrive unnoticed once it may edit again: it is told, and
         // drops them. A live update is only dropped (a forged client; a well-behaved one cannot type here).
         if (conn.role !== 'editor') {
-          if (message.type === 'sync-step2' && addsContent(this.doc, message.update)) conn.close(CLOSE.EDITS_REFUSED, 'read-only: edits not saved');
+          if (message.type === 'sync-step2' && changesContent(this.doc, message.update)) conn.close(CLOSE.EDITS_REFUSED, 'read-only: edits not saved');
           return;
         }
         // Checked before it is applied: what it writes must fit the schema; content already here is not new.
@@ -375,13 +375,36 @@ function changedAnything(tr: Y.Transaction): boolean {
   return false;
 }
 
-/** Whether an update carries content (items) the document does not have yet; deletions alone do not count. */
-function addsContent(doc: Y.Doc, update: Uint8Array): boolean {
-  let structs: Array<Y.Item | Y.GC | Y.Skip>;
+/**
+ * Whether an update would change the document: content (items) it does not have yet, or the deletion of
+ * text it still shows. A client's catch-up repeats every deletion it knows, most of them already here.
+ */
+function changesContent(doc: Y.Doc, update: Uint8Array): boolean {
+  let decoded: ReturnType<typeof Y.decodeUpdate>;
   try {
-    structs = Y.decodeUpdate(update).structs;
+    decoded = Y.decodeUpdate(update);
   } catch (err) {
     throw new ProtocolError(`malformed update: ${(err as Error).message}`);
   }
-  return structs.some((s) => s instanceof Y.Item && s.id.clock + s.length > Y.getState(doc.store, s.id.client));
+  if (decoded.structs.some((s) => s instanceof Y.Item && s.id.clock + s.length > Y.getState(doc.store, s.id.client))) return true;
+  if (decoded.ds.clients.size === 0) return false;
+  const deleted = Y.createDeleteSetFromStructStore(doc.store);
+  for (const [client, ranges] of decoded.ds.clients) {
+    const known = Y.getState(doc.store, client);
+    const here = deleted.clients.get(client) ?? [];
+    for (const { clock, len } of ranges) {
+      if (!covered(here, clock, Math.min(clock + len, known))) return true;
+    }
+  }
+  return false;
+}
+
+/** Whether sorted, merged ranges cover the clocks [from, to). */
+function covered(ranges: ReadonlyArray<{ clock: number; len: number }>, from: number, to: number): boolean {
+  let at = from;
+  for (const r of ranges) {
+    if (at >= to || r.clock > at) break;
+    at = Math.max(at, r.clock + r.len);
+  }
+  return at >= to;
 }

@@ -115,6 +115,35 @@ describe(`collaboration: sync (${backend})`, () => {
     await late.synced;
     expect(late.text()).not.toContain('离线时写下的一段');
   });
+
+  it('a read-only client connecting with deletions the server lacks (text deleted offline before a freeze) is told so too', async () => {
+    const editor = client('cq-member');
+    const viewer = client('cq-leader');
+    await Promise.all([editor.synced, viewer.synced]);
+    editor.type('冻结前的最后一段');
+    await until(() => viewer.text().includes('冻结前的最后一段'), 'the viewer');
+    // Reconnecting after others' deletions it received is quiet.
+    const fragment = editor.doc.getXmlFragment('default');
+    editor.doc.transact(() => fragment.delete(fragment.length - 1, 1));
+    await until(() => !viewer.text().includes('冻结前的最后一段'), 'the deletion reaching the viewer');
+    viewer.provider.disconnect();
+    viewer.provider.connect();
+    await until(() => viewer.provider.synced, 'the viewer synced again');
+    await sleep(200);
+    expect(viewer.closes).not.toContain(CLOSE.EDITS_REFUSED);
+    // A paragraph it deleted (dropped live), then its catch-up on the next connection.
+    const before = editor.text();
+    const mine = viewer.doc.getXmlFragment('default');
+    viewer.doc.transact(() => mine.delete(0, 1));
+    viewer.provider.disconnect();
+    viewer.provider.connect();
+    await until(() => viewer.closes.includes(CLOSE.EDITS_REFUSED), 'the deletion refused');
+    await sleep(400); // past a flush
+    expect(editor.text()).toBe(before);
+    const late = client('sc-member');
+    await late.synced;
+    expect(late.text()).toBe(before);
+  });
 });
 
 describe(`collaboration: who may connect (${backend})`, () => {
