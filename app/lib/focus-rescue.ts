@@ -16,7 +16,7 @@ export const usable = (el: Element): el is HTMLElement => el instanceof HTMLElem
   && el.getClientRects().length > 0;
 
 /**
- * A control an action disables or replaces (a checklist box while its tick is saved, a task's 移到 as
+ * A control an action disables or replaces (同意联名 in the sponsors' drawer, a task's 移到 as
  * the card moves to another column, 全部标为已读 once nothing is unread) takes the keyboard's focus with
  * it, to the document's body: a screen reader then reads nothing, and where Tab goes next is up to the
  * browser. The focus goes to the page's content (`#main`, the skip link's target) at once, or to the part

@@ -131,6 +131,10 @@ function Card({ task, onMove, inspectionId }: { task: BoardTask; onMove: (s: Tas
   });
   const style = transform ? { transform: `translate3d(${transform.x}px, ${transform.y}px, 0)` } : undefined;
   const done = task.checklist.filter((c) => c.done).length;
+  // A tick being saved shows at once; the boxes stay focusable meanwhile (a disabled box would drop the
+  // keyboard's focus) but take no second tick until the first is answered (it carries the task's version).
+  const saving = fetcher.state !== 'idle';
+  const ticking = saving ? (fetcher.json as { index: number; done: boolean } | undefined) : undefined;
   return (
     <article ref={setNodeRef} style={style} className="insp-card" data-testid="task-card" data-task={task.title}
       data-status={task.status} data-movable={task.mayMove} data-dragging={isDragging} aria-label={task.title}>
@@ -153,8 +157,8 @@ function Card({ task, onMove, inspectionId }: { task: BoardTask; onMove: (s: Tas
         <ul style={{ listStyle: 'none', padding: 0, margin: '6px 0 0' }}>
           {task.checklist.map((c, index) => (
             <li key={index}>
-              <Checkbox checked={c.done} disabled={!task.mayMove || fetcher.state !== 'idle'}
-                onChange={(e) => whenOnline(() => fetcher.submit({ intent: 'task.check', taskId: task.id, version: task.version, index, done: e.target.checked },
+              <Checkbox checked={ticking?.index === index ? ticking.done : c.done} disabled={!task.mayMove} aria-busy={saving || undefined}
+                onChange={(e) => !saving && whenOnline(() => fetcher.submit({ intent: 'task.check', taskId: task.id, version: task.version, index, done: e.target.checked },
                   { method: 'post', encType: 'application/json', action: `/inspections/${inspectionId}` }))}>
                 {c.text}
               </Checkbox>
