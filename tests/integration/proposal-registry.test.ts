@@ -23,7 +23,7 @@ const db = () => server.database.db;
 
 beforeAll(async () => {
   server = await startTestServer({ RATE_LIMITS: 'false' });
-  for (const u of ['cq-staff', 'cq-member', 'sc-member', 'unit-ndrc', 'unit-cqfgw']) cookies[u] = await server.login(u);
+  for (const u of ['cq-staff', 'cq-member', 'sc-member', 'gz-member', 'unit-ndrc', 'unit-cqfgw']) cookies[u] = await server.login(u);
   const rows = await asOwner(db(), (trx) => trx.selectFrom('orgs').select(['id', 'name']).execute());
   for (const o of rows) orgs[o.name] = o.id;
 }, 120_000);
@@ -349,6 +349,10 @@ describe('the boundary between the regions', () => {
     expect(res.html.includes('proposalRegistry.unknownCommittee'), 'message key').toBe(true);
     expect(res.html.includes('data-testid="filter-error"'), 'filter error').toBe(true);
     expect(res.html.includes('data-testid="filter-bar"'), 'data-testid="filter-bar"').toBe(true);
+    // The same for a reader who may see no committee's proposals at all (Guizhou).
+    const guizhou = await page('gz-member', `/proposals/dashboard?committee=${orgs['重庆市政协']}`);
+    expect(guizhou.status).toBe(400);
+    expect(guizhou.html.includes('proposalRegistry.unknownCommittee'), 'message key').toBe(true);
     const file = await server.request(`/proposals/dashboard/export.xlsx?committee=${orgs['四川省政协']}`, { cookie: cookies['cq-member'] });
     expect(file.status).toBe(400);
     expect(await file.text()).toMatch(/^committee: /);
