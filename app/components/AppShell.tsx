@@ -1,6 +1,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { Form as RemixForm, Link, useLocation } from '@remix-run/react';
-import { Button, Drawer, Layout, Menu, Space, Typography } from 'antd';
+import { Button, Layout, Menu, Space, Typography } from 'antd';
+import { AppDrawer } from './AppDrawer';
 import { MenuOutlined } from '@ant-design/icons';
 import type { Role } from '../../shared/domain/model';
 import { useLocale, useT } from '../lib/i18n';
@@ -96,12 +97,12 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
           <Menu theme="dark" mode="horizontal" disabledOverflow selectedKeys={selected} items={items} tabIndex={-1}
             style={{ background: 'transparent', borderBottom: 'none' }} />
         </nav>
-        <Drawer open={menuOpen} onClose={() => setMenuOpen(false)} placement="left" size={280} title={t('nav.menu')}>
+        <AppDrawer open={menuOpen} onClose={() => setMenuOpen(false)} placement="left" size={280} title={t('nav.menu')}>
           <nav aria-label={t('nav.label')}>
             <Menu mode="inline" selectedKeys={selected} items={items} tabIndex={-1} onClick={() => setMenuOpen(false)}
               style={{ borderInlineEnd: 'none' }} />
           </nav>
-        </Drawer>
+        </AppDrawer>
         <SearchBox />
         <Space size="middle" style={{ color: '#fff' }}>
           <NotificationBell />

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
-import { Alert, App, Button, Drawer, Segmented, Space, Typography } from 'antd';
+import { Alert, App, Button, Segmented, Space, Typography } from 'antd';
+import { AppDrawer } from '../components/AppDrawer';
 import { CalendarOutlined, LeftOutlined, PlusOutlined, RightOutlined } from '@ant-design/icons';
 import { useEffect, useState } from 'react';
 import { createEvent, getCalendar, getEventConflicts } from '../../server/services/calendar';
@@ -139,7 +140,7 @@ export default function CalendarPage() {
       {view === 'week' && <WeekView {...viewProps} />}
       {view === 'agenda' && <AgendaView {...viewProps} />}
 
-      <Drawer open={creating !== null} onClose={() => setCreating(null)} title={t('calendar.new')} size={520} destroyOnHidden>
+      <AppDrawer open={creating !== null} onClose={() => setCreating(null)} title={t('calendar.new')} size={520} destroyOnHidden>
         {creating !== null && formWorkspace && (
           <EventForm schema={eventCreateSchema} intent="create" busy={busy} submitLabel={t('calendar.create')}
             workspaces={creatable} people={people[formWorkspace] ?? []} committees={committees[formWorkspace] ?? []} onWorkspaceChange={setWorkspaceId}
@@ -150,7 +151,7 @@ export default function CalendarPage() {
               organisers: (committees[formWorkspace] ?? []).filter((c) => c.owner).map((c) => c.id),
             }} />
         )}
-      </Drawer>
+      </AppDrawer>
     </Space>
   );
 }

@@ -2,7 +2,8 @@ import { useEffect } from 'react';
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { useActionData, useLoaderData, useNavigate, useNavigation } from '@remix-run/react';
 import { useSubmitOnline } from '../lib/submit';
-import { App, Button, Drawer, Form, Input, Radio, Space, Typography } from 'antd';
+import { App, Button, Form, Input, Radio, Space, Typography } from 'antd';
+import { AppDrawer } from '../components/AppDrawer';
 import {
   getDraft, inviteCollaborator, removeCollaborator, setCollaboratorRole, setDraftVisibility, updateDraftMeta,
 } from '../../server/services/drafts';
@@ -96,7 +97,7 @@ export default function DraftSettings() {
 
   const close = () => navigate(`/drafts/${draft.id}`, { preventScrollReset: true });
   return (
-    <Drawer open size={640} title={t('drafts.settings')} onClose={close} destroyOnHidden>
+    <AppDrawer open size={640} title={t('drafts.settings')} onClose={close} destroyOnHidden>
       <Space orientation="vertical" size="large" style={{ width: '100%' }}>
         <section aria-labelledby="draft-settings-meta">
           <Typography.Title level={2} id="draft-settings-meta" style={{ fontSize: 16, marginTop: 0 }}>{t('drafts.basics')}</Typography.Title>
@@ -124,6 +125,6 @@ export default function DraftSettings() {
           <CollaboratorsManager collaborators={collaborators} candidates={candidates} othersNeedJoint={othersNeedJoint} joint={joint} />
         </section>
       </Space>
-    </Drawer>
+    </AppDrawer>
   );
 }

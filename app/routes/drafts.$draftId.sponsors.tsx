@@ -1,6 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, useActionData, useLoaderData, useNavigate, useNavigation } from '@remix-run/react';
-import { Alert, App, Button, Card, Drawer, Form, Input, Select, Space, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Form, Input, Select, Space, Tag, Typography } from 'antd';
+import { AppDrawer } from '../components/AppDrawer';
 import { useEffect } from 'react';
 import { z } from 'zod';
 import {
@@ -75,7 +76,7 @@ export default function SponsorshipPage() {
   const close = () => navigate(`/drafts/${draft.id}`, { preventScrollReset: true });
 
   return (
-    <Drawer open size={640} title={t('sponsorship.title')} onClose={close} destroyOnHidden>
+    <AppDrawer open size={640} title={t('sponsorship.title')} onClose={close} destroyOnHidden>
       <Space orientation="vertical" size="large" style={{ width: '100%' }} data-testid="sponsorship">
 
         {signing.proposalId ? (
@@ -190,6 +191,6 @@ export default function SponsorshipPage() {
           </Card>
         )}
       </Space>
-    </Drawer>
+    </AppDrawer>
   );
 }

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, useActionData, useFetcher, useLoaderData, useNavigate, useNavigation, useOutlet } from '@remix-run/react';
-import { Alert, App, Button, Drawer, Form, Input, Select, Space, Table, Typography } from 'antd';
+import { Alert, App, Button, Form, Input, Select, Space, Table, Typography } from 'antd';
+import { AppDrawer } from '../components/AppDrawer';
 import { listVersions, restoreVersion, saveVersion, type VersionSummary } from '../../server/services/versions';
 import {
   COMPARE_CURRENT, VERSION_INTENTS, VERSION_NAME_MAX, versionRestoreSchema, versionSaveSchema,
@@ -135,7 +136,7 @@ export default function DraftVersions() {
 
   const close = () => navigate(`/drafts/${draft.id}`, { preventScrollReset: true });
   return (
-    <Drawer open size={outlet ? 1040 : 760} title={t('versions.title')} onClose={close} destroyOnHidden>
+    <AppDrawer open size={outlet ? 1040 : 760} title={t('versions.title')} onClose={close} destroyOnHidden>
       {outlet ?? (
         <Space orientation="vertical" size="large" style={{ width: '100%' }}>
           {abilities.save ? (
@@ -165,6 +166,6 @@ export default function DraftVersions() {
           )}
         </Space>
       )}
-    </Drawer>
+    </AppDrawer>
   );
 }

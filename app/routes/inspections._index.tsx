@@ -1,6 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
-import { Button, Drawer, Empty, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { Button, Empty, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { AppDrawer } from '../components/AppDrawer';
 import { PlusOutlined } from '@ant-design/icons';
 import { useState } from 'react';
 import { createInspection, listInspectionsFor } from '../../server/services/inspections';
@@ -99,7 +100,7 @@ export default function InspectionsPage() {
         )}
       </section>
 
-      <Drawer open={creating} onClose={() => setCreating(false)} title={t('inspection.new')} size={520} destroyOnHidden>
+      <AppDrawer open={creating} onClose={() => setCreating(false)} title={t('inspection.new')} size={520} destroyOnHidden>
         {formWorkspace && (
           <AppForm schema={inspectionCreateSchema} intent="create" disabled={busy}
             initialValues={{ workspaceId: formWorkspace.id, kind: 'inspection', visibility: 'joint', startsOn: today, endsOn: today, leads: [] }}
@@ -123,7 +124,7 @@ export default function InspectionsPage() {
             <Button type="primary" htmlType="submit" loading={busy}>{t('inspection.new')}</Button>
           </AppForm>
         )}
-      </Drawer>
+      </AppDrawer>
     </Space>
   );
 }

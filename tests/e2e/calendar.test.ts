@@ -172,6 +172,15 @@ describe.skipIf(!chromiumPath)('browser: the shared calendar across regions and 
       await cq.waitForTimeout(300);
     }
     await expect.poll(() => cq.getByRole('dialog').count()).toBe(0);
+    const focused = () => cq.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.getAttribute('data-testid'));
+    await expect.poll(focused).toBe(`在 ${nextMonday} 新建日程`);
+    // 新建日程 closed with Esc while it is still opening: the focus is back on the button, not on <body>.
+    await cq.getByTestId('new-event').focus();
+    await cq.keyboard.press('Enter');
+    await cq.getByRole('dialog').waitFor();
+    await cq.keyboard.press('Escape');
+    await expect.poll(() => cq.getByRole('dialog').count()).toBe(0);
+    await expect.poll(focused).toBe('new-event');
     await cq.getByRole('button', { name: /订阅日历/ }).focus();
     await cq.keyboard.press('Enter');
     await cq.getByTestId('feed-create').focus();
