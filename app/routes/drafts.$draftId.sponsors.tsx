@@ -1,6 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, useActionData, useLoaderData, useNavigate, useNavigation } from '@remix-run/react';
 import { Alert, App, Button, Card, Form, Input, Select, Space, Tag, Typography } from 'antd';
+import { MultiSelect } from '../components/MultiSelect';
 import { AppDrawer } from '../components/AppDrawer';
 import { useEffect } from 'react';
 import { z } from 'zod';
@@ -153,7 +154,7 @@ export default function SponsorshipPage() {
             <Typography.Title level={3} style={{ fontSize: 18, marginTop: 0 }}>{t('sponsorship.invite')}</Typography.Title>
             <AppForm schema={inviteSponsorsSchema} intent="invite" name="invite" layout="inline" style={{ rowGap: 8 }} resetOnSuccess>
               <Form.Item name="users" label={t('sponsorship.people')} style={{ minWidth: 280, flex: 1 }}>
-                <Select mode="multiple" showSearch optionFilterProp="label"
+                <MultiSelect showSearch optionFilterProp="label"
                   options={candidates.map((c) => ({ value: c.id, label: `${c.displayName}（${c.orgName}）` }))} />
               </Form.Item>
               <Button htmlType="submit" loading={busy}>{t('sponsorship.sendInvitations')}</Button>

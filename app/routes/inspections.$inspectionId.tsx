@@ -2,6 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import { useSubmitOnline } from '../lib/submit';
 import { Alert, App, Button, Card, Descriptions, Empty, Form, Input, List, Select, Space, Table, Tag, Typography } from 'antd';
+import { MultiSelect } from '../components/MultiSelect';
 import { useEffect } from 'react';
 import { DownloadOutlined } from '@ant-design/icons';
 import { z } from 'zod';
@@ -271,7 +272,7 @@ function ItemsSection({ page, busy, post }: { page: Page; busy: boolean; post: P
         <Card size="small" title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('inspection.item.new')}</h2>}>
           <AppForm schema={itemSchema} intent="item.create" resetOnSuccess disabled={busy}>
             <Form.Item name="findingIds" label={t('inspection.item.findings')}>
-              <Select mode="multiple" optionFilterProp="label" options={page.findings.map((f) => ({ value: f.id, label: f.description.slice(0, 60) }))} />
+              <MultiSelect optionFilterProp="label" options={page.findings.map((f) => ({ value: f.id, label: f.description.slice(0, 60) }))} />
             </Form.Item>
             <Form.Item name="responsibleOrgId" label={t('inspection.item.unit')}>
               <Select options={page.units.map((u) => ({ value: u.id, label: `${u.name}（${regionName(t, u.region)}）` }))} />

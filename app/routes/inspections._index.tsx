@@ -1,6 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import { Button, Empty, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { MultiSelect } from '../components/MultiSelect';
 import { AppDrawer } from '../components/AppDrawer';
 import { PlusOutlined } from '@ant-design/icons';
 import { useState } from 'react';
@@ -116,7 +117,7 @@ export default function InspectionsPage() {
             <Form.Item name="startsOn" label={t('inspection.startsOn')}><DayField /></Form.Item>
             <Form.Item name="endsOn" label={t('inspection.endsOn')}><DayField /></Form.Item>
             <Form.Item name="leads" label={t('inspection.leads')}>
-              <Select mode="multiple" optionFilterProp="label" options={(committees[formWorkspace.id] ?? []).map((c) => ({ value: c.id, label: `${c.name}（${regionName(t, c.region)}）` }))} />
+              <MultiSelect optionFilterProp="label" options={(committees[formWorkspace.id] ?? []).map((c) => ({ value: c.id, label: `${c.name}（${regionName(t, c.region)}）` }))} />
             </Form.Item>
             <Form.Item name="visibility" label={t('inspection.visibility')}>
               <Select options={VISIBILITIES.map((v) => ({ value: v, label: visibilityLabel(t, v, formWorkspace.regions) }))} />

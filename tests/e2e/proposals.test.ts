@@ -69,7 +69,12 @@ describe.skipIf(!chromiumPath)('browser: a joint proposal from draft to closed',
     await lead.getByRole('combobox', { name: '委员' }).click();
     await lead.keyboard.type('刘洋');
     await lead.keyboard.press('Enter');
-    await lead.getByRole('button', { name: '发送邀请' }).click();
+    // Tab leaves the choice as it is, for the next control (it used to add, then remove, the list's first person).
+    await lead.keyboard.press('Tab');
+    await expect.poll(() => lead.evaluate(() => document.activeElement?.textContent?.replace(/\s/g, ''))).toBe('发送邀请');
+    const chosen = lead.getByTestId('sponsorship').locator('.ant-select-selection-item');
+    expect((await chosen.allInnerTexts()).map((n) => n.trim())).toEqual(['刘洋（四川省政协）']);
+    await lead.keyboard.press('Enter');
     // The Sichuan member's open page asks them, without a reload.
     await co.getByRole('button', { name: '同意联名' }).click({ timeout: 10_000 });
     // The answered button goes; the keyboard's focus stays in the drawer (not on the page's body).

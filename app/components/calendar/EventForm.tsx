@@ -1,5 +1,6 @@
 import { useRef } from 'react';
 import { Button, Checkbox, Form, Input, Select, Space } from 'antd';
+import { MultiSelect } from '../MultiSelect';
 import type { z } from 'zod';
 import { addDays, daysBetween, EVENT_KINDS, REPEATS } from '../../../shared/domain/calendar';
 import type { Visibility } from '../../../shared/domain/model';
@@ -103,7 +104,7 @@ export function EventForm<S extends z.ZodTypeAny>({ schema, intent, initialValue
       )}
       <Form.Item name="organisers" label={t('calendar.organisers')}>
         {/* The owner's committee always organises: its tag cannot be removed. */}
-        <Select mode="multiple" optionFilterProp="label"
+        <MultiSelect optionFilterProp="label"
           options={organising.map((c) => ({ value: c.id, label: c.name, disabled: c.owner }))} />
       </Form.Item>
       <Form.Item label={t('calendar.inviteCommittee')} htmlFor={`event-${intent}-committee`}>
@@ -116,7 +117,7 @@ export function EventForm<S extends z.ZodTypeAny>({ schema, intent, initialValue
           }} />
       </Form.Item>
       <Form.Item name="invitees" label={t('calendar.invitees')}>
-        <Select mode="multiple" allowClear={clearable} optionFilterProp="label"
+        <MultiSelect allowClear={clearable} optionFilterProp="label"
           options={invitable.map((p) => ({ value: p.id, label: `${p.displayName}（${p.orgName}）` }))} />
       </Form.Item>
       <Button type="primary" htmlType="submit" loading={busy}>{submitLabel}</Button>

@@ -1,4 +1,5 @@
 import { Button, Form, Input, Radio, Select, Space } from 'antd';
+import { MultiSelect } from '../MultiSelect';
 import {
   assignSchema, evaluateSchema, reasonSchema, rejectSchema, replySchema, stepSchema,
 } from '../../../shared/validation/proposals';
@@ -56,7 +57,7 @@ export function StepForm({ action, busy, units, assignments, sentBack }: {
               <Select showSearch optionFilterProp="label" style={{ minWidth: 220 }} options={options} />
             </Form.Item>
             <Form.Item name="co" label={t('proposal.unitRole.co')}>
-              <Select mode="multiple" showSearch optionFilterProp="label" style={{ minWidth: 220 }} options={options} />
+              <MultiSelect showSearch optionFilterProp="label" style={{ minWidth: 220 }} options={options} />
             </Form.Item>
             <Form.Item name="deadline" label={t('proposal.deadline')} extra={t('proposal.deadlineDefault')}><DayField min={addDays(beijingDay(Date.now()), 1)} /></Form.Item>
           </Space>
