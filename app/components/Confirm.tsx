@@ -1,6 +1,6 @@
 import { useId, useRef } from 'react';
 import { Popconfirm, type PopconfirmProps } from 'antd';
-import { FOCUSABLE, usable } from '../lib/focus-rescue';
+import { keepTabWithin, usable } from '../lib/focus-rescue';
 
 /**
  * antd's Popconfirm, usable from the keyboard. Its bubble is rendered at the end of the page, beyond
@@ -10,21 +10,11 @@ import { FOCUSABLE, usable } from '../lib/focus-rescue';
  * (confirmed, cancelled, Esc), back to the button that opened it, if the page still has it. Every
  * confirmation in the app is one of these.
  */
-/**
- * Tab and Shift+Tab go round the bubble's buttons while it is open: at the end of the page, Tab from its
- * last button would leave the page (to the document's body, or the browser's own controls).
- */
+/** Tab and Shift+Tab go round the bubble's buttons while it is open. */
 function keepTabIn(bubble: HTMLElement) {
   if (bubble.dataset.tabKept) return;
   bubble.dataset.tabKept = 'true';
-  bubble.addEventListener('keydown', (e) => {
-    if (e.key !== 'Tab') return;
-    const stops = [...bubble.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(usable);
-    const [first, last] = [stops[0], stops[stops.length - 1]];
-    if (!first) return;
-    if (!e.shiftKey && document.activeElement === last) { e.preventDefault(); first.focus(); }
-    if (e.shiftKey && document.activeElement === first) { e.preventDefault(); last.focus(); }
-  });
+  bubble.addEventListener('keydown', (e) => keepTabWithin(bubble, e));
 }
 
 export function Confirm({ okButtonProps, onOpenChange, afterOpenChange, ...props }: PopconfirmProps) {

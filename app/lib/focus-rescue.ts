@@ -16,6 +16,20 @@ export const usable = (el: Element): el is HTMLElement => el instanceof HTMLElem
   && el.getClientRects().length > 0;
 
 /**
+ * Tab from the last control of `container` goes round to its first, Shift+Tab from the first to the last:
+ * for what antd renders at the end of the page (a confirmation's bubble, a drawer), where Tab from the last
+ * control would leave the page (to the document's body, or the browser's own controls).
+ */
+export function keepTabWithin(container: HTMLElement, e: { key: string; shiftKey: boolean; preventDefault(): void }) {
+  if (e.key !== 'Tab') return;
+  const stops = [...container.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => usable(el) && el.tabIndex >= 0);
+  const [first, last] = [stops[0], stops[stops.length - 1]];
+  if (!first) return;
+  if (!e.shiftKey && document.activeElement === last) { e.preventDefault(); first.focus(); }
+  if (e.shiftKey && document.activeElement === first) { e.preventDefault(); last.focus(); }
+}
+
+/**
  * A control an action disables or replaces (同意联名 in the sponsors' drawer, a task's 移到 as
  * the card moves to another column, 全部标为已读 once nothing is unread) takes the keyboard's focus with
  * it, to the document's body: a screen reader then reads nothing, and where Tab goes next is up to the

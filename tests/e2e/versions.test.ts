@@ -77,8 +77,18 @@ describe.skipIf(!chromiumPath)('browser: versions, diff and attribution on a liv
     await cq.getByTestId('versions-table').getByText('征求意见稿').waitFor();
     expect(await cq.getByTestId('versions-table').innerText()).toContain('李明');
     expect(await seriousA11yViolations(cq, 'versions drawer')).toEqual([]);
-    await cq.locator('.ant-drawer-close').click();
+    // The keyboard: Tab from the drawer's last control goes round to its first, not out of the page.
+    await cq.evaluate(() => {
+      const stops = [...document.querySelectorAll<HTMLElement>('[role="dialog"] :is(a[href], button, input, textarea, [tabindex]:not([tabindex="-1"]))')]
+        .filter((el) => !el.matches(':disabled') && el.getClientRects().length > 0);
+      stops[stops.length - 1].focus();
+    });
+    await cq.keyboard.press('Tab');
+    expect(await cq.evaluate(() => !!document.activeElement?.closest('[role="dialog"]'))).toBe(true);
+    // Esc closes it, and the focus is back on 历史版本.
+    await cq.keyboard.press('Escape');
     await cq.waitForURL((url) => url.pathname === `/drafts/${draftId}`);
+    await expect.poll(() => cq.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.outerHTML.slice(0, 120))).toBe('open-versions');
   });
 
   it('after typing, comparing with the current text highlights the insertion and the deletion with their author; the live document is untouched', async () => {
