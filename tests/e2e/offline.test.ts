@@ -121,7 +121,7 @@ describe.skipIf(!chromiumPath)('browser: editing offline', () => {
     // What was typed offline is refused by the frozen text: said so, and gone from this browser, so that it
     // cannot merge unnoticed once editing reopens.
     await expect.poll(() => sc.page.getByTestId('collab-edits-discarded').innerText().catch(() => ''), { timeout: 10_000 })
-      .toContain('离线时所做的修改未能保存：正文已定稿待签署');
+      .toContain('您最近的修改未能保存：正文已定稿待签署');
     await expect.poll(() => editorText(sc.page), { timeout: 10_000 }).not.toContain(offlineText);
     await openDraft(sc.page, false);
     await connected(sc.page);
