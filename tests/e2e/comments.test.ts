@@ -165,4 +165,34 @@ describe.skipIf(!chromiumPath)('browser: comments anchored to the text, live acr
       await expect.poll(() => page.locator('.comment-thread--orphaned').allInnerTexts().then((t) => t.join('\n'))).toContain('核实装机数据');
     }
   });
+
+  it('a reply being written stays when someone resolves the thread, and is handed back when they delete it', async () => {
+    const question = '请补充副产氢的年产量。';
+    const theirs = sc.getByTestId('comment-thread').filter({ hasText: question });
+    await theirs.getByRole('button', { name: /^回\s?复$/ }).click();
+    await theirs.getByTestId('comment-reply-form').getByRole('textbox').fill('年产量约 40 万吨，');
+    await cq.getByTestId('comment-thread').filter({ hasText: question }).getByRole('button', { name: /^解\s?决$/ }).click();
+    // On sc's page the thread moves under 已解决, opened, with the reply as it was and the focus in it.
+    const moved = sc.locator('.comment-thread--resolved').filter({ hasText: question });
+    const kept = moved.getByTestId('comment-reply-form').getByRole('textbox');
+    await kept.waitFor({ timeout: 10_000 });
+    expect(await kept.inputValue()).toBe('年产量约 40 万吨，');
+    await expect.poll(() => kept.evaluate((el) => el === document.activeElement)).toBe(true);
+    await sc.keyboard.press('End');
+    await sc.keyboard.type('数据来自市经信委。');
+    await moved.getByRole('button', { name: /发送回复/ }).click();
+    await cq.getByText('年产量约 40 万吨，数据来自市经信委。').waitFor({ state: 'attached', timeout: 10_000 });
+
+    // A thread deleted while sc writes a reply to it: the text is handed back to copy, not lost without a word.
+    const mine = cq.getByTestId('comment-thread').filter({ hasText: '核实装机数据' });
+    await sc.getByTestId('comment-thread').filter({ hasText: '核实装机数据' }).getByRole('button', { name: /^回\s?复$/ }).click();
+    await sc.getByTestId('comment-thread').filter({ hasText: '核实装机数据' }).getByTestId('comment-reply-form').getByRole('textbox')
+      .fill('补充：2024 年装机 1.2 GW。');
+    await mine.getByRole('button', { name: /删除 李明 的评论/ }).click();
+    await cq.locator('.ant-popconfirm').getByRole('button', { name: /确\s?定/ }).click();
+    const unsent = sc.getByTestId('comment-reply-unsent');
+    await unsent.waitFor({ timeout: 10_000 });
+    expect(await unsent.innerText()).toContain('补充：2024 年装机 1.2 GW。');
+    expect(await sc.getByTestId('comment-thread').filter({ hasText: '核实装机数据' }).count()).toBe(0);
+  });
 });

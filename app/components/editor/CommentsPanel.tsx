@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useFetcher } from '@remix-run/react';
-import { App, Button, Form, Mentions, Space, Typography } from 'antd';
+import { Alert, App, Button, Form, Mentions, Space, Typography } from 'antd';
 import { CommentOutlined } from '@ant-design/icons';
 import { useEditorState, type Editor } from '@tiptap/react';
 import { BubbleMenu } from '@tiptap/react/menus';
@@ -86,12 +86,16 @@ export function CommentBubbleMenu({ editor }: { editor: Editor }) {
 }
 
 /** A comment form: a textarea with @ completion of the people who may read the draft. */
-function CommentForm({ label, placeholder, submitLabel, people, busy, error, autoFocus, onSubmit, onCancel, testId }: {
+function CommentForm({ label, placeholder, submitLabel, people, busy, error, autoFocus, onSubmit, onCancel, testId, text: kept, onTextChange }: {
   label: string; placeholder: string; submitLabel: string; people: Person[]; busy: boolean; error?: string;
   autoFocus?: boolean; onSubmit: (body: string) => void; onCancel?: () => void; testId: string;
+  /** The text, when it outlives the form (a reply, kept while its thread moves in the list). */
+  text?: string; onTextChange?: (text: string) => void;
 }) {
   const t = useT();
-  const [text, setText] = useState('');
+  const [own, setOwn] = useState('');
+  const text = kept ?? own;
+  const setText = onTextChange ?? setOwn;
   const options = useMemo(() => people.map((p) => ({ key: p.id, value: p.name, label: `${p.name}（${p.org}）` })), [people]);
   // The form goes away once the comment is saved; on an error the text stays for another try.
   const submit = () => { onSubmit(encodeMentions(text, people)); };
@@ -182,12 +186,15 @@ function CommentItem({ c, names, meId, act, root }: { c: PanelComment; names: Re
   );
 }
 
-function Thread({ thread, data, meId, draftId, act, state, active, onShow }: {
+function Thread({ thread, data, meId, draftId, act, state, active, onShow, replyText, onReplyChange }: {
   thread: PanelThread; data: CommentsData; meId: string; draftId: string; act: Act;
   state: 'open' | 'orphaned' | 'resolved'; active: boolean; onShow?: () => void;
+  /** The reply being written (undefined: none); the panel keeps it while the thread moves (resolved by someone). */
+  replyText: string | undefined; onReplyChange: (text: string | undefined) => void;
 }) {
   const t = useT();
-  const [replying, setReplying] = useState(false);
+  const replying = replyText !== undefined;
+  const setReplying = (on: boolean) => onReplyChange(on ? '' : undefined);
   const [error, setError] = useState<string>();
   const names = { ...Object.fromEntries(data.mentionable.map((p) => [p.id, p.name])), ...data.names };
   const reply = useCommentAction(draftId, (r) => {
@@ -226,6 +233,7 @@ function Thread({ thread, data, meId, draftId, act, state, active, onShow }: {
             <CommentForm
               label={t('comments.replyTo', { name: thread.authorName })} placeholder={t('comments.replyPlaceholder')}
               submitLabel={t('comments.sendReply')} people={data.mentionable} busy={reply.busy} error={error} autoFocus
+              text={replyText} onTextChange={onReplyChange}
               onSubmit={send} onCancel={() => { setReplying(false); setError(undefined); }} testId="comment-reply-form"
             />
           )}
@@ -259,6 +267,23 @@ export function CommentsPanel({ draftId, editor, meId, data: loaded }: { draftId
   const view = useCommentPlacement(editor);
   const [error, setError] = useState<FieldErrors>({});
   const act = useCommentAction(draftId);
+  // Replies being written, by thread: kept while a thread moves between the groups (someone resolved it);
+  // a thread deleted meanwhile leaves its unsent text here, shown to copy.
+  const [replies, setReplies] = useState<Record<string, string>>({});
+  const [unsent, setUnsent] = useState<string | null>(null);
+  const setReply = (id: string) => (text: string | undefined) => setReplies((r) => {
+    const { [id]: _, ...rest } = r;
+    return text === undefined ? rest : { ...rest, [id]: text };
+  });
+  const threadIds = data.threads.map((th) => th.id).join();
+  useEffect(() => {
+    const here = new Set(data.threads.map((th) => th.id));
+    const gone = Object.keys(replies).filter((id) => !here.has(id));
+    if (gone.length === 0) return;
+    const text = gone.map((id) => replies[id]).filter((r) => r.trim()).join('\n\n');
+    if (text) setUnsent(text);
+    setReplies((r) => Object.fromEntries(Object.entries(r).filter(([id]) => here.has(id))));
+  }, [threadIds]);
   // Posted, the comment takes the keyboard's focus from the composer, which closes. Its result arrives with
   // the reloaded threads (the fetcher is idle once they are in); the threads there were before sending tell
   // it apart.
@@ -325,7 +350,8 @@ export function CommentsPanel({ draftId, editor, meId, data: loaded }: { draftId
       {note}
       {threads.map((th) => (
         <Thread key={th.id} thread={th} data={data} meId={meId} draftId={draftId} act={act} state={state} active={view.active === th.id}
-          onShow={state === 'open' && typeof where(th.id) !== 'string' ? () => show(th.id) : undefined} />
+          onShow={state === 'open' && typeof where(th.id) !== 'string' ? () => show(th.id) : undefined}
+          replyText={replies[th.id]} onReplyChange={setReply(th.id)} />
       ))}
     </div>
   );
@@ -363,8 +389,14 @@ export function CommentsPanel({ draftId, editor, meId, data: loaded }: { draftId
       {group(null, placed, 'open')}
       {group(t('comments.orphaned', { n: orphaned.length }), orphaned, 'orphaned',
         <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginBottom: 6 }}>{t('comments.orphanedHelp')}</Typography.Paragraph>)}
+      {unsent !== null && (
+        <Alert type="warning" showIcon closable onClose={() => setUnsent(null)} data-testid="comment-reply-unsent" style={{ marginBottom: 8 }}
+          title={t('comments.replyUnsent')}
+          description={<Typography.Paragraph copyable style={{ whiteSpace: 'pre-wrap', marginBottom: 0 }}>{unsent}</Typography.Paragraph>} />
+      )}
       {resolved.length > 0 && (
-        <details data-testid="comments-resolved">
+        // Opened while a reply is written in it (its thread resolved by someone meanwhile): the reply stays in sight.
+        <details data-testid="comments-resolved" open={resolved.some((th) => replies[th.id] !== undefined) || undefined}>
           <summary>{t('comments.resolvedGroup', { n: resolved.length })}</summary>
           {group(null, resolved, 'resolved')}
         </details>
