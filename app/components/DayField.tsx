@@ -37,6 +37,13 @@ export function DayField({ value, onChange, id, style, min, max, ...aria }: {
     <DatePicker id={id} style={{ width: 160, ...style }} format="YYYY-MM-DD" {...enter} {...aria}
       value={value ? dayjs(value) : null}
       disabledDate={min || max ? (d) => (!!min && d.format('YYYY-MM-DD') < min) || (!!max && d.format('YYYY-MM-DD') > max) : undefined}
-      onChange={(day) => onChange?.(day ? day.format('YYYY-MM-DD') : undefined)} />
+      onChange={(day) => onChange?.(day ? day.format('YYYY-MM-DD') : undefined)}
+      // The picker keeps its last day when its text is emptied or left unfinished (it puts that day back on
+      // blur): a day typed wrong could then not be taken out but with the mouse. Left so, the field is empty.
+      // After the picker's own handling of the blur, which submits the day it still holds.
+      onBlur={(e) => {
+        const input = e.target as HTMLInputElement;
+        setTimeout(() => { if (!/^\d{4}-\d{2}-\d{2}$/.test(input.value)) onChange?.(undefined); });
+      }} />
   );
 }
