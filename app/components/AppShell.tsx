@@ -12,7 +12,7 @@ import { InlineStyle } from './InlineStyle';
 import { usePreloadPages } from '../lib/preload';
 import { useFocusRescue } from '../lib/focus-rescue';
 import { useScrollableTables } from '../lib/scroll-regions';
-import { useOnlineSubmitHandler } from '../lib/submit';
+import { useIndexMarkerDropped, useOnlineSubmitHandler } from '../lib/submit';
 import { useSessionChanges } from '../realtime/hooks';
 
 /** `may`: the areas the policy opens to this user (the root loader asks it). */
@@ -75,6 +75,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
   useScrollableTables(t('nav.scrollingTable'));
   useFocusRescue();
   const onlineOnly = useOnlineSubmitHandler();
+  useIndexMarkerDropped();
   // The navigation's pages, the bell's, and the records' pages opened from them and from notifications
   // (a proposal, an event…; any id stands for all), ready to say so when opened without the network.
   // A draft's only fetched: its editor is most of the app's code, too much to compile on every page load.

@@ -1,5 +1,5 @@
-import type { FormEvent } from 'react';
-import { useSubmit, type SubmitFunction } from '@remix-run/react';
+import { useEffect, type FormEvent } from 'react';
+import { useLocation, useNavigate, useNavigation, useSubmit, type SubmitFunction } from '@remix-run/react';
 import { App } from 'antd';
 import { useT } from './i18n';
 
@@ -29,4 +29,23 @@ export function useSubmitOnline(): SubmitFunction {
 export function useOnlineSubmitHandler() {
   const whenOnline = useWhenOnline();
   return (event: FormEvent) => { if (!whenOnline(() => true)) event.preventDefault(); };
+}
+
+/**
+ * A form sent to a list page (an index route: 协商日程's 新建日程) left `?index`, Remix's marker for that
+ * route's action, in the address bar. Once the answer is in, the marker goes (replacing the history entry),
+ * so that the address is the page's own again, to share or bookmark.
+ */
+export function useIndexMarkerDropped() {
+  const location = useLocation();
+  const idle = useNavigation().state === 'idle';
+  const navigate = useNavigate();
+  useEffect(() => {
+    if (!idle) return;
+    const params = new URLSearchParams(location.search);
+    if (!params.has('index')) return;
+    params.delete('index');
+    const search = params.toString();
+    navigate({ pathname: location.pathname, search: search ? `?${search}` : '', hash: location.hash }, { replace: true, preventScrollReset: true });
+  }, [location, idle]);
 }

@@ -78,6 +78,8 @@ describe.skipIf(!chromiumPath)('browser: the shared calendar across regions and 
     await expect.poll(() => chip(cq).innerText().catch(() => ''), { timeout: 10_000 }).toContain('09:00');
     await expect.poll(() => chip(sc).innerText().catch(() => ''), { timeout: 10_000 }).toContain('09:00');
     expect(await sc.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+    // The address is the week's own again, not the form's (`?index`).
+    await expect.poll(() => new URL(cq.url()).search).toBe(new URL(week, server.url).search);
 
     // The Sichuan member opens it: same text as in Beijing, and answers.
     await chip(sc).click();
