@@ -6,6 +6,7 @@ import { createOrg, listOrgs, renameOrg, type OrgNode } from '../../server/servi
 import { ORG_LEVELS } from '../../shared/domain/model';
 import { orgSchema } from '../../shared/validation/schemas';
 import { callContext, guard, requireId, requireUser } from '../lib/session.server';
+import { requireAdmin } from '../lib/records.server';
 import { badRequest, readInput, readIntent, submitForm } from '../lib/input.server';
 import { AppForm } from '../components/AppForm';
 import { useT } from '../lib/i18n';
@@ -22,6 +23,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 /** Create and rename share the route: `intent` says which. */
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
+  await requireAdmin(user);
   const input = await readInput(request);
   const intent = readIntent(input, ['create', 'rename']);
   const call = callContext(context);

@@ -7,6 +7,7 @@ import { Alert, App, Button, Card, Descriptions, Form, Input, Space, Tag, Typogr
 import { getManagedUser, resetPassword, setStatus, updateUser } from '../../server/services/users';
 import { passwordResetSchema, userUpdateSchema } from '../../shared/validation/schemas';
 import { callContext, guard, requireId, requireUser } from '../lib/session.server';
+import { requireAdmin } from '../lib/records.server';
 import { badRequest, readInput, readIntent, submitForm } from '../lib/input.server';
 import { AppForm } from '../components/AppForm';
 import { useT } from '../lib/i18n';
@@ -25,6 +26,7 @@ const statusSchema = z.object({});
 /** One route, several forms: `intent` says which, and is read before the rest is parsed. */
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
+  await requireAdmin(user);
   const id = requireId(params.userId);
   const input = await readInput(request);
   const intent = readIntent(input, ['update', 'disable', 'enable', 'password']);

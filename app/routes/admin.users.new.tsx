@@ -5,6 +5,7 @@ import { createUser, getUserFormOptions } from '../../server/services/users';
 import { ROLES } from '../../shared/domain/model';
 import { userCreateSchema } from '../../shared/validation/schemas';
 import { callContext, guard, requireUser } from '../lib/session.server';
+import { requireAdmin } from '../lib/records.server';
 import { readInput, submitForm } from '../lib/input.server';
 import { AppForm } from '../components/AppForm';
 import { useT } from '../lib/i18n';
@@ -17,6 +18,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
+  await requireAdmin(user);
   return submitForm(undefined, userCreateSchema, await readInput(request), async (values) => {
     const id = await createUser(context.db, user, values, callContext(context));
     throw redirect(`/admin/users/${id}`);

@@ -11,6 +11,7 @@ import { addMember, removeMember, setMemberRole } from '../../server/services/me
 import { WORKSPACE_ROLES } from '../../shared/domain/model';
 import { memberAddSchema, workspaceOrgSchema, workspaceSchema } from '../../shared/validation/schemas';
 import { callContext, guard, requireId, requireUser } from '../lib/session.server';
+import { requireAdmin } from '../lib/records.server';
 import { badRequest, readInput, readIntent, submitForm } from '../lib/input.server';
 import { pageTitle, useT } from '../lib/i18n';
 import { AppForm } from '../components/AppForm';
@@ -33,6 +34,7 @@ const roleSchema = userIdSchema.extend({ role: z.enum(WORKSPACE_ROLES, { errorMa
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
+  await requireAdmin(user);
   const id = requireId(params.workspaceId);
   const input = await readInput(request);
   const intent = readIntent(input, INTENTS);

@@ -4,6 +4,7 @@ import { Button, Card, Form, Input, Space, Table, Typography } from 'antd';
 import { createWorkspace, listAdminWorkspaces } from '../../server/services/workspaces';
 import { workspaceSchema } from '../../shared/validation/schemas';
 import { callContext, guard, requireUser } from '../lib/session.server';
+import { requireAdmin } from '../lib/records.server';
 import { readInput, submitForm } from '../lib/input.server';
 import { pageTitle, useT } from '../lib/i18n';
 import { AppForm } from '../components/AppForm';
@@ -20,6 +21,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
+  await requireAdmin(user);
   return submitForm('create', workspaceSchema, await readInput(request), async (values) => {
     const id = await createWorkspace(context.db, user, values, callContext(context));
     throw redirect(`/admin/workspaces/${id}`);

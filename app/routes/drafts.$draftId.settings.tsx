@@ -13,6 +13,7 @@ import {
 } from '../../shared/validation/drafts';
 import { parseWith } from '../../shared/validation/parse';
 import { callContext, guard, requireId, requireUser } from '../lib/session.server';
+import { requireReadable } from '../lib/records.server';
 import { badRequest, readInput, readIntent, submitForm } from '../lib/input.server';
 import { pageTitle, useT } from '../lib/i18n';
 import { AppForm } from '../components/AppForm';
@@ -37,6 +38,7 @@ const INTENTS = ['meta', 'visibility', 'invite', 'role', 'remove'] as const;
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const id = requireId(params.draftId);
+  await requireReadable(context, user, 'draft', id);
   const input = await readInput(request);
   const call = callContext(context);
   const intent = readIntent(input, INTENTS);

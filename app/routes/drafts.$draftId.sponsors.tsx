@@ -12,6 +12,7 @@ import { answerSponsorshipSchema, inviteSponsorsSchema, signSchema, sponsorUserS
 import { PROPOSAL_TOPICS } from '../../shared/domain/proposal';
 import { formatDateTime } from '../../shared/format/datetime';
 import { callContext, guard, requireId, requireUser } from '../lib/session.server';
+import { requireReadable } from '../lib/records.server';
 import { badRequest, readInput, readIntent, submitForm } from '../lib/input.server';
 import { pageTitle, useLocale, useT } from '../lib/i18n';
 import { AppForm } from '../components/AppForm';
@@ -33,6 +34,7 @@ const noInput = z.object({});
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const id = requireId(params.draftId);
+  await requireReadable(context, user, 'draft', id);
   const input = await readInput(request);
   const intent = readIntent(input, INTENTS);
   const call = callContext(context);

@@ -10,6 +10,7 @@ import {
 } from '../../shared/validation/comments';
 import { badRequest, readInput, readIntent, submitForm } from '../lib/input.server';
 import { callContext, guard, requireId, requireUser } from '../lib/session.server';
+import { requireReadable } from '../lib/records.server';
 import { pageTitle, useT } from '../lib/i18n';
 import { useLiveRevalidation, useRevalidateWhenIdle } from '../realtime/hooks';
 import { RegionTag, REGION_COLORS } from '../components/RegionTag';
@@ -48,6 +49,7 @@ const COMMENT_REFUSALS = { forbidden: 'comments.forbidden', notFound: 'comments.
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const id = requireId(params.draftId);
+  await requireReadable(context, user, 'draft', id);
   const input = await readInput(request);
   const intent = readIntent(input, COMMENT_INTENTS);
   const [db, call] = [context.db, callContext(context)];

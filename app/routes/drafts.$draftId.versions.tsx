@@ -9,6 +9,7 @@ import {
 } from '../../shared/validation/versions';
 import { badRequest, readInput, readIntent, submitForm, type ActionResult } from '../lib/input.server';
 import { callContext, guard, requireId, requireUser } from '../lib/session.server';
+import { requireReadable } from '../lib/records.server';
 import { formatDateTime } from '../../shared/format/datetime';
 import { pageTitle, useLocale, useT } from '../lib/i18n';
 import { AppForm } from '../components/AppForm';
@@ -35,6 +36,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const id = requireId(params.draftId);
+  await requireReadable(context, user, 'draft', id);
   const input = await readInput(request);
   const intent = readIntent(input, VERSION_INTENTS);
   const call = callContext(context);

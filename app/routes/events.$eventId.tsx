@@ -15,6 +15,7 @@ import { formatDate, formatDateTime } from '../../shared/format/datetime';
 import type { Locale } from '../../shared/i18n';
 import { useClearable } from '../components/clearable';
 import { callContext, guard, requireId, requireUser } from '../lib/session.server';
+import { requireReadable } from '../lib/records.server';
 import { badRequest, readInput, readIntent, submitForm } from '../lib/input.server';
 import { pageTitle, useLocale, useT } from '../lib/i18n';
 import { AppForm } from '../components/AppForm';
@@ -41,6 +42,7 @@ const INTENTS = ['update', 'visibility', 'delete', 'answer', 'attendance', 'minu
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const id = requireId(params.eventId);
+  await requireReadable(context, user, 'event', id);
   const input = await readInput(request);
   const intent = readIntent(input, INTENTS);
   const call = callContext(context);

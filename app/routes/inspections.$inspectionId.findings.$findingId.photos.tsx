@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { addFindingPhoto } from '../../server/services/inspection-photos';
 import { toUpload } from '../../server/services/upload';
 import { callContext, requireId, requireUser } from '../lib/session.server';
+import { requireReadable } from '../lib/records.server';
 import { badRequest, submitForm } from '../lib/input.server';
 import { jsonResponse } from '../lib/resource.server';
 
@@ -14,6 +15,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const id = requireId(params.inspectionId);
   const findingId = requireId(params.findingId);
+  await requireReadable(context, user, 'inspection', id);
   let file: File | null = null;
   try {
     const form = await request.formData();

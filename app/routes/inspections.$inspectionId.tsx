@@ -20,6 +20,7 @@ import { RECTIFICATION_STATUSES } from '../../shared/domain/inspection';
 import { regionName } from '../../shared/i18n/labels';
 import { parseWith, type FieldErrors } from '../../shared/validation/parse';
 import { callContext, guard, requireId, requireUser } from '../lib/session.server';
+import { requireReadable } from '../lib/records.server';
 import { badRequest, readInput, readIntent, submitForm } from '../lib/input.server';
 import { pageTitle, useT } from '../lib/i18n';
 import { useLiveRevalidation, useWatchRecord } from '../realtime/hooks';
@@ -54,6 +55,7 @@ const INTENTS = ['report', 'status', 'roster.add', 'roster.remove', 'stop.add', 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const id = requireId(params.inspectionId);
+  await requireReadable(context, user, 'inspection', id);
   const input = await readInput(request);
   const intent = readIntent(input, INTENTS);
   const call = callContext(context);

@@ -6,6 +6,7 @@ import { useEffect } from 'react';
 import { deleteNotice, getNotice, setNoticeVisibility, updateNotice } from '../../server/services/notices';
 import { noticeSchema, visibilitySchema } from '../../shared/validation/schemas';
 import { callContext, guard, requireId, requireUser } from '../lib/session.server';
+import { requireReadable } from '../lib/records.server';
 import { badRequest, readInput, readIntent, submitForm } from '../lib/input.server';
 import { formatDateTime } from '../../shared/format/datetime';
 import { pageTitle, useLocale, useT } from '../lib/i18n';
@@ -30,6 +31,7 @@ const editSchema = noticeSchema.pick({ title: true, body: true });
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const id = requireId(params.noticeId);
+  await requireReadable(context, user, 'notice', id);
   const input = await readInput(request);
   const intent = readIntent(input, ['update', 'visibility', 'delete']);
   const call = callContext(context);

@@ -15,6 +15,7 @@ import { REPLY_FILE_ACCEPT, SUPERVISION_KINDS } from '../../shared/domain/propos
 import { beijingDay } from '../../shared/domain/calendar';
 import { formatDate, formatDateTime } from '../../shared/format/datetime';
 import { callContext, guard, requireId, requireUser } from '../lib/session.server';
+import { requireReadable } from '../lib/records.server';
 import { badRequest, readInput, readIntent, submitForm } from '../lib/input.server';
 import { pageTitle, useLocale, useT } from '../lib/i18n';
 import { AppForm } from '../components/AppForm';
@@ -39,6 +40,7 @@ const INTENTS = [...STEPS_WITHOUT_INPUT, 'reject', 'return', 'assign', 'reply', 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const id = requireId(params.proposalId);
+  await requireReadable(context, user, 'proposal', id);
   const input = await readInput(request);
   const intent = readIntent(input, INTENTS);
   const call = callContext(context);

@@ -8,6 +8,7 @@ import { addMember, removeMember } from '../../server/services/membership';
 import { createNotice } from '../../server/services/notices';
 import { memberAddSchema, noticeSchema } from '../../shared/validation/schemas';
 import { callContext, guard, requireId, requireUser } from '../lib/session.server';
+import { requireReadable } from '../lib/records.server';
 import { badRequest, readInput, readIntent, submitForm } from '../lib/input.server';
 import { formatDate } from '../../shared/format/datetime';
 import { pageTitle, useLocale, useT } from '../lib/i18n';
@@ -33,6 +34,7 @@ const removeSchema = z.object({ userId: z.string().uuid('validation.required') }
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const id = requireId(params.workspaceId);
+  await requireReadable(context, user, 'workspace', id);
   const input = await readInput(request);
   const intent = readIntent(input, INTENTS);
   const call = callContext(context);

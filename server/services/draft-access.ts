@@ -42,5 +42,10 @@ export async function loadReadableDraft(trx: Executor, actor: Actor, draftId: st
   return draft;
 }
 
+/** A draft's policy view, if the actor may read it (else NotFoundError, or the policy's refusal). */
+export function getDraftRef(db: Kysely<DB>, actor: Actor, draftId: string): Promise<DraftRef> {
+  return withActor(db, dbActor(actor), (trx) => loadReadableDraft(trx, actor, draftId));
+}
+
 /** Audit entries about a draft name it so. */
 export const draftAuditTarget = (id: string) => ({ type: 'draft', id });

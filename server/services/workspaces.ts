@@ -37,11 +37,22 @@ async function membersFor(trx: Executor, actor: Actor, ref: WorkspaceRef) {
 }
 
 /** One workspace as its member sees it: participants, members by region, readable notices. */
+/** A workspace the actor may read, in their transaction (else NotFoundError, or the policy's refusal). */
+async function loadReadableWorkspace(trx: Executor, actor: Actor, id: string): Promise<WorkspaceRef> {
+  const ref = await findWorkspaceRef(trx, id);
+  if (!ref) throw new NotFoundError('workspace');
+  authorize(actor, 'workspace.read', ref);
+  return ref;
+}
+
+/** A workspace's policy view, if the actor may read it. */
+export function getWorkspaceRef(db: Kysely<DB>, actor: Actor, id: string): Promise<WorkspaceRef> {
+  return withActor(db, dbActor(actor), (trx) => loadReadableWorkspace(trx, actor, id));
+}
+
 export async function getWorkspace(db: Kysely<DB>, actor: Actor, id: string) {
   return withActor(db, dbActor(actor), async (trx) => {
-    const ref = await findWorkspaceRef(trx, id);
-    if (!ref) throw new NotFoundError('workspace');
-    authorize(actor, 'workspace.read', ref);
+    const ref = await loadReadableWorkspace(trx, actor, id);
     const abilities = membershipAbilities(actor, ref);
     const [[summary], members, notices, candidates] = await Promise.all([
       listWorkspacesByIds(trx, [id]), membersFor(trx, actor, ref), listNotices(trx, [id]),

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backend, startTestServer, type TestServer } from '../support/server';
 import { insertNotice, noticeId, SEED, workspaceId } from '../factories/demo';
+import { asOwner } from '../support/owner';
 
 let server: TestServer;
 const cookies: Record<string, string> = {};
@@ -154,6 +155,32 @@ describe(`direct URLs (${backend})`, () => {
     expect(still.status).toBe(200);
     expect(still.body).toContain(SEED.notices.cqRegion);
     expect(carries((await get('sc-member', '/')).body, SEED.notices.cqRegion)).toBe(false);
+  });
+
+  it('a malformed submission to a record one may not read is 404, not the form\'s 400; to the administration, 403', async () => {
+    const chongqingOnly = (table: 'drafts' | 'events' | 'proposals' | 'inspections') => asOwner(server.database.db, (trx) =>
+      trx.selectFrom(table).select('id').where('owner_region', '=', 'chongqing').where('visibility', '=', 'region').executeTakeFirstOrThrow())
+      .then((r) => r.id);
+    const paths = [
+      `/workspaces/${ids.workspaces.cqOwn}`, `/notices/${ids.notices.cqRegion}`,
+      `/drafts/${await chongqingOnly('drafts')}`, `/drafts/${await chongqingOnly('drafts')}/sponsors`,
+      `/events/${await chongqingOnly('events')}`, `/proposals/${await chongqingOnly('proposals')}`,
+      `/inspections/${await chongqingOnly('inspections')}`, `/inspections/${await chongqingOnly('inspections')}/findings`,
+    ];
+    for (const path of paths) {
+      for (const body of [{ intent: 'post' }, { intent: 'nonsense', x: 1 }]) {
+        const res = await server.request(path, {
+          method: 'POST', cookie: cookies['sc-member'], headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+        });
+        expect(res.status, `${path} ${body.intent}`).toBe(404);
+      }
+    }
+    for (const path of ['/admin/users/new', '/admin/orgs', '/admin/workspaces']) {
+      const res = await server.request(path, {
+        method: 'POST', cookie: cookies['cq-member'], headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'x' }),
+      });
+      expect(res.status, path).toBe(403);
+    }
   });
 
   it('malformed or unknown ids are 404, never 500', async () => {
