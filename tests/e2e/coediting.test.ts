@@ -244,6 +244,24 @@ describe.skipIf(!chromiumPath)('browser: co-editing the hydrogen-corridor propos
     expect(await page.locator('[data-testid="collab-status"]').getAttribute('data-status')).toBe('connected');
   });
 
+  it('undo takes back a word typed while the other side is typing too, in one step, and nothing of theirs', async () => {
+    const cq = people.cq.page;
+    const sc = people.sc.page;
+    await placeCaret(cq, PARA.rootCause, 'end');
+    await placeCaret(sc, PARA.closing, 'end');
+    const before = await editorText(cq);
+    const word = '〔甲乙丙丁戊己〕';
+    await Promise.all([cq.keyboard.type(word, { delay: 40 }), sc.keyboard.type('〔对方也在写〕', { delay: 25 })]);
+    await expect.poll(() => editorText(sc)).toContain(word);
+    await expect.poll(() => editorText(cq)).toContain('〔对方也在写〕');
+    await cq.keyboard.press('Control+z');
+    // Each character of the word is gone (one step), on both sides; the other side's words stay.
+    const extra = (text: string) => [...word].filter((c) => text.split(c).length > before.split(c).length);
+    await expect.poll(() => editorText(sc).then(extra)).toEqual(['〔', '〕']);
+    expect(extra(await editorText(cq))).toEqual(['〔', '〕']);
+    expect(await editorText(cq)).toContain('〔对方也在写〕');
+  });
+
   it('a paste is an undo step of its own: undone, the words typed just before and after it stay', async () => {
     const { page } = people.cq;
     await placeCaret(page, PARA.closing, 'end');
