@@ -28,7 +28,7 @@ export async function requireReadable(context: AppLoadContext, user: SessionUser
   await guard(() => READS[kind](context, user, id));
 }
 
-/** The same for the administration's actions: a non-administrator is refused before anything is read. */
+/** The administration's layout and actions: a non-administrator is refused (403) before anything is read. */
 export async function requireAdmin(user: SessionUser): Promise<void> {
   await guard(async () => authorize(user, 'admin.enter', {}));
 }

@@ -1,8 +1,8 @@
 import { redirect, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, Outlet, useLocation } from '@remix-run/react';
 import { Menu, Space, Typography } from 'antd';
-import { authorize } from '../../shared/policy';
-import { guard, requireUser } from '../lib/session.server';
+import { requireUser } from '../lib/session.server';
+import { requireAdmin } from '../lib/records.server';
 import { pageTitle, useT } from '../lib/i18n';
 export { PageErrorBoundary as ErrorBoundary } from '../components/PageError';
 
@@ -11,7 +11,7 @@ export const meta: MetaFunction = (args) => pageTitle(args, 'admin.title');
 /** Every admin page needs the admin role; each child's service authorizes its own region again. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  await guard(async () => authorize(user, 'admin.enter', {}));
+  await requireAdmin(user);
   if (new URL(request.url).pathname.replace(/\/+$/, '') === '/admin') throw redirect('/admin/users');
   return null;
 }
