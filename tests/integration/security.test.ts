@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connectClient } from 'socket.io-client';
 import { backend, startTestServer, type TestServer } from '../support/server';
 import { SEED } from '../factories/demo';
+import { asOwner } from '../support/owner';
+import { DEMO_INSPECTIONS } from '../../db/seed/inspections';
 import { createDraft, rawSocket } from '../support/collab';
 import { CLOSE } from '../../shared/realtime/collab';
 
@@ -118,7 +120,10 @@ describe(`request body caps (${backend})`, () => {
   });
 
   it("a finding's photo may be a phone camera's 8 MB, but not more than the photo cap", async () => {
-    const path = `/inspections/${crypto.randomUUID()}/findings/${crypto.randomUUID()}/photos`;
+    // An inspection cq-member reads: an action on one they may not read is refused before its body is read.
+    const inspection = await asOwner(server.database.db, (trx) => trx.selectFrom('inspections').select('id')
+      .where('title', '=', DEMO_INSPECTIONS.wujiang).executeTakeFirstOrThrow());
+    const path = `/inspections/${inspection.id}/findings/${crypto.randomUUID()}/photos`;
     const big = await post(server.url, { path, declared: 11 * MB, send: 256 * 1024, cookie: cookies.plain });
     expect(big.status).toBe(413);
     expect(big.body).toContain('10 MB');
