@@ -182,6 +182,9 @@ describe.skipIf(!chromiumPath)('browser: comments anchored to the text, live acr
     await sc.keyboard.type('数据来自市经信委。');
     await moved.getByRole('button', { name: /发送回复/ }).click();
     await cq.getByText('年产量约 40 万吨，数据来自市经信委。').waitFor({ state: 'attached', timeout: 10_000 });
+    // Sent, the reply is in sight in its thread: the group stays open.
+    await moved.getByText('年产量约 40 万吨，数据来自市经信委。').waitFor({ timeout: 10_000 });
+    expect(await sc.getByTestId('comments-resolved').evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
 
     // A thread deleted while sc writes a reply to it: the text is handed back to copy, not lost without a word.
     const mine = cq.getByTestId('comment-thread').filter({ hasText: '核实装机数据' });

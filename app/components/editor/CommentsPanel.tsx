@@ -275,6 +275,10 @@ export function CommentsPanel({ draftId, editor, meId, data: loaded }: { draftId
     const { [id]: _, ...rest } = r;
     return text === undefined ? rest : { ...rest, [id]: text };
   });
+  // The resolved group opens while a reply is written in it (its thread resolved by someone meanwhile), so
+  // that the reply stays in sight, and then stays as the person leaves it.
+  const [resolvedOpen, setResolvedOpen] = useState(false);
+  const replyingInResolved = data.threads.some((th) => th.resolvedAt && replies[th.id] !== undefined);
   const threadIds = data.threads.map((th) => th.id).join();
   useEffect(() => {
     const here = new Set(data.threads.map((th) => th.id));
@@ -395,8 +399,8 @@ export function CommentsPanel({ draftId, editor, meId, data: loaded }: { draftId
           description={<Typography.Paragraph copyable style={{ whiteSpace: 'pre-wrap', marginBottom: 0 }}>{unsent}</Typography.Paragraph>} />
       )}
       {resolved.length > 0 && (
-        // Opened while a reply is written in it (its thread resolved by someone meanwhile): the reply stays in sight.
-        <details data-testid="comments-resolved" open={resolved.some((th) => replies[th.id] !== undefined) || undefined}>
+        <details data-testid="comments-resolved" open={resolvedOpen || replyingInResolved}
+          onToggle={(e) => setResolvedOpen(e.currentTarget.open)}>
           <summary>{t('comments.resolvedGroup', { n: resolved.length })}</summary>
           {group(null, resolved, 'resolved')}
         </details>
