@@ -279,6 +279,8 @@ export function CommentsPanel({ draftId, editor, meId, data: loaded }: { draftId
   // that the reply stays in sight, and then stays as the person leaves it.
   const [resolvedOpen, setResolvedOpen] = useState(false);
   const replyingInResolved = data.threads.some((th) => th.resolvedAt && replies[th.id] !== undefined);
+  // Kept open at once (its toggle event comes later, and may come after the reply is sent).
+  useEffect(() => { if (replyingInResolved) setResolvedOpen(true); }, [replyingInResolved]);
   const threadIds = data.threads.map((th) => th.id).join();
   useEffect(() => {
     const here = new Set(data.threads.map((th) => th.id));
