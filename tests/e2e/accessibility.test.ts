@@ -136,9 +136,9 @@ describe.skipIf(!chromiumPath)('browser: accessible, keyboard usable, styled fro
     await page.getByRole('button', { name: /^发\s*布$/ }).focus();
     await page.keyboard.press('Enter');
     await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.id)).toMatch(/title$/);
-    const described = await page.evaluate(() => (document.activeElement?.getAttribute('aria-describedby') ?? '')
-      .split(/\s+/).map((id) => document.getElementById(id)?.textContent ?? '').join(' '));
-    expect(described).toContain('此项为必填项');
+    // The message comes in with antd's motion, a moment after the focus.
+    await expect.poll(() => page.evaluate(() => (document.activeElement?.getAttribute('aria-describedby') ?? '')
+      .split(/\s+/).map((id) => document.getElementById(id)?.textContent ?? '').join(' '))).toContain('此项为必填项');
     expect(await page.getByLabel('正文').inputValue()).toBe('请各位委员于周五前提交调研材料。');
 
     // A longer form: the first field in error on screen, whatever the schema's order; a date names its message.
@@ -151,7 +151,7 @@ describe.skipIf(!chromiumPath)('browser: accessible, keyboard usable, styled fro
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('findingIds');
     const deadline = page.locator('input#deadline');
     expect(await deadline.getAttribute('aria-invalid')).toBe('true');
-    expect(await page.evaluate(() => (document.getElementById('deadline')?.getAttribute('aria-describedby') ?? '')
+    await expect.poll(() => page.evaluate(() => (document.getElementById('deadline')?.getAttribute('aria-describedby') ?? '')
       .split(/\s+/).map((i) => document.getElementById(i)?.textContent ?? '').join(' '))).toContain('此项为必填项');
     await context.close();
   });
