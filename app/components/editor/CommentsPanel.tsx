@@ -1,11 +1,11 @@
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useFetcher } from '@remix-run/react';
-import { Alert, App, Button, Form, Mentions, Space, Typography } from 'antd';
+import { Alert, App, Button, Space, Typography } from 'antd';
 import { CommentOutlined } from '@ant-design/icons';
 import { useEditorState, type Editor } from '@tiptap/react';
 import { BubbleMenu } from '@tiptap/react/menus';
 import {
-  commentCreateSchema, commentReplySchema, encodeMentions, splitMentions, type CommentAnchor,
+  commentCreateSchema, commentReplySchema, splitMentions, type CommentAnchor,
 } from '../../../shared/validation/comments';
 import { parseWith, type FieldErrors } from '../../../shared/validation/parse';
 import { formatDateTime } from '../../../shared/format/datetime';
@@ -15,6 +15,7 @@ import { anchorOf, commentHighlightsKey, quoteOf, type Placement } from './comme
 import { InlineStyle } from '../InlineStyle';
 import { useWhenOnline } from '../../lib/submit';
 import { Confirm } from '../Confirm';
+import { CommentForm } from './CommentForm';
 
 /**
  * 评论 panel beside the draft: threads in the order of the text they are anchored to, each
@@ -85,38 +86,6 @@ export function CommentBubbleMenu({ editor }: { editor: Editor }) {
   );
 }
 
-/** A comment form: a textarea with @ completion of the people who may read the draft. */
-function CommentForm({ label, placeholder, submitLabel, people, busy, error, autoFocus, onSubmit, onCancel, testId, text: kept, onTextChange }: {
-  label: string; placeholder: string; submitLabel: string; people: Person[]; busy: boolean; error?: string;
-  autoFocus?: boolean; onSubmit: (body: string) => void; onCancel?: () => void; testId: string;
-  /** The text, when it outlives the form (a reply, kept while its thread moves in the list). */
-  text?: string; onTextChange?: (text: string) => void;
-}) {
-  const t = useT();
-  const [own, setOwn] = useState('');
-  const text = kept ?? own;
-  const setText = onTextChange ?? setOwn;
-  const options = useMemo(() => people.map((p) => ({ key: p.id, value: p.name, label: `${p.name}（${p.org}）` })), [people]);
-  // The form goes away once the comment is saved; on an error the text stays for another try.
-  const submit = () => { onSubmit(encodeMentions(text, people)); };
-  return (
-    <Form layout="vertical" onFinish={submit} data-testid={testId} style={{ marginTop: 6 }}>
-      <Form.Item label={label} validateStatus={error ? 'error' : undefined} help={error} style={{ marginBottom: 6 }}>
-        <Mentions
-          value={text} onChange={setText} options={options} placeholder={placeholder} autoFocus={autoFocus}
-          autoSize={{ minRows: 2, maxRows: 8 }} aria-label={label} notFoundContent={t('comments.noMatch')}
-          onKeyDown={(e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) submit(); }}
-        />
-      </Form.Item>
-      <Space size={6}>
-        <Button size="small" type="primary" htmlType="submit" loading={busy}>{submitLabel}</Button>
-        {onCancel && <Button size="small" onClick={onCancel}>{t('comments.cancel')}</Button>}
-      </Space>
-    </Form>
-  );
-}
-
-/** Sends one intent to the draft page's action; reports its outcome once. */
 /**
  * Gives the focus to the thread just posted once it is on the page, and again while the list settles: placed
  * by its anchor a moment later, the thread moves in the list, and a moved element loses the focus. Stops after
@@ -131,6 +100,7 @@ function focusPosted(find: () => HTMLElement | null, until = Date.now() + 2000, 
   if (Date.now() < until && (adrift || at === thread)) requestAnimationFrame(() => focusPosted(find, until, taken || !!thread));
 }
 
+/** Sends one intent to the draft page's action; reports its outcome once. */
 function useCommentAction(draftId: string, onDone?: (r: Result) => void) {
   const fetcher = useFetcher<Result>();
   const { message } = App.useApp();
