@@ -11,7 +11,7 @@ import { CLUSTER_MESSAGE, type ClusterLink, type ClusterMessageKind, type Cluste
 import { binaryFrame, type Connection } from './connection';
 import { documentText } from './document';
 import { documentSchema } from '../../shared/editor/extensions';
-import { inspectUpdate } from './update-check';
+import { changesContent, inspectUpdate } from './update-check';
 import { CLOSE } from '../../shared/realtime/collab';
 import type { CollabLimits } from './limits';
 import type { Persistence, StoredRoom } from './persistence';
@@ -373,38 +373,4 @@ function changedAnything(tr: Y.Transaction): boolean {
   if (tr.deleteSet.clients.size > 0) return true;
   for (const [client, clock] of tr.afterState) if (tr.beforeState.get(client) !== clock) return true;
   return false;
-}
-
-/**
- * Whether an update would change the document: content (items) it does not have yet, or the deletion of
- * text it still shows. A client's catch-up repeats every deletion it knows, most of them already here.
- */
-function changesContent(doc: Y.Doc, update: Uint8Array): boolean {
-  let decoded: ReturnType<typeof Y.decodeUpdate>;
-  try {
-    decoded = Y.decodeUpdate(update);
-  } catch (err) {
-    throw new ProtocolError(`malformed update: ${(err as Error).message}`);
-  }
-  if (decoded.structs.some((s) => s instanceof Y.Item && s.id.clock + s.length > Y.getState(doc.store, s.id.client))) return true;
-  if (decoded.ds.clients.size === 0) return false;
-  const deleted = Y.createDeleteSetFromStructStore(doc.store);
-  for (const [client, ranges] of decoded.ds.clients) {
-    const known = Y.getState(doc.store, client);
-    const here = deleted.clients.get(client) ?? [];
-    for (const { clock, len } of ranges) {
-      if (!covered(here, clock, Math.min(clock + len, known))) return true;
-    }
-  }
-  return false;
-}
-
-/** Whether sorted, merged ranges cover the clocks [from, to). */
-function covered(ranges: ReadonlyArray<{ clock: number; len: number }>, from: number, to: number): boolean {
-  let at = from;
-  for (const r of ranges) {
-    if (at >= to || r.clock > at) break;
-    at = Math.max(at, r.clock + r.len);
-  }
-  return at >= to;
 }

@@ -225,3 +225,37 @@ function childTypes(parent: NodeType): Set<NodeType> {
 function refuse(reason: string): never {
   throw new OutsideSchema(`update outside the document schema: ${reason}`);
 }
+
+/**
+ * Whether an update would change the document: content (items) it does not have yet, or the deletion of
+ * text it still shows. A client's catch-up repeats every deletion it knows, most of them already here.
+ */
+export function changesContent(doc: Y.Doc, update: Uint8Array): boolean {
+  let decoded: ReturnType<typeof Y.decodeUpdate>;
+  try {
+    decoded = Y.decodeUpdate(update);
+  } catch (err) {
+    throw new ProtocolError(`malformed update: ${(err as Error).message}`);
+  }
+  if (decoded.structs.some((s) => s instanceof Y.Item && s.id.clock + s.length > Y.getState(doc.store, s.id.client))) return true;
+  if (decoded.ds.clients.size === 0) return false;
+  const deleted = Y.createDeleteSetFromStructStore(doc.store);
+  for (const [client, ranges] of decoded.ds.clients) {
+    const known = Y.getState(doc.store, client);
+    const here = deleted.clients.get(client) ?? [];
+    for (const { clock, len } of ranges) {
+      if (!covered(here, clock, Math.min(clock + len, known))) return true;
+    }
+  }
+  return false;
+}
+
+/** Whether sorted, merged ranges cover the clocks [from, to). */
+function covered(ranges: ReadonlyArray<{ clock: number; len: number }>, from: number, to: number): boolean {
+  let at = from;
+  for (const r of ranges) {
+    if (at >= to || r.clock > at) break;
+    at = Math.max(at, r.clock + r.len);
+  }
+  return at >= to;
+}
